@@ -1,0 +1,60 @@
+package dev.dbmq;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+
+/** Task args to and from JSON, with the size limit. Thread-safe (ObjectMapper is, once configured). */
+final class ArgsCodec {
+
+    private final ObjectMapper mapper;
+    private final int maxBytes;
+
+    ArgsCodec(ObjectMapper mapper, int maxBytes) {
+        this.mapper = mapper;
+        this.maxBytes = maxBytes;
+    }
+
+    static ObjectMapper defaultMapper() {
+        return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /** Encodes at enqueue; refuses (nothing is written) what can't be stored or read back. */
+    String encode(Task<?> task, Object args) {
+        if (args == null) {
+            throw new IllegalArgumentException("args of task " + task.name()
+                    + " must not be null; a task without arguments takes a record with no components");
+        }
+        if (!task.argsType().isInstance(args)) {
+            throw new IllegalArgumentException("args of task " + task.name() + " must be a "
+                    + task.argsType().getName() + ", was a " + args.getClass().getName());
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(args);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("args of task " + task.name() + " cannot be written as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        // UTF-8 takes 1 to 3 bytes per char: count exactly only when the bounds don't decide
+        if ((long) json.length() * 3 > maxBytes) {
+            int bytes = json.length() > maxBytes ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxBytes) {
+                throw new IllegalArgumentException("args of task " + task.name() + " are "
+                        + (bytes == json.length() ? "at least " : "") + bytes
+                        + " bytes of JSON, over maxArgsBytes=" + maxBytes);
+            }
+        }
+        return json;
+    }
+
+    /** Decodes at claim time. */
+    <A> A decode(String json, Class<A> type) throws JsonProcessingException {
+        A args = mapper.readValue(json, type);
+        if (args == null) {
+            throw new IllegalArgumentException("args are JSON null");
+        }
+        return args;
+    }
+}

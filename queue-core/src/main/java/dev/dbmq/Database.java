@@ -1,0 +1,26 @@
+package dev.dbmq;
+
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+
+/** Where the queue's tables live; all access to them goes through jOOQ on a {@link DSLContext} lent by this. */
+interface Database extends AutoCloseable {
+
+    SQLDialect dialect();
+
+    /** Runs work whose statements each commit on their own (a single statement is one transaction). */
+    <T> T autocommit(Function<DSLContext, T> work);
+
+    /**
+     * Runs work in one transaction that holds the write lock from its start (SQLite's BEGIN IMMEDIATE), so it never
+     * reads a snapshot that a concurrent commit makes stale; rolled back when work throws.
+     */
+    <T> T transaction(Function<DSLContext, T> work);
+
+    /** A human-readable name for messages, e.g. the file. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,400 @@
+package dev.dbmq;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer side: claims tasks from a {@link TaskQueue} and runs them on a bounded pool of worker threads.
+ *
+ * <pre>{@code
+ * Foreman foreman = Foreman.builder(queue)
+ *         .handle(DIGEST, args -> digest(args.eventId()))
+ *         .workers(4)
+ *         .start();
+ * // … at shutdown (or on SIGTERM/SIGINT, through a shutdown hook):
+ * foreman.close();
+ * }</pre>
+ *
+ * <p>Guarantee: at most once. A task is deleted from the queue in the same transaction that claims it, before its
+ * handler runs. A crash (kill -9, power loss) loses the tasks running at that moment, at most {@code workers} of
+ * them; a stop past {@code gracefulTimeout} interrupts and then abandons the handlers still running. Tasks that can't
+ * run, and tasks whose handler threw, are kept in the failed-tasks table.
+ *
+ * <p>On SQLite one foreman runs per database: a second one, in this JVM or another process, is refused at start by
+ * an OS file lock that the kernel releases when the process dies.
+ *
+ * <p>Threads: one "dbmq-foreman" thread claims; {@code workers} "dbmq-worker" threads run handlers; one
+ * "dbmq-wakeup" thread watches the wakeup directory. All are daemon threads: an abandoned handler does not keep the
+ * JVM alive.
+ */
+public final class Foreman implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Foreman.class);
+
+    /** Default {@link Builder#workers}: 4 (snappea: NUM_WORKERS). */
+    public static final int DEFAULT_WORKERS = 4;
+    /** Default {@link Builder#batchSize}: 100 (snappea: TASK_QS_LIMIT). */
+    public static final int DEFAULT_BATCH_SIZE = 100;
+    /** Default {@link Builder#gracefulTimeout}: 10 s (snappea: GRACEFUL_TIMEOUT). */
+    public static final Duration DEFAULT_GRACEFUL_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link Builder#pollInterval}: 1 s. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** How long close() waits for interrupted handlers after the graceful timeout before abandoning them. */
+    static final Duration INTERRUPT_GRACE = Duration.ofMillis(500);
+
+    private final String id;
+    private final TaskQueue queue;
+    private final Builder settings;
+    private final ForemanLock lock;
+    private final ForemanLoop loop;
+    private final WakeupWatcher watcher;
+    private final ThreadPoolExecutor workers;
+    private final TaskCounters counters;
+    private final Thread loopThread;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Foreman(Builder b) {
+        this.queue = b.queue;
+        this.settings = b;
+        this.id = newId();
+        if (queue.isClosed()) {
+            throw new IllegalStateException("the queue on " + queue.settings().databaseFile() + " is closed");
+        }
+        Handlers handlers = b.handlers.copy();
+        List<AutoCloseable> undo = new ArrayList<>();
+        try {
+            this.lock = ForemanLock.acquire(queue.lockFile(), queue.settings().databaseFile().toString(), id);
+            undo.add(lock);
+            this.counters = new TaskCounters(queue.database());
+            Claimer claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters,
+                    b.listener);
+            TaskRunner runner = new TaskRunner(queue.database(), queue.clock(), counters, b.listener);
+            this.workers = newWorkerPool(b.workers, id);
+            undo.add(workers::shutdownNow);
+            this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener, workers, b.workers, b.batchSize,
+                    b.pollInterval.toNanos(), b.drainOnStop);
+            if (!LocalForemen.register(queue.databaseKey(), loop)) {
+                throw new DbmqException("a foreman is already running on " + queue.settings().databaseFile()
+                        + " in this JVM; refusing to start a second one");
+            }
+            undo.add(() -> LocalForemen.unregister(queue.databaseKey(), loop));
+            WakeupDirectory wakeups = queue.wakeupDirectory();
+            wakeups.prepare();
+            int stale = wakeups.clear();
+            if (stale > 0) {
+                log.info("Foreman {}: cleared {} stale wakeup files from {}", id, stale, wakeups.path());
+            }
+            this.watcher = new WakeupWatcher(wakeups, loop, b.pollInterval, id);
+            undo.add(watcher);
+        } catch (RuntimeException e) {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                try {
+                    undo.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        this.loopThread = new Thread(loop, "dbmq-foreman-" + id);
+        loopThread.setDaemon(true);
+        this.shutdownHook = b.stopOnShutdown ? new Thread(this::close, "dbmq-shutdown-" + id) : null;
+    }
+
+    private void start() {
+        log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
+                        + " drainOnStop={}, handlers={}, wakeup directory {}", id, queue.settings().databaseFile(),
+                settings.workers, settings.batchSize, settings.gracefulTimeout, settings.pollInterval,
+                settings.drainOnStop, settings.handlers, queue.wakeupDirectory().path());
+        watcher.start();
+        loopThread.start();
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook); // SIGTERM, SIGINT: a graceful stop
+        }
+    }
+
+    private static String newId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        String random = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000) | 0x10000).substring(1);
+        return host + ":" + ProcessHandle.current().pid() + ":" + random;
+    }
+
+    private static ThreadPoolExecutor newWorkerPool(int n, String foremanId) {
+        AtomicInteger count = new AtomicInteger();
+        // Unbounded queue, but never more than n tasks in it: the loop only hands over tasks for free slots.
+        return new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "dbmq-worker-" + count.incrementAndGet() + "-" + foremanId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder(TaskQueue queue) {
+        return new Builder(Objects.requireNonNull(queue, "queue"));
+    }
+
+    /** This foreman's identity in logs and in the lock file: {@code host:pid:random}. */
+    public String id() {
+        return id;
+    }
+
+    /** Handlers running right now. */
+    public int busyWorkers() {
+        return loop.running().size();
+    }
+
+    /**
+     * Stops: no new claims; running handlers get until {@code gracefulTimeout} to finish (with drainOnStop, the
+     * queue is emptied first within that same time); then they are interrupted, given a short grace, and abandoned.
+     * Returns within about {@code gracefulTimeout} + 0.5 s. Idempotent and safe from any thread; later callers wait
+     * for the first one to finish.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
+            return;
+        }
+        try {
+            stop();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void stop() {
+        long deadline = System.nanoTime() + settings.gracefulTimeout.toNanos();
+        log.info("Foreman {} stopping (graceful timeout {})", id, settings.gracefulTimeout);
+        // 1. No new claims (drainOnStop: once the queue is empty). Interrupt a claim stuck past the deadline.
+        loop.requestStop(deadline);
+        joinUntil(loopThread, deadline);
+        if (loopThread.isAlive()) {
+            loopThread.interrupt();
+            joinUntil(loopThread, System.nanoTime() + INTERRUPT_GRACE.toNanos());
+        }
+        // 2. Wakeups are no longer needed.
+        LocalForemen.unregister(queue.databaseKey(), loop);
+        watcher.close();
+        // 3. Running handlers finish, or are interrupted at the deadline and abandoned after a short grace.
+        workers.shutdown();
+        if (!awaitWorkers(deadline)) {
+            log.warn("Foreman {}: {} handlers still running after {}; interrupting {}", id, loop.running().size(),
+                    settings.gracefulTimeout, describe(loop.running()));
+            workers.shutdownNow();
+            if (!awaitWorkers(System.nanoTime() + INTERRUPT_GRACE.toNanos())) {
+                log.error("Foreman {}: abandoning handlers that ignored interruption: {}", id,
+                        describe(loop.running()));
+            }
+        }
+        // 4. Counts, then the lock last: a new foreman may start once it is released.
+        counters.flush(true);
+        lock.close();
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already
+            }
+        }
+        log.info("Foreman {} stopped", id);
+    }
+
+    private boolean awaitWorkers(long deadlineNanos) {
+        try {
+            return workers.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void joinUntil(Thread thread, long deadlineNanos) {
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitClosed() {
+        try {
+            closed.await(settings.gracefulTimeout.toMillis() + 2 * INTERRUPT_GRACE.toMillis() + 1000,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(Map<Long, String> running) {
+        StringBuilder sb = new StringBuilder();
+        running.forEach((taskId, name) -> sb.append(sb.isEmpty() ? "" : ", ").append(ShortId.of(taskId))
+                .append(' ').append(name));
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Foreman[" + id + " on " + queue.settings().databaseFile() + "]";
+    }
+
+    /**
+     * Configures and starts a foreman. Each setter checks its value at once and names the setting when it refuses
+     * one.
+     */
+    public static final class Builder {
+        private final TaskQueue queue;
+        private final Handlers handlers = new Handlers();
+        private int workers = DEFAULT_WORKERS;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration gracefulTimeout = DEFAULT_GRACEFUL_TIMEOUT;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private boolean drainOnStop;
+        private boolean stopOnShutdown = true;
+        private ForemanListener listener = new ForemanListener() {
+        };
+
+        private Builder(TaskQueue queue) {
+            this.queue = queue;
+        }
+
+        /** Registers the handler for a task; one handler per task name. */
+        public <A> Builder handle(Task<A> task, TaskHandler<A> handler) {
+            handlers.add(task, handler);
+            return this;
+        }
+
+        /** Worker threads, i.e. handlers running at once (snappea: NUM_WORKERS). 1 to 1024; defaults to 4. */
+        public Builder workers(int workers) {
+            if (workers < 1 || workers > 1024) {
+                throw new IllegalArgumentException("workers must be between 1 and 1024, was " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Most tasks claimed by one statement (snappea: TASK_QS_LIMIT). Claims are further limited to free workers.
+         * 1 to 10000; defaults to 100.
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 10000, was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * How long close() lets running handlers finish before interrupting them (snappea: GRACEFUL_TIMEOUT).
+         * 0 to 1 hour; defaults to 10 s.
+         */
+        public Builder gracefulTimeout(Duration gracefulTimeout) {
+            Objects.requireNonNull(gracefulTimeout, "gracefulTimeout");
+            if (gracefulTimeout.isNegative() || gracefulTimeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("gracefulTimeout must be between 0 and 1 hour, was "
+                        + gracefulTimeout);
+            }
+            this.gracefulTimeout = gracefulTimeout;
+            return this;
+        }
+
+        /**
+         * The backstop: an idle foreman looks at the queue this often (±10%) even when nobody wakes it, and the
+         * wakeup watcher re-checks its directory as often. Wakeups are the mechanism; this only bounds the damage of
+         * one that never comes (a producer that can't write its wakeup file, say). 10 ms to 1 hour; defaults to 1 s.
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            if (pollInterval.compareTo(Duration.ofMillis(10)) < 0 || pollInterval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("pollInterval must be between 10 ms and 1 hour, was "
+                        + pollInterval);
+            }
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /**
+         * On stop, keep claiming until the queue is empty (snappea: WORKAHOLIC), all within gracefulTimeout.
+         * Defaults to false: stop claiming at once and let running handlers finish.
+         */
+        public Builder drainOnStop(boolean drainOnStop) {
+            this.drainOnStop = drainOnStop;
+            return this;
+        }
+
+        /** Stop gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Defaults to true. */
+        public Builder stopOnShutdown(boolean stopOnShutdown) {
+            this.stopOnShutdown = stopOnShutdown;
+            return this;
+        }
+
+        /** Hooks for metrics, error reporting and tests. Defaults to none. */
+        public Builder listener(ForemanListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Takes the database's foreman lock, clears stale wakeup files, and starts the threads; the backlog is
+         * drained first.
+         *
+         * @throws IllegalStateException when no handler is registered (every task would be kept as failed)
+         * @throws DbmqException         when another foreman runs on this database, or the wakeup directory is unsafe
+         */
+        public Foreman start() {
+            requireHandlers();
+            Foreman foreman = new Foreman(this);
+            foreman.start();
+            return foreman;
+        }
+
+        /**
+         * A foreman without threads, for tests: it runs tasks on the caller's thread when told to
+         * ({@link ManualForeman#runPending()}). Takes the same lock as {@link #start()}.
+         */
+        public ManualForeman startManual() {
+            requireHandlers();
+            return new ManualForeman(queue, handlers.copy(), listener, batchSize, false);
+        }
+
+        /**
+         * A foreman for tests that runs each task on the enqueuing thread, right after its commit (snappea's
+         * TASK_ALWAYS_EAGER), still through the database, so args are encoded and decoded as in production. Tasks
+         * enqueued inside a caller's transaction run at the next {@link ManualForeman#runPending()} or enqueue.
+         * Holds the database's foreman lock, so a real foreman can't start beside it.
+         */
+        public ManualForeman startEager() {
+            requireHandlers();
+            return new ManualForeman(queue, handlers.copy(), listener, batchSize, true);
+        }
+
+        private void requireHandlers() {
+            if (handlers.isEmpty()) {
+                throw new IllegalStateException("no handlers registered: call handle(task, handler) before starting"
+                        + " (a foreman without handlers would move every task to the failed-tasks table)");
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.dbmq;
+
+import java.time.Duration;
+
+/**
+ * Hooks into what a {@link Foreman} does, for metrics, error reporting and tests. Called on the thread named in each
+ * method; implementations must be thread-safe and quick. What a hook throws is logged and otherwise ignored.
+ */
+public interface ForemanListener {
+
+    /** A handler is about to run (worker thread). */
+    default void taskStarted(long taskId, String taskName) {
+    }
+
+    /** A handler returned normally (worker thread). */
+    default void taskSucceeded(long taskId, String taskName, Duration took) {
+    }
+
+    /** A handler threw; the task is kept in the failed-tasks table (worker thread). */
+    default void taskFailed(long taskId, String taskName, Throwable error) {
+    }
+
+    /** A claimed task could not be run (unknown name, undecodable args) and was kept (foreman thread). */
+    default void taskRejected(long taskId, String taskName, String reason) {
+    }
+
+    /** Claiming failed, e.g. the database is unavailable; the foreman retries with backoff (foreman thread). */
+    default void claimFailed(Throwable error) {
+    }
+
+    /** The foreman found the queue empty and is about to sleep until woken (foreman thread). */
+    default void idle() {
+    }
+}

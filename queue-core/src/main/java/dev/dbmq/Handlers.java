@@ -1,0 +1,41 @@
+package dev.dbmq;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** The handlers a foreman knows, by task name. Immutable once the foreman starts. */
+final class Handlers {
+
+    record Registration<A>(Task<A> task, TaskHandler<A> handler) {
+    }
+
+    private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
+
+    <A> void add(Task<A> task, TaskHandler<A> handler) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(handler, "handler");
+        if (byName.putIfAbsent(task.name(), new Registration<>(task, handler)) != null) {
+            throw new IllegalArgumentException("a handler for task " + task.name() + " is already registered");
+        }
+    }
+
+    Registration<?> find(String taskName) {
+        return byName.get(taskName);
+    }
+
+    boolean isEmpty() {
+        return byName.isEmpty();
+    }
+
+    Handlers copy() {
+        Handlers copy = new Handlers();
+        copy.byName.putAll(byName);
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return byName.keySet().toString();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.dbmq;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A foreman without threads, for tests (see {@link Foreman.Builder#startManual()} and
+ * {@link Foreman.Builder#startEager()}): tasks run on the calling thread, through the same claim, decode and failure
+ * handling as the threaded foreman.
+ *
+ * <pre>{@code
+ * try (ManualForeman foreman = Foreman.builder(queue).handle(DIGEST, handler).startManual()) {
+ *     queue.enqueue(DIGEST, new Digest(1));
+ *     assertEquals(1, foreman.runPending());
+ * }
+ * }</pre>
+ */
+public final class ManualForeman implements AutoCloseable {
+
+    private final TaskQueue queue;
+    private final ForemanLock lock;
+    private final Claimer claimer;
+    private final TaskRunner runner;
+    private final TaskCounters counters;
+    private final int batchSize;
+    private final WakeTarget wakeTarget;
+    private final ReentrantLock stepping = new ReentrantLock();
+    private boolean closed; // guarded by stepping
+
+    ManualForeman(TaskQueue queue, Handlers handlers, ForemanListener listener, int batchSize, boolean eager) {
+        if (queue.isClosed()) {
+            throw new IllegalStateException("the queue on " + queue.settings().databaseFile() + " is closed");
+        }
+        this.queue = queue;
+        this.batchSize = batchSize;
+        this.lock = ForemanLock.acquire(queue.lockFile(), queue.settings().databaseFile().toString(),
+                "manual foreman, pid " + ProcessHandle.current().pid());
+        this.counters = new TaskCounters(queue.database());
+        this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters, listener);
+        this.runner = new TaskRunner(queue.database(), queue.clock(), counters, listener);
+        this.wakeTarget = eager ? new WakeTarget() {
+            @Override
+            public void wake() {
+                runPending();
+            }
+
+            @Override
+            public void wakeFromCommitHook() {
+                // inside a commit nothing may touch the database: these run at the next runPending()/enqueue
+            }
+        } : () -> { };
+        if (!LocalForemen.register(queue.databaseKey(), wakeTarget)) {
+            lock.close();
+            throw new DbmqException("a foreman is already running on " + queue.settings().databaseFile()
+                    + " in this JVM; refusing to start a second one");
+        }
+    }
+
+    /**
+     * Claims and runs tasks on this thread until the queue is empty, including tasks that handlers enqueue.
+     * Called from a handler (eager mode, a task enqueuing a task), it returns 0 and the outer call runs the new task.
+     *
+     * @return how many tasks were claimed (run, or kept as failed)
+     */
+    public int runPending() {
+        if (stepping.isHeldByCurrentThread()) {
+            return 0; // the outer runPending() loops until the queue is empty
+        }
+        int total = 0;
+        int claimed;
+        do {
+            claimed = step(batchSize);
+            total += claimed;
+        } while (claimed > 0);
+        return total;
+    }
+
+    /** Claims and runs the oldest task, if any; returns whether there was one. */
+    public boolean runNext() {
+        if (stepping.isHeldByCurrentThread()) {
+            return false;
+        }
+        return step(1) > 0;
+    }
+
+    private int step(int limit) {
+        stepping.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this manual foreman is closed");
+            }
+            Claimer.Claim claim = claimer.claim(limit);
+            for (Claimer.ClaimedTask task : claim.runnable()) {
+                runner.run(task);
+            }
+            counters.flush(true);
+            return claim.rows();
+        } finally {
+            stepping.unlock();
+        }
+    }
+
+    /** Releases the lock; idempotent. */
+    @Override
+    public void close() {
+        stepping.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            LocalForemen.unregister(queue.databaseKey(), wakeTarget);
+            counters.flush(true);
+            lock.close();
+        } finally {
+            stepping.unlock();
+        }
+    }
+}

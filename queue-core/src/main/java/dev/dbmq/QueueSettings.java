@@ -1,0 +1,153 @@
+package dev.dbmq;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How a {@link TaskQueue} reaches its database. Immutable; made by {@link #sqlite(Path)} and its {@link Builder},
+ * which rejects a bad value at once, naming the setting.
+ */
+public final class QueueSettings {
+
+    /** Default {@link Builder#busyTimeout}: 5 s. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link Builder#maxArgsBytes}: 1 MiB. */
+    public static final int DEFAULT_MAX_ARGS_BYTES = 1 << 20;
+
+    private final Path databaseFile;
+    private final Synchronous synchronous;
+    private final Duration busyTimeout;
+    private final Path wakeupDirectory;
+    private final int maxArgsBytes;
+    private final ObjectMapper objectMapper;
+    private final InstantSource clock;
+
+    private QueueSettings(Builder b) {
+        this.databaseFile = b.databaseFile;
+        this.synchronous = b.synchronous;
+        this.busyTimeout = b.busyTimeout;
+        this.wakeupDirectory = b.wakeupDirectory != null ? b.wakeupDirectory
+                : b.databaseFile.resolveSibling(b.databaseFile.getFileName() + "-wakeup");
+        this.maxArgsBytes = b.maxArgsBytes;
+        this.objectMapper = b.objectMapper != null ? b.objectMapper : ArgsCodec.defaultMapper();
+        this.clock = b.clock;
+    }
+
+    /** Settings for an embedded SQLite database in this file; created (owner-only) and migrated when missing. */
+    public static Builder sqlite(Path databaseFile) {
+        return new Builder(Objects.requireNonNull(databaseFile, "databaseFile"));
+    }
+
+    public Path databaseFile() {
+        return databaseFile;
+    }
+
+    public Synchronous synchronous() {
+        return synchronous;
+    }
+
+    public Duration busyTimeout() {
+        return busyTimeout;
+    }
+
+    public Path wakeupDirectory() {
+        return wakeupDirectory;
+    }
+
+    public int maxArgsBytes() {
+        return maxArgsBytes;
+    }
+
+    public ObjectMapper objectMapper() {
+        return objectMapper;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "QueueSettings[database=" + databaseFile + ", synchronous=" + synchronous + ", busyTimeout="
+                + busyTimeout + ", wakeupDirectory=" + wakeupDirectory + ", maxArgsBytes=" + maxArgsBytes + "]";
+    }
+
+    /** Builds {@link QueueSettings}; each setter validates its value and names the setting when it refuses one. */
+    public static final class Builder {
+        private final Path databaseFile;
+        private Synchronous synchronous = Synchronous.NORMAL;
+        private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        private Path wakeupDirectory;
+        private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
+        private ObjectMapper objectMapper;
+        private InstantSource clock = InstantSource.system();
+
+        private Builder(Path databaseFile) {
+            this.databaseFile = databaseFile.toAbsolutePath().normalize();
+            if (this.databaseFile.getFileName() == null) {
+                throw new IllegalArgumentException("databaseFile must name a file, was " + databaseFile);
+            }
+        }
+
+        /** SQLite's {@code PRAGMA synchronous} (snappea: Django's default). Defaults to {@link Synchronous#NORMAL}. */
+        public Builder synchronous(Synchronous synchronous) {
+            this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
+            return this;
+        }
+
+        /**
+         * How long a statement waits for another process's write lock before failing with SQLITE_BUSY. Must be
+         * between 0 and 10 minutes; defaults to 5 s.
+         */
+        public Builder busyTimeout(Duration busyTimeout) {
+            Objects.requireNonNull(busyTimeout, "busyTimeout");
+            if (busyTimeout.isNegative() || busyTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("busyTimeout must be between 0 and 10 minutes, was " + busyTimeout);
+            }
+            this.busyTimeout = busyTimeout;
+            return this;
+        }
+
+        /**
+         * The directory through which producers in other processes wake the foreman (snappea: WAKEUP_CALLS_DIR).
+         * Created owner-only when missing; refused when it is a symlink, not owned by this user, or writable by
+         * others. Producer and foreman must use the same one. Defaults to {@code <databaseFile>-wakeup}.
+         */
+        public Builder wakeupDirectory(Path wakeupDirectory) {
+            this.wakeupDirectory = Objects.requireNonNull(wakeupDirectory, "wakeupDirectory").toAbsolutePath()
+                    .normalize();
+            return this;
+        }
+
+        /** Largest args JSON accepted by enqueue, in UTF-8 bytes; 1 to 64 MiB, defaults to 1 MiB. */
+        public Builder maxArgsBytes(int maxArgsBytes) {
+            if (maxArgsBytes < 1 || maxArgsBytes > 64 << 20) {
+                throw new IllegalArgumentException("maxArgsBytes must be between 1 and 67108864, was " + maxArgsBytes);
+            }
+            this.maxArgsBytes = maxArgsBytes;
+            return this;
+        }
+
+        /**
+         * The Jackson mapper for args. Defaults to a plain {@code ObjectMapper} that ignores unknown properties, so a
+         * foreman running newer code still decodes tasks written by older producers during a rolling deploy.
+         */
+        public Builder objectMapper(ObjectMapper objectMapper) {
+            this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /** The clock for created/failed times and ages. Defaults to the system clock; tests set their own. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public QueueSettings build() {
+            return new QueueSettings(this);
+        }
+    }
+}

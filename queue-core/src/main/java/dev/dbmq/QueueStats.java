@@ -1,0 +1,21 @@
+package dev.dbmq;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What an operator wants to know about a queue, read from the database (so any process sees the same).
+ *
+ * @param pending       tasks waiting to be claimed
+ * @param oldestTaskAge age of the oldest waiting task; {@link Duration#ZERO} when none waits. A growing age with a
+ *                      non-zero {@code pending} means no foreman is taking work.
+ * @param counts        per task name: tasks done and failed since the database was created (foremen flush these
+ *                      about once a second)
+ * @param failedKept    rows in the failed-tasks table
+ */
+public record QueueStats(long pending, Duration oldestTaskAge, Map<String, TaskCounts> counts, long failedKept) {
+
+    /** Done and failed totals of one task name; failed includes unknown names and undecodable args. */
+    public record TaskCounts(long done, long failed) {
+    }
+}

@@ -1,0 +1,185 @@
+package dev.dbmq;
+
+import dev.dbmq.migrations.QueueMigrations;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded SQLite database: one connection per queue, lent to one thread at a time.
+ *
+ * <p>Why one connection: SQLite admits one writer at a time anyway. Threads of this JVM queue on a Java lock, which
+ * hands over in microseconds, instead of on SQLite's busy handler, which sleeps in steps of milliseconds. Other
+ * processes (the foreman, other producers) still meet us through the busy timeout.
+ *
+ * <p>Why this connection never starves WAL checkpoints (snappea's growing WAL): it stays in autocommit between uses
+ * and every result is fully read and closed by jOOQ before the lock is released, so no read transaction stays open
+ * while idle.
+ */
+final class SqliteDatabase implements Database {
+
+    static final Settings JOOQ_SETTINGS = new Settings()
+            .withExecuteLogging(false) // jOOQ's DEBUG log would print bind values, i.e. task args
+            .withRenderSchema(false)
+            .withRenderCatalog(false);
+
+    private final Path file;
+    private final String url;
+    private final SQLiteConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // Guarded by lock.
+    private Connection connection;
+    private DSLContext dsl;
+    private boolean closed;
+
+    SqliteDatabase(QueueSettings settings) {
+        this.file = settings.databaseFile();
+        this.url = "jdbc:sqlite:" + file;
+        this.config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(settings.synchronous() == Synchronous.FULL
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout((int) settings.busyTimeout().toMillis());
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        createOwnerOnly(file);
+        migrate();
+    }
+
+    /** Creates the file owner-only before SQLite does; SQLite gives its -wal and -shm files the same mode. */
+    private static void createOwnerOnly(Path file) {
+        try {
+            Path parent = file.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // an existing database keeps its mode: it is the owner's choice
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: SQLite creates the file with the platform's default
+        } catch (IOException e) {
+            throw new DbmqException("cannot create the database file " + file + ": " + e, e);
+        }
+    }
+
+    private void migrate() {
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl(url);
+        try {
+            QueueMigrations.migrate(dataSource);
+        } catch (RuntimeException e) {
+            throw new DbmqException("cannot migrate the queue database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    public SQLDialect dialect() {
+        return SQLDialect.SQLITE;
+    }
+
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
+    @Override
+    public <T> T autocommit(Function<DSLContext, T> work) {
+        lock.lock();
+        try {
+            return work.apply(dsl());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T transaction(Function<DSLContext, T> work) {
+        lock.lock();
+        try {
+            DSLContext ctx = dsl();
+            boolean committed = false;
+            try {
+                connection.setAutoCommit(false); // BEGIN IMMEDIATE: the write lock now, not at the first write
+                T result = work.apply(ctx);
+                connection.commit();
+                committed = true;
+                return result;
+            } finally {
+                restoreAutocommit(committed);
+            }
+        } catch (SQLException e) {
+            throw new DbmqException("transaction on " + file + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void restoreAutocommit(boolean committed) {
+        try {
+            if (!committed && !connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            // The connection is in an unknown state: drop it; the next use opens a fresh one.
+            closeConnection();
+        }
+    }
+
+    // Caller holds lock.
+    private DSLContext dsl() {
+        if (closed) {
+            throw new IllegalStateException("the queue on " + file + " is closed");
+        }
+        if (connection == null) {
+            try {
+                connection = config.createConnection(url);
+            } catch (SQLException e) {
+                throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
+            }
+            dsl = DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+        }
+        return dsl;
+    }
+
+    // Caller holds lock.
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing is best effort
+            }
+            connection = null;
+            dsl = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            closeConnection();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

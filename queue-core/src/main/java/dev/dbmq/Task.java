@@ -1,0 +1,71 @@
+package dev.dbmq;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A kind of task: its name, stored with each enqueued task and used by the foreman to pick the handler, and the type
+ * of its arguments, a record (or any Jackson-serialisable class) written to the database as JSON.
+ *
+ * <p>Declare each task once, as a constant shared by producer and foreman:
+ * <pre>{@code
+ * record Digest(long eventId) {}
+ * static final Task<Digest> DIGEST = Task.of("digest", Digest.class);
+ * }</pre>
+ *
+ * @param <A> the arguments' type
+ */
+public final class Task<A> {
+
+    /** Longest task name accepted. */
+    public static final int MAX_NAME_LENGTH = 200;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
+
+    private final String name;
+    private final Class<A> argsType;
+
+    private Task(String name, Class<A> argsType) {
+        this.name = name;
+        this.argsType = argsType;
+    }
+
+    /**
+     * Declares a task.
+     *
+     * @param name 1 to {@value #MAX_NAME_LENGTH} characters: letters, digits, and {@code _ . : -} after the first
+     * @throws IllegalArgumentException when the name is not such a name
+     */
+    public static <A> Task<A> of(String name, Class<A> argsType) {
+        Objects.requireNonNull(argsType, "argsType");
+        if (name == null || name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("task name must be 1 to " + MAX_NAME_LENGTH
+                    + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
+                    + (name == null ? "null" : '"' + name + '"'));
+        }
+        return new Task<>(name, argsType);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<A> argsType() {
+        return argsType;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Task<?> other && name.equals(other.name) && argsType.equals(other.argsType);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + name + ", " + argsType.getName() + "]";
+    }
+}

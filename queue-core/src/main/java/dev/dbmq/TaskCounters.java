@@ -1,0 +1,67 @@
+package dev.dbmq;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Done/failed counts per task name, gathered in memory by workers and flushed to the database by the foreman thread
+ * now and then, so counting costs no write per task. A crash loses the increments not yet flushed (at most about
+ * {@link #FLUSH_INTERVAL_NANOS} worth); the tasks themselves are unaffected.
+ */
+final class TaskCounters {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskCounters.class);
+    static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Database database;
+    // Guarded by this: written by workers and the foreman thread, swapped out by flush.
+    private Map<String, long[]> deltas = new HashMap<>();
+    // Foreman thread only.
+    private long lastFlush = System.nanoTime();
+
+    TaskCounters(Database database) {
+        this.database = database;
+    }
+
+    synchronized void done(String taskName) {
+        deltas.computeIfAbsent(taskName, k -> new long[2])[0]++;
+    }
+
+    synchronized void failed(String taskName) {
+        deltas.computeIfAbsent(taskName, k -> new long[2])[1]++;
+    }
+
+    /** Flushes when the interval has passed, or always when {@code force}. Never throws. */
+    void flush(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastFlush < FLUSH_INTERVAL_NANOS) {
+            return;
+        }
+        Map<String, long[]> taken;
+        synchronized (this) {
+            if (deltas.isEmpty()) {
+                return;
+            }
+            taken = deltas;
+            deltas = new HashMap<>();
+        }
+        lastFlush = now;
+        try {
+            database.transaction(dsl -> {
+                TaskStore.addCounts(dsl, taken);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("Cannot flush task counts ({}); will retry", e.toString());
+            synchronized (this) {
+                taken.forEach((name, d) -> {
+                    long[] cur = deltas.computeIfAbsent(name, k -> new long[2]);
+                    cur[0] += d[0];
+                    cur[1] += d[1];
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.dbmq;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The producer side: writes tasks into the database and wakes the foreman. Thread-safe; starts no threads.
+ *
+ * <p>Every enqueue is committed before it returns (or, for {@link #enqueue(DSLContext, Task, Object)}, with the
+ * caller's transaction) and wakes the foreman after the commit: directly when the foreman runs in this JVM, through
+ * the wakeup directory when it runs in another process.
+ *
+ * <pre>{@code
+ * try (TaskQueue queue = TaskQueue.sqlite(Path.of("queue.db"))) {
+ *     long id = queue.enqueue(DIGEST, new Digest(42));
+ * }
+ * }</pre>
+ */
+public final class TaskQueue implements AutoCloseable {
+
+    private final QueueSettings settings;
+    private final SqliteDatabase database;
+    private final ArgsCodec codec;
+    private final InstantSource clock;
+    private final String databaseKey;
+    private final WakeupDirectory wakeupDirectory;
+    private final CommitWakeups commitWakeups;
+    private volatile boolean closed;
+
+    private TaskQueue(QueueSettings settings) {
+        this.settings = settings;
+        this.codec = new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes());
+        this.clock = settings.clock();
+        this.database = new SqliteDatabase(settings);
+        this.databaseKey = realPath(settings.databaseFile()).toString();
+        this.wakeupDirectory = new WakeupDirectory(settings.wakeupDirectory());
+        try {
+            wakeupDirectory.prepare();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        this.commitWakeups = new CommitWakeups(() -> wake(true));
+    }
+
+    private static Path realPath(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (java.io.IOException e) {
+            return file;
+        }
+    }
+
+    /**
+     * Opens (creating and migrating when needed) an embedded SQLite queue with default settings: WAL,
+     * synchronous=NORMAL, a 5 s busy timeout, the wakeup directory next to the file.
+     */
+    public static TaskQueue sqlite(Path databaseFile) {
+        return open(QueueSettings.sqlite(databaseFile).build());
+    }
+
+    /** Opens a queue with these settings; see {@link QueueSettings#sqlite(Path)}. */
+    public static TaskQueue open(QueueSettings settings) {
+        return new TaskQueue(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /**
+     * Enqueues one task in its own transaction and wakes the foreman.
+     *
+     * @return the task's id
+     * @throws IllegalArgumentException when args are null, not JSON-serialisable or over maxArgsBytes (nothing is
+     *                                  written)
+     * @throws DbmqException            when the database refuses the write
+     */
+    public <A> long enqueue(Task<A> task, A args) {
+        Objects.requireNonNull(task, "task");
+        String json = codec.encode(task, args);
+        ensureOpen();
+        long id = database.autocommit(dsl -> TaskStore.insert(dsl, task.name(), json, clock.millis()));
+        wake(false);
+        return id;
+    }
+
+    /**
+     * Enqueues many tasks of one kind in one transaction, all or nothing, with one wakeup.
+     *
+     * @return their ids, in the order of {@code args}
+     */
+    public <A> List<Long> enqueueAll(Task<A> task, List<A> args) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(args, "args");
+        List<String> jsons = new ArrayList<>(args.size());
+        for (A a : args) {
+            jsons.add(codec.encode(task, a)); // all are checked before anything is written
+        }
+        if (jsons.isEmpty()) {
+            return List.of();
+        }
+        ensureOpen();
+        long now = clock.millis();
+        List<Long> ids = database.transaction(dsl -> TaskStore.insertAll(dsl, task.name(), jsons, now));
+        wake(false);
+        return ids;
+    }
+
+    /**
+     * Enqueues a task inside the caller's transaction on this queue's SQLite database: it exists only if that
+     * transaction commits, and the foreman is woken when it does (a rollback wakes nobody).
+     *
+     * @param tx a jOOQ context whose connection is to this queue's database file, typically the one passed to
+     *           {@code dsl.transaction(tx -> …)}
+     * @return the task's id (meaningless if the transaction rolls back)
+     */
+    public <A> long enqueue(DSLContext tx, Task<A> task, A args) {
+        Objects.requireNonNull(tx, "tx");
+        Objects.requireNonNull(task, "task");
+        String json = codec.encode(task, args);
+        ensureOpen();
+        if (tx.dialect().family() != SQLDialect.SQLITE) {
+            throw new IllegalArgumentException("tx must be a SQLite context on " + settings.databaseFile()
+                    + ", its dialect is " + tx.dialect());
+        }
+        tx.connection(c -> {
+            SQLiteConnection sqlite = CommitWakeups.unwrap(c);
+            if (sqlite == null || !sameFile(c.getMetaData().getURL())) {
+                throw new IllegalArgumentException("tx must be a connection to " + settings.databaseFile()
+                        + ", it is " + c.getMetaData().getURL());
+            }
+            commitWakeups.arm(sqlite); // before the insert: in autocommit mode the insert itself commits
+        });
+        return TaskStore.insert(tx, task.name(), json, clock.millis());
+    }
+
+    private boolean sameFile(String url) throws SQLException {
+        if (url == null || !url.startsWith("jdbc:sqlite:")) {
+            return false;
+        }
+        String path = url.substring("jdbc:sqlite:".length());
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        }
+        try {
+            return realPath(Path.of(path).toAbsolutePath()).toString().equals(databaseKey);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** Tasks waiting to be claimed. */
+    public long pending() {
+        ensureOpen();
+        return database.autocommit(TaskStore::pending);
+    }
+
+    /** Pending count, oldest task age, per-task done/failed counts and kept failures, read in one go. */
+    public QueueStats stats() {
+        ensureOpen();
+        long now = clock.millis();
+        return database.autocommit(dsl -> TaskStore.stats(dsl, now));
+    }
+
+    /** The most recently failed tasks kept in the failed-tasks table, newest first. */
+    public List<FailedTask> failedTasks(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.failed(dsl, limit));
+    }
+
+    /**
+     * Puts a kept failed task back in the queue, as a new task with a new id, in one transaction.
+     *
+     * @return the new task id, or empty when there is no failed task with that id
+     */
+    public OptionalLong requeueFailed(long failedTaskId) {
+        ensureOpen();
+        long now = clock.millis();
+        OptionalLong id = database.transaction(dsl -> TaskStore.requeue(dsl, failedTaskId, now));
+        if (id.isPresent()) {
+            wake(false);
+        }
+        return id;
+    }
+
+    /** Deletes a kept failed task; false when there was none with that id. */
+    public boolean deleteFailed(long failedTaskId) {
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.deleteFailed(dsl, failedTaskId));
+    }
+
+    public QueueSettings settings() {
+        return settings;
+    }
+
+    /** Closes the database connection. Idempotent. Stop foremen on this queue first. */
+    @Override
+    public void close() {
+        closed = true;
+        database.close();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the queue on " + settings.databaseFile() + " is closed");
+        }
+    }
+
+    // ---- for the foreman (same package) ----
+
+    void wake(boolean fromCommitHook) {
+        WakeTarget local = LocalForemen.find(databaseKey);
+        if (local == null) {
+            wakeupDirectory.touch();
+        } else if (fromCommitHook) {
+            local.wakeFromCommitHook();
+        } else {
+            local.wake();
+        }
+    }
+
+    Database database() {
+        return database;
+    }
+
+    ArgsCodec codec() {
+        return codec;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    String databaseKey() {
+        return databaseKey;
+    }
+
+    WakeupDirectory wakeupDirectory() {
+        return wakeupDirectory;
+    }
+
+    Path lockFile() {
+        Path db = settings.databaseFile();
+        return db.resolveSibling(db.getFileName() + "-foreman.lock");
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+}

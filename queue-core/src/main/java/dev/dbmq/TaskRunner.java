@@ -1,0 +1,75 @@
+package dev.dbmq;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed task on the calling thread and records how it went: counts, listener, and for a handler that
+ * threw, a log line with the stack trace and the task kept in the failed-tasks table. Never throws.
+ */
+final class TaskRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final Database database;
+    private final InstantSource clock;
+    private final TaskCounters counters;
+    private final ForemanListener listener;
+
+    TaskRunner(Database database, InstantSource clock, TaskCounters counters, ForemanListener listener) {
+        this.database = database;
+        this.clock = clock;
+        this.counters = counters;
+        this.listener = listener;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void run(Claimer.ClaimedTask task) {
+        String shortId = ShortId.of(task.id());
+        if (log.isDebugEnabled()) {
+            log.debug("Starting {} {} with {}", shortId, task.name(), task.row().args());
+        }
+        notify(() -> listener.taskStarted(task.id(), task.name()), "taskStarted");
+        long t0 = System.nanoTime();
+        try {
+            ((TaskHandler) task.registration().handler()).handle(task.args());
+        } catch (Throwable error) {
+            fail(task, error);
+            return;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        counters.done(task.name());
+        log.debug("Done {} {} in {} ms", shortId, task.name(), took.toNanos() / 1_000_000.0);
+        notify(() -> listener.taskSucceeded(task.id(), task.name(), took), "taskSucceeded");
+    }
+
+    private void fail(Claimer.ClaimedTask task, Throwable error) {
+        boolean interrupted = error instanceof InterruptedException || Thread.interrupted();
+        log.warn("Task {} ({}) failed", ShortId.of(task.id()), task.name(), error);
+        counters.failed(task.name());
+        String reason = "handler threw " + error;
+        try {
+            database.transaction(dsl -> {
+                TaskStore.keepFailed(dsl, task.row(), clock.millis(), reason);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}", ShortId.of(task.id()),
+                    task.name(), e.toString());
+        }
+        notify(() -> listener.taskFailed(task.id(), task.name(), error), "taskFailed");
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // keep the stop request visible to the pool
+        }
+    }
+
+    private static void notify(Runnable hook, String name) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            log.warn("ForemanListener.{} threw", name, e);
+        }
+    }
+}

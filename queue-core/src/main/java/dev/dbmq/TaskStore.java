@@ -1,0 +1,151 @@
+package dev.dbmq;
+
+import static dev.dbmq.jooq.Tables.DBMQ_FAILED_TASK;
+import static dev.dbmq.jooq.Tables.DBMQ_TASK;
+import static dev.dbmq.jooq.Tables.DBMQ_TASK_COUNT;
+
+import dev.dbmq.jooq.tables.records.DbmqTaskRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.jooq.DSLContext;
+import org.jooq.InsertValuesStep3;
+import org.jooq.Record1;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.impl.DSL;
+
+/**
+ * Every statement on the queue's tables, written with the jOOQ classes generated from the migrations. Stateless:
+ * each method runs on the {@link DSLContext} it is given, inside whatever transaction the caller holds.
+ */
+final class TaskStore {
+
+    /** Rows per INSERT in enqueueAll: 4 bind values a row stays far below SQLite's 32766-variable limit. */
+    static final int INSERT_CHUNK = 1000;
+
+    private TaskStore() {
+    }
+
+    /** A row as claimed: deleted from the task table, returned to the claimer. */
+    record Row(long id, String taskName, String args, long createdAt) {
+    }
+
+    static long insert(DSLContext dsl, String taskName, String args, long createdAt) {
+        return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT)
+                .values(taskName, args, createdAt)
+                .returningResult(DBMQ_TASK.ID)
+                .fetchOne()
+                .value1();
+    }
+
+    /** Inserts in order; the ids come back ascending, which is insertion order for one statement. */
+    static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt) {
+        List<Long> ids = new ArrayList<>(args.size());
+        for (int from = 0; from < args.size(); from += INSERT_CHUNK) {
+            InsertValuesStep3<DbmqTaskRecord, String, String, Long> insert =
+                    dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+            for (String json : args.subList(from, Math.min(args.size(), from + INSERT_CHUNK))) {
+                insert = insert.values(taskName, json, createdAt);
+            }
+            List<Long> chunk = new ArrayList<>(insert.returningResult(DBMQ_TASK.ID).fetch(Record1::value1));
+            chunk.sort(Comparator.naturalOrder());
+            ids.addAll(chunk);
+        }
+        return ids;
+    }
+
+    /**
+     * Deletes and returns up to {@code limit} of the oldest tasks, in id order: one statement, so a task is claimed
+     * by exactly one caller. On PostgreSQL rows locked by another foreman's claim are skipped, not waited for.
+     */
+    static List<Row> claim(DSLContext dsl, int limit) {
+        var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).orderBy(DBMQ_TASK.ID).limit(limit);
+        Select<Record1<Long>> candidates = dsl.dialect().family() == SQLDialect.POSTGRES
+                ? oldest.forUpdate().skipLocked()
+                : oldest;
+        List<Row> rows = dsl.deleteFrom(DBMQ_TASK)
+                .where(DBMQ_TASK.ID.in(candidates))
+                .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT)
+                .fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt()));
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingLong(Row::id));
+        return sorted;
+    }
+
+    /** Keeps a task that did not run. A second failure under the same id replaces the first (ids aren't reused). */
+    static void keepFailed(DSLContext dsl, Row row, long failedAt, String reason) {
+        dsl.insertInto(DBMQ_FAILED_TASK)
+                .set(DBMQ_FAILED_TASK.ID, row.id())
+                .set(DBMQ_FAILED_TASK.TASK_NAME, row.taskName())
+                .set(DBMQ_FAILED_TASK.ARGS, row.args())
+                .set(DBMQ_FAILED_TASK.CREATED_AT, row.createdAt())
+                .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
+                .set(DBMQ_FAILED_TASK.REASON, reason)
+                .onConflict(DBMQ_FAILED_TASK.ID)
+                .doUpdate()
+                .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
+                .set(DBMQ_FAILED_TASK.REASON, reason)
+                .execute();
+    }
+
+    /** Adds done/failed increments per task name. */
+    static void addCounts(DSLContext dsl, Map<String, long[]> deltas) {
+        for (Map.Entry<String, long[]> e : deltas.entrySet()) {
+            long done = e.getValue()[0];
+            long failed = e.getValue()[1];
+            dsl.insertInto(DBMQ_TASK_COUNT, DBMQ_TASK_COUNT.TASK_NAME, DBMQ_TASK_COUNT.DONE, DBMQ_TASK_COUNT.FAILED)
+                    .values(e.getKey(), done, failed)
+                    .onConflict(DBMQ_TASK_COUNT.TASK_NAME)
+                    .doUpdate()
+                    .set(DBMQ_TASK_COUNT.DONE, DBMQ_TASK_COUNT.DONE.plus(done))
+                    .set(DBMQ_TASK_COUNT.FAILED, DBMQ_TASK_COUNT.FAILED.plus(failed))
+                    .execute();
+        }
+    }
+
+    static long pending(DSLContext dsl) {
+        return dsl.fetchCount(DBMQ_TASK);
+    }
+
+    static QueueStats stats(DSLContext dsl, long nowMillis) {
+        var head = dsl.select(DSL.count(), DSL.min(DBMQ_TASK.CREATED_AT)).from(DBMQ_TASK).fetchOne();
+        long pending = head.value1();
+        Long oldest = head.value2();
+        Map<String, QueueStats.TaskCounts> counts = new LinkedHashMap<>();
+        dsl.selectFrom(DBMQ_TASK_COUNT).orderBy(DBMQ_TASK_COUNT.TASK_NAME).forEach(r ->
+                counts.put(r.getTaskName(), new QueueStats.TaskCounts(r.getDone(), r.getFailed())));
+        long failedKept = dsl.fetchCount(DBMQ_FAILED_TASK);
+        java.time.Duration age = oldest == null ? java.time.Duration.ZERO
+                : java.time.Duration.ofMillis(Math.max(0, nowMillis - oldest));
+        return new QueueStats(pending, age, Map.copyOf(counts), failedKept);
+    }
+
+    static List<FailedTask> failed(DSLContext dsl, int limit) {
+        return dsl.selectFrom(DBMQ_FAILED_TASK)
+                .orderBy(DBMQ_FAILED_TASK.FAILED_AT.desc(), DBMQ_FAILED_TASK.ID.desc())
+                .limit(limit)
+                .fetch(r -> new FailedTask(r.getId(), r.getTaskName(), r.getArgs(),
+                        Instant.ofEpochMilli(r.getCreatedAt()), Instant.ofEpochMilli(r.getFailedAt()), r.getReason()));
+    }
+
+    /** Moves a kept task back into the queue under a new id; empty when no such failed task. */
+    static OptionalLong requeue(DSLContext dsl, long failedId, long nowMillis) {
+        var row = dsl.deleteFrom(DBMQ_FAILED_TASK)
+                .where(DBMQ_FAILED_TASK.ID.eq(failedId))
+                .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS)
+                .fetchOne();
+        if (row == null) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), nowMillis));
+    }
+
+    static boolean deleteFailed(DSLContext dsl, long failedId) {
+        return dsl.deleteFrom(DBMQ_FAILED_TASK).where(DBMQ_FAILED_TASK.ID.eq(failedId)).execute() > 0;
+    }
+}
