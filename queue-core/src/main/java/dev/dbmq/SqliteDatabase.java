@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.FetchTriggerValuesAfterReturning;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.sqlite.SQLiteConfig;
@@ -33,7 +34,10 @@ final class SqliteDatabase implements Database {
     static final Settings JOOQ_SETTINGS = new Settings()
             .withExecuteLogging(false) // jOOQ's DEBUG log would print bind values, i.e. task args
             .withRenderSchema(false)
-            .withRenderCatalog(false);
+            .withRenderCatalog(false)
+            // Native INSERT … RETURNING (SQLite ≥ 3.35). jOOQ's default emulates it with a second SELECT of
+            // last_insert_rowid(), which returns only the last id of a multi-row insert.
+            .withFetchTriggerValuesAfterReturning(FetchTriggerValuesAfterReturning.NEVER);
 
     private final Path file;
     private final String url;

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.FetchTriggerValuesAfterReturning;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -136,7 +137,9 @@ public final class TaskQueue implements AutoCloseable {
             }
             commitWakeups.arm(sqlite); // before the insert: in autocommit mode the insert itself commits
         });
-        return TaskStore.insert(tx, task.name(), json, clock.millis());
+        DSLContext nativeReturning = tx.configuration().deriveSettings(s -> s.withFetchTriggerValuesAfterReturning(
+                FetchTriggerValuesAfterReturning.NEVER)).dsl();
+        return TaskStore.insert(nativeReturning, task.name(), json, clock.millis());
     }
 
     private boolean sameFile(String url) throws SQLException {

@@ -1,14 +1,17 @@
 package dev.dbmq.migrations;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
- * Brings a database's dbmq schema up to date with Flyway. The scripts for the database behind the
- * {@link DataSource} are picked by Flyway's vendor name ({@code db/migration/sqlite} or
- * {@code db/migration/postgresql}); the history lives in its own table, {@value #HISTORY_TABLE}, so it never mixes
- * with an application's own Flyway history in a shared database.
+ * Brings a database's dbmq schema up to date with Flyway. The scripts are picked by the database behind the
+ * {@link DataSource}: {@code db/migration/sqlite} or {@code db/migration/postgresql}; any other database is refused
+ * (dbmq's claim and wakeup logic is only proven on those two). The history lives in its own table,
+ * {@value #HISTORY_TABLE}, so it never mixes with an application's own Flyway history in a shared database.
  */
 public final class QueueMigrations {
 
@@ -16,6 +19,36 @@ public final class QueueMigrations {
     public static final String HISTORY_TABLE = "dbmq_schema_history";
 
     private QueueMigrations() {
+    }
+
+    /** The databases dbmq supports, with the folder of their scripts. */
+    public enum Vendor {
+        SQLITE("sqlite"),
+        POSTGRESQL("postgresql");
+
+        private final String folder;
+
+        Vendor(String folder) {
+            this.folder = folder;
+        }
+
+        /** The classpath location of this vendor's scripts. */
+        public String location() {
+            return "classpath:db/migration/" + folder;
+        }
+
+        /** The vendor of a connection's database; refuses the ones dbmq does not support. */
+        public static Vendor of(Connection connection) throws SQLException {
+            String product = connection.getMetaData().getDatabaseProductName();
+            String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+            if (p.contains("sqlite")) {
+                return SQLITE;
+            }
+            if (p.contains("postgres")) {
+                return POSTGRESQL;
+            }
+            throw new IllegalArgumentException("dbmq supports SQLite and PostgreSQL; this database is " + product);
+        }
     }
 
     /**
@@ -33,15 +66,20 @@ public final class QueueMigrations {
      * @return the number of migrations applied
      */
     public static int migrate(DataSource dataSource, String schema) {
-        var config = Flyway.configure(QueueMigrations.class.getClassLoader())
+        Vendor vendor;
+        try (Connection c = dataSource.getConnection()) {
+            vendor = Vendor.of(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to migrate the dbmq schema: " + e.getMessage(), e);
+        }
+        FluentConfiguration config = Flyway.configure(QueueMigrations.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/{vendor}")
+                .locations(vendor.location())
                 .table(HISTORY_TABLE)
                 .loggers("slf4j");
         if (schema != null) {
             config = config.schemas(schema).defaultSchema(schema).createSchemas(true);
         }
-        MigrateResult result = config.load().migrate();
-        return result.migrationsExecuted;
+        return config.load().migrate().migrationsExecuted;
     }
 }
