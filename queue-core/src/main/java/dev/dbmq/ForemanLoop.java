@@ -30,6 +30,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     private static final Logger log = LoggerFactory.getLogger(ForemanLoop.class);
     private static final long MAX_BACKOFF_NANOS = 5_000_000_000L;
+    private static final int FLUSH_COUNTS = -2;
 
     private final String foremanId;
     private final Claimer claimer;
@@ -108,6 +109,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 log.warn("Foreman {}: loop interrupted; stopping", foremanId);
                 return;
             }
+            if (free == FLUSH_COUNTS) {
+                counters.flush(true);
+                continue;
+            }
             if (free < 0) {
                 return;
             }
@@ -174,7 +179,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
-    /** @return free slots to claim for, or -1 when the loop should end */
+    /** @return free slots to claim for, {@link #FLUSH_COUNTS}, or -1 when the loop should end */
     private int awaitWork(boolean mayHaveMore) throws InterruptedException {
         lock.lock();
         try {
@@ -199,7 +204,14 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     log.debug("Foreman {}: backstop poll", foremanId);
                     return freeSlots;
                 } else {
-                    idleNanos = changed.awaitNanos(idleNanos);
+                    // Idle. Counts of handlers that finished after the last claim are flushed within a second.
+                    boolean flushDue = counters.hasPending();
+                    long wait = flushDue ? Math.min(idleNanos, TaskCounters.FLUSH_INTERVAL_NANOS) : idleNanos;
+                    long left = changed.awaitNanos(wait);
+                    idleNanos -= wait - left;
+                    if (flushDue && left <= 0) {
+                        return FLUSH_COUNTS;
+                    }
                 }
             }
         } finally {

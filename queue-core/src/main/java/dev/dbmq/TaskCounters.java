@@ -33,6 +33,10 @@ final class TaskCounters {
         deltas.computeIfAbsent(taskName, k -> new long[2])[1]++;
     }
 
+    synchronized boolean hasPending() {
+        return !deltas.isEmpty();
+    }
+
     /** Flushes when the interval has passed, or always when {@code force}. Never throws. */
     void flush(boolean force) {
         long now = System.nanoTime();

@@ -1,42 +1,366 @@
 package dev.dbmq;
 
+import static dev.dbmq.TestTasks.BOOM;
+import static dev.dbmq.TestTasks.ECHO;
+import static dev.dbmq.TestTasks.SLOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbmq.TestTasks.Echo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ForemanTest {
 
-    record Echo(int n) {}
-
-    static final Task<Echo> ECHO = Task.of("echo", Echo.class);
+    /** No test may pass thanks to the backstop poll: wakeups must do it. */
+    static final Duration NO_POLL = Duration.ofHours(1);
 
     @TempDir
     Path dir;
+    TaskQueue queue;
+    final Recorder recorder = new Recorder();
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        queue = TaskQueue.sqlite(dir.resolve("queue.db"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        queue.close();
+    }
+
+    Foreman.Builder foreman() {
+        return Foreman.builder(queue).listener(recorder).pollInterval(NO_POLL).stopOnShutdown(false);
+    }
+
+    Foreman started(Foreman.Builder builder) {
+        Foreman f = builder.start();
+        toClose.add(f);
+        return f;
+    }
 
     @Test
-    void runs_enqueued_tasks() throws Exception {
-        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("q.db"))) {
-            java.util.concurrent.atomic.AtomicReference<CountDownLatch> done = new java.util.concurrent.atomic.AtomicReference<>();
-            try (Foreman foreman = Foreman.builder(queue).handle(ECHO, a -> done.get().countDown())
-                    .pollInterval(Duration.ofHours(1)).start()) {
-              for (int r = 0; r < 5; r++) {
-                done.set(new CountDownLatch(1000));
-                long t0 = System.nanoTime();
-                for (int i = 0; i < 1000; i++) {
-                    queue.enqueue(ECHO, new Echo(i));
-                }
-                long t1 = System.nanoTime();
-                assertTrue(done.get().await(30, TimeUnit.SECONDS));
-                System.out.println("1000 tasks: " + (System.nanoTime() - t0) / 1e6 + " ms, enqueue " + (t1 - t0) / 1e6);
-              }
-            }
-            assertEquals(0, queue.pending());
+    void wakes_up_when_a_task_is_enqueued() {
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        started(foreman().handle(ECHO, a -> seen.add(a.n())));
+        recorder.awaitIdleAfter(0);
+        for (int i = 0; i < 500; i++) {
+            queue.enqueue(ECHO, new Echo(i));
         }
+        recorder.awaitCount("succeeded", 500);
+        assertEquals(500, seen.size());
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void enqueueAll_is_run_after_one_wakeup() {
+        started(foreman().handle(ECHO, a -> { }));
+        recorder.awaitIdleAfter(0);
+        List<Echo> args = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            args.add(new Echo(i));
+        }
+        queue.enqueueAll(ECHO, args);
+        recorder.awaitCount("succeeded", 1000);
+    }
+
+    @Test
+    void drains_the_backlog_at_start_in_batches() {
+        for (int i = 0; i < 250; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        started(foreman().handle(ECHO, a -> { }).batchSize(100).workers(2));
+        recorder.awaitCount("succeeded", 250);
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void never_claims_more_tasks_than_free_workers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 10; i++) {
+            queue.enqueue(SLOW, new Echo(i));
+        }
+        Foreman f = started(foreman().workers(2).handle(SLOW, a -> release.await()));
+        recorder.awaitCount("started", 2);
+        // Both workers are busy: the other 8 must still be in the queue, not claimed and waiting in memory.
+        assertEquals(8, queue.pending());
+        assertEquals(2, f.busyWorkers());
+        release.countDown();
+        recorder.awaitCount("succeeded", 10);
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void a_handler_that_throws_is_reported_kept_and_does_not_kill_the_worker() {
+        started(foreman().workers(1)
+                .handle(BOOM, a -> {
+                    throw new IllegalStateException("boom " + a.n());
+                })
+                .handle(ECHO, a -> { }));
+        long boomId = queue.enqueue(BOOM, new Echo(7));
+        queue.enqueue(ECHO, new Echo(1));
+        recorder.awaitCount("succeeded", 1);
+        recorder.awaitCount("failed", 1);
+        assertEquals("boom 7", recorder.failures.get(0).getMessage());
+        List<FailedTask> failed = queue.failedTasks(10);
+        assertEquals(1, failed.size());
+        assertEquals(boomId, failed.get(0).id());
+        assertEquals("boom", failed.get(0).taskName());
+        assertEquals("{\"n\":7}", failed.get(0).args());
+        assertTrue(failed.get(0).reason().contains("IllegalStateException: boom 7"), failed.get(0).reason());
+    }
+
+    @Test
+    void unknown_names_and_bad_args_are_kept_and_never_use_up_worker_slots() throws Exception {
+        int workers = 2;
+        // 2 x workers bad tasks first (snappea hung here), written by "another tool" straight into the table.
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"))) {
+            var dsl = org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.SQLITE, SqliteDatabase.JOOQ_SETTINGS);
+            for (int i = 0; i < workers; i++) {
+                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0);
+                TaskStore.insert(dsl, "echo", "{not json", 0);
+            }
+        }
+        started(foreman().workers(workers).handle(ECHO, a -> { }));
+        recorder.awaitCount("rejected", 2L * workers);
+        for (int i = 0; i < 10; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        recorder.awaitCount("succeeded", 10);
+        List<FailedTask> failed = queue.failedTasks(100);
+        assertEquals(2 * workers, failed.size());
+        assertEquals(workers, failed.stream().filter(f -> f.reason().startsWith("no handler for task name")).count());
+        assertEquals(workers, failed.stream().filter(f -> f.reason().startsWith("args cannot be decoded")).count());
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void a_requeued_failed_task_runs_again() {
+        AtomicBoolean fail = new AtomicBoolean(true);
+        started(foreman().handle(BOOM, a -> {
+            if (fail.get()) {
+                throw new IllegalStateException("not yet");
+            }
+        }));
+        long id = queue.enqueue(BOOM, new Echo(1));
+        recorder.awaitCount("failed", 1);
+        fail.set(false);
+        long newId = queue.requeueFailed(id).orElseThrow();
+        assertTrue(newId > id);
+        recorder.awaitCount("succeeded", 1);
+        assertTrue(queue.failedTasks(10).isEmpty());
+        assertFalse(queue.requeueFailed(id).isPresent());
+    }
+
+    @Test
+    void clears_stale_wakeup_files_at_start() throws Exception {
+        Path wakeups = queue.settings().wakeupDirectory();
+        for (int i = 0; i < 5; i++) {
+            Files.createFile(wakeups.resolve("stale-" + i));
+        }
+        started(foreman().handle(ECHO, a -> { }));
+        try (var files = Files.list(wakeups)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void refuses_a_second_foreman_on_the_same_database() {
+        started(foreman().handle(ECHO, a -> { }));
+        try (TaskQueue other = TaskQueue.sqlite(dir.resolve("queue.db"))) {
+            DbmqException e = assertThrows(DbmqException.class,
+                    () -> Foreman.builder(other).handle(ECHO, a -> { }).stopOnShutdown(false).start());
+            assertTrue(e.getMessage().contains("already running"), e.getMessage());
+        }
+    }
+
+    @Test
+    void refuses_to_start_without_handlers() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Foreman.builder(queue).start());
+        assertTrue(e.getMessage().contains("no handlers"), e.getMessage());
+    }
+
+    @Test
+    void rejects_bad_settings_naming_the_setting() {
+        Foreman.Builder b = Foreman.builder(queue);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.workers(0)).getMessage()
+                .startsWith("workers must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.batchSize(0)).getMessage()
+                .startsWith("batchSize must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.gracefulTimeout(Duration.ofSeconds(-1)))
+                .getMessage().startsWith("gracefulTimeout must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.pollInterval(Duration.ZERO)).getMessage()
+                .startsWith("pollInterval must be"));
+        b.handle(ECHO, a -> { });
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.handle(ECHO, a -> { })).getMessage()
+                .contains("already registered"));
+    }
+
+    /** Calls close() on another thread and releases the latch once close() is blocked waiting. */
+    Thread closeThenRelease(Foreman f, CountDownLatch release) {
+        Thread closer = new Thread(f::close, "closer");
+        closer.start();
+        recorder.await(() -> closer.getState() == Thread.State.TIMED_WAITING
+                || closer.getState() == Thread.State.WAITING, "close() to wait");
+        release.countDown();
+        return closer;
+    }
+
+    @Test
+    void close_waits_for_running_handlers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Foreman f = started(foreman().gracefulTimeout(Duration.ofSeconds(30)).handle(SLOW, a -> {
+            release.await();
+            finished.set(true);
+        }));
+        queue.enqueue(SLOW, new Echo(1));
+        recorder.awaitCount("started", 1);
+        Thread closer = closeThenRelease(f, release);
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(closer.isAlive());
+        assertTrue(finished.get(), "close() returned before the running handler finished");
+        assertEquals(1, recorder.count("succeeded"));
+    }
+
+    @Test
+    void a_handler_ignoring_interruption_cannot_hold_close_past_the_graceful_timeout() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Foreman f = started(foreman().gracefulTimeout(Duration.ofMillis(200)).handle(SLOW, a -> {
+            running.countDown();
+            while (true) { // ignores interruption, as a badly written handler would
+                try {
+                    neverReleased.await();
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    if (neverReleased.getCount() == 0) {
+                        return;
+                    }
+                }
+            }
+        }));
+        queue.enqueue(SLOW, new Echo(1));
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        // A hang guard, not a speed test: close() must return although the handler never ends.
+        assertTimeoutPreemptively(Duration.ofSeconds(20), f::close);
+        assertTrue(interrupted.get(), "the handler was not interrupted after the graceful timeout");
+        // The lock is released: a new foreman can start.
+        started(Foreman.builder(queue).handle(ECHO, a -> { }).stopOnShutdown(false));
+        neverReleased.countDown();
+    }
+
+    @Test
+    void drain_on_stop_finishes_the_backlog_first() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Foreman f = started(foreman().workers(1).drainOnStop(true).handle(SLOW, a -> release.await())
+                .handle(ECHO, a -> { }));
+        queue.enqueue(SLOW, new Echo(0));
+        recorder.awaitCount("started", 1);
+        for (int i = 0; i < 20; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        closeThenRelease(f, release).join(TimeUnit.SECONDS.toMillis(30));
+        assertEquals(0, queue.pending());
+        assertEquals(21, recorder.count("succeeded"));
+    }
+
+    @Test
+    void without_drain_on_stop_the_backlog_stays_queued() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Foreman f = started(foreman().workers(1).handle(SLOW, a -> release.await()).handle(ECHO, a -> { }));
+        queue.enqueue(SLOW, new Echo(0));
+        recorder.awaitCount("started", 1);
+        for (int i = 0; i < 20; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        closeThenRelease(f, release).join(TimeUnit.SECONDS.toMillis(30));
+        assertEquals(20, queue.pending());
+        assertEquals(1, recorder.count("succeeded"));
+    }
+
+    @Test
+    void close_is_idempotent_and_safe_from_several_threads() throws Exception {
+        Foreman f = started(foreman().handle(ECHO, a -> { }));
+        Thread other = new Thread(f::close);
+        other.start();
+        f.close();
+        other.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(other.isAlive());
+        f.close();
+    }
+
+    @Test
+    void counts_done_and_failed_per_task_in_the_database() {
+        started(foreman().handle(ECHO, a -> { }).handle(BOOM, a -> {
+            throw new IllegalArgumentException("x");
+        }));
+        for (int i = 0; i < 5; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        queue.enqueue(BOOM, new Echo(0));
+        recorder.awaitCount("succeeded", 5);
+        recorder.awaitCount("failed", 1);
+        // flushed when the foreman goes idle
+        recorder.await(() -> {
+            QueueStats s = queue.stats();
+            return s.counts().containsKey("echo") && s.counts().get("echo").done() == 5
+                    && s.counts().containsKey("boom") && s.counts().get("boom").failed() == 1;
+        }, "counts in the database");
+        QueueStats stats = queue.stats();
+        assertEquals(0, stats.pending());
+        assertEquals(Duration.ZERO, stats.oldestTaskAge());
+        assertEquals(1, stats.failedKept());
+    }
+
+    @Test
+    void runs_each_task_once_with_many_producers() throws Exception {
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        List<Integer> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        started(foreman().workers(4).handle(ECHO, a -> {
+            if (!seen.add(a.n())) {
+                duplicates.add(a.n());
+            }
+        }));
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            int base = p * 1000;
+            producers.add(new Thread(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    queue.enqueue(ECHO, new Echo(base + i));
+                }
+            }));
+        }
+        producers.forEach(Thread::start);
+        for (Thread t : producers) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        recorder.awaitCount("succeeded", 4000);
+        assertEquals(List.of(), duplicates);
+        assertEquals(4000, seen.size());
+        assertEquals(Set.of(), recorder.events.stream().filter(e -> !e.kind().equals("started")
+                && !e.kind().equals("succeeded")).collect(Collectors.toSet()));
     }
 }

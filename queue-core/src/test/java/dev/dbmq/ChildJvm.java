@@ -1,0 +1,103 @@
+package dev.dbmq;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A second JVM running {@link ChildMain}, talked to through stdin/stdout lines; every wait has a timeout. */
+final class ChildJvm implements AutoCloseable {
+
+    private final Process process;
+    private final Writer stdin;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> output = new CopyOnWriteArrayList<>();
+
+    private ChildJvm(Process process) {
+        this.process = process;
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "child-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static ChildJvm start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true",
+                "-Dorg.slf4j.simpleLogger.logFile=System.out",
+                ChildMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
+    /** Waits for a line starting with the prefix; returns it. */
+    String await(String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            assertTrue(left > 0, "timed out waiting for a line starting with " + prefix + "; output: " + output);
+            String line = lines.poll(left, TimeUnit.NANOSECONDS);
+            if (line != null && line.startsWith(prefix)) {
+                return line;
+            }
+            assertTrue(line != null || process.isAlive() || !lines.isEmpty(),
+                    "child exited before printing " + prefix + "; output: " + output);
+        }
+    }
+
+    void send(String line) throws IOException {
+        stdin.write(line + "\n");
+        stdin.flush();
+    }
+
+    /** SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    int awaitExit() throws InterruptedException {
+        assertTrue(process.waitFor(Recorder.TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                "child did not exit; output: " + output);
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
