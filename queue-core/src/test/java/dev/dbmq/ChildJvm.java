@@ -53,14 +53,14 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
-    /** Waits for a line starting with the prefix; returns it. */
+    /** Waits for a line that starts with the prefix or, for log lines, contains it; returns it. */
     String await(String prefix) throws InterruptedException {
         long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             assertTrue(left > 0, "timed out waiting for a line starting with " + prefix + "; output: " + output);
             String line = lines.poll(left, TimeUnit.NANOSECONDS);
-            if (line != null && line.startsWith(prefix)) {
+            if (line != null && (line.startsWith(prefix) || line.contains("] ") && line.contains(prefix))) {
                 return line;
             }
             assertTrue(line != null || process.isAlive() || !lines.isEmpty(),
@@ -73,9 +73,10 @@ final class ChildJvm implements AutoCloseable {
         stdin.flush();
     }
 
-    /** SIGTERM. */
-    void terminate() {
-        process.destroy();
+    /** SIGTERM, keeping our pipes open (Process.destroy() would close them, losing what the child prints next). */
+    void terminate() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -TERM failed");
     }
 
     /** SIGKILL. */

@@ -1,0 +1,100 @@
+package dev.dbmq;
+
+import static dev.dbmq.TestTasks.BOOM;
+import static dev.dbmq.TestTasks.ECHO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmq.TestTasks.Echo;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jooq.impl.DSL;
+import org.jooq.SQLDialect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManualForemanTest {
+
+    @TempDir
+    Path dir;
+    TaskQueue queue;
+    final List<String> ran = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void open() {
+        queue = TaskQueue.sqlite(dir.resolve("queue.db"));
+    }
+
+    @AfterEach
+    void close() {
+        queue.close();
+    }
+
+    @Test
+    void runs_tasks_only_when_stepped() {
+        try (ManualForeman f = Foreman.builder(queue).handle(ECHO, a -> ran.add("echo " + a.n())).startManual()) {
+            queue.enqueue(ECHO, new Echo(1));
+            queue.enqueue(ECHO, new Echo(2));
+            queue.enqueue(ECHO, new Echo(3));
+            assertEquals(List.of(), ran);
+            assertTrue(f.runNext());
+            assertEquals(List.of("echo 1"), ran);
+            assertEquals(2, f.runPending());
+            assertEquals(List.of("echo 1", "echo 2", "echo 3"), ran);
+            assertFalse(f.runNext());
+            assertEquals(0, f.runPending());
+        }
+    }
+
+    @Test
+    void eager_mode_runs_each_task_on_the_enqueuing_thread_through_the_database() {
+        Thread caller = Thread.currentThread();
+        try (ManualForeman f = Foreman.builder(queue)
+                .handle(ECHO, a -> {
+                    assertEquals(caller, Thread.currentThread());
+                    ran.add("echo " + a.n());
+                    if (a.n() == 1) {
+                        queue.enqueue(ECHO, new Echo(2)); // a task enqueuing a task
+                    }
+                })
+                .handle(BOOM, a -> {
+                    throw new IllegalStateException("boom");
+                })
+                .startEager()) {
+            queue.enqueue(ECHO, new Echo(1));
+            assertEquals(List.of("echo 1", "echo 2"), ran);
+            assertEquals(0, queue.pending());
+            queue.enqueue(BOOM, new Echo(3)); // failures are kept, not thrown at the producer
+            assertEquals(1, queue.failedTasks(10).size());
+        }
+    }
+
+    @Test
+    void eager_mode_runs_transactional_enqueues_at_the_next_step() throws Exception {
+        try (ManualForeman f = Foreman.builder(queue).handle(ECHO, a -> ran.add("echo " + a.n())).startEager();
+             Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"))) {
+            DSL.using(c, SQLDialect.SQLITE).transaction(cfg -> queue.enqueue(cfg.dsl(), ECHO, new Echo(1)));
+            assertEquals(List.of(), ran);
+            assertEquals(1, f.runPending());
+            assertEquals(List.of("echo 1"), ran);
+        }
+    }
+
+    @Test
+    void a_real_foreman_cannot_start_beside_an_eager_one() {
+        try (ManualForeman f = Foreman.builder(queue).handle(ECHO, a -> { }).startEager()) {
+            DbmqException e = assertThrows(DbmqException.class,
+                    () -> Foreman.builder(queue).handle(ECHO, a -> { }).stopOnShutdown(false).start());
+            assertTrue(e.getMessage().contains("already running"), e.getMessage());
+        }
+        // released on close
+        Foreman.builder(queue).handle(ECHO, a -> { }).stopOnShutdown(false).start().close();
+    }
+}
