@@ -79,13 +79,9 @@ class WakeupDirectoryTest {
             Path wakeups = queue.settings().wakeupDirectory();
             Files.delete(wakeups);
             recorder.await(() -> Files.isDirectory(wakeups), "the wakeup directory to be re-created");
-            // A producer in another process: simulated by writing the row and the wakeup file as it would.
+            // Make this JVM's producers behave as another process's: no direct signal, a wakeup file instead.
             LocalForemen.unregister(queue.databaseKey(), LocalForemen.find(queue.databaseKey()));
-            try {
-                remote.enqueue(ECHO, new Echo(1)); // no local foreman registered now: drops a wakeup file
-            } finally {
-                // the foreman stays registered for close()
-            }
+            remote.enqueue(ECHO, new Echo(1));
             recorder.awaitCount("succeeded", 1);
             assertFalse(Files.isSymbolicLink(wakeups));
         }
