@@ -59,9 +59,9 @@ public final class Foreman implements AutoCloseable {
     private final String id;
     private final TaskQueue queue;
     private final Builder settings;
-    private final ForemanLock lock;
+    private final ForemanLock lock;         // SQLite only
     private final ForemanLoop loop;
-    private final WakeupWatcher watcher;
+    private final WakeupSource wakeups;
     private final ThreadPoolExecutor workers;
     private final TaskCounters counters;
     private final Thread loopThread;
@@ -74,13 +74,16 @@ public final class Foreman implements AutoCloseable {
         this.settings = b;
         this.id = newId();
         if (queue.isClosed()) {
-            throw new IllegalStateException("the queue on " + queue.settings().databaseFile() + " is closed");
+            throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
         }
         Handlers handlers = b.handlers.copy();
         List<AutoCloseable> undo = new ArrayList<>();
         try {
-            this.lock = ForemanLock.acquire(queue.lockFile(), queue.settings().databaseFile().toString(), id);
-            undo.add(lock);
+            this.lock = queue.isPostgres() ? null
+                    : ForemanLock.acquire(queue.lockFile(), queue.settings().describe(), id);
+            if (lock != null) {
+                undo.add(lock);
+            }
             this.counters = new TaskCounters(queue.database());
             Claimer claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters,
                     b.listener);
@@ -89,19 +92,27 @@ public final class Foreman implements AutoCloseable {
             undo.add(workers::shutdownNow);
             this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener, workers, b.workers, b.batchSize,
                     b.pollInterval.toNanos(), b.drainOnStop);
-            if (!LocalForemen.register(queue.databaseKey(), loop)) {
-                throw new DbmqException("a foreman is already running on " + queue.settings().databaseFile()
+            // Producers of this JVM signal the first foreman registered directly. On PostgreSQL several may run
+            // here; the others are woken by NOTIFY.
+            if (!LocalForemen.register(queue.databaseKey(), loop) && !queue.isPostgres()) {
+                throw new DbmqException("a foreman is already running on " + queue.settings().describe()
                         + " in this JVM; refusing to start a second one");
             }
             undo.add(() -> LocalForemen.unregister(queue.databaseKey(), loop));
-            WakeupDirectory wakeups = queue.wakeupDirectory();
-            wakeups.prepare();
-            int stale = wakeups.clear();
-            if (stale > 0) {
-                log.info("Foreman {}: cleared {} stale wakeup files from {}", id, stale, wakeups.path());
+            if (queue.isPostgres()) {
+                PostgresDatabase pg = (PostgresDatabase) queue.database();
+                this.wakeups = new PostgresListener(pg.dataSource(), queue.settings().schema(), loop, b.pollInterval,
+                        id);
+            } else {
+                WakeupDirectory dir = queue.wakeupDirectory();
+                dir.prepare();
+                int stale = dir.clear();
+                if (stale > 0) {
+                    log.info("Foreman {}: cleared {} stale wakeup files from {}", id, stale, dir.path());
+                }
+                this.wakeups = new WakeupWatcher(dir, loop, b.pollInterval, id);
             }
-            this.watcher = new WakeupWatcher(wakeups, loop, b.pollInterval, id);
-            undo.add(watcher);
+            undo.add(wakeups);
         } catch (RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 try {
@@ -119,10 +130,11 @@ public final class Foreman implements AutoCloseable {
 
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
-                        + " drainOnStop={}, handlers={}, wakeup directory {}", id, queue.settings().databaseFile(),
+                        + " drainOnStop={}, handlers={}, wakeups {}", id, queue.settings().describe(),
                 settings.workers, settings.batchSize, settings.gracefulTimeout, settings.pollInterval,
-                settings.drainOnStop, settings.handlers, queue.wakeupDirectory().path());
-        watcher.start();
+                settings.drainOnStop, settings.handlers, queue.isPostgres() ? "by NOTIFY " + PostgresListener.CHANNEL
+                        : "from " + queue.wakeupDirectory().path());
+        wakeups.start();
         loopThread.start();
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook); // SIGTERM, SIGINT: a graceful stop
@@ -195,7 +207,7 @@ public final class Foreman implements AutoCloseable {
         }
         // 2. Wakeups are no longer needed.
         LocalForemen.unregister(queue.databaseKey(), loop);
-        watcher.close();
+        wakeups.close();
         // 3. Running handlers finish, or are interrupted at the deadline and abandoned after a short grace.
         workers.shutdown();
         if (!awaitWorkers(deadline)) {
@@ -209,7 +221,9 @@ public final class Foreman implements AutoCloseable {
         }
         // 4. Counts, then the lock last: a new foreman may start once it is released.
         counters.flush(true);
-        lock.close();
+        if (lock != null) {
+            lock.close();
+        }
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -256,7 +270,7 @@ public final class Foreman implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Foreman[" + id + " on " + queue.settings().databaseFile() + "]";
+        return "Foreman[" + id + " on " + queue.settings().describe() + "]";
     }
 
     /**

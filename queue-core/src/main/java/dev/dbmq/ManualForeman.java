@@ -28,11 +28,11 @@ public final class ManualForeman implements AutoCloseable {
 
     ManualForeman(TaskQueue queue, Handlers handlers, ForemanListener listener, int batchSize, boolean eager) {
         if (queue.isClosed()) {
-            throw new IllegalStateException("the queue on " + queue.settings().databaseFile() + " is closed");
+            throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
         }
         this.queue = queue;
         this.batchSize = batchSize;
-        this.lock = ForemanLock.acquire(queue.lockFile(), queue.settings().databaseFile().toString(),
+        this.lock = queue.isPostgres() ? null : ForemanLock.acquire(queue.lockFile(), queue.settings().describe(),
                 "manual foreman, pid " + ProcessHandle.current().pid());
         this.counters = new TaskCounters(queue.database());
         this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters, listener);
@@ -49,8 +49,10 @@ public final class ManualForeman implements AutoCloseable {
             }
         } : () -> { };
         if (!LocalForemen.register(queue.databaseKey(), wakeTarget)) {
-            lock.close();
-            throw new DbmqException("a foreman is already running on " + queue.settings().databaseFile()
+            if (lock != null) {
+                lock.close();
+            }
+            throw new DbmqException("a foreman is already running on " + queue.settings().describe()
                     + " in this JVM; refusing to start a second one");
         }
     }
@@ -110,7 +112,9 @@ public final class ManualForeman implements AutoCloseable {
             closed = true;
             LocalForemen.unregister(queue.databaseKey(), wakeTarget);
             counters.flush(true);
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
         } finally {
             stepping.unlock();
         }

@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
- * How a {@link TaskQueue} reaches its database. Immutable; made by {@link #sqlite(Path)} and its {@link Builder},
- * which rejects a bad value at once, naming the setting.
+ * How a {@link TaskQueue} reaches its database. Immutable; made by {@link #sqlite(Path)} or
+ * {@link #postgres(DataSource)} and a {@link Builder}, which rejects a bad value at once, naming the setting.
  */
 public final class QueueSettings {
 
@@ -17,7 +19,11 @@ public final class QueueSettings {
     /** Default {@link Builder#maxArgsBytes}: 1 MiB. */
     public static final int DEFAULT_MAX_ARGS_BYTES = 1 << 20;
 
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
     private final Path databaseFile;
+    private final DataSource dataSource;
+    private final String schema;
     private final Synchronous synchronous;
     private final Duration busyTimeout;
     private final Path wakeupDirectory;
@@ -27,9 +33,11 @@ public final class QueueSettings {
 
     private QueueSettings(Builder b) {
         this.databaseFile = b.databaseFile;
+        this.dataSource = b.dataSource;
+        this.schema = b.schema;
         this.synchronous = b.synchronous;
         this.busyTimeout = b.busyTimeout;
-        this.wakeupDirectory = b.wakeupDirectory != null ? b.wakeupDirectory
+        this.wakeupDirectory = b.wakeupDirectory != null || b.databaseFile == null ? b.wakeupDirectory
                 : b.databaseFile.resolveSibling(b.databaseFile.getFileName() + "-wakeup");
         this.maxArgsBytes = b.maxArgsBytes;
         this.objectMapper = b.objectMapper != null ? b.objectMapper : ArgsCodec.defaultMapper();
@@ -38,11 +46,39 @@ public final class QueueSettings {
 
     /** Settings for an embedded SQLite database in this file; created (owner-only) and migrated when missing. */
     public static Builder sqlite(Path databaseFile) {
-        return new Builder(Objects.requireNonNull(databaseFile, "databaseFile"));
+        return new Builder(Objects.requireNonNull(databaseFile, "databaseFile"), null);
     }
 
+    /**
+     * Settings for a PostgreSQL database shared by foremen on many hosts; migrated when needed. Foremen each hold one
+     * connection of it for LISTEN; every other use borrows a connection briefly.
+     */
+    public static Builder postgres(DataSource dataSource) {
+        return new Builder(null, Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /** The SQLite file; null for PostgreSQL. */
     public Path databaseFile() {
         return databaseFile;
+    }
+
+    /** The PostgreSQL data source; null for SQLite. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The PostgreSQL schema holding the queue's tables; null means the connections' current schema. */
+    public String schema() {
+        return schema;
+    }
+
+    boolean isPostgres() {
+        return dataSource != null;
+    }
+
+    /** For messages: the file, or the PostgreSQL schema. */
+    String describe() {
+        return isPostgres() ? "PostgreSQL" + (schema == null ? "" : " schema " + schema) : databaseFile.toString();
     }
 
     public Synchronous synchronous() {
@@ -71,6 +107,9 @@ public final class QueueSettings {
 
     @Override
     public String toString() {
+        if (isPostgres()) {
+            return "QueueSettings[" + describe() + ", maxArgsBytes=" + maxArgsBytes + "]";
+        }
         return "QueueSettings[database=" + databaseFile + ", synchronous=" + synchronous + ", busyTimeout="
                 + busyTimeout + ", wakeupDirectory=" + wakeupDirectory + ", maxArgsBytes=" + maxArgsBytes + "]";
     }
@@ -78,6 +117,8 @@ public final class QueueSettings {
     /** Builds {@link QueueSettings}; each setter validates its value and names the setting when it refuses one. */
     public static final class Builder {
         private final Path databaseFile;
+        private final DataSource dataSource;
+        private String schema;
         private Synchronous synchronous = Synchronous.NORMAL;
         private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
         private Path wakeupDirectory;
@@ -85,15 +126,38 @@ public final class QueueSettings {
         private ObjectMapper objectMapper;
         private InstantSource clock = InstantSource.system();
 
-        private Builder(Path databaseFile) {
-            this.databaseFile = databaseFile.toAbsolutePath().normalize();
-            if (this.databaseFile.getFileName() == null) {
+        private Builder(Path databaseFile, DataSource dataSource) {
+            this.dataSource = dataSource;
+            this.databaseFile = databaseFile == null ? null : databaseFile.toAbsolutePath().normalize();
+            if (databaseFile != null && this.databaseFile.getFileName() == null) {
                 throw new IllegalArgumentException("databaseFile must name a file, was " + databaseFile);
             }
         }
 
+        private void sqliteOnly(String setting) {
+            if (dataSource != null) {
+                throw new IllegalArgumentException(setting + " applies to SQLite only; this is a PostgreSQL queue");
+            }
+        }
+
+        /**
+         * PostgreSQL only: the schema of the queue's tables, created by the migration when missing. Lower-case
+         * letters, digits and underscores. Defaults to the connections' current schema (usually {@code public}).
+         */
+        public Builder schema(String schema) {
+            if (dataSource == null) {
+                throw new IllegalArgumentException("schema applies to PostgreSQL only; this is a SQLite queue");
+            }
+            if (schema == null || !SCHEMA.matcher(schema).matches()) {
+                throw new IllegalArgumentException("schema must match [a-z_][a-z0-9_]{0,62}, was " + schema);
+            }
+            this.schema = schema;
+            return this;
+        }
+
         /** SQLite's {@code PRAGMA synchronous} (snappea: Django's default). Defaults to {@link Synchronous#NORMAL}. */
         public Builder synchronous(Synchronous synchronous) {
+            sqliteOnly("synchronous");
             this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
             return this;
         }
@@ -103,6 +167,7 @@ public final class QueueSettings {
          * between 0 and 10 minutes; defaults to 5 s.
          */
         public Builder busyTimeout(Duration busyTimeout) {
+            sqliteOnly("busyTimeout");
             Objects.requireNonNull(busyTimeout, "busyTimeout");
             if (busyTimeout.isNegative() || busyTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new IllegalArgumentException("busyTimeout must be between 0 and 10 minutes, was " + busyTimeout);
@@ -117,6 +182,7 @@ public final class QueueSettings {
          * others. Producer and foreman must use the same one. Defaults to {@code <databaseFile>-wakeup}.
          */
         public Builder wakeupDirectory(Path wakeupDirectory) {
+            sqliteOnly("wakeupDirectory");
             this.wakeupDirectory = Objects.requireNonNull(wakeupDirectory, "wakeupDirectory").toAbsolutePath()
                     .normalize();
             return this;

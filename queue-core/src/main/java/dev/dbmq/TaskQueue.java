@@ -28,18 +28,25 @@ import org.sqlite.SQLiteConnection;
 public final class TaskQueue implements AutoCloseable {
 
     private final QueueSettings settings;
-    private final SqliteDatabase database;
+    private final Database database;
     private final ArgsCodec codec;
     private final InstantSource clock;
     private final String databaseKey;
-    private final WakeupDirectory wakeupDirectory;
-    private final CommitWakeups commitWakeups;
+    private final WakeupDirectory wakeupDirectory; // SQLite only
+    private final CommitWakeups commitWakeups;     // SQLite only
     private volatile boolean closed;
 
     private TaskQueue(QueueSettings settings) {
         this.settings = settings;
         this.codec = new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes());
         this.clock = settings.clock();
+        if (settings.isPostgres()) {
+            this.database = new PostgresDatabase(settings);
+            this.databaseKey = "postgres:" + System.identityHashCode(settings.dataSource()) + ":" + settings.schema();
+            this.wakeupDirectory = null;
+            this.commitWakeups = null;
+            return;
+        }
         this.database = new SqliteDatabase(settings);
         this.databaseKey = realPath(settings.databaseFile()).toString();
         this.wakeupDirectory = new WakeupDirectory(settings.wakeupDirectory());
@@ -68,7 +75,15 @@ public final class TaskQueue implements AutoCloseable {
         return open(QueueSettings.sqlite(databaseFile).build());
     }
 
-    /** Opens a queue with these settings; see {@link QueueSettings#sqlite(Path)}. */
+    /**
+     * Opens (migrating when needed) a PostgreSQL queue in the connections' current schema, for foremen on many
+     * hosts; see {@link QueueSettings#postgres(javax.sql.DataSource)} for a schema of its own.
+     */
+    public static TaskQueue postgres(javax.sql.DataSource dataSource) {
+        return open(QueueSettings.postgres(dataSource).build());
+    }
+
+    /** Opens a queue with these settings; see {@link QueueSettings#sqlite(Path)} and {@link QueueSettings#postgres}. */
     public static TaskQueue open(QueueSettings settings) {
         return new TaskQueue(Objects.requireNonNull(settings, "settings"));
     }
@@ -113,11 +128,12 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
-     * Enqueues a task inside the caller's transaction on this queue's SQLite database: it exists only if that
-     * transaction commits, and the foreman is woken when it does (a rollback wakes nobody).
+     * Enqueues a task inside the caller's transaction on this queue's database: it exists only if that transaction
+     * commits, and the foreman is woken when it does (a rollback wakes nobody).
      *
-     * @param tx a jOOQ context whose connection is to this queue's database file, typically the one passed to
-     *           {@code dsl.transaction(tx -> …)}
+     * @param tx a jOOQ context whose connection is to this queue's database (SQLite: the same file; PostgreSQL:
+     *           the same database, with the queue's schema), typically the one passed to {@code dsl.transaction(tx
+     *           -> …)}
      * @return the task's id (meaningless if the transaction rolls back)
      */
     public <A> long enqueue(DSLContext tx, Task<A> task, A args) {
@@ -125,6 +141,15 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         String json = codec.encode(task, args);
         ensureOpen();
+        if (settings.isPostgres()) {
+            if (tx.dialect().family() != SQLDialect.POSTGRES) {
+                throw new IllegalArgumentException("tx must be a PostgreSQL context, its dialect is " + tx.dialect());
+            }
+            // The insert trigger notifies foremen at commit; the queue's schema mapping is applied to tx.
+            DSLContext mapped = tx.configuration()
+                    .deriveSettings(s -> ((PostgresDatabase) database).settings()).dsl();
+            return TaskStore.insert(mapped, task.name(), json, clock.millis());
+        }
         if (tx.dialect().family() != SQLDialect.SQLITE) {
             throw new IllegalArgumentException("tx must be a SQLite context on " + settings.databaseFile()
                     + ", its dialect is " + tx.dialect());
@@ -217,16 +242,22 @@ public final class TaskQueue implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("the queue on " + settings.databaseFile() + " is closed");
+            throw new IllegalStateException("the queue on " + settings.describe() + " is closed");
         }
     }
 
     // ---- for the foreman (same package) ----
 
+    /**
+     * After a commit: wakes a foreman of this JVM directly; else, on SQLite, the one in another process through the
+     * wakeup directory. (On PostgreSQL the insert trigger's NOTIFY reaches every foreman anyway.)
+     */
     void wake(boolean fromCommitHook) {
         WakeTarget local = LocalForemen.find(databaseKey);
         if (local == null) {
-            wakeupDirectory.touch();
+            if (wakeupDirectory != null) {
+                wakeupDirectory.touch();
+            }
         } else if (fromCommitHook) {
             local.wakeFromCommitHook();
         } else {
@@ -254,9 +285,14 @@ public final class TaskQueue implements AutoCloseable {
         return wakeupDirectory;
     }
 
+    /** SQLite only: the file whose OS lock admits one foreman per database. */
     Path lockFile() {
         Path db = settings.databaseFile();
         return db.resolveSibling(db.getFileName() + "-foreman.lock");
+    }
+
+    boolean isPostgres() {
+        return settings.isPostgres();
     }
 
     boolean isClosed() {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: its own thread, "dbmq-wakeup", owns the WatchService and the key; {@link #close()} may be called from
  * any thread.
  */
-final class WakeupWatcher implements AutoCloseable {
+final class WakeupWatcher implements WakeupSource {
 
     private static final Logger log = LoggerFactory.getLogger(WakeupWatcher.class);
 
@@ -53,7 +53,8 @@ final class WakeupWatcher implements AutoCloseable {
         dir.path().register(watchService, StandardWatchEventKinds.ENTRY_CREATE);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 

@@ -29,3 +29,16 @@ CREATE TABLE dbmq_task_count (
     done      BIGINT NOT NULL,
     failed    BIGINT NOT NULL
 );
+
+-- Wakeups: every INSERT into dbmq_task notifies listening foremen when (and only if) its transaction commits.
+-- A trigger rather than a NOTIFY from the producer: no extra round trip, it covers enqueues inside an application's
+-- own transaction and rows written by other tools, and PostgreSQL folds identical notifications of one transaction
+-- into one. The payload is the schema, so queues in different schemas of one database don't wake each other.
+CREATE FUNCTION dbmq_task_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('dbmq_task', TG_TABLE_SCHEMA);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER dbmq_task_notify_tg AFTER INSERT ON dbmq_task
+    FOR EACH STATEMENT EXECUTE FUNCTION dbmq_task_notify();

@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.TestTasks.Echo;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,22 +22,29 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ForemanTest {
+/**
+ * How a foreman behaves, whatever the database: run against SQLite ({@link SqliteForemanTest}) and PostgreSQL
+ * ({@link PostgresForemanTest}).
+ */
+abstract class ForemanContract {
 
     /** No test may pass thanks to the backstop poll: wakeups must do it. */
     static final Duration NO_POLL = Duration.ofHours(1);
 
-    @TempDir
-    Path dir;
     TaskQueue queue;
     final Recorder recorder = new Recorder();
     final List<AutoCloseable> toClose = new ArrayList<>();
 
+    /** A new, empty queue for each test. */
+    abstract TaskQueue openQueue() throws Exception;
+
+    /** Another handle on the same queue, as a second process would open it. */
+    abstract TaskQueue openSameQueue() throws Exception;
+
     @BeforeEach
-    void open() {
-        queue = TaskQueue.sqlite(dir.resolve("queue.db"));
+    void open() throws Exception {
+        queue = openQueue();
     }
 
     @AfterEach
@@ -135,13 +140,13 @@ class ForemanTest {
     void unknown_names_and_bad_args_are_kept_and_never_use_up_worker_slots() throws Exception {
         int workers = 2;
         // 2 x workers bad tasks first (snappea hung here), written by "another tool" straight into the table.
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"))) {
-            var dsl = org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.SQLITE, SqliteDatabase.JOOQ_SETTINGS);
+        queue.database().autocommit(dsl -> {
             for (int i = 0; i < workers; i++) {
                 TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0);
                 TaskStore.insert(dsl, "echo", "{not json", 0);
             }
-        }
+            return null;
+        });
         started(foreman().workers(workers).handle(ECHO, a -> { }));
         recorder.awaitCount("rejected", 2L * workers);
         for (int i = 0; i < 10; i++) {
@@ -171,28 +176,6 @@ class ForemanTest {
         recorder.awaitCount("succeeded", 1);
         assertTrue(queue.failedTasks(10).isEmpty());
         assertFalse(queue.requeueFailed(id).isPresent());
-    }
-
-    @Test
-    void clears_stale_wakeup_files_at_start() throws Exception {
-        Path wakeups = queue.settings().wakeupDirectory();
-        for (int i = 0; i < 5; i++) {
-            Files.createFile(wakeups.resolve("stale-" + i));
-        }
-        started(foreman().handle(ECHO, a -> { }));
-        try (var files = Files.list(wakeups)) {
-            assertEquals(0, files.count());
-        }
-    }
-
-    @Test
-    void refuses_a_second_foreman_on_the_same_database() {
-        started(foreman().handle(ECHO, a -> { }));
-        try (TaskQueue other = TaskQueue.sqlite(dir.resolve("queue.db"))) {
-            DbmqException e = assertThrows(DbmqException.class,
-                    () -> Foreman.builder(other).handle(ECHO, a -> { }).stopOnShutdown(false).start());
-            assertTrue(e.getMessage().contains("already running"), e.getMessage());
-        }
     }
 
     @Test

@@ -1,0 +1,106 @@
+package dev.dbmq;
+
+import dev.dbmq.migrations.QueueMigrations;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.MappedSchema;
+import org.jooq.conf.RenderMapping;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/**
+ * A PostgreSQL database shared by many foremen and producers: each use borrows a connection from the application's
+ * {@link DataSource} (a pool, typically) and returns it at once. The jOOQ classes generated from the SQLite schema
+ * run unchanged here (same columns and Java types); a configured schema is rendered into every table name.
+ */
+final class PostgresDatabase implements Database {
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final Settings settings;
+    private volatile boolean closed;
+
+    PostgresDatabase(QueueSettings queueSettings) {
+        this.dataSource = queueSettings.dataSource();
+        this.schema = queueSettings.schema();
+        Settings s = SqliteDatabase.JOOQ_SETTINGS.withRenderSchema(schema != null);
+        if (schema != null) {
+            s = s.withRenderMapping(new RenderMapping().withSchemata(new MappedSchema().withInput("")
+                    .withOutput(schema)));
+        }
+        this.settings = s;
+        try {
+            QueueMigrations.migrate(dataSource, schema);
+        } catch (RuntimeException e) {
+            throw new DbmqException("cannot migrate the queue's PostgreSQL schema: " + e.getMessage(), e);
+        }
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public SQLDialect dialect() {
+        return SQLDialect.POSTGRES;
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL" + (schema == null ? "" : " schema " + schema);
+    }
+
+    @Override
+    public <T> T autocommit(Function<DSLContext, T> work) {
+        try (Connection c = connection()) {
+            return work.apply(DSL.using(c, SQLDialect.POSTGRES, settings));
+        } catch (SQLException e) {
+            throw new DbmqException("cannot use " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public <T> T transaction(Function<DSLContext, T> work) {
+        try (Connection c = connection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(DSL.using(c, SQLDialect.POSTGRES, settings));
+                c.commit();
+                return result;
+            } catch (RuntimeException | Error e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new DbmqException("transaction on " + describe() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("the queue on " + describe() + " is closed");
+        }
+        Connection c = dataSource.getConnection();
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+        return c;
+    }
+
+    /** The data source belongs to the application: it is not closed here. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

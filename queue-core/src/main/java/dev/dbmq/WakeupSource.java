@@ -1,0 +1,10 @@
+package dev.dbmq;
+
+/** What wakes a foreman for producers in other processes: the wakeup directory (SQLite) or NOTIFY (PostgreSQL). */
+interface WakeupSource extends AutoCloseable {
+
+    void start();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,45 @@
+package dev.dbmq;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.ThreadLocalRandom;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The PostgreSQL server of the machine (127.0.0.1:5432, database {@code test}, trust auth), as tests use it: each
+ * test in a schema of its own, sessions in a time zone that is not UTC (times must not depend on it).
+ */
+final class PostgresSupport {
+
+    static final String TIME_ZONE = "Pacific/Chatham"; // UTC+12:45 / +13:45: no accident makes it look like UTC
+
+    private PostgresSupport() {
+    }
+
+    static HikariDataSource pool(int size) {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setServerNames(new String[] {System.getProperty("dbmq.pg.host", "127.0.0.1")});
+        pg.setPortNumbers(new int[] {Integer.getInteger("dbmq.pg.port", 5432)});
+        pg.setDatabaseName(System.getProperty("dbmq.pg.database", "test"));
+        pg.setUser(System.getProperty("dbmq.pg.user", "postgres"));
+        pg.setOptions("-c TimeZone=" + TIME_ZONE);
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(pg);
+        config.setMaximumPoolSize(size);
+        config.setPoolName("dbmq-test");
+        return new HikariDataSource(config);
+    }
+
+    static String newSchema(String prefix) {
+        return (prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
+                .toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static void dropSchema(javax.sql.DataSource ds, String schema) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); // test cleanup; the name is ours
+        }
+    }
+}
