@@ -81,7 +81,7 @@ final class Claimer {
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
             log.error("Task {} ({}) cannot run; kept in dbmq_failed_task", ShortId.of(r.row().id()),
-                    r.row().taskName().length() > 100 ? r.row().taskName().substring(0, 100) : r.row().taskName());
+                    printable(r.row().taskName()));
             log.debug("Task {} rejected: {}", ShortId.of(r.row().id()), r.reason());
             counters.failed(r.row().taskName());
             try {
@@ -91,6 +91,13 @@ final class Claimer {
             }
         }
         return new Claim(rows, runnable);
+    }
+
+    /** A stored name as it may appear in a log line: written by anyone, so short and without control characters. */
+    static String printable(String name) {
+        StringBuilder sb = new StringBuilder(Math.min(name.length(), 100));
+        name.codePoints().limit(100).forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return name.codePointCount(0, name.length()) > 100 ? sb + "…" : sb.toString();
     }
 
     private static String describe(Exception e) {

@@ -4,7 +4,9 @@ import dev.dbmq.migrations.QueueMigrations;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +41,8 @@ final class SqliteDatabase implements Database {
             // last_insert_rowid(), which returns only the last id of a multi-row insert.
             .withFetchTriggerValuesAfterReturning(FetchTriggerValuesAfterReturning.NEVER);
 
+    static final int WAL_SIZE_LIMIT = 16 << 20;
+
     private final Path file;
     private final String url;
     private final SQLiteConfig config;
@@ -47,6 +51,7 @@ final class SqliteDatabase implements Database {
     // Guarded by lock.
     private Connection connection;
     private DSLContext dsl;
+    private Object fileKey; // the inode the connection has open
     private boolean closed;
 
     SqliteDatabase(QueueSettings settings) {
@@ -58,6 +63,8 @@ final class SqliteDatabase implements Database {
                 ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout((int) settings.busyTimeout().toMillis());
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // After a checkpoint, truncate a WAL that a burst grew past this, rather than keep its peak size forever.
+        config.setJournalSizeLimit(WAL_SIZE_LIMIT);
         createOwnerOnly(file);
         migrate();
     }
@@ -108,6 +115,9 @@ final class SqliteDatabase implements Database {
         lock.lock();
         try {
             return work.apply(dsl());
+        } catch (RuntimeException e) {
+            dropConnectionIfBroken(e);
+            throw e;
         } finally {
             lock.unlock();
         }
@@ -129,9 +139,30 @@ final class SqliteDatabase implements Database {
                 restoreAutocommit(committed);
             }
         } catch (SQLException e) {
+            dropConnectionIfBroken(e);
             throw new DbmqException("transaction on " + file + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            dropConnectionIfBroken(e);
+            throw e;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * After an I/O-class error (disk full, read-only, file gone, corrupt) the connection is dropped, so the next use
+     * opens a fresh one once the cause is fixed. BUSY and constraint errors leave it alone. Caller holds lock.
+     */
+    private void dropConnectionIfBroken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                int primary = sql.getErrorCode() & 0xff;
+                if (primary == 8 || primary == 10 || primary == 11 || primary == 13 || primary == 14
+                        || primary == 26) { // READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB
+                    closeConnection();
+                }
+                return;
+            }
         }
     }
 
@@ -152,6 +183,12 @@ final class SqliteDatabase implements Database {
         if (closed) {
             throw new IllegalStateException("the queue on " + file + " is closed");
         }
+        // A deleted or moved database file would otherwise take writes into an unlinked inode, losing them
+        // silently: check the path still names the file we have open (one stat, ~1 µs).
+        Object key = currentFileKey();
+        if (connection != null && !key.equals(fileKey)) {
+            closeConnection(); // replaced (e.g. restored from a backup): open the new one
+        }
         if (connection == null) {
             try {
                 connection = config.createConnection(url);
@@ -159,8 +196,23 @@ final class SqliteDatabase implements Database {
                 throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
             }
             dsl = DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+            fileKey = key;
         }
         return dsl;
+    }
+
+    private Object currentFileKey() {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null ? key : file;
+        } catch (NoSuchFileException e) {
+            closeConnection();
+            throw new DbmqException("the queue database file " + file + " is gone (deleted or moved); nothing was"
+                    + " written. Restore it, or open a new queue to start an empty one");
+        } catch (IOException e) {
+            closeConnection();
+            throw new DbmqException("cannot read the queue database file " + file + ": " + e, e);
+        }
     }
 
     // Caller holds lock.

@@ -1,29 +1,41 @@
 package dev.dbmq;
 
 import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The other process in cross-process tests. Modes:
+ * The other process in cross-process tests. A database argument is a SQLite file, or {@code pg:<schema>} for the
+ * test PostgreSQL server. Modes:
  * <ul>
  * <li>{@code enqueue <db> <n>}: enqueues n {@link TestTasks#ECHO} tasks one by one, prints "ENQUEUED n".
+ * <li>{@code produce <db> <from> <n>}: enqueues ids from..from+n-1 one by one, each its own transaction; prints
+ * "PRODUCED n errors=<e> max_us=<worst enqueue latency after the first> first_us=<the first>".
+ * <li>{@code enqueue-all <db> <n>}: prints "BEGIN", enqueues n tasks in one enqueueAll, prints "COMMITTED".
  * <li>{@code foreman <db>}: runs a foreman (no polling: wakeups only) whose {@link TestTasks#SLOW} handler prints
  * "RUNNING id" and waits for a "release" line on stdin, then prints "DONE id"; prints "STARTED" when up and stops on
  * SIGTERM through the foreman's shutdown hook.
+ * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
+ * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
+ * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
  * </ul>
  */
 public final class ChildMain {
 
     public static void main(String[] args) throws Exception {
-        Path db = Path.of(args[1]);
+        String db = args[1];
         switch (args[0]) {
             case "enqueue" -> {
                 int n = Integer.parseInt(args[2]);
-                try (TaskQueue queue = TaskQueue.sqlite(db)) {
+                try (TaskQueue queue = open(db)) {
                     System.out.println("READY");
                     for (int i = 0; i < n; i++) {
                         queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(i));
@@ -31,37 +43,130 @@ public final class ChildMain {
                     System.out.println("ENQUEUED " + n);
                 }
             }
-            case "foreman" -> {
-                CountDownLatch release = new CountDownLatch(1);
-                Thread stdin = new Thread(() -> {
-                    try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in,
-                            StandardCharsets.UTF_8))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            if (line.equals("release")) {
-                                release.countDown();
-                            }
-                        }
-                    } catch (Exception ignored) {
-                        // parent gone
-                    }
-                });
-                stdin.setDaemon(true);
-                stdin.start();
-                TaskQueue queue = TaskQueue.sqlite(db);
-                Foreman foreman = Foreman.builder(queue)
-                        .handle(TestTasks.SLOW, a -> {
-                            System.out.println("RUNNING " + a.n());
-                            release.await();
-                            System.out.println("DONE " + a.n());
-                        })
-                        .handle(TestTasks.ECHO, a -> System.out.println("ECHO " + a.n()))
-                        .pollInterval(Duration.ofHours(1))
-                        .gracefulTimeout(Duration.ofSeconds(60))
-                        .start();
-                System.out.println("STARTED " + foreman.id());
-                Thread.currentThread().join(); // until SIGTERM; the shutdown hook stops the foreman
+            case "produce" -> produce(db, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "enqueue-all" -> {
+                int n = Integer.parseInt(args[2]);
+                List<TestTasks.Echo> all = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    all.add(new TestTasks.Echo(i));
+                }
+                try (TaskQueue queue = open(db)) {
+                    System.out.println("BEGIN");
+                    queue.enqueueAll(TestTasks.ECHO, all);
+                    System.out.println("COMMITTED");
+                }
             }
+            case "foreman" -> slowForeman(db);
+            case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    static TaskQueue open(String db) {
+        if (db.startsWith("pg:")) {
+            return TaskQueue.open(QueueSettings.postgres(PostgresSupport.pool(4)).schema(db.substring(3)).build());
+        }
+        return TaskQueue.sqlite(Path.of(db));
+    }
+
+    private static void produce(String db, int from, int n) {
+        long errors = 0;
+        long first = 0;
+        long worst = 0;
+        try (TaskQueue queue = open(db)) {
+            System.out.println("READY");
+            for (int i = from; i < from + n; i++) {
+                long t0 = System.nanoTime();
+                try {
+                    queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(i));
+                } catch (RuntimeException e) {
+                    errors++;
+                    System.out.println("ERROR " + i + " " + e);
+                }
+                long took = System.nanoTime() - t0;
+                if (i == from) {
+                    first = took; // class loading and JIT: reported apart
+                } else {
+                    worst = Math.max(worst, took);
+                }
+            }
+        }
+        System.out.println("PRODUCED " + n + " errors=" + errors + " max_us=" + worst / 1000 + " first_us="
+                + first / 1000);
+    }
+
+    private static void slowForeman(String db) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread stdin = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.equals("release")) {
+                        release.countDown();
+                    }
+                }
+            } catch (Exception ignored) {
+                // parent gone
+            }
+        });
+        stdin.setDaemon(true);
+        stdin.start();
+        TaskQueue queue = open(db);
+        Foreman foreman = Foreman.builder(queue)
+                .handle(TestTasks.SLOW, a -> {
+                    System.out.println("RUNNING " + a.n());
+                    release.await();
+                    System.out.println("DONE " + a.n());
+                })
+                .handle(TestTasks.ECHO, a -> System.out.println("ECHO " + a.n()))
+                .pollInterval(Duration.ofHours(1))
+                .gracefulTimeout(Duration.ofSeconds(60))
+                .start();
+        System.out.println("STARTED " + foreman.id());
+        Thread.currentThread().join(); // until SIGTERM; the shutdown hook stops the foreman
+    }
+
+    private static void recordingForeman(String db, Path log, int workers) throws Exception {
+        FileOutputStream out = new FileOutputStream(log.toFile(), true); // unbuffered: each write is a syscall
+        AtomicLong done = new AtomicLong();
+        TaskQueue queue = open(db);
+        Foreman foreman = Foreman.builder(queue)
+                .workers(workers)
+                .pollInterval(Duration.ofSeconds(1))
+                .handle(TestTasks.ECHO, a -> {
+                    record(out, "R " + a.n());
+                    if (done.incrementAndGet() % 100 == 0) {
+                        System.out.println("PROGRESS " + done.get());
+                    }
+                })
+                .listener(new ForemanListener() {
+                    @Override
+                    public void taskStarted(long taskId, String taskName) {
+                        record(out, "S " + taskId);
+                    }
+
+                    @Override
+                    public void taskSucceeded(long taskId, String taskName, Duration took) {
+                        record(out, "D " + taskId);
+                    }
+
+                    @Override
+                    public void idle() {
+                        System.out.println("IDLE pending=" + queue.pending());
+                    }
+                })
+                .start();
+        System.out.println("STARTED " + foreman.id());
+        Thread.currentThread().join();
+    }
+
+    private static void record(FileOutputStream out, String line) {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }

@@ -1,0 +1,129 @@
+package dev.dbmq;
+
+import static dev.dbmq.TestTasks.ECHO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmq.TestTasks.Echo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Producers and a foreman writing at once, killed producers, and the WAL under sustained load. */
+class SqliteReliabilityTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_producer_killed_mid_enqueueAll_leaves_all_or_nothing() throws Exception {
+        Path db = dir.resolve("queue.db");
+        int n = 200_000;
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            try (ChildJvm producer = ChildJvm.start("enqueue-all", db.toString(), Integer.toString(n))) {
+                producer.await("BEGIN");
+                producer.kill(); // SIGKILL, most likely inside the transaction
+                producer.awaitExit();
+                long pending = queue.pending();
+                System.out.println("producer killed mid-enqueueAll: " + pending + " of " + n + " rows visible"
+                        + (producer.output.contains("COMMITTED") ? " (it had committed)" : ""));
+                assertTrue(pending == 0 || pending == n, pending + " rows: a partial enqueueAll");
+            }
+            assertEquals("ok", queue.database().autocommit(d -> d.fetchValue("pragma integrity_check")));
+        }
+    }
+
+    @Test
+    void producers_in_three_processes_and_the_foreman_never_see_sqlite_busy() throws Exception {
+        Path db = dir.resolve("queue.db");
+        int perProducer = KillTest.LONG ? 10_000 : 2_000;
+        Recorder recorder = new Recorder();
+        try (TaskQueue queue = TaskQueue.sqlite(db);
+             Foreman foreman = Foreman.builder(queue).handle(ECHO, a -> { }).listener(recorder)
+                     .stopOnShutdown(false).start()) {
+            List<ChildJvm> producers = new ArrayList<>();
+            try {
+                for (int p = 0; p < 3; p++) {
+                    producers.add(ChildJvm.start("produce", db.toString(), Integer.toString(p * perProducer),
+                            Integer.toString(perProducer)));
+                }
+                for (ChildJvm p : producers) {
+                    String summary = p.await("PRODUCED");
+                    System.out.println("contention, producer: " + summary);
+                    assertTrue(summary.contains(" errors=0 "), summary);
+                }
+            } finally {
+                for (ChildJvm p : producers) {
+                    p.close();
+                }
+            }
+            recorder.awaitCount("succeeded", 3L * perProducer);
+            assertEquals(0, recorder.count("claimFailed"));
+        }
+    }
+
+    @Test
+    void an_idle_queue_and_foreman_hold_no_read_transaction_so_checkpoints_complete() throws Exception {
+        Path db = dir.resolve("queue.db");
+        try (TaskQueue queue = TaskQueue.sqlite(db);
+             Foreman foreman = Foreman.builder(queue).handle(ECHO, a -> { }).stopOnShutdown(false).start()) {
+            for (int i = 0; i < 2000; i++) {
+                queue.enqueue(ECHO, new Echo(i));
+            }
+            queue.stats();
+            queue.pending();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                 Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 5000");
+                try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    assertTrue(rs.next());
+                    assertEquals(0, rs.getInt(1), "checkpoint blocked: a connection holds a read transaction");
+                }
+            }
+            assertEquals(0, Files.size(dir.resolve("queue.db-wal")));
+        }
+    }
+
+    @Test
+    void the_wal_stays_bounded_under_sustained_load() throws Exception {
+        Path db = dir.resolve("queue.db");
+        Path wal = dir.resolve("queue.db-wal");
+        long seconds = KillTest.LONG ? 180 : 10;
+        AtomicLong peak = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (TaskQueue queue = TaskQueue.sqlite(db);
+             Foreman foreman = Foreman.builder(queue).stopOnShutdown(false)
+                     .handle(ECHO, a -> {
+                         if (done.incrementAndGet() % 200 == 0) {
+                             peak.accumulateAndGet(Files.size(wal), Math::max);
+                         }
+                     }).start()) {
+            Thread producer = new Thread(() -> {
+                int i = 0;
+                long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+                while (System.nanoTime() < end) {
+                    queue.enqueue(ECHO, new Echo(i++));
+                }
+                stop.set(true);
+            });
+            producer.start();
+            producer.join(Duration.ofSeconds(seconds + 60).toMillis());
+            assertTrue(stop.get());
+        }
+        System.out.printf("WAL under %d s of load: %d tasks, peak WAL %.1f MiB%n", seconds, done.get(),
+                peak.get() / 1048576.0);
+        assertTrue(done.get() > 0);
+        assertTrue(peak.get() <= SqliteDatabase.WAL_SIZE_LIMIT, "WAL grew to " + peak.get() + " bytes");
+    }
+}
