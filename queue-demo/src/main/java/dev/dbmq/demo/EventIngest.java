@@ -68,7 +68,9 @@ final class EventIngest {
         try {
             node = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadEvent("body is not valid JSON: " + e.getOriginalMessage());
+            // Jackson's location says "[Source: REDACTED …; line: 1, column: 9]": keep only line and column
+            throw new BadEvent("body is not valid JSON: "
+                    + e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "["));
         } catch (IOException e) {
             throw new BadEvent("body could not be read: " + e.getMessage());
         }

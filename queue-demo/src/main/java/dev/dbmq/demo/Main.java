@@ -1,11 +1,13 @@
 package dev.dbmq.demo;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The demo's command line. {@code demo} runs everything in one process; {@code serve} and {@code foreman} run the web
@@ -22,12 +24,23 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        System.setProperty("org.jooq.no-logo", "true"); // before jOOQ loads: the demo's console is for the demo
+        System.setProperty("org.jooq.no-tips", "true");
         System.exit(commandLine().execute(args));
     }
 
     /** The configured command line; tests set its out and err. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Bad usage: the reason, "did you mean", and always the usage (picocli leaves it out after suggestions).
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println(failed.getColorScheme().errorText(e.getMessage()));
+            UnmatchedArgumentException.printSuggestions(e, err);
+            failed.usage(err, failed.getColorScheme());
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         // Failures at run time (a busy port, a missing database, a second foreman) are one line, not a stack trace.
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
