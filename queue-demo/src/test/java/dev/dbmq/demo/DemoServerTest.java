@@ -1,0 +1,164 @@
+package dev.dbmq.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmq.ManualForeman;
+import dev.dbmq.TaskQueue;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API on a real server and a real queue; tasks run by hand, so every count is known. */
+class DemoServerTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    TaskQueue queue;
+    DemoServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws IOException {
+        queue = TaskQueue.sqlite(dir.resolve("queue.db"));
+        server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        queue.close();
+    }
+
+    @Test
+    void an_event_becomes_a_digest_task() throws Exception {
+        HttpResponse<String> r = post("/api/events", "{\"level\":\"warning\",\"message\":\"disk full\",\"extra\":[1]}");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals(1, body.get("eventId").asLong());
+        assertTrue(body.get("taskId").asLong() > 0);
+        assertEquals(1, queue.pending());
+
+        try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+            assertEquals(2, foreman.runPending(), "the digest and the flaky forward it queued");
+        }
+        assertEquals(1, queue.stats().counts().get("digest").done());
+    }
+
+    @Test
+    void an_event_without_a_level_is_an_error_event() throws Exception {
+        assertEquals(202, post("/api/events", "{}").statusCode());
+        try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+            assertEquals(3, foreman.runPending(), "digest, flaky and the notify of an error event");
+        }
+        assertEquals(1, queue.stats().counts().get("notify").done());
+    }
+
+    @Test
+    void bad_json_is_refused_with_a_reason() throws Exception {
+        assertError(400, "body is not valid JSON", post("/api/events", "{\"level\":"));
+        assertError(400, "body is not valid JSON", post("/api/events", "{} {}"));
+        assertError(400, "body is empty", post("/api/events", ""));
+        assertError(400, "body must be a JSON object, was array", post("/api/events", "[1,2]"));
+        assertError(400, "level must be one of debug, info, warning, error, fatal; was \"loud\"",
+                post("/api/events", "{\"level\":\"loud\"}"));
+        assertError(400, "message must be a string, was number", post("/api/events", "{\"message\":42}"));
+        assertEquals(0, queue.pending(), "nothing was enqueued");
+    }
+
+    @Test
+    void an_event_over_the_size_limit_is_refused_with_413() throws Exception {
+        String big = "{\"message\":\"" + "x".repeat(EventIngest.MAX_BODY_BYTES) + "\"}";
+        assertError(413, "event larger than 65536 bytes", post("/api/events", big));
+        String justFits = "{\"message\":\"" + "x".repeat(EventIngest.MAX_BODY_BYTES - 14) + "\"}";
+        assertEquals(EventIngest.MAX_BODY_BYTES, justFits.length());
+        assertEquals(202, post("/api/events", justFits).statusCode());
+        assertEquals(1, queue.pending());
+    }
+
+    @Test
+    void wrong_methods_and_paths_are_refused() throws Exception {
+        assertError(405, "/api/events takes POST, not GET", get("/api/events"));
+        assertError(405, "/api/status takes GET, not POST", post("/api/status", "{}"));
+        assertError(404, "no such resource: GET /nope", get("/nope"));
+    }
+
+    @Test
+    void a_burst_enqueues_that_many_digests() throws Exception {
+        HttpResponse<String> r = post("/api/burst?events=25", "");
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals(25, queue.pending());
+        assertError(400, "events must be a number from 1 to 10000, was \"0\"", post("/api/burst?events=0", ""));
+        assertError(400, "events must be a number from 1 to 10000, was \"many\"", post("/api/burst?events=many", ""));
+        assertEquals(25, queue.pending());
+    }
+
+    @Test
+    void status_reports_counts_failures_and_an_unknown_worker_gauge() throws Exception {
+        post("/api/burst?events=10", ""); // event ids 1 to 10: 5 and 10 are errors, 7 fails its forward
+        try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+            assertEquals(10 + 10 + 2, foreman.runPending());
+        }
+        post("/api/events", "{\"level\":\"info\"}");
+        server.close(); // a new server samples at start, so its status shows the state of now
+        server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null);
+
+        HttpResponse<String> r = get("/api/status");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode s = JSON.readTree(r.body());
+        assertEquals(1, s.get("pending").asLong());
+        assertTrue(s.get("oldestTaskAgeMillis").asLong() >= 0);
+        assertTrue(s.get("workersBusy").isNull(), "no foreman in this process");
+        assertEquals(1, s.get("failedKept").asLong());
+        assertEquals(10, s.at("/tasks/digest/done").asLong());
+        assertEquals(9, s.at("/tasks/flaky/done").asLong());
+        assertEquals(1, s.at("/tasks/flaky/failed").asLong());
+        assertEquals(2, s.at("/tasks/notify/done").asLong());
+        assertTrue(s.at("/tasks/digest/donePerMinute").isNumber());
+        assertEquals("flaky", s.at("/recentFailures/0/task").asText());
+        assertTrue(s.at("/recentFailures/0/reason").asText().contains("event 7"), r.body());
+        assertTrue(s.at("/recentFailures/0").get("args") == null, "args are not shown");
+    }
+
+    @Test
+    void the_status_page_is_served() throws Exception {
+        HttpResponse<String> r = get("/");
+        assertEquals(200, r.statusCode());
+        assertEquals("text/html; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(r.body().contains("id=\"pending\""));
+    }
+
+    /** The status, and a reason that starts with the given one. */
+    private void assertError(int status, String reason, HttpResponse<String> r) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        String actual = JSON.readTree(r.body()).get("error").asText();
+        assertTrue(actual.startsWith(reason), "reason \"" + actual + "\" should start with \"" + reason + '"');
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(url(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(url(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI url(String path) {
+        return server.url().resolve(path);
+    }
+}

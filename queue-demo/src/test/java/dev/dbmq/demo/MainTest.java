@@ -1,0 +1,204 @@
+package dev.dbmq.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmq.ManualForeman;
+import dev.dbmq.TaskQueue;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI, run in-process with its output captured. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    Path db;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    String db() {
+        db = dir.resolve("sub/queue.db");
+        return db.toString();
+    }
+
+    @Test
+    void no_command_prints_usage_and_exits_2() {
+        Run r = run();
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("Missing command"), r.err());
+        assertTrue(r.err().contains("Usage: dbmq-demo"), r.err());
+    }
+
+    @Test
+    void an_unknown_command_prints_usage_and_exits_2() {
+        Run r = run("frobnicate");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("Unmatched argument at index 0: 'frobnicate'"), r.err());
+        assertTrue(r.err().contains("Usage: dbmq-demo"), r.err());
+    }
+
+    @Test
+    void migrate_creates_the_database_and_its_directory() {
+        Run r = run("migrate", "--db", db());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.isRegularFile(db));
+        assertTrue(r.out().startsWith("queue database ready: "), r.out());
+        assertEquals(0, run("migrate", "--db", db()).exit(), "again: nothing to do");
+    }
+
+    @Test
+    void enqueue_adds_a_task_and_status_shows_it() {
+        run("migrate", "--db", db());
+        Run r = run("enqueue", "--db", db(), "digest", "{\"eventId\":7,\"level\":\"error\",\"message\":\"m\"}");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("enqueued digest as task 1\n", r.out());
+
+        Run status = run("status", "--db", db());
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().contains("pending      1\n"), status.out());
+        assertTrue(status.out().contains("failed kept  0\n"), status.out());
+    }
+
+    @Test
+    void enqueue_refuses_unknown_tasks_and_bad_json_with_usage() {
+        run("migrate", "--db", db());
+        Run unknown = run("enqueue", "--db", db(), "dance", "{}");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("unknown task \"dance\"; the demo's tasks are digest, notify, flaky"),
+                unknown.err());
+        assertTrue(unknown.err().contains("Usage: dbmq-demo enqueue"), unknown.err());
+
+        Run badJson = run("enqueue", "--db", db(), "digest", "{eventId:");
+        assertEquals(2, badJson.exit());
+        assertTrue(badJson.err().contains("JSON is not valid args for digest"), badJson.err());
+
+        Run badLevel = run("enqueue", "--db", db(), "digest", "{\"eventId\":1,\"level\":\"loud\"}");
+        assertEquals(2, badLevel.exit());
+        assertTrue(badLevel.err().contains("level must be one of debug, info, warning, error, fatal; was \"loud\""),
+                badLevel.err());
+
+        Run missingArg = run("enqueue", "--db", db(), "digest");
+        assertEquals(2, missingArg.exit());
+        assertTrue(missingArg.err().contains("Missing required parameter: 'JSON'"), missingArg.err());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            assertEquals(0, queue.pending());
+        }
+    }
+
+    @Test
+    void commands_on_a_missing_database_fail_without_creating_it() {
+        Run r = run("status", "--db", db());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("error: no queue database at "), r.err());
+        assertTrue(Files.notExists(db));
+    }
+
+    @Test
+    void failed_list_and_requeue() {
+        run("migrate", "--db", db());
+        assertEquals("no failed tasks\n", run("failed", "list", "--db", db()).out());
+        long failedId;
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            failedId = queue.enqueue(Flaky.TASK, new Flaky(17));
+            try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+                foreman.runPending();
+            }
+        }
+        Run list = run("failed", "list", "--db", db());
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().contains(failedId + " "), list.out());
+        assertTrue(list.out().contains("integration unavailable for event 17"), list.out());
+
+        Run requeue = run("failed", "requeue", "--db", db(), String.valueOf(failedId));
+        assertEquals(0, requeue.exit(), requeue.err());
+        assertTrue(requeue.out().startsWith("requeued failed task " + failedId + " as task "), requeue.out());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            assertEquals(1, queue.pending());
+            assertEquals(0, queue.stats().failedKept());
+        }
+
+        Run again = run("failed", "requeue", "--db", db(), String.valueOf(failedId));
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("no failed task with id " + failedId), again.err());
+
+        assertEquals(2, run("failed").exit(), "a subcommand is required");
+        assertEquals(2, run("failed", "requeue", "--db", db(), "seven").exit());
+        assertEquals(2, run("failed", "list", "--db", db(), "--limit", "0").exit());
+    }
+
+    @Test
+    void bad_options_print_usage_and_exit_2() {
+        Run port = run("serve", "--port", "70000", "--db", db());
+        assertEquals(2, port.exit());
+        assertTrue(port.err().contains("--port must be from 0 to 65535, was 70000"), port.err());
+        assertTrue(port.err().contains("Usage: dbmq-demo serve"), port.err());
+
+        Run workers = run("foreman", "--workers", "0", "--db", db());
+        assertEquals(2, workers.exit());
+        assertTrue(workers.err().contains("--workers must be from 1 to 1024, was 0"), workers.err());
+
+        Run events = run("load", "--events", "0");
+        assertEquals(2, events.exit());
+        assertTrue(events.err().contains("--events must be from 1 to 1000000, was 0"), events.err());
+
+        Run missing = run("load");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("Missing required option: '--events=N'"), missing.err());
+
+        Run url = run("load", "--events", "1", "--url", "ftp://example.org/");
+        assertEquals(2, url.exit());
+        assertTrue(url.err().contains("--url must be an http(s) URL"), url.err());
+        assertTrue(Files.notExists(db), "nothing was started");
+    }
+
+    @Test
+    void load_sends_events_and_summarises() throws Exception {
+        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"));
+             DemoServer server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null)) {
+            Run r = run("load", "--events", "30", "--concurrency", "4", "--url", server.url().toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().startsWith("sent 30, accepted 30, in "), r.out());
+            assertTrue(r.out().contains(" events/s"), r.out());
+            assertTrue(r.err().contains("[" + "#".repeat(30) + "] 30/30"), r.err());
+            assertEquals(30, queue.pending());
+        }
+    }
+
+    @Test
+    void load_fails_when_no_server_listens() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = run("load", "--events", "5", "--url", "http://127.0.0.1:" + port + "/");
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("sent 0, accepted 0"), r.out());
+        assertTrue(r.out().contains("first problem: cannot reach"), r.out());
+    }
+
+    @Test
+    void load_draws_a_progress_bar() {
+        assertEquals("[" + ".".repeat(30) + "] 0/10", LoadCommand.bar(0, 10));
+        assertEquals("[" + "#".repeat(15) + ".".repeat(15) + "] 5/10", LoadCommand.bar(5, 10));
+    }
+}
