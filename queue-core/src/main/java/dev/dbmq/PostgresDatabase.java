@@ -10,6 +10,7 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.MappedSchema;
 import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -27,7 +28,7 @@ final class PostgresDatabase implements Database {
     PostgresDatabase(QueueSettings queueSettings) {
         this.dataSource = queueSettings.dataSource();
         this.schema = queueSettings.schema();
-        Settings s = SqliteDatabase.JOOQ_SETTINGS.withRenderSchema(schema != null);
+        Settings s = SqliteDatabase.jooqSettings().withRenderSchema(schema != null);
         if (schema != null) {
             s = s.withRenderMapping(new RenderMapping().withSchemata(new MappedSchema().withInput("")
                     .withOutput(schema)));
@@ -44,8 +45,9 @@ final class PostgresDatabase implements Database {
         return dataSource;
     }
 
+    /** A copy: jOOQ's Settings are mutable. */
     Settings settings() {
-        return settings;
+        return (Settings) settings.clone();
     }
 
     @Override
@@ -62,7 +64,7 @@ final class PostgresDatabase implements Database {
     public <T> T autocommit(Function<DSLContext, T> work) {
         try (Connection c = connection()) {
             return work.apply(DSL.using(c, SQLDialect.POSTGRES, settings));
-        } catch (SQLException e) {
+        } catch (SQLException | DataAccessException e) {
             throw new DbmqException("cannot use " + describe() + ": " + e.getMessage(), e);
         }
     }
@@ -82,7 +84,7 @@ final class PostgresDatabase implements Database {
             } finally {
                 c.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DataAccessException e) {
             throw new DbmqException("transaction on " + describe() + " failed: " + e.getMessage(), e);
         }
     }

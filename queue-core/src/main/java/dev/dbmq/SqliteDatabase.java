@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.FetchTriggerValuesAfterReturning;
+import org.jooq.exception.DataAccessException;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.sqlite.SQLiteConfig;
@@ -33,13 +34,16 @@ import org.sqlite.SQLiteDataSource;
  */
 final class SqliteDatabase implements Database {
 
-    static final Settings JOOQ_SETTINGS = new Settings()
-            .withExecuteLogging(false) // jOOQ's DEBUG log would print bind values, i.e. task args
-            .withRenderSchema(false)
-            .withRenderCatalog(false)
-            // Native INSERT … RETURNING (SQLite ≥ 3.35). jOOQ's default emulates it with a second SELECT of
-            // last_insert_rowid(), which returns only the last id of a multi-row insert.
-            .withFetchTriggerValuesAfterReturning(FetchTriggerValuesAfterReturning.NEVER);
+    /** jOOQ settings for the queue's statements: a new object each call, as Settings' with-methods mutate. */
+    static Settings jooqSettings() {
+        return new Settings()
+                .withExecuteLogging(false) // jOOQ's DEBUG log would print bind values, i.e. task args
+                .withRenderSchema(false)
+                .withRenderCatalog(false)
+                // Native INSERT … RETURNING (SQLite ≥ 3.35). jOOQ's default emulates it with a second SELECT of
+                // last_insert_rowid(), which returns only the last id of a multi-row insert.
+                .withFetchTriggerValuesAfterReturning(FetchTriggerValuesAfterReturning.NEVER);
+    }
 
     static final int WAL_SIZE_LIMIT = 16 << 20;
 
@@ -115,6 +119,9 @@ final class SqliteDatabase implements Database {
         lock.lock();
         try {
             return work.apply(dsl());
+        } catch (DataAccessException e) {
+            dropConnectionIfBroken(e);
+            throw new DbmqException("statement on " + file + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             dropConnectionIfBroken(e);
             throw e;
@@ -138,7 +145,7 @@ final class SqliteDatabase implements Database {
             } finally {
                 restoreAutocommit(committed);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DataAccessException e) {
             dropConnectionIfBroken(e);
             throw new DbmqException("transaction on " + file + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -195,7 +202,7 @@ final class SqliteDatabase implements Database {
             } catch (SQLException e) {
                 throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
             }
-            dsl = DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+            dsl = DSL.using(connection, SQLDialect.SQLITE, jooqSettings());
             fileKey = key;
         }
         return dsl;

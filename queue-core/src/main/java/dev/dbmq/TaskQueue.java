@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.conf.FetchTriggerValuesAfterReturning;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -147,7 +146,7 @@ public final class TaskQueue implements AutoCloseable {
             }
             // The insert trigger notifies foremen at commit; the queue's schema mapping is applied to tx.
             DSLContext mapped = tx.configuration()
-                    .deriveSettings(s -> ((PostgresDatabase) database).settings()).dsl();
+                    .derive(((PostgresDatabase) database).settings()).dsl();
             return TaskStore.insert(mapped, task.name(), json, clock.millis());
         }
         if (tx.dialect().family() != SQLDialect.SQLITE) {
@@ -162,8 +161,7 @@ public final class TaskQueue implements AutoCloseable {
             }
             commitWakeups.arm(sqlite); // before the insert: in autocommit mode the insert itself commits
         });
-        DSLContext nativeReturning = tx.configuration().deriveSettings(s -> s.withFetchTriggerValuesAfterReturning(
-                FetchTriggerValuesAfterReturning.NEVER)).dsl();
+        DSLContext nativeReturning = tx.configuration().derive(SqliteDatabase.jooqSettings()).dsl();
         return TaskStore.insert(nativeReturning, task.name(), json, clock.millis());
     }
 

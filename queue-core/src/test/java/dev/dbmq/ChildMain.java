@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code foreman <db>}: runs a foreman (no polling: wakeups only) whose {@link TestTasks#SLOW} handler prints
  * "RUNNING id" and waits for a "release" line on stdin, then prints "DONE id"; prints "STARTED" when up and stops on
  * SIGTERM through the foreman's shutdown hook.
+ * <li>{@code log-foreman <db>}: a foreman at INFO whose BOOM handler throws; prints "DRAINED" when idle.
  * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
  * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
  * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
@@ -57,6 +58,7 @@ public final class ChildMain {
                 }
             }
             case "foreman" -> slowForeman(db);
+            case "log-foreman" -> logForeman(db);
             case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -123,6 +125,24 @@ public final class ChildMain {
                 .start();
         System.out.println("STARTED " + foreman.id());
         Thread.currentThread().join(); // until SIGTERM; the shutdown hook stops the foreman
+    }
+
+    /** A foreman at the default INFO level that fails tasks in every way; prints "DRAINED" when idle. */
+    private static void logForeman(String db) throws Exception {
+        TaskQueue queue = open(db);
+        Foreman.builder(queue)
+                .handle(TestTasks.ECHO, a -> { })
+                .handle(TestTasks.BOOM, a -> {
+                    throw new IllegalStateException("handler failed");
+                })
+                .listener(new ForemanListener() {
+                    @Override
+                    public void idle() {
+                        System.out.println("DRAINED");
+                    }
+                })
+                .start();
+        Thread.currentThread().join();
     }
 
     private static void recordingForeman(String db, Path log, int workers) throws Exception {

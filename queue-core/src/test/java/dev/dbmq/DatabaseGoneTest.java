@@ -1,0 +1,96 @@
+package dev.dbmq;
+
+import static dev.dbmq.TestTasks.ECHO;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmq.TestTasks.Echo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The database goes away under a running foreman: the file moved away, the disk full. Enqueue fails with a clear
+ * exception and writes nothing; the foreman logs, retries with backoff, and resumes once the database is back.
+ */
+class DatabaseGoneTest {
+
+    @TempDir
+    Path dir;
+
+    private Foreman foreman(TaskQueue queue, Recorder recorder) {
+        // a short backstop poll, so the foreman keeps trying to claim while the database is gone
+        return Foreman.builder(queue).handle(ECHO, a -> { }).listener(recorder).pollInterval(Duration.ofMillis(50))
+                .stopOnShutdown(false).start();
+    }
+
+    @Test
+    void a_database_file_moved_away_and_back() throws Exception {
+        Path db = dir.resolve("queue.db");
+        Path away = dir.resolve("elsewhere.db");
+        Recorder recorder = new Recorder();
+        try (TaskQueue queue = TaskQueue.sqlite(db); Foreman f = foreman(queue, recorder)) {
+            queue.enqueue(ECHO, new Echo(1));
+            recorder.awaitCount("succeeded", 1);
+            Files.move(db, away, StandardCopyOption.ATOMIC_MOVE);
+            DbmqException e = assertThrows(DbmqException.class, () -> queue.enqueue(ECHO, new Echo(2)));
+            assertTrue(e.getMessage().contains("is gone"), e.getMessage());
+            recorder.awaitCount("claimFailed", 2); // the foreman keeps trying
+            Files.move(away, db, StandardCopyOption.ATOMIC_MOVE);
+            queue.enqueue(ECHO, new Echo(3));
+            recorder.awaitCount("succeeded", 2);
+        }
+    }
+
+    @Test
+    void a_full_disk() throws Exception {
+        Path mount = Files.createDirectory(dir.resolve("small"));
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString()),
+                "needs root to mount a 2 MiB tmpfs for a full disk");
+        try {
+            Path db = mount.resolve("queue.db");
+            Recorder recorder = new Recorder();
+            try (TaskQueue queue = TaskQueue.sqlite(db); Foreman f = foreman(queue, recorder)) {
+                queue.enqueue(ECHO, new Echo(0));
+                recorder.awaitCount("succeeded", 1);
+                Path filler = mount.resolve("filler");
+                try (var out = Files.newOutputStream(filler)) {
+                    byte[] block = new byte[64 * 1024];
+                    while (true) {
+                        out.write(block); // until ENOSPC
+                    }
+                } catch (IOException full) {
+                    // the disk is full now
+                }
+                Task<TaskQueueTest.Big> big = Task.of("big", TaskQueueTest.Big.class);
+                DbmqException e = null;
+                for (int i = 0; i < 100 && e == null; i++) { // whatever free pages SQLite still had are used up
+                    try {
+                        queue.enqueue(big, new TaskQueueTest.Big("x".repeat(100_000)));
+                    } catch (DbmqException thrown) {
+                        e = thrown;
+                    }
+                }
+                assertTrue(e != null, "enqueue kept succeeding on a full disk");
+                assertTrue(e.getMessage().contains("full") || e.getMessage().contains("FULL")
+                        || e.getMessage().contains("disk"), e.getMessage());
+                Files.delete(filler);
+                queue.enqueue(ECHO, new Echo(1));
+                recorder.awaitCount("succeeded", 2);
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+}
