@@ -110,7 +110,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 return;
             }
             if (free == FLUSH_COUNTS) {
-                counters.flush(true);
+                counters.flush(false);
                 continue;
             }
             if (free < 0) {
@@ -204,14 +204,14 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     log.debug("Foreman {}: backstop poll", foremanId);
                     return freeSlots;
                 } else {
-                    // Idle. Counts of handlers that finished after the last claim are flushed within a second.
-                    boolean flushDue = counters.hasPending();
-                    long wait = flushDue ? Math.min(idleNanos, TaskCounters.FLUSH_INTERVAL_NANOS) : idleNanos;
-                    long left = changed.awaitNanos(wait);
-                    idleNanos -= wait - left;
-                    if (flushDue && left <= 0) {
+                    // Idle. Counts of handlers that finished after the last claim are flushed within a second;
+                    // the backstop poll above goes first, so failing flushes can't starve it.
+                    long untilFlush = counters.nanosUntilFlush();
+                    if (untilFlush <= 0) {
                         return FLUSH_COUNTS;
                     }
+                    long wait = Math.min(idleNanos, untilFlush);
+                    idleNanos -= wait - changed.awaitNanos(wait);
                 }
             }
         } finally {

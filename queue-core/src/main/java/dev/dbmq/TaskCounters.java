@@ -18,8 +18,8 @@ final class TaskCounters {
     private final Database database;
     // Guarded by this: written by workers and the foreman thread, swapped out by flush.
     private Map<String, long[]> deltas = new HashMap<>();
-    // Foreman thread only.
-    private long lastFlush = System.nanoTime();
+    // Written by whichever thread flushes (the foreman's, or a manual foreman's caller).
+    private volatile long lastFlush = System.nanoTime();
 
     TaskCounters(Database database) {
         this.database = database;
@@ -33,11 +33,16 @@ final class TaskCounters {
         deltas.computeIfAbsent(taskName, k -> new long[2])[1]++;
     }
 
-    synchronized boolean hasPending() {
-        return !deltas.isEmpty();
+    /** How long until counts are due to be flushed; {@code Long.MAX_VALUE} when there is nothing to flush. */
+    synchronized long nanosUntilFlush() {
+        return deltas.isEmpty() ? Long.MAX_VALUE
+                : Math.max(0, lastFlush + FLUSH_INTERVAL_NANOS - System.nanoTime());
     }
 
-    /** Flushes when the interval has passed, or always when {@code force}. Never throws. */
+    /**
+     * Flushes when the interval has passed since the last attempt, or always when {@code force}. Never throws: a
+     * failed flush keeps the counts for the next attempt.
+     */
     void flush(boolean force) {
         long now = System.nanoTime();
         if (!force && now - lastFlush < FLUSH_INTERVAL_NANOS) {

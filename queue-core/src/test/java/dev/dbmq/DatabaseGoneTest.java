@@ -40,6 +40,7 @@ class DatabaseGoneTest {
             recorder.awaitCount("succeeded", 1);
             Files.move(db, away, StandardCopyOption.ATOMIC_MOVE);
             DbmqException e = assertThrows(DbmqException.class, () -> queue.enqueue(ECHO, new Echo(2)));
+            System.out.println("moved away: " + e.getMessage());
             assertTrue(e.getMessage().contains("is gone"), e.getMessage());
             recorder.awaitCount("claimFailed", 2); // the foreman keeps trying
             Files.move(away, db, StandardCopyOption.ATOMIC_MOVE);
@@ -78,6 +79,7 @@ class DatabaseGoneTest {
                     }
                 }
                 assertTrue(e != null, "enqueue kept succeeding on a full disk");
+                System.out.println("full disk: " + e.getMessage());
                 assertTrue(e.getMessage().contains("full") || e.getMessage().contains("FULL")
                         || e.getMessage().contains("disk"), e.getMessage());
                 Files.delete(filler);
