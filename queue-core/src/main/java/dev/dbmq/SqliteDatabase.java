@@ -47,6 +47,7 @@ final class SqliteDatabase implements Database {
     // Guarded by lock.
     private Connection connection;
     private DSLContext dsl;
+    private StatementCache statements;
     private boolean closed;
 
     SqliteDatabase(QueueSettings settings) {
@@ -159,6 +160,7 @@ final class SqliteDatabase implements Database {
                 throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
             }
             dsl = DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+            statements = StatementCache.attach(dsl, connection);
         }
         return dsl;
     }
@@ -166,6 +168,7 @@ final class SqliteDatabase implements Database {
     // Caller holds lock.
     private void closeConnection() {
         if (connection != null) {
+            statements.close();
             try {
                 connection.close();
             } catch (SQLException ignored) {
@@ -173,6 +176,7 @@ final class SqliteDatabase implements Database {
             }
             connection = null;
             dsl = null;
+            statements = null;
         }
     }
 

@@ -5,6 +5,9 @@ import static dev.dbmq.jooq.Tables.DBMQ_TASK;
 import static dev.dbmq.jooq.Tables.DBMQ_TASK_COUNT;
 
 import dev.dbmq.jooq.tables.records.DbmqTaskRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
+import org.jooq.DeleteResultStep;
+import org.jooq.InsertResultStep;
 import org.jooq.InsertValuesStep3;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -35,12 +41,34 @@ final class TaskStore {
     record Row(long id, String taskName, String args, long createdAt) {
     }
 
-    static long insert(DSLContext dsl, String taskName, String args, long createdAt) {
+    private static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args,
+                                                               long createdAt) {
         return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT)
                 .values(taskName, args, createdAt)
-                .returningResult(DBMQ_TASK.ID)
-                .fetchOne()
-                .value1();
+                .returningResult(DBMQ_TASK.ID);
+    }
+
+    static long insert(DSLContext dsl, String taskName, String args, long createdAt) {
+        StatementCache cache = StatementCache.of(dsl);
+        if (cache == null) {
+            return insertQuery(dsl, taskName, args, createdAt).fetchOne().value1();
+        }
+        try {
+            PreparedStatement insert = cache.prepared(Sqlite.INSERT);
+            insert.setString(1, taskName);
+            insert.setString(2, args);
+            insert.setLong(3, createdAt);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                while (rs.next()) {
+                    // run the statement to its end, as jOOQ's fetchOne does: the implicit transaction ends here
+                }
+                return id;
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("SQL [" + Sqlite.INSERT + "]; " + e.getMessage(), e);
+        }
     }
 
     /** Inserts in order; the ids come back ascending, which is insertion order for one statement. */
@@ -64,17 +92,50 @@ final class TaskStore {
      * by exactly one caller. On PostgreSQL rows locked by another foreman's claim are skipped, not waited for.
      */
     static List<Row> claim(DSLContext dsl, int limit) {
+        StatementCache cache = StatementCache.of(dsl);
+        List<Row> sorted;
+        if (cache == null) {
+            sorted = new ArrayList<>(claimQuery(dsl, limit)
+                    .fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt())));
+        } else {
+            sorted = new ArrayList<>(limit);
+            try {
+                PreparedStatement claim = cache.prepared(Sqlite.CLAIM);
+                claim.setInt(1, limit);
+                try (ResultSet rs = claim.executeQuery()) {
+                    while (rs.next()) { // columns in the order of claimQuery's returning(…)
+                        sorted.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("SQL [" + Sqlite.CLAIM + "]; " + e.getMessage(), e);
+            }
+        }
+        sorted.sort(Comparator.comparingLong(Row::id));
+        return sorted;
+    }
+
+    private static DeleteResultStep<DbmqTaskRecord> claimQuery(DSLContext dsl, int limit) {
         var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).orderBy(DBMQ_TASK.ID).limit(limit);
         Select<Record1<Long>> candidates = dsl.dialect().family() == SQLDialect.POSTGRES
                 ? oldest.forUpdate().skipLocked()
                 : oldest;
-        List<Row> rows = dsl.deleteFrom(DBMQ_TASK)
+        return dsl.deleteFrom(DBMQ_TASK)
                 .where(DBMQ_TASK.ID.in(candidates))
-                .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT)
-                .fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt()));
-        List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingLong(Row::id));
-        return sorted;
+                .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+    }
+
+    /**
+     * The hot statements on SQLite, rendered once by jOOQ with placeholders, for {@link StatementCache}; each is
+     * checked to bind exactly these values in this order.
+     */
+    private static final class Sqlite {
+        private static final DSLContext RENDER = DSL.using(SQLDialect.SQLITE, SqliteDatabase.JOOQ_SETTINGS);
+        /** Binds task_name, args, created_at; returns id. */
+        static final String INSERT = StatementCache.render(insertQuery(RENDER, "task_name", "args", 0L),
+                List.of("task_name", "args", 0L));
+        /** Binds the limit; returns id, task_name, args, created_at. */
+        static final String CLAIM = StatementCache.render(claimQuery(RENDER, 1), List.of(1));
     }
 
     /** Keeps a task that did not run. A second failure under the same id replaces the first (ids aren't reused). */
