@@ -45,7 +45,8 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final Condition changed = lock.newCondition();
     // Guarded by lock.
     private int freeSlots;
-    private boolean wakePending;
+    // Written under lock; also read without it by wake(), to skip the lock when a wakeup is pending already.
+    private volatile boolean wakePending;
     private boolean stopRequested;
     private long stopDeadline;
 
@@ -69,6 +70,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     @Override
     public void wake() {
+        if (wakePending) {
+            return; // coalesced: the loop has yet to clear the flag, so it claims after this call, i.e. after our commit
+        }
         lock.lock();
         try {
             wakePending = true;
