@@ -121,11 +121,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 dispatch(claim);
                 backoff = 0;
                 mayHaveMore = claim.rows() == want;
+                // Forced only when the queue was found empty: a claim that found some tasks going idle happens once
+                // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
+                counters.flush(claim.rows() == 0);
                 if (!mayHaveMore) {
-                    counters.flush(true);
                     notifyIdle();
-                } else {
-                    counters.flush(false);
                 }
             } catch (Throwable t) {
                 backoff = backoff == 0 ? 100_000_000L : Math.min(backoff * 2, MAX_BACKOFF_NANOS);
