@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Question 3: how many enqueues per second does one thread get through {@code TaskQueue.enqueue}, against the floor,
@@ -53,7 +54,8 @@ public class EnqueueThroughputBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void close() {
+        public void close(BenchmarkParams params) {
+            SideResults.recordLoad(params);
             queue.close();
             BenchDb.deleteTree(dir);
         }
@@ -81,7 +83,8 @@ public class EnqueueThroughputBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void close() throws Exception {
+        public void close(BenchmarkParams params) throws Exception {
+            SideResults.recordLoad(params);
             insert.close();
             BenchDb.deleteTree(dir);
         }

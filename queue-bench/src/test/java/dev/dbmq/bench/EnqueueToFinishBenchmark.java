@@ -22,11 +22,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Question 1: how long do 1000 trivial tasks take from the first enqueue to the last handler finished? Foreman with
  * the default 4 workers, file database in WAL mode. Against the floor measured in the same run: 1000 raw JDBC
- * single-row INSERT transactions with the same settings ({@link #rawJdbc_1000_inserts}).
+ * single-row INSERT transactions with the same settings, one reused prepared statement ({@link #rawJdbc_1000_inserts}).
  *
  * <p>SampleTime: every invocation is timed, so the JSON has the median (p0.50) per benchmark.
  */
@@ -73,7 +74,8 @@ public class EnqueueToFinishBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void stop() {
+        public void stop(BenchmarkParams params) {
+            SideResults.recordLoad(params);
             foreman.close();
             queue.close();
             BenchDb.deleteTree(dir);
@@ -119,7 +121,8 @@ public class EnqueueToFinishBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void close() throws Exception {
+        public void close(BenchmarkParams params) throws Exception {
+            SideResults.recordLoad(params);
             insert.close();
             BenchDb.deleteTree(dir);
         }
@@ -161,7 +164,7 @@ public class EnqueueToFinishBenchmark {
     public long rawJdbc_1000_inserts(Raw r) throws Exception {
         long last = 0;
         for (int i = 0; i < TASKS; i++) {
-            last = r.insert.insertPreparedEachTime("trivial", "{\"n\":" + i + "}", System.currentTimeMillis());
+            last = r.insert.insertReusingStatement("trivial", "{\"n\":" + i + "}", System.currentTimeMillis());
         }
         return last;
     }

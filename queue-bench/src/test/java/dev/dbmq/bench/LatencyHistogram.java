@@ -1,25 +1,13 @@
 package dev.dbmq.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Every sample kept (a run has at most a few hundred thousand), sorted at the end for exact percentiles. Results of
- * all benchmarks of a run share one file, {@code wakeup-latency.json} next to jmh-result.json, one entry per
- * benchmark; each fork merges its entry into what earlier forks wrote.
+ * Every sample kept (a run has at most a few hundred thousand), sorted at the end for exact percentiles; written to
+ * {@link SideResults#WAKEUP_LATENCY} under the benchmark's key.
  */
 final class LatencyHistogram {
-
-    static final String FILE = "wakeup-latency.json";
 
     private final String benchmark;
     private long[] nanos = new long[1 << 16];
@@ -54,32 +42,7 @@ final class LatencyHistogram {
                 percentileMicros(1.0));
     }
 
-    /** Merges this benchmark's line into the file (a flat JSON object, one benchmark per line). */
     void write() {
-        Path file = BenchDb.resultDirectory().resolve(FILE);
-        Map<String, String> entries = new LinkedHashMap<>();
-        Pattern line = Pattern.compile("\\s*\"([^\"]+)\": (\\{.*\\}),?");
-        try {
-            if (Files.exists(file)) {
-                for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    Matcher m = line.matcher(l);
-                    if (m.matches()) {
-                        entries.put(m.group(1), m.group(2));
-                    }
-                }
-            }
-            entries.put(benchmark, toJson());
-            StringBuilder sb = new StringBuilder("{\n");
-            int i = 0;
-            for (Map.Entry<String, String> e : entries.entrySet()) {
-                sb.append("  \"").append(e.getKey()).append("\": ").append(e.getValue())
-                        .append(++i < entries.size() ? ",\n" : "\n");
-            }
-            sb.append("}\n");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SideResults.put(SideResults.WAKEUP_LATENCY, benchmark, toJson());
     }
 }

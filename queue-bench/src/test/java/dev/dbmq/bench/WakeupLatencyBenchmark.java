@@ -52,13 +52,15 @@ public class WakeupLatencyBenchmark {
         volatile CountDownLatch started = new CountDownLatch(0);
         volatile CountDownLatch idle = new CountDownLatch(0);
         LatencyHistogram histogram;
+        BenchmarkParams params;
         boolean measuring;
 
         @Setup(Level.Trial)
         public void start(BenchmarkParams params) {
             dir = BenchDb.newDirectory();
             queue = BenchDb.openQueue(dir, Synchronous.NORMAL);
-            histogram = new LatencyHistogram(params.getBenchmark());
+            histogram = new LatencyHistogram(SideResults.key(params));
+            this.params = params;
             foreman = Foreman.builder(queue)
                     .handle(BenchDb.TRIVIAL, args -> {
                         startedAt = System.nanoTime();
@@ -100,6 +102,7 @@ public class WakeupLatencyBenchmark {
             queue.close();
             BenchDb.deleteTree(dir);
             histogram.write();
+            SideResults.recordLoad(params);
         }
     }
 
