@@ -37,6 +37,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final TaskCounters counters;
     private final ForemanListener listener;
     private final ExecutorService workers;
+    private final int workerCount;
     private final int batchSize;
     private final long pollIntervalNanos;
     private final boolean drainOnStop;
@@ -62,6 +63,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         this.counters = counters;
         this.listener = listener;
         this.workers = workers;
+        this.workerCount = workerCount;
         this.freeSlots = workerCount;
         this.batchSize = batchSize;
         this.pollIntervalNanos = pollIntervalNanos;
@@ -183,6 +185,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         lock.lock();
         try {
             long idleNanos = jittered(pollIntervalNanos);
+            boolean yielded = false;
             while (true) {
                 if (stopRequested) {
                     long left = stopDeadline - System.nanoTime();
@@ -196,6 +199,17 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     changed.awaitNanos(left);
                 } else if (freeSlots == 0) {
                     changed.await(); // a worker signals when it frees its slot
+                } else if ((mayHaveMore || wakePending) && freeSlots < workerCount && !yielded) {
+                    // Woken by the first worker to free its slot, others that just finished are often runnable but
+                    // not yet scheduled (2 cores, many threads): let them release first, so one claim takes all
+                    // their slots instead of one claim per slot. Costs nothing when no thread is waiting to run.
+                    yielded = true;
+                    lock.unlock();
+                    try {
+                        Thread.yield();
+                    } finally {
+                        lock.lock();
+                    }
                 } else if (mayHaveMore || wakePending) {
                     wakePending = false;
                     return freeSlots;
