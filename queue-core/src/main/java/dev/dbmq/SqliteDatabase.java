@@ -123,7 +123,7 @@ final class SqliteDatabase implements Database {
             try {
                 connection.setAutoCommit(false); // BEGIN IMMEDIATE: the write lock now, not at the first write
                 T result = work.apply(ctx);
-                connection.commit();
+                commit();
                 committed = true;
                 return result;
             } finally {
@@ -136,7 +136,24 @@ final class SqliteDatabase implements Database {
         }
     }
 
+    /**
+     * Commits by returning to autocommit: one "commit;". sqlite-jdbc's Connection.commit() also begins the next
+     * transaction (taking the write lock again) only for setAutoCommit(true) to commit that empty one. If the commit
+     * fails the driver already believes it is in autocommit: the connection is dropped, which rolls back.
+     */
+    private void commit() throws SQLException {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
     private void restoreAutocommit(boolean committed) {
+        if (connection == null) {
+            return; // dropped by a failed commit
+        }
         try {
             if (!committed && !connection.getAutoCommit()) {
                 connection.rollback();
