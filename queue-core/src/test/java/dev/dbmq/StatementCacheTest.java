@@ -56,6 +56,23 @@ class StatementCacheTest {
     }
 
     @Test
+    void enqueueAll_through_prepared_chunks_and_single_rows_keeps_order_and_ids() {
+        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("q.db"))) {
+            List<Echo> args = java.util.stream.IntStream.range(0, 250).mapToObj(Echo::new).toList();
+            List<Long> ids = queue.enqueueAll(ECHO, args);
+            assertEquals(250, ids.size());
+            for (int i = 1; i < ids.size(); i++) {
+                assertTrue(ids.get(i) > ids.get(i - 1), "ascending at " + i);
+            }
+            List<TaskStore.Row> claimed = queue.database().transaction(dsl -> TaskStore.claim(dsl, 1000));
+            assertEquals(ids, claimed.stream().map(TaskStore.Row::id).toList());
+            for (int i = 0; i < 250; i++) {
+                assertEquals("{\"n\":" + i + "}", claimed.get(i).args(), "the id of task " + i + " names its args");
+            }
+        }
+    }
+
+    @Test
     void a_context_without_a_cache_takes_the_ordinary_jooq_path() {
         assertNull(StatementCache.of(DSL.using(SQLDialect.SQLITE)));
     }
