@@ -38,6 +38,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final TaskCounters counters;
     private final ForemanListener listener;
     private final ExecutorService workers;
+    private final int workerCount;
     private final int batchSize;
     private final long pollIntervalNanos;
     private final boolean drainOnStop;
@@ -46,7 +47,8 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final Condition changed = lock.newCondition();
     // Guarded by lock.
     private int freeSlots;
-    private boolean wakePending;
+    // Written under lock; also read without it by wake(), to skip the lock when a wakeup is pending already.
+    private volatile boolean wakePending;
     private boolean stopRequested;
     private long stopDeadline;
 
@@ -62,6 +64,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         this.counters = counters;
         this.listener = listener;
         this.workers = workers;
+        this.workerCount = workerCount;
         this.freeSlots = workerCount;
         this.batchSize = batchSize;
         this.pollIntervalNanos = pollIntervalNanos;
@@ -70,6 +73,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     @Override
     public void wake() {
+        if (wakePending) {
+            return; // coalesced: the loop has yet to clear the flag, so it claims after this call, i.e. after our commit
+        }
         lock.lock();
         try {
             wakePending = true;
@@ -122,11 +128,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 dispatch(claim);
                 backoff = 0;
                 mayHaveMore = claim.rows() == want;
+                // Forced only when the queue was found empty: a claim that found some tasks going idle happens once
+                // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
+                counters.flush(claim.rows() == 0);
                 if (!mayHaveMore) {
-                    counters.flush(true);
                     notifyIdle();
-                } else {
-                    counters.flush(false);
                 }
             } catch (Throwable t) {
                 backoff = backoff == 0 ? 100_000_000L : Math.min(backoff * 2, MAX_BACKOFF_NANOS);
@@ -184,6 +190,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         lock.lock();
         try {
             long idleNanos = jittered(pollIntervalNanos);
+            boolean yielded = false;
             while (true) {
                 if (stopRequested) {
                     long left = stopDeadline - System.nanoTime();
@@ -197,6 +204,17 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     changed.awaitNanos(left);
                 } else if (freeSlots == 0) {
                     changed.await(); // a worker signals when it frees its slot
+                } else if ((mayHaveMore || wakePending) && freeSlots < workerCount && !yielded) {
+                    // Woken by the first worker to free its slot, others that just finished are often runnable but
+                    // not yet scheduled (2 cores, many threads): let them release first, so one claim takes all
+                    // their slots instead of one claim per slot. Costs nothing when no thread is waiting to run.
+                    yielded = true;
+                    lock.unlock();
+                    try {
+                        Thread.yield();
+                    } finally {
+                        lock.lock();
+                    }
                 } else if (mayHaveMore || wakePending) {
                     wakePending = false;
                     return freeSlots;

@@ -55,6 +55,7 @@ final class SqliteDatabase implements Database {
     // Guarded by lock.
     private Connection connection;
     private DSLContext dsl;
+    private StatementCache statements;
     private Object fileKey; // the inode the connection has open
     private boolean closed;
 
@@ -139,7 +140,7 @@ final class SqliteDatabase implements Database {
             try {
                 connection.setAutoCommit(false); // BEGIN IMMEDIATE: the write lock now, not at the first write
                 T result = work.apply(ctx);
-                connection.commit();
+                commit();
                 committed = true;
                 return result;
             } finally {
@@ -173,7 +174,24 @@ final class SqliteDatabase implements Database {
         }
     }
 
+    /**
+     * Commits by returning to autocommit: one "commit;". sqlite-jdbc's Connection.commit() also begins the next
+     * transaction (taking the write lock again) only for setAutoCommit(true) to commit that empty one. If the commit
+     * fails the driver already believes it is in autocommit: the connection is dropped, which rolls back.
+     */
+    private void commit() throws SQLException {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
     private void restoreAutocommit(boolean committed) {
+        if (connection == null) {
+            return; // dropped by a failed commit
+        }
         try {
             if (!committed && !connection.getAutoCommit()) {
                 connection.rollback();
@@ -203,6 +221,7 @@ final class SqliteDatabase implements Database {
                 throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
             }
             dsl = DSL.using(connection, SQLDialect.SQLITE, jooqSettings());
+            statements = StatementCache.attach(dsl, connection);
             fileKey = key;
         }
         return dsl;
@@ -225,6 +244,7 @@ final class SqliteDatabase implements Database {
     // Caller holds lock.
     private void closeConnection() {
         if (connection != null) {
+            statements.close();
             try {
                 connection.close();
             } catch (SQLException ignored) {
@@ -232,6 +252,7 @@ final class SqliteDatabase implements Database {
             }
             connection = null;
             dsl = null;
+            statements = null;
         }
     }
 

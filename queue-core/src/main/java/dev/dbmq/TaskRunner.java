@@ -27,9 +27,9 @@ final class TaskRunner {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     void run(Claimer.ClaimedTask task) {
-        String shortId = ShortId.of(task.id());
-        if (log.isDebugEnabled()) {
-            log.debug("Starting {} {} with {}", shortId, task.name(), task.row().args());
+        boolean debug = log.isDebugEnabled();
+        if (debug) {
+            log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
         }
         notify(() -> listener.taskStarted(task.id(), task.name()), "taskStarted");
         long t0 = System.nanoTime();
@@ -41,7 +41,9 @@ final class TaskRunner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         counters.done(task.name());
-        log.debug("Done {} {} in {} ms", shortId, task.name(), took.toNanos() / 1_000_000.0);
+        if (debug) {
+            log.debug("Done {} {} in {} ms", ShortId.of(task.id()), task.name(), took.toNanos() / 1_000_000.0);
+        }
         notify(() -> listener.taskSucceeded(task.id(), task.name(), took), "taskSucceeded");
     }
 

@@ -5,6 +5,9 @@ import static dev.dbmq.jooq.Tables.DBMQ_TASK;
 import static dev.dbmq.jooq.Tables.DBMQ_TASK_COUNT;
 
 import dev.dbmq.jooq.tables.records.DbmqTaskRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
+import org.jooq.DeleteResultStep;
+import org.jooq.InsertResultStep;
 import org.jooq.InsertValuesStep3;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -35,17 +41,52 @@ final class TaskStore {
     record Row(long id, String taskName, String args, long createdAt) {
     }
 
-    static long insert(DSLContext dsl, String taskName, String args, long createdAt) {
+    private static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args,
+                                                               long createdAt) {
         return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT)
                 .values(taskName, args, createdAt)
-                .returningResult(DBMQ_TASK.ID)
-                .fetchOne()
-                .value1();
+                .returningResult(DBMQ_TASK.ID);
+    }
+
+    static long insert(DSLContext dsl, String taskName, String args, long createdAt) {
+        StatementCache cache = StatementCache.of(dsl);
+        if (cache == null) {
+            return insertQuery(dsl, taskName, args, createdAt).fetchOne().value1();
+        }
+        try {
+            PreparedStatement insert = cache.prepared(Sqlite.INSERT);
+            insert.setString(1, taskName);
+            insert.setString(2, args);
+            insert.setLong(3, createdAt);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                while (rs.next()) {
+                    // run the statement to its end, as jOOQ's fetchOne does: the implicit transaction ends here
+                }
+                return id;
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("SQL [" + Sqlite.INSERT + "]; " + e.getMessage(), e);
+        }
     }
 
     /** Inserts in order; the ids come back ascending, which is insertion order for one statement. */
     static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt) {
         List<Long> ids = new ArrayList<>(args.size());
+        StatementCache cache = StatementCache.of(dsl);
+        if (cache != null) {
+            // Prepared statements of PREPARED_ROWS rows, then single rows: rendering and binding a fresh statement
+            // of 1000 rows took longer than running it (queue-bench: enqueueAll of 1000 tasks).
+            int from = 0;
+            for (; from + Sqlite.PREPARED_ROWS <= args.size(); from += Sqlite.PREPARED_ROWS) {
+                insertPreparedRows(cache, taskName, args.subList(from, from + Sqlite.PREPARED_ROWS), createdAt, ids);
+            }
+            for (String json : args.subList(from, args.size())) {
+                ids.add(insert(dsl, taskName, json, createdAt));
+            }
+            return ids;
+        }
         for (int from = 0; from < args.size(); from += INSERT_CHUNK) {
             InsertValuesStep3<DbmqTaskRecord, String, String, Long> insert =
                     dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
@@ -59,22 +100,93 @@ final class TaskStore {
         return ids;
     }
 
+    private static void insertPreparedRows(StatementCache cache, String taskName, List<String> args, long createdAt,
+                                           List<Long> ids) {
+        try {
+            PreparedStatement insert = cache.prepared(Sqlite.INSERT_ROWS);
+            int i = 1;
+            for (String json : args) {
+                insert.setString(i++, taskName);
+                insert.setString(i++, json);
+                insert.setLong(i++, createdAt);
+            }
+            List<Long> chunk = new ArrayList<>(args.size());
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    chunk.add(rs.getLong(1));
+                }
+            }
+            chunk.sort(Comparator.naturalOrder());
+            ids.addAll(chunk);
+        } catch (SQLException e) {
+            throw new DataAccessException("SQL [" + Sqlite.INSERT_ROWS + "]; " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Deletes and returns up to {@code limit} of the oldest tasks, in id order: one statement, so a task is claimed
      * by exactly one caller. On PostgreSQL rows locked by another foreman's claim are skipped, not waited for.
      */
     static List<Row> claim(DSLContext dsl, int limit) {
+        StatementCache cache = StatementCache.of(dsl);
+        List<Row> sorted;
+        if (cache == null) {
+            sorted = new ArrayList<>(claimQuery(dsl, limit)
+                    .fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt())));
+        } else {
+            sorted = new ArrayList<>(limit);
+            try {
+                PreparedStatement claim = cache.prepared(Sqlite.CLAIM);
+                claim.setInt(1, limit);
+                try (ResultSet rs = claim.executeQuery()) {
+                    while (rs.next()) { // columns in the order of claimQuery's returning(…)
+                        sorted.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("SQL [" + Sqlite.CLAIM + "]; " + e.getMessage(), e);
+            }
+        }
+        sorted.sort(Comparator.comparingLong(Row::id));
+        return sorted;
+    }
+
+    private static DeleteResultStep<DbmqTaskRecord> claimQuery(DSLContext dsl, int limit) {
         var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).orderBy(DBMQ_TASK.ID).limit(limit);
         Select<Record1<Long>> candidates = dsl.dialect().family() == SQLDialect.POSTGRES
                 ? oldest.forUpdate().skipLocked()
                 : oldest;
-        List<Row> rows = dsl.deleteFrom(DBMQ_TASK)
+        return dsl.deleteFrom(DBMQ_TASK)
                 .where(DBMQ_TASK.ID.in(candidates))
-                .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT)
-                .fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt()));
-        List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingLong(Row::id));
-        return sorted;
+                .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+    }
+
+    /**
+     * The hot statements on SQLite, rendered once by jOOQ with placeholders, for {@link StatementCache}; each is
+     * checked to bind exactly these values in this order.
+     */
+    private static final class Sqlite {
+        private static final DSLContext RENDER = DSL.using(SQLDialect.SQLITE, SqliteDatabase.jooqSettings());
+        /** Binds task_name, args, created_at; returns id. */
+        static final String INSERT = StatementCache.render(insertQuery(RENDER, "task_name", "args", 0L),
+                List.of("task_name", "args", 0L));
+        /** Rows of {@link #INSERT_ROWS}. */
+        static final int PREPARED_ROWS = 100;
+        /** Binds task_name, args, created_at for each of PREPARED_ROWS rows; returns their ids. */
+        static final String INSERT_ROWS = renderInsertRows();
+        /** Binds the limit; returns id, task_name, args, created_at. */
+        static final String CLAIM = StatementCache.render(claimQuery(RENDER, 1), List.of(1));
+
+        private static String renderInsertRows() {
+            InsertValuesStep3<DbmqTaskRecord, String, String, Long> insert =
+                    RENDER.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+            List<Object> binds = new ArrayList<>();
+            for (int row = 0; row < PREPARED_ROWS; row++) {
+                insert = insert.values("task_name" + row, "args" + row, (long) row);
+                binds.addAll(List.of("task_name" + row, "args" + row, (long) row));
+            }
+            return StatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
+        }
     }
 
     /** Keeps a task that did not run. A second failure under the same id replaces the first (ids aren't reused). */

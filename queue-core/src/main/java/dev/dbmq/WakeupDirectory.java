@@ -104,6 +104,11 @@ final class WakeupDirectory {
      * committed by now, and if the file can't be made the foreman's backstop poll still finds the task.
      */
     void touch() {
+        if (Files.exists(producerFile)) {
+            // coalesced, as below; a stat costs a fraction of the exception createFile throws, and in a burst of
+            // enqueues the file is there nearly every time
+            return;
+        }
         try {
             Files.createFile(producerFile);
         } catch (FileAlreadyExistsException e) {

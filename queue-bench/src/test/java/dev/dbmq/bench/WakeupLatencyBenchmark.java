@@ -1,0 +1,141 @@
+package dev.dbmq.bench;
+
+import dev.dbmq.Foreman;
+import dev.dbmq.ForemanListener;
+import dev.dbmq.Synchronous;
+import dev.dbmq.TaskQueue;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * Question 2: an idle foreman, one enqueue: how soon does the handler start?
+ *
+ * <p>Two measurements per sample. The wakeup latency proper, from the moment {@code enqueue} returned (the task is
+ * committed and the wakeup sent) to the moment the handler started, both read with System.nanoTime (CLOCK_MONOTONIC,
+ * comparable across the two JVMs), goes into a {@link LatencyHistogram} written to
+ * {@code target/wakeup-latency.json}. JMH's own SampleTime covers more: the whole enqueue call (and for the
+ * cross-process case the command pipe to the producer JVM) plus the benchmark thread's own wake-up.
+ *
+ * <p>Before each sample the foreman has gone idle again (its idle() hook fired after the previous claim), untimed.
+ * Synchronous=NORMAL (the default) only: durability shows in questions 1 and 3.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+public class WakeupLatencyBenchmark {
+
+    @State(Scope.Benchmark)
+    public static class IdleForeman {
+        Path dir;
+        TaskQueue queue;
+        Foreman foreman;
+        volatile long startedAt;
+        volatile CountDownLatch started = new CountDownLatch(0);
+        volatile CountDownLatch idle = new CountDownLatch(0);
+        LatencyHistogram histogram;
+        BenchmarkParams params;
+        boolean measuring;
+
+        @Setup(Level.Trial)
+        public void start(BenchmarkParams params) {
+            dir = BenchDb.newDirectory();
+            queue = BenchDb.openQueue(dir, Synchronous.NORMAL);
+            histogram = new LatencyHistogram(SideResults.key(params));
+            this.params = params;
+            foreman = Foreman.builder(queue)
+                    .handle(BenchDb.TRIVIAL, args -> {
+                        startedAt = System.nanoTime();
+                        started.countDown();
+                    })
+                    .listener(new ForemanListener() {
+                        @Override
+                        public void idle() {
+                            idle.countDown();
+                        }
+                    })
+                    .stopOnShutdown(false)
+                    .start();
+        }
+
+        @Setup(Level.Iteration)
+        public void iteration(IterationParams params) {
+            measuring = params.getType() == IterationType.MEASUREMENT;
+        }
+
+        /** Untimed: waits until the previous sample's claim has gone idle, then arms the next sample. */
+        @Setup(Level.Invocation)
+        public void awaitIdle() throws InterruptedException {
+            await(idle, "the foreman to go idle");
+            idle = new CountDownLatch(1);
+            started = new CountDownLatch(1);
+        }
+
+        void record(long enqueuedAt) throws InterruptedException {
+            await(started, "the handler to start");
+            if (measuring) {
+                histogram.add(startedAt - enqueuedAt);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            foreman.close();
+            queue.close();
+            BenchDb.deleteTree(dir);
+            histogram.write();
+            SideResults.recordLoad(params);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class OtherProcess {
+        ProducerProcess producer;
+
+        @Setup(Level.Trial)
+        public void start(IdleForeman foreman) {
+            producer = new ProducerProcess(foreman.dir, Synchronous.NORMAL);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException {
+            producer.close();
+        }
+    }
+
+    @Benchmark
+    public void inProcess(IdleForeman s) throws InterruptedException {
+        s.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(1));
+        s.record(System.nanoTime());
+    }
+
+    @Benchmark
+    public void crossProcess(IdleForeman s, OtherProcess p) throws InterruptedException {
+        p.producer.send("enqueue 1");
+        s.record(p.producer.awaitOk());
+    }
+
+    private static void await(CountDownLatch latch, String what) throws InterruptedException {
+        if (!latch.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("waited 10 s for " + what);
+        }
+    }
+}
