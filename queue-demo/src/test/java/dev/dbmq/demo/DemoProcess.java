@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 final class DemoProcess implements AutoCloseable {
 
     private static final String EOF = "\u0000eof";
-    private static final long TAIL_NANOS = Duration.ofMillis(10).toNanos();
 
     private final String name;
     private final Process process;
@@ -32,11 +31,11 @@ final class DemoProcess implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
 
-    private DemoProcess(String name, Process process, Path stdout, Path log) {
+    private DemoProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
-        Thread reader = new Thread(() -> tail(stdout), "stdout-" + name);
+        Thread reader = new Thread(this::read, "stdout-" + name);
         reader.setDaemon(true);
         reader.start();
     }
@@ -46,36 +45,20 @@ final class DemoProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        Path stdout = dir.resolve(name + ".out");
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(log.toFile()).start();
-        return new DemoProcess(name, p, stdout, log);
+        Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        return new DemoProcess(name, p, log);
     }
 
     /**
-     * Follows the stdout file into {@link #lines} until the process has exited and all is read. A file rather than
-     * a pipe: on JDK 17 the pipe reader can fail with "Stream closed" as the process exits, losing the last lines.
+     * Reads stdout into {@link #lines} until the process closes it. The pipe stays open through SIGTERM because
+     * {@link #terminate} signals with kill(1): Process.destroy() would close our end and lose the last lines.
      */
-    private void tail(Path stdout) {
-        try (BufferedReader in = Files.newBufferedReader(stdout, StandardCharsets.UTF_8)) {
-            StringBuilder line = new StringBuilder();
-            while (true) {
-                boolean exited = !process.isAlive(); // before reading: then what follows is all there is
-                int c = in.read();
-                if (c == -1) {
-                    if (exited) {
-                        break;
-                    }
-                    LockSupport.parkNanos(TAIL_NANOS); // a file has no "more data" signal
-                } else if (c == '\n') {
-                    lines.add(line.toString());
-                    line.setLength(0);
-                } else {
-                    line.append((char) c);
-                }
-            }
-            if (!line.isEmpty()) {
-                lines.add(line.toString());
+    private void read() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                lines.add(line);
             }
         } catch (IOException e) {
             lines.add("(stdout unreadable: " + e + ")");
@@ -103,8 +86,11 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM, as Ctrl-C or a service manager would, and waits for the exit code. */
-    int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+    int terminate(Duration timeout) throws InterruptedException, IOException {
+        Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -TERM " + process.pid() + " failed");
+        }
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             fail(name + " did not exit within " + timeout + " of SIGTERM; log:\n" + log());
         }
