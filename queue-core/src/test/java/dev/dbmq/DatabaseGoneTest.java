@@ -91,6 +91,37 @@ class DatabaseGoneTest {
         }
     }
 
+    @Test
+    void a_read_only_database() throws Exception {
+        Path db = dir.resolve("queue.db");
+        Recorder recorder = new Recorder();
+        try (TaskQueue queue = TaskQueue.sqlite(db); Foreman f = foreman(queue, recorder)) {
+            queue.enqueue(ECHO, new Echo(0));
+            recorder.awaitCount("succeeded", 1);
+            // chattr +i: read-only even for root (plain chmod does not stop root, who runs CI here). Not the -shm
+            // file: SQLite maps it into memory, and a write to a mapping of an immutable file is a SIGBUS.
+            String[] files = {db.toString(), db + "-wal"};
+            Assumptions.assumeTrue(run(concat("chattr", "+i", files)), "needs chattr on an ext4-like file system");
+            try {
+                DbmqException e = assertThrows(DbmqException.class, () -> queue.enqueue(ECHO, new Echo(1)));
+                System.out.println("read-only: " + e.getMessage());
+                recorder.awaitCount("claimFailed", 1);
+            } finally {
+                run(concat("chattr", "-i", files));
+            }
+            queue.enqueue(ECHO, new Echo(2));
+            recorder.awaitCount("succeeded", 2);
+        }
+    }
+
+    private static String[] concat(String a, String b, String[] rest) {
+        String[] all = new String[rest.length + 2];
+        all[0] = a;
+        all[1] = b;
+        System.arraycopy(rest, 0, all, 2, rest.length);
+        return all;
+    }
+
     private static boolean run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
