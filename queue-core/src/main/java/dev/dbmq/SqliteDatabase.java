@@ -101,10 +101,6 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    Path file() {
-        return file;
-    }
-
     @Override
     public SQLDialect dialect() {
         return SQLDialect.SQLITE;
