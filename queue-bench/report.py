@@ -2,9 +2,17 @@
 """Turns a benchmark run into docs/benchmarks.md (measured vs. targets) and docs/benchmarks.svg (a bar chart).
 
 Reads queue-bench/target/jmh-result.json (JMH) and the side results the benchmarks write next to it
-(wakeup-latency.json: the wakeup histograms; bench-load.json: the load average at the end of each trial).
+(wakeup-latency.json: the wakeup histograms; bench-load.json: the load average at the end of each trial;
+pg-enqueue-phase.json: how long the producer's enqueueAll alone took in the PostgreSQL rows).
 
     python3 queue-bench/report.py [--command "the command that produced the run"]
+    python3 queue-bench/report.py --run docs/bench-runs/2026-11-27-run2- --run docs/bench-runs/2026-11-27-pg-run1-
+
+--run PREFIX (repeatable) reads PREFIX + "jmh-result.json" and the side files with the same prefix instead, and merges
+the runs (a benchmark found in two runs: the later --run wins). So the SQLite rows of one run and the PostgreSQL rows
+of another (`-Djmh.benchmarks=Postgres`) make one report, each section headed by its own run's date, load and command.
+An optional PREFIX + "run.json" ({"when": "...", "command": "..."}) gives an archived run's date and command (a copied
+file's mtime is not the run's date).
 
 Standard library only. Every number it writes comes from those files, except the reference figures of other
 queues, which are given in the issue (measured by the project lead on this machine) and labelled as such.
@@ -32,14 +40,47 @@ REFERENCE = [
 ]
 
 
-def load(name, default=None):
-    path = os.path.join(TARGET, name)
+def load(name, default=None, prefix=None):
+    path = (prefix + name) if prefix is not None else os.path.join(TARGET, name)
     if not os.path.exists(path):
         if default is not None:
             return default
         sys.exit(f"{path} is missing: run `mvn -pl queue-bench jmh:benchmark` first")
     with open(path) as f:
         return json.load(f)
+
+
+class Run:
+    """One benchmark run: its JMH results, side results and where/when it was made."""
+
+    def __init__(self, prefix, command):
+        self.prefix = prefix
+        self.jmh = load("jmh-result.json", prefix=prefix)
+        self.wake = load("wakeup-latency.json", {}, prefix=prefix)
+        self.loads = load("bench-load.json", {}, prefix=prefix)
+        self.enqueue_phase = load("pg-enqueue-phase.json", {}, prefix=prefix)
+        meta = load("run.json", {}, prefix=prefix)
+        self.keys = {key_of(r) for r in self.jmh}
+        jmh_path = (prefix + "jmh-result.json") if prefix is not None else os.path.join(TARGET, "jmh-result.json")
+        mtime = os.path.getmtime(jmh_path)
+        self.when = meta.get("when") or datetime.datetime.fromtimestamp(
+            mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        self.command = meta.get("command") or command
+        self.load1 = [v[0] for k, v in self.loads.items() if v and k in self.keys]
+        self.jvm = (f"{self.jmh[0].get('vmName', '')} {self.jmh[0].get('jdkVersion', '')}".strip()
+                    if self.jmh else "")
+        self.jmh_cfg = ""
+        if self.jmh:
+            j = self.jmh[0]
+            self.jmh_cfg = (f"JMH {j.get('jmhVersion')}, {j.get('forks')} fork, {j.get('warmupIterations')}×"
+                            f"{j.get('warmupTime')} warm-up, {j.get('measurementIterations')}×"
+                            f"{j.get('measurementTime')} measurement per benchmark")
+
+    def has(self, prefix):
+        return any(k.startswith(PKG + prefix) for k in self.keys)
+
+    def source(self):
+        return "`queue-bench/target/*.json`" if self.prefix is None else f"`{self.prefix}*.json`"
 
 
 def key_of(result):
@@ -112,36 +153,38 @@ def machine():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--command", default=DEFAULT_COMMAND)
+    ap.add_argument("--run", action="append", metavar="PREFIX",
+                    help="read PREFIX + jmh-result.json etc. instead of queue-bench/target/; repeatable, merged")
     args = ap.parse_args()
 
-    jmh = load("jmh-result.json")
-    wake = load("wakeup-latency.json", {})
-    loads = load("bench-load.json", {})
+    runs = [Run(p, args.command) for p in args.run] if args.run else [Run(None, args.command)]
+    jmh = [r for run in runs for r in run.jmh]
+    wake = {}
+    enqueue_phase = {}
+    for run in runs:
+        wake.update({k: v for k, v in run.wake.items() if k in run.keys})
+        enqueue_phase.update({k: v for k, v in run.enqueue_phase.items() if k in run.keys})
     res = Results(jmh)
     run_keys = set(res.by_key)
-    load1 = [v[0] for k, v in loads.items() if v and k in run_keys]
-    mtime = os.path.getmtime(os.path.join(TARGET, "jmh-result.json"))
-    when = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    jvm = f"{jmh[0].get('vmName', '')} {jmh[0].get('jdkVersion', '')}".strip() if jmh else ""
-    jmh_cfg = ""
-    if jmh:
-        j = jmh[0]
-        jmh_cfg = (f"JMH {j.get('jmhVersion')}, {j.get('forks')} fork, {j.get('warmupIterations')}×"
-                   f"{j.get('warmupTime')} warm-up, {j.get('measurementIterations')}×{j.get('measurementTime')} "
-                   f"measurement per benchmark")
+    # The SQLite sections are headed by the run that holds them; the PostgreSQL section by its own (they may differ).
+    sqlite_runs = [run for run in runs if not run.has("Postgres")] or runs
+    pg_runs = [run for run in runs if run.has("Postgres")]
+    main = sqlite_runs[-1]
+    when, jvm, jmh_cfg, load1 = main.when, main.jvm, main.jmh_cfg, main.load1
 
     rows = []  # (question, measured, target, verdict)
     md = []
     md.append("# dbmq benchmarks\n")
-    md.append(f"Produced by `{args.command}` on {when}, {machine()}, {jvm}; {jmh_cfg}.")
+    md.append(f"Produced by `{main.command}` on {when}, {machine()}, {jvm}; {jmh_cfg}.")
     if load1:
         md.append(f"Load average (1 min) at the end of each trial: {min(load1):.2f} to {max(load1):.2f}. It counts "
                   f"the benchmark's own threads (1 to 7 of them) as well as other builds sharing the machine, so "
                   f"absolute figures are noisy; compare ratios, which are measured within one run. "
                   f"synchronous=FULL figures are dominated by fsync, whose latency depends on other I/O on the "
                   f"shared disk.")
+    sources = ", ".join(run.source() for run in runs)
     md.append("Medians: SampleTime p50 for timed operations, the median iteration for throughput. "
-              "Generated by `queue-bench/report.py` from `queue-bench/target/*.json`; do not edit by hand.\n")
+              f"Generated by `queue-bench/report.py` from {sources}; do not edit by hand.\n")
 
     # 1. enqueue to finish
     md.append("## 1. 1000 trivial tasks, first enqueue to last handler finished (ms, median)\n")
@@ -220,8 +263,12 @@ def main():
             md.append(f"| {b} | {fmt(p['50.0'])} | {fmt(p['99.0'])} | {fmt(p['99.9'])} |")
     md.append("")
 
+    # 4, 5. PostgreSQL
+    if pg_runs:
+        postgres_sections(md, rows, res, wake, enqueue_phase, pg_runs)
+
     # targets
-    md.append("## Targets (issue #3)\n")
+    md.append("## Targets (issue #3" + (" and #5" if pg_runs else "") + ")\n")
     md.append("| target | measured | goal | |")
     md.append("|---|---|---|---|")
     for q, m, t, v in rows:
@@ -262,6 +309,89 @@ def main():
         f.write(svg(bars, f"1000 trivial tasks, first enqueue to last finished (ms, log scale, median; "
                           f"synchronous=NORMAL) — {when}, {os.cpu_count()} vCPU"))
     print(f"wrote {os.path.join(DOCS, 'benchmarks.md')} and benchmarks.svg")
+
+
+PG_ETF = "PostgresEnqueueToFinishBenchmark.enqueueAll_toFinished"
+PG_WAKE = "PostgresWakeupLatencyBenchmark.notify_otherPool"
+PG_WAKE_FLOOR = "PostgresWakeupLatencyBenchmark.rawListen_notifyOnly"
+
+
+def postgres_sections(md, rows, res, wake, enqueue_phase, pg_runs):
+    """Sections 4 and 5 (PostgreSQL) and their target rows (issue #5)."""
+    pg = pg_runs[-1]
+    md.append("## 4. PostgreSQL: one `enqueueAll` of N trivial tasks to the last handler finished\n")
+    sync = "the server's synchronous_commit (on)"
+    for r in pg.jmh:
+        for a in r.get("jvmArgs") or []:
+            if a.startswith("-Ddbmq.pg.synchronousCommit="):
+                sync = f"sessions with synchronous_commit={a.split('=', 1)[1]} (a diagnosis run, not the default)"
+    md.append(f"Run: `{pg.command}` on {pg.when}, {pg.jvm}; {pg.jmh_cfg}; PostgreSQL on the same machine "
+              f"(127.0.0.1), {sync}.")
+    if pg.load1:
+        md.append(f"Load average (1 min) at the end of each trial: {min(pg.load1):.2f} to {max(pg.load1):.2f}; it "
+                  f"counts the PostgreSQL backends and the foremen's threads (up to 2 × 16 workers) as well as other "
+                  f"builds on the machine.")
+    md.append("Timed: from the producer's `enqueueAll` call (its own pool and TaskQueue) to the last handler finished; "
+              "foremen (each its own pool and TaskQueue, as separate hosts) are woken only by the trigger's NOTIFY. "
+              "tasks/s = N / median time. `enqueueAll` alone: the median of the producer's call by itself, included "
+              "in the total (no foreman starts before its commit). 10,000-task rows rest on few samples (one "
+              "invocation outlasts a 2 s iteration).\n")
+    md.append("| foremen × workers | 1,000 tasks: ms | tasks/s | 10,000 tasks: ms | tasks/s | "
+              "`enqueueAll` alone, 1,000 / 10,000: ms | samples (1,000 / 10,000) |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|")
+    rates = {}
+    for foremen in ("1", "2"):
+        for workers in ("4", "16"):
+            cells = []
+            phases = []
+            counts = []
+            for tasks in ("1000", "10000"):
+                ms = res.median(PG_ETF, foremen=foremen, tasks=tasks, workers=workers)
+                rate = int(tasks) / (ms / 1000.0) if ms else None
+                rates[(foremen, workers, tasks)] = (ms, rate)
+                cells += [fmt(ms), fmt(rate, 0)]
+                key = f"{PKG}{PG_ETF}:foremen={foremen},tasks={tasks},workers={workers}"
+                ph = enqueue_phase.get(key)
+                phases.append(fmt(ph["p50_us"] / 1000.0) if ph and ph.get("samples") else "n/a")
+                r = res.get(PG_ETF, foremen=foremen, tasks=tasks, workers=workers)
+                hist = r["primaryMetric"].get("rawDataHistogram", []) if r else []
+                counts.append(str(int(sum(c for fork in hist for it in fork for _, c in it))))
+            md.append(f"| {foremen} × {workers} | {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} | "
+                      f"{' / '.join(phases)} | {' / '.join(counts)} |")
+    md.append("")
+    for workers, note in (("4", "4 workers each, the default"), ("16", "16 workers each")):
+        ms, rate = rates.get(("2", workers, "10000"), (None, None))
+        rows.append((f"PostgreSQL: 10,000 tasks finished with 2 foremen ({note})",
+                     f"{fmt(rate, 0)} tasks/s ({fmt(ms)} ms)", "≥ 10,000 tasks/s",
+                     verdict(None if rate is None else rate >= 10000)))
+
+    md.append("## 5. PostgreSQL wakeup latency: idle foreman, one `enqueue` from a producer on another pool (µs)\n")
+    md.append("From `enqueue` returned (committed; the trigger's NOTIFY goes out at commit) to the handler started: "
+              "LISTEN connection → foreman thread → claim transaction → worker. All measurement samples, exact "
+              "percentiles.\n")
+    md.append("| wakeup | samples | p50 | p90 | p99 | p99.9 | max |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|")
+    h = wake.get(PKG + PG_WAKE)
+    if not h or not h.get("samples"):
+        md.append("| NOTIFY (LISTEN connection) | 0 | | | | | |")
+        rows.append(("PostgreSQL: NOTIFY wakeup p50", "n/a", "< 2,000 µs", verdict(None)))
+    else:
+        md.append(f"| NOTIFY (LISTEN connection) | {h['samples']} | {fmt(h['p50_us'])} | {fmt(h['p90_us'])} | "
+                  f"{fmt(h['p99_us'])} | {fmt(h['p99.9_us'])} | {fmt(h['max_us'])} |")
+        rows.append(("PostgreSQL: NOTIFY wakeup p50", f"{fmt(h['p50_us'])} µs", "< 2,000 µs",
+                     verdict(h["p50_us"] < 2000)))
+    floor = wake.get(PKG + PG_WAKE_FLOOR)
+    if floor and floor.get("samples"):
+        md.append(f"| floor: raw JDBC, `pg_notify` commit to another connection's `getNotifications` (no trigger, "
+                  f"claim or foreman) | {floor['samples']} | {fmt(floor['p50_us'])} | {fmt(floor['p90_us'])} | "
+                  f"{fmt(floor['p99_us'])} | {fmt(floor['p99.9_us'])} | {fmt(floor['max_us'])} |")
+    r = res.get(PG_WAKE)
+    if r:
+        p = r["primaryMetric"]["scorePercentiles"]
+        md.append("")
+        md.append(f"JMH's SampleTime of the same benchmark (the whole `enqueue` call plus the benchmark thread's own "
+                  f"wake-up): p50 {fmt(p['50.0'])}, p99 {fmt(p['99.0'])}, p99.9 {fmt(p['99.9'])} µs.")
+    md.append("")
 
 
 def svg(bars, title):

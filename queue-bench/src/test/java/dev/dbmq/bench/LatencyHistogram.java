@@ -5,16 +5,23 @@ import java.util.Locale;
 
 /**
  * Every sample kept (a run has at most a few hundred thousand), sorted at the end for exact percentiles; written to
- * {@link SideResults#WAKEUP_LATENCY} under the benchmark's key.
+ * {@link SideResults#WAKEUP_LATENCY} (or another side-result file) under the benchmark's key.
  */
 final class LatencyHistogram {
 
     private final String benchmark;
+    private final String fileName;
     private long[] nanos = new long[1 << 16];
     private int n;
 
     LatencyHistogram(String benchmark) {
+        this(benchmark, SideResults.WAKEUP_LATENCY);
+    }
+
+    /** A histogram written to another side-result file (e.g. {@link SideResults#PG_ENQUEUE_PHASE}). */
+    LatencyHistogram(String benchmark, String fileName) {
         this.benchmark = benchmark;
+        this.fileName = fileName;
     }
 
     void add(long latencyNanos) {
@@ -43,6 +50,6 @@ final class LatencyHistogram {
     }
 
     void write() {
-        SideResults.put(SideResults.WAKEUP_LATENCY, benchmark, toJson());
+        SideResults.put(fileName, benchmark, toJson());
     }
 }

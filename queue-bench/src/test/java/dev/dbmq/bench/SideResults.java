@@ -20,6 +20,8 @@ final class SideResults {
 
     static final String WAKEUP_LATENCY = "wakeup-latency.json";
     static final String LOAD = "bench-load.json";
+    /** PostgreSQL enqueue-to-finish: how long the producer's enqueueAll alone took, per invocation. */
+    static final String PG_ENQUEUE_PHASE = "pg-enqueue-phase.json";
 
     private static final Pattern LINE = Pattern.compile("\\s*\"([^\"]+)\": (.*?),?");
 
