@@ -53,15 +53,18 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
-    /** Waits for a line that starts with the prefix or, for log lines, contains it; returns it. */
-    String await(String prefix) throws InterruptedException {
+    /** Waits for a line that starts with one of the prefixes or, for log lines, contains it; returns it. */
+    String await(String... prefixes) throws InterruptedException {
+        String prefix = String.join(" or ", prefixes);
         long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             assertTrue(left > 0, "timed out waiting for a line starting with " + prefix + "; output: " + output);
             String line = lines.poll(left, TimeUnit.NANOSECONDS);
-            if (line != null && (line.startsWith(prefix) || line.contains("] ") && line.contains(prefix))) {
-                return line;
+            for (String p : prefixes) {
+                if (line != null && (line.startsWith(p) || line.contains("] ") && line.contains(p))) {
+                    return line;
+                }
             }
             assertTrue(line != null || process.isAlive() || !lines.isEmpty(),
                     "child exited before printing " + prefix + "; output: " + output);

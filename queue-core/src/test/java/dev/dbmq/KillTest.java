@@ -97,7 +97,8 @@ class KillTest {
                 try (ChildJvm foreman = ChildJvm.start("recording-foreman", db, log.toString(),
                         Integer.toString(WORKERS))) {
                     foreman.await("STARTED");
-                    foreman.await("PROGRESS");
+                    // under load; on PostgreSQL the other foreman may have drained the queue first
+                    foreman.await("PROGRESS", "IDLE pending=0");
                     foreman.kill();
                     foreman.awaitExit();
                 }
