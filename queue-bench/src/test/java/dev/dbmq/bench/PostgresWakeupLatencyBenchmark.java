@@ -2,9 +2,7 @@ package dev.dbmq.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dbmq.Foreman;
-import dev.dbmq.ForemanListener;
 import dev.dbmq.TaskQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,55 +51,32 @@ public class PostgresWakeupLatencyBenchmark {
         TaskQueue producer;
         TaskQueue foremanQueue;
         Foreman foreman;
-        volatile long startedAt;
-        volatile CountDownLatch started = new CountDownLatch(0);
-        volatile CountDownLatch idle = new CountDownLatch(0);
-        LatencyHistogram histogram;
+        WakeupProbe probe;
         BenchmarkParams params;
-        boolean measuring;
 
         @Setup(Level.Trial)
         public void start(BenchmarkParams params) {
             this.params = params;
-            histogram = new LatencyHistogram(SideResults.key(params));
+            probe = new WakeupProbe(params);
             schema = BenchPg.newSchema("wake");
             producerPool = BenchPg.pool("bench-producer", 2);
             producer = BenchPg.openQueue(producerPool, schema);
             foremanPool = BenchPg.pool("bench-foreman", 4);
             foremanQueue = BenchPg.openQueue(foremanPool, schema);
-            foreman = Foreman.builder(foremanQueue)
-                    .handle(BenchDb.TRIVIAL, args -> {
-                        startedAt = System.nanoTime();
-                        started.countDown();
-                    })
-                    .listener(new ForemanListener() {
-                        @Override
-                        public void idle() {
-                            idle.countDown();
-                        }
-                    })
+            foreman = probe.attach(Foreman.builder(foremanQueue))
                     .stopOnShutdown(false)
                     .start();
         }
 
         @Setup(Level.Iteration)
         public void iteration(IterationParams params) {
-            measuring = params.getType() == IterationType.MEASUREMENT;
+            probe.measuring = params.getType() == IterationType.MEASUREMENT;
         }
 
         /** Untimed: waits until the previous sample's claim has gone idle, then arms the next sample. */
         @Setup(Level.Invocation)
         public void awaitIdle() throws InterruptedException {
-            await(idle, "the foreman to go idle");
-            idle = new CountDownLatch(1);
-            started = new CountDownLatch(1);
-        }
-
-        void record(long enqueuedAt) throws InterruptedException {
-            await(started, "the handler to start");
-            if (measuring) {
-                histogram.add(startedAt - enqueuedAt);
-            }
+            probe.arm();
         }
 
         @TearDown(Level.Trial)
@@ -112,7 +87,7 @@ public class PostgresWakeupLatencyBenchmark {
             BenchPg.dropSchema(producerPool, schema);
             foremanPool.close();
             producerPool.close();
-            histogram.write();
+            probe.write();
             SideResults.recordLoad(params);
         }
     }
@@ -154,7 +129,7 @@ public class PostgresWakeupLatencyBenchmark {
     @Benchmark
     public void notify_otherPool(IdleForeman s) throws InterruptedException {
         s.producer.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(1));
-        s.record(System.nanoTime());
+        s.probe.record(System.nanoTime());
     }
 
     @Benchmark
@@ -162,12 +137,6 @@ public class PostgresWakeupLatencyBenchmark {
         long latency = r.raw.notifyAndAwait();
         if (r.measuring) {
             r.histogram.add(latency);
-        }
-    }
-
-    private static void await(CountDownLatch latch, String what) throws InterruptedException {
-        if (!latch.await(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("waited 10 s for " + what);
         }
     }
 }

@@ -1,11 +1,9 @@
 package dev.dbmq.bench;
 
 import dev.dbmq.Foreman;
-import dev.dbmq.ForemanListener;
 import dev.dbmq.Synchronous;
 import dev.dbmq.TaskQueue;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,52 +46,29 @@ public class WakeupLatencyBenchmark {
         Path dir;
         TaskQueue queue;
         Foreman foreman;
-        volatile long startedAt;
-        volatile CountDownLatch started = new CountDownLatch(0);
-        volatile CountDownLatch idle = new CountDownLatch(0);
-        LatencyHistogram histogram;
+        WakeupProbe probe;
         BenchmarkParams params;
-        boolean measuring;
 
         @Setup(Level.Trial)
         public void start(BenchmarkParams params) {
             dir = BenchDb.newDirectory();
             queue = BenchDb.openQueue(dir, Synchronous.NORMAL);
-            histogram = new LatencyHistogram(SideResults.key(params));
+            probe = new WakeupProbe(params);
             this.params = params;
-            foreman = Foreman.builder(queue)
-                    .handle(BenchDb.TRIVIAL, args -> {
-                        startedAt = System.nanoTime();
-                        started.countDown();
-                    })
-                    .listener(new ForemanListener() {
-                        @Override
-                        public void idle() {
-                            idle.countDown();
-                        }
-                    })
+            foreman = probe.attach(Foreman.builder(queue))
                     .stopOnShutdown(false)
                     .start();
         }
 
         @Setup(Level.Iteration)
         public void iteration(IterationParams params) {
-            measuring = params.getType() == IterationType.MEASUREMENT;
+            probe.measuring = params.getType() == IterationType.MEASUREMENT;
         }
 
         /** Untimed: waits until the previous sample's claim has gone idle, then arms the next sample. */
         @Setup(Level.Invocation)
         public void awaitIdle() throws InterruptedException {
-            await(idle, "the foreman to go idle");
-            idle = new CountDownLatch(1);
-            started = new CountDownLatch(1);
-        }
-
-        void record(long enqueuedAt) throws InterruptedException {
-            await(started, "the handler to start");
-            if (measuring) {
-                histogram.add(startedAt - enqueuedAt);
-            }
+            probe.arm();
         }
 
         @TearDown(Level.Trial)
@@ -101,7 +76,7 @@ public class WakeupLatencyBenchmark {
             foreman.close();
             queue.close();
             BenchDb.deleteTree(dir);
-            histogram.write();
+            probe.write();
             SideResults.recordLoad(params);
         }
     }
@@ -124,18 +99,12 @@ public class WakeupLatencyBenchmark {
     @Benchmark
     public void inProcess(IdleForeman s) throws InterruptedException {
         s.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(1));
-        s.record(System.nanoTime());
+        s.probe.record(System.nanoTime());
     }
 
     @Benchmark
     public void crossProcess(IdleForeman s, OtherProcess p) throws InterruptedException {
         p.producer.send("enqueue 1");
-        s.record(p.producer.awaitOk());
-    }
-
-    private static void await(CountDownLatch latch, String what) throws InterruptedException {
-        if (!latch.await(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("waited 10 s for " + what);
-        }
+        s.probe.record(p.producer.awaitOk());
     }
 }
