@@ -205,7 +205,7 @@ final class SqliteDatabase implements Database {
             throw new IllegalStateException("the queue on " + file + " is closed");
         }
         // A deleted or moved database file would otherwise take writes into an unlinked inode, losing them
-        // silently: check the path still names the file we have open (one stat, ~1 µs).
+        // silently: check the path still names the file we have open (one stat system call per use).
         Object key = currentFileKey();
         if (connection != null && !key.equals(fileKey)) {
             closeConnection(); // replaced (e.g. restored from a backup): open the new one
