@@ -1,19 +1,41 @@
 package dev.dbmq;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 
-/** Task args to and from JSON, with the size limit. Thread-safe (ObjectMapper is, once configured). */
+/** Task args to and from JSON, with the size and depth limits. Thread-safe (ObjectMapper is, once configured). */
 final class ArgsCodec {
+
+    /**
+     * Deepest nesting of objects and arrays in args, at enqueue and at claim. Jackson's own default (500) lets a
+     * recursive args type overflow a thread's stack while it decodes (issue #9: a few hundred levels at -Xss256k);
+     * task args are flat records in practice, and 100 levels leave room for trees while decoding stays far from the
+     * stack's end.
+     */
+    static final int MAX_DEPTH = 100;
 
     private final ObjectMapper mapper;
     private final int maxBytes;
 
+    /** Works on a copy of {@code mapper}: the depth limits are ours, the application's mapper stays as it was. */
     ArgsCodec(ObjectMapper mapper, int maxBytes) {
-        this.mapper = mapper;
+        this.mapper = copy(mapper);
+        this.mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .setStreamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
         this.maxBytes = maxBytes;
+    }
+
+    private static ObjectMapper copy(ObjectMapper mapper) {
+        try {
+            return mapper.copy();
+        } catch (IllegalStateException e) {
+            return mapper; // a subclass without copy(): the limits go on its own factory
+        }
     }
 
     static ObjectMapper defaultMapper() {

@@ -3,6 +3,8 @@ package dev.dbmq;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +36,24 @@ final class Claimer {
     private record Rejected(TaskStore.Row row, String reason) {
     }
 
+    /** Thrown inside the claim's transaction to roll it back: the foreman stopped while the claim waited. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Claim NOTHING = new Claim(0, List.of());
+
     private final Database database;
     private final Handlers handlers;
     private final ArgsCodec codec;
     private final InstantSource clock;
     private final TaskCounters counters;
-    private final ForemanListener listener;
+    private final GuardedListener listener;
 
     Claimer(Database database, Handlers handlers, ArgsCodec codec, InstantSource clock, TaskCounters counters,
-            ForemanListener listener) {
+            GuardedListener listener) {
         this.database = database;
         this.handlers = handlers;
         this.codec = codec;
@@ -51,46 +62,95 @@ final class Claimer {
         this.listener = listener;
     }
 
-    Claim claim(int limit) {
+    /**
+     * Claims up to {@code limit} tasks.
+     *
+     * @param mayCommit asked inside the transaction, just before it commits; when it says no (the foreman stopped
+     *                  while this claim waited for the database), the claim rolls back and returns nothing, so no
+     *                  task is taken that nobody would run
+     */
+    Claim claim(int limit, BooleanSupplier mayCommit) {
         List<Rejected> rejected = new ArrayList<>();
         List<ClaimedTask> runnable = new ArrayList<>();
-        int rows = database.transaction(dsl -> {
-            rejected.clear(); // a retried transaction starts over
-            runnable.clear();
-            List<TaskStore.Row> claimed = TaskStore.claim(dsl, limit);
-            long now = clock.millis();
-            for (TaskStore.Row row : claimed) {
-                Handlers.Registration<?> registration = handlers.find(row.taskName());
-                if (registration == null) {
-                    rejected.add(new Rejected(row, "no handler for task name \"" + row.taskName() + "\""));
-                    continue;
-                }
-                try {
-                    runnable.add(new ClaimedTask(row, registration,
-                            codec.decode(row.args(), registration.task().argsType())));
-                } catch (Exception e) {
-                    rejected.add(new Rejected(row, "args cannot be decoded as "
-                            + registration.task().argsType().getName() + ": " + describe(e)));
-                }
-            }
-            for (Rejected r : rejected) {
-                TaskStore.keepFailed(dsl, r.row(), now, r.reason());
-            }
-            return claimed.size();
-        });
+        int rows;
+        try {
+            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable));
+        } catch (Abandoned e) {
+            log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
+                    + " tasks stay queued");
+            return NOTHING;
+        }
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
             log.error("Task {} ({}) cannot run; kept in dbmq_failed_task", ShortId.of(r.row().id()),
                     printable(r.row().taskName()));
             log.debug("Task {} rejected: {}", ShortId.of(r.row().id()), r.reason());
             counters.failed(r.row().taskName());
-            try {
-                listener.taskRejected(r.row().id(), r.row().taskName(), r.reason());
-            } catch (RuntimeException e) {
-                log.warn("ForemanListener.taskRejected threw", e);
-            }
+            listener.taskRejected(r.row().id(), r.row().taskName(), r.reason());
         }
         return new Claim(rows, runnable);
+    }
+
+    private int claimIn(DSLContext dsl, int limit, BooleanSupplier mayCommit, List<Rejected> rejected,
+                        List<ClaimedTask> runnable) {
+        rejected.clear(); // a retried transaction starts over
+        runnable.clear();
+        List<TaskStore.Row> claimed = TaskStore.claim(dsl, limit);
+        long now = clock.millis();
+        for (TaskStore.Row row : claimed) {
+            Handlers.Registration<?> registration = handlers.find(row.taskName());
+            if (registration == null) {
+                rejected.add(new Rejected(row, "no handler for task name \"" + row.taskName() + "\""));
+                continue;
+            }
+            try {
+                runnable.add(new ClaimedTask(row, registration,
+                        codec.decode(row.args(), registration.task().argsType())));
+            } catch (Throwable e) {
+                // Any Throwable: a StackOverflowError from args nested too deep, or whatever a custom Jackson
+                // deserializer throws, must keep this row, not roll the claim back to meet it again.
+                rejected.add(new Rejected(row, "args cannot be decoded as "
+                        + registration.task().argsType().getName() + ": " + describe(e)));
+            }
+        }
+        for (Rejected r : rejected) {
+            TaskStore.keepFailed(dsl, r.row(), now, r.reason());
+        }
+        if (!mayCommit.getAsBoolean()) {
+            throw new Abandoned();
+        }
+        return claimed.size();
+    }
+
+    /**
+     * Puts claimed tasks that never started back in the queue under their own ids (they keep their place in line;
+     * ids are never reused, so none can clash). Nothing ran, so at-most-once holds. When that write fails the
+     * tasks are lost: each is logged by id at ERROR.
+     */
+    void giveBack(List<ClaimedTask> unstarted, String why) {
+        if (unstarted.isEmpty()) {
+            return;
+        }
+        List<TaskStore.Row> rows = unstarted.stream().map(ClaimedTask::row).toList();
+        try {
+            database.transaction(dsl -> {
+                TaskStore.putBack(dsl, rows);
+                return null;
+            });
+            log.warn("{} claimed tasks never started ({}); put back in the queue: {}", rows.size(), why,
+                    ids(rows));
+        } catch (Throwable e) {
+            log.error("{} claimed tasks never started ({}) and could not be put back ({}); LOST: {}", rows.size(),
+                    why, e.toString(), ids(rows));
+        }
+    }
+
+    private static String ids(List<TaskStore.Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (TaskStore.Row r : rows) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(ShortId.of(r.id())).append(' ').append(printable(r.taskName()));
+        }
+        return sb.toString();
     }
 
     /** A stored name as it may appear in a log line: written by anyone, so short and without control characters. */
@@ -100,9 +160,13 @@ final class Claimer {
         return name.codePointCount(0, name.length()) > 100 ? sb + "…" : sb.toString();
     }
 
-    private static String describe(Exception e) {
-        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                ? j.getOriginalMessage() : e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    private static String describe(Throwable e) {
+        try {
+            String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage();
+            return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        } catch (Throwable t) {
+            return e.getClass().getSimpleName();
+        }
     }
 }

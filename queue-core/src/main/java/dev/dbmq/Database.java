@@ -18,6 +18,13 @@ interface Database extends AutoCloseable {
      */
     <T> T transaction(Function<DSLContext, T> work);
 
+    /**
+     * As {@link #transaction}, but waits for the database (this JVM's other users, another process's write lock, a
+     * lock on PostgreSQL) only until {@code deadlineNanos} ({@link System#nanoTime()}), then fails with a
+     * {@link DbmqException}: for a stop that must not be held up by a busy database.
+     */
+    <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work);
+
     /** A human-readable name for messages, e.g. the file. */
     String describe();
 

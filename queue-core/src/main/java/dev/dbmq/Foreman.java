@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * an OS file lock that the kernel releases when the process dies.
  *
  * <p>Threads: one "dbmq-foreman" thread claims; {@code workers} "dbmq-worker" threads run handlers; one
- * "dbmq-wakeup" thread watches the wakeup directory. All are daemon threads: an abandoned handler does not keep the
- * JVM alive.
+ * "dbmq-wakeup" thread watches the wakeup directory (on PostgreSQL a "dbmq-listen" thread LISTENs). All are daemon
+ * threads: an abandoned handler does not keep the JVM alive. They survive whatever they meet (failing databases,
+ * interrupts, throwing listeners); if one still ends without a stop request, the foreman says so: {@link #state()}
+ * turns {@link State#FAILED}, an ERROR line names the cause, and {@link ForemanListener#foremanFailed} is called.
  */
 public final class Foreman implements AutoCloseable {
 
@@ -55,10 +58,39 @@ public final class Foreman implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     /** How long close() waits for interrupted handlers after the graceful timeout before abandoning them. */
     static final Duration INTERRUPT_GRACE = Duration.ofMillis(500);
+    /** The final flush of counts gets at least this long, even past the deadline. */
+    private static final long FINAL_FLUSH_MIN_NANOS = 100_000_000L;
+
+    /** Where a foreman is in its life. */
+    public enum State {
+        /** Claiming and running tasks. */
+        RUNNING,
+        /**
+         * One of its threads ended without a stop request (logged at ERROR, reported to
+         * {@link ForemanListener#foremanFailed}): it may no longer claim or be woken. Close it and start a new one.
+         */
+        FAILED,
+        /** {@link #close()} is under way. */
+        STOPPING,
+        /** Stopped: closed, its lock released. */
+        STOPPED
+    }
+
+    /** The builder's settings, copied at start(): changing the builder later changes nothing here. */
+    private record Settings(Handlers handlers, int workers, int batchSize, Duration gracefulTimeout,
+                            Duration pollInterval, boolean drainOnStop, boolean stopOnShutdown,
+                            GuardedListener listener) {
+        Settings(Builder b) {
+            this(b.handlers.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval, b.drainOnStop,
+                    b.stopOnShutdown, GuardedListener.of(b.listener));
+        }
+    }
 
     private final String id;
     private final TaskQueue queue;
-    private final Builder settings;
+    private final Settings settings;
+    private final Claimer claimer;
+    private final ForemanThreads threads;
     private final ForemanLock lock;         // SQLite only
     private final ForemanLoop loop;
     private final WakeupSource wakeups;
@@ -68,15 +100,18 @@ public final class Foreman implements AutoCloseable {
     private final Thread shutdownHook;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    // Written by close() and by a dying foreman thread; read by anyone.
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
 
-    private Foreman(Builder b) {
-        this.queue = b.queue;
+    private Foreman(TaskQueue queue, Settings b) {
+        this.queue = queue;
         this.settings = b;
         this.id = newId();
         if (queue.isClosed()) {
             throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
         }
-        Handlers handlers = b.handlers.copy();
+        Handlers handlers = b.handlers();
+        this.threads = new ForemanThreads(id, closing::get, b.listener(), state);
         List<AutoCloseable> undo = new ArrayList<>();
         try {
             this.lock = queue.isPostgres() ? null
@@ -85,13 +120,13 @@ public final class Foreman implements AutoCloseable {
                 undo.add(lock);
             }
             this.counters = new TaskCounters(queue.database());
-            Claimer claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters,
-                    b.listener);
-            TaskRunner runner = new TaskRunner(queue.database(), queue.clock(), counters, b.listener);
-            this.workers = newWorkerPool(b.workers, id);
+            this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters,
+                    b.listener());
+            TaskRunner runner = new TaskRunner(queue.database(), queue.clock(), counters, b.listener());
+            this.workers = newWorkerPool(b.workers(), id);
             undo.add(workers::shutdownNow);
-            this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener, workers, b.workers, b.batchSize,
-                    b.pollInterval.toNanos(), b.drainOnStop);
+            this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), workers, b.workers(),
+                    b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop());
             // Producers of this JVM signal the first foreman registered directly. On PostgreSQL several may run
             // here; the others are woken by NOTIFY.
             if (!LocalForemen.register(queue.databaseKey(), loop) && !queue.isPostgres()) {
@@ -101,8 +136,8 @@ public final class Foreman implements AutoCloseable {
             undo.add(() -> LocalForemen.unregister(queue.databaseKey(), loop));
             if (queue.isPostgres()) {
                 PostgresDatabase pg = (PostgresDatabase) queue.database();
-                this.wakeups = new PostgresListener(pg.dataSource(), queue.settings().schema(), loop, b.pollInterval,
-                        id);
+                this.wakeups = new PostgresListener(pg.dataSource(), queue.settings().schema(), loop,
+                        b.pollInterval(), id, threads);
             } else {
                 WakeupDirectory dir = queue.wakeupDirectory();
                 dir.prepare();
@@ -110,7 +145,7 @@ public final class Foreman implements AutoCloseable {
                 if (stale > 0) {
                     log.info("Foreman {}: cleared {} stale wakeup files from {}", id, stale, dir.path());
                 }
-                this.wakeups = new WakeupWatcher(dir, loop, b.pollInterval, id);
+                this.wakeups = new WakeupWatcher(dir, loop, b.pollInterval(), id);
             }
             undo.add(wakeups);
         } catch (RuntimeException e) {
@@ -123,17 +158,16 @@ public final class Foreman implements AutoCloseable {
             }
             throw e;
         }
-        this.loopThread = new Thread(loop, "dbmq-foreman-" + id);
-        loopThread.setDaemon(true);
-        this.shutdownHook = b.stopOnShutdown ? new Thread(this::close, "dbmq-shutdown-" + id) : null;
+        this.loopThread = threads.newThread("dbmq-foreman-" + id, loop, "no more tasks will be claimed");
+        this.shutdownHook = b.stopOnShutdown() ? new Thread(this::close, "dbmq-shutdown-" + id) : null;
     }
 
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
                         + " drainOnStop={}, handlers={}, wakeups {}", id, queue.settings().describe(),
-                settings.workers, settings.batchSize, settings.gracefulTimeout, settings.pollInterval,
-                settings.drainOnStop, settings.handlers, queue.isPostgres() ? "by NOTIFY " + PostgresListener.CHANNEL
-                        : "from " + queue.wakeupDirectory().path());
+                settings.workers(), settings.batchSize(), settings.gracefulTimeout(), settings.pollInterval(),
+                settings.drainOnStop(), settings.handlers(), queue.isPostgres()
+                        ? "by NOTIFY " + PostgresListener.CHANNEL : "from " + queue.wakeupDirectory().path());
         wakeups.start();
         loopThread.start();
         if (shutdownHook != null) {
@@ -176,11 +210,22 @@ public final class Foreman implements AutoCloseable {
         return loop.running().size();
     }
 
+    /** Running, failed (a thread died: see {@link State#FAILED}), stopping or stopped. */
+    public State state() {
+        return state.get();
+    }
+
+    /** True while the foreman claims and runs tasks: not failed, not stopping, not stopped. */
+    public boolean isRunning() {
+        return state.get() == State.RUNNING;
+    }
+
     /**
      * Stops: no new claims; running handlers get until {@code gracefulTimeout} to finish (with drainOnStop, the
-     * queue is emptied first within that same time); then they are interrupted, given a short grace, and abandoned.
-     * Returns within about {@code gracefulTimeout} + 0.5 s. Idempotent and safe from any thread; later callers wait
-     * for the first one to finish.
+     * queue is emptied first within that same time); then they are interrupted, given 0.5 s more, and abandoned
+     * (logged by id). Returns within about {@code gracefulTimeout} + 0.5 s, whatever the database does: a claim
+     * still waiting for the database then rolls back when it gets it (its tasks stay queued), and counts not saved
+     * by then are logged. Idempotent and safe from any thread; later callers wait for the first one to finish.
      */
     @Override
     public void close() {
@@ -196,31 +241,41 @@ public final class Foreman implements AutoCloseable {
     }
 
     private void stop() {
-        long deadline = System.nanoTime() + settings.gracefulTimeout.toNanos();
-        log.info("Foreman {} stopping (graceful timeout {})", id, settings.gracefulTimeout);
-        // 1. No new claims (drainOnStop: once the queue is empty). Interrupt a claim stuck past the deadline.
-        loop.requestStop(deadline);
-        joinUntil(loopThread, deadline);
-        if (loopThread.isAlive()) {
-            loopThread.interrupt();
-            joinUntil(loopThread, System.nanoTime() + INTERRUPT_GRACE.toNanos());
-        }
-        // 2. Wakeups are no longer needed.
+        state.set(State.STOPPING);
+        long graceDeadline = System.nanoTime() + settings.gracefulTimeout().toNanos();
+        long hardDeadline = graceDeadline + INTERRUPT_GRACE.toNanos();
+        log.info("Foreman {} stopping (graceful timeout {})", id, settings.gracefulTimeout());
+        // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline).
+        loop.requestStop(graceDeadline);
+        // 2. Wakeups are no longer needed: producers here fall back to the wakeup directory.
         LocalForemen.unregister(queue.databaseKey(), loop);
         wakeups.close();
+        joinUntil(loopThread, graceDeadline);
+        if (loopThread.isAlive()) {
+            // Inside a claim that waits for the database (another process's write lock, a table lock). It must not
+            // hand tasks to a pool that is gone: abandoned, it rolls back when the database lets it go on; a commit
+            // already under way is waited for, so its tasks reach the workers first.
+            boolean settled = loop.abandon(hardDeadline);
+            loopThread.interrupt();
+            log.warn("Foreman {}: its claim is still waiting for the database after {}; {}", id,
+                    settings.gracefulTimeout(), settled ? "it will roll back, leaving its tasks queued"
+                            : "its commit is slow; tasks it commits will be put back in the queue");
+        }
         // 3. Running handlers finish, or are interrupted at the deadline and abandoned after a short grace.
         workers.shutdown();
-        if (!awaitWorkers(deadline)) {
+        if (!awaitWorkers(graceDeadline)) {
             log.warn("Foreman {}: {} handlers still running after {}; interrupting {}", id, loop.running().size(),
-                    settings.gracefulTimeout, describe(loop.running()));
-            workers.shutdownNow();
-            if (!awaitWorkers(System.nanoTime() + INTERRUPT_GRACE.toNanos())) {
+                    settings.gracefulTimeout(), describe(loop.running()));
+            List<Runnable> neverStarted = workers.shutdownNow();
+            claimer.giveBack(loop.forget(neverStarted), "the foreman stopped before a worker took them");
+            if (!awaitWorkers(hardDeadline)) {
                 log.error("Foreman {}: abandoning handlers that ignored interruption: {}", id,
                         describe(loop.running()));
             }
         }
-        // 4. Counts, then the lock last: a new foreman may start once it is released.
-        counters.flush(true);
+        // 4. Counts (waiting no longer than the deadline for the database), then the lock last: a new foreman may
+        // start once it is released.
+        counters.flushBy(Math.max(hardDeadline, System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
         if (lock != null) {
             lock.close();
         }
@@ -231,6 +286,7 @@ public final class Foreman implements AutoCloseable {
                 // the JVM is shutting down already
             }
         }
+        state.set(State.STOPPED);
         log.info("Foreman {} stopped", id);
     }
 
@@ -254,7 +310,7 @@ public final class Foreman implements AutoCloseable {
 
     private void awaitClosed() {
         try {
-            closed.await(settings.gracefulTimeout.toMillis() + 2 * INTERRUPT_GRACE.toMillis() + 1000,
+            closed.await(settings.gracefulTimeout().toMillis() + 2 * INTERRUPT_GRACE.toMillis() + 1000,
                     TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -379,7 +435,7 @@ public final class Foreman implements AutoCloseable {
          */
         public Foreman start() {
             requireHandlers();
-            Foreman foreman = new Foreman(this);
+            Foreman foreman = new Foreman(queue, new Settings(this));
             foreman.start();
             return foreman;
         }
@@ -390,7 +446,7 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startManual() {
             requireHandlers();
-            return new ManualForeman(queue, handlers.copy(), listener, batchSize, false);
+            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize, false);
         }
 
         /**
@@ -401,7 +457,7 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startEager() {
             requireHandlers();
-            return new ManualForeman(queue, handlers.copy(), listener, batchSize, true);
+            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize, true);
         }
 
         private void requireHandlers() {

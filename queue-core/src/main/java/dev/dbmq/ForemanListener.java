@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Hooks into what a {@link Foreman} does, for metrics, error reporting and tests. Called on the thread named in each
- * method; implementations must be thread-safe and quick. What a hook throws is logged and otherwise ignored.
+ * method; implementations must be thread-safe and quick. Whatever a hook throws, {@code Error}s included, is logged
+ * and otherwise ignored: it never costs a task or a foreman thread.
  */
 public interface ForemanListener {
 
@@ -30,5 +31,16 @@ public interface ForemanListener {
 
     /** The foreman found the queue empty and is about to sleep until woken (foreman thread). */
     default void idle() {
+    }
+
+    /**
+     * One of the foreman's threads ended without a stop request, so the foreman no longer claims (the loop thread)
+     * or is no longer woken (the wakeup or LISTEN thread, leaving only the backstop poll). The foreman's
+     * {@link Foreman#state()} is now {@link Foreman.State#FAILED}; it is logged at ERROR too. Called once, on the
+     * dying thread. Stop the foreman and start a new one (or let the process exit and be restarted).
+     *
+     * @param thread the thread's name
+     */
+    default void foremanFailed(String thread, Throwable cause) {
     }
 }

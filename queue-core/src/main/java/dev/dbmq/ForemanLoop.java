@@ -1,8 +1,11 @@
 package dev.dbmq;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,22 +24,41 @@ import org.slf4j.LoggerFactory;
  * <p>Wakeups cannot be lost: {@link #wake()} sets a flag that the loop clears just before it claims, so a wakeup that
  * arrives while a claim runs makes the loop claim once more instead of sleeping. Many wakeups coalesce into one.
  *
- * <p>Threads: {@link #run()} runs on the one foreman thread, which alone decrements {@code freeSlots}; worker threads
- * increment it; producers and the wakeup watcher set {@code wakePending}; {@link Foreman#close()} sets
- * {@code stopRequested}. All three live under {@code lock} and its single condition, which only the foreman thread
- * waits on.
+ * <p>It ends only when {@link #requestStop} asked it to. An interrupt, a failing database, a throwing listener or
+ * anything else is logged and survived ("will keep running").
+ *
+ * <p>A claim that waits for the database (another process's write lock, a PostgreSQL table lock) may outlast
+ * {@link Foreman#close()}. close() then {@link #abandon}s the loop, and the claim rolls back instead of committing
+ * tasks that nobody would run; a claim already committing is waited for, so its tasks reach the workers before the
+ * pool shuts down.
+ *
+ * <p>Threads: {@link #run()} runs on the one foreman thread, which alone decrements {@code freeSlots} and sets
+ * {@code committing}; worker threads increment {@code freeSlots}; producers and the wakeup watcher set
+ * {@code wakePending}; {@link Foreman#close()} sets {@code stopRequested} and {@code abandoned}. All live under
+ * {@code lock}: the foreman thread alone waits on {@code changed}, close() alone on {@code commitDone}.
  */
 final class ForemanLoop implements Runnable, WakeTarget {
 
     private static final Logger log = LoggerFactory.getLogger(ForemanLoop.class);
     private static final long MAX_BACKOFF_NANOS = 5_000_000_000L;
-    private static final int FLUSH_COUNTS = -2;
+
+    /** What the loop does next, as {@link #awaitWork} decides. */
+    private record Next(Kind kind, int freeSlots) {
+        enum Kind { CLAIM, FLUSH_COUNTS, STOP }
+
+        static final Next FLUSH_COUNTS = new Next(Kind.FLUSH_COUNTS, 0);
+        static final Next STOP = new Next(Kind.STOP, 0);
+
+        static Next claim(int freeSlots) {
+            return new Next(Kind.CLAIM, freeSlots);
+        }
+    }
 
     private final String foremanId;
     private final Claimer claimer;
     private final TaskRunner runner;
     private final TaskCounters counters;
-    private final ForemanListener listener;
+    private final GuardedListener listener;
     private final ExecutorService workers;
     private final int workerCount;
     private final int batchSize;
@@ -45,18 +67,21 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final Condition commitDone = lock.newCondition();
     // Guarded by lock.
     private int freeSlots;
     // Written under lock; also read without it by wake(), to skip the lock when a wakeup is pending already.
     private volatile boolean wakePending;
     private boolean stopRequested;
     private long stopDeadline;
+    private boolean abandoned;
+    private boolean committing;
 
     /** Running tasks, id to name: written by workers and the foreman thread, read for logs at stop. */
     private final Map<Long, String> running = new ConcurrentHashMap<>();
 
     ForemanLoop(String foremanId, Claimer claimer, TaskRunner runner, TaskCounters counters,
-                ForemanListener listener, ExecutorService workers, int workerCount, int batchSize,
+                GuardedListener listener, ExecutorService workers, int workerCount, int batchSize,
                 long pollIntervalNanos, boolean drainOnStop) {
         this.foremanId = foremanId;
         this.claimer = claimer;
@@ -98,6 +123,36 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
+    /**
+     * close() gives up on the loop (it is still inside a claim past the deadline): a claim that has not committed yet
+     * will roll back. A claim committing right now is waited for until {@code deadlineNanos}, as its tasks are being
+     * handed to the workers.
+     *
+     * @return false when a commit was still in progress at the deadline (its tasks may reach a shut pool; the loop
+     * then puts them back in the queue)
+     */
+    boolean abandon(long deadlineNanos) {
+        lock.lock();
+        try {
+            stopRequested = true;
+            abandoned = true;
+            changed.signal();
+            while (committing) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                commitDone.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !committing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     Map<Long, String> running() {
         return running;
     }
@@ -108,70 +163,130 @@ final class ForemanLoop implements Runnable, WakeTarget {
         boolean mayHaveMore = true; // start-up drains the backlog before the first sleep
         long backoff = 0;
         while (true) {
-            int free;
             try {
-                free = awaitWork(mayHaveMore);
-            } catch (InterruptedException e) {
-                log.warn("Foreman {}: loop interrupted; stopping", foremanId);
-                return;
-            }
-            if (free == FLUSH_COUNTS) {
-                counters.flush(false);
-                continue;
-            }
-            if (free < 0) {
-                return;
-            }
-            int want = Math.min(free, batchSize);
-            try {
-                Claimer.Claim claim = claimer.claim(want);
-                dispatch(claim);
+                Next next = awaitWork(mayHaveMore);
+                if (next.kind() == Next.Kind.STOP) {
+                    return;
+                }
+                if (next.kind() == Next.Kind.FLUSH_COUNTS) {
+                    counters.flush(false);
+                    continue;
+                }
+                int want = Math.min(next.freeSlots(), batchSize);
+                Claimer.Claim claim;
+                try {
+                    claim = claimer.claim(want, this::enterCommit);
+                    dispatch(claim.runnable());
+                } finally {
+                    leaveCommit();
+                }
                 backoff = 0;
-                mayHaveMore = claim.rows() == want;
+                mayHaveMore = claim.rows() >= want;
                 // Forced only when the queue was found empty: a claim that found some tasks going idle happens once
                 // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
                 counters.flush(claim.rows() == 0);
                 if (!mayHaveMore) {
-                    notifyIdle();
+                    listener.idle();
                 }
+            } catch (InterruptedException e) {
+                // Only a stop ends the loop, and requestStop() is always seen before an interrupt matters.
+                log.warn("Foreman {}: loop thread interrupted without a stop request; ignored, will keep running",
+                        foremanId);
             } catch (Throwable t) {
                 backoff = backoff == 0 ? 100_000_000L : Math.min(backoff * 2, MAX_BACKOFF_NANOS);
                 log.error("Foreman {}: claiming failed; will keep running, retrying in {} ms", foremanId,
                         backoff / 1_000_000, t);
-                try {
-                    listener.claimFailed(t);
-                } catch (RuntimeException e) {
-                    log.warn("ForemanListener.claimFailed threw", e);
-                }
-                if (!awaitBackoff(backoff)) {
-                    return;
-                }
+                listener.claimFailed(t);
+                awaitBackoff(backoff);
                 mayHaveMore = true;
             }
         }
     }
 
-    private void dispatch(Claimer.Claim claim) {
-        int n = claim.runnable().size();
-        if (n == 0) {
-            return;
-        }
+    /** The claim's last step before commit (foreman thread, inside the transaction): no commit once abandoned. */
+    private boolean enterCommit() {
         lock.lock();
         try {
-            freeSlots -= n; // never below 0: n <= want <= free, and only this thread decrements
+            if (abandoned) {
+                return false;
+            }
+            committing = true;
+            return true;
         } finally {
             lock.unlock();
         }
-        for (Claimer.ClaimedTask task : claim.runnable()) {
+    }
+
+    private void leaveCommit() {
+        lock.lock();
+        try {
+            committing = false;
+            commitDone.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatch(List<Claimer.ClaimedTask> tasks) {
+        int n = tasks.size();
+        if (n == 0) {
+            return;
+        }
+        int take;
+        lock.lock();
+        try {
+            take = Math.min(n, freeSlots); // n <= want <= free unless a claim broke its bound: never hand out more
+            freeSlots -= take;
+        } finally {
+            lock.unlock();
+        }
+        claimer.giveBack(tasks.subList(take, n), "the claim returned more tasks than there were free workers");
+        List<Claimer.ClaimedTask> unstarted = new ArrayList<>();
+        for (Claimer.ClaimedTask task : tasks.subList(0, take)) {
             running.put(task.id(), task.name());
-            workers.execute(() -> {
-                try {
-                    runner.run(task);
-                } finally {
-                    running.remove(task.id());
-                    releaseSlot();
-                }
-            });
+            try {
+                workers.execute(new TaskJob(task));
+            } catch (RejectedExecutionException e) {
+                // The pool is shut: close() stopped waiting for this claim's commit. Nothing ran.
+                running.remove(task.id());
+                releaseSlot();
+                unstarted.add(task);
+            }
+        }
+        claimer.giveBack(unstarted, "the foreman stopped while their claim committed");
+    }
+
+    /** Jobs the pool never started (returned by shutdownNow at a forced stop): their slots go back. */
+    List<Claimer.ClaimedTask> forget(List<Runnable> neverStarted) {
+        List<Claimer.ClaimedTask> tasks = new ArrayList<>();
+        for (Runnable r : neverStarted) {
+            Claimer.ClaimedTask task = ((TaskJob) r).task;
+            running.remove(task.id());
+            releaseSlot();
+            tasks.add(task);
+        }
+        return tasks;
+    }
+
+    /** One claimed task on a worker thread; the pool hands never-started jobs back at a forced stop. */
+    final class TaskJob implements Runnable {
+        final Claimer.ClaimedTask task;
+
+        TaskJob(Claimer.ClaimedTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            try {
+                runner.run(task);
+            } catch (Throwable t) {
+                // TaskRunner guards the handler and the listener; this is its own bookkeeping failing (the log, say)
+                log.error("Task {} ({}): recording its outcome failed", ShortId.of(task.id()), task.name(), t);
+            } finally {
+                running.remove(task.id());
+                releaseSlot();
+            }
         }
     }
 
@@ -185,8 +300,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
-    /** @return free slots to claim for, {@link #FLUSH_COUNTS}, or -1 when the loop should end */
-    private int awaitWork(boolean mayHaveMore) throws InterruptedException {
+    private Next awaitWork(boolean mayHaveMore) throws InterruptedException {
         lock.lock();
         try {
             long idleNanos = jittered(pollIntervalNanos);
@@ -194,12 +308,12 @@ final class ForemanLoop implements Runnable, WakeTarget {
             while (true) {
                 if (stopRequested) {
                     long left = stopDeadline - System.nanoTime();
-                    if (!drainOnStop || !(mayHaveMore || wakePending) || left <= 0) {
-                        return -1;
+                    if (abandoned || !drainOnStop || !(mayHaveMore || wakePending) || left <= 0) {
+                        return Next.STOP;
                     }
                     if (freeSlots > 0) {
                         wakePending = false;
-                        return freeSlots;
+                        return Next.claim(freeSlots);
                     }
                     changed.awaitNanos(left);
                 } else if (freeSlots == 0) {
@@ -217,16 +331,16 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     }
                 } else if (mayHaveMore || wakePending) {
                     wakePending = false;
-                    return freeSlots;
+                    return Next.claim(freeSlots);
                 } else if (idleNanos <= 0) {
                     log.debug("Foreman {}: backstop poll", foremanId);
-                    return freeSlots;
+                    return Next.claim(freeSlots);
                 } else {
                     // Idle. Counts of handlers that finished after the last claim are flushed within a second;
                     // the backstop poll above goes first, so failing flushes can't starve it.
                     long untilFlush = counters.nanosUntilFlush();
                     if (untilFlush <= 0) {
-                        return FLUSH_COUNTS;
+                        return Next.FLUSH_COUNTS;
                     }
                     long wait = Math.min(idleNanos, untilFlush);
                     idleNanos -= wait - changed.awaitNanos(wait);
@@ -237,17 +351,19 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
-    /** @return false when a stop was requested meanwhile */
-    private boolean awaitBackoff(long nanos) {
+    /** Waits out a backoff; a stop request cuts it short, an interrupt does not. */
+    private void awaitBackoff(long nanos) {
         lock.lock();
         try {
             long left = nanos;
             while (!stopRequested && left > 0) {
-                left = changed.awaitNanos(left);
+                try {
+                    left = changed.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    log.warn("Foreman {}: loop thread interrupted without a stop request; ignored, will keep running",
+                            foremanId);
+                }
             }
-            return !stopRequested;
-        } catch (InterruptedException e) {
-            return false;
         } finally {
             lock.unlock();
         }
@@ -257,13 +373,5 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private static long jittered(long nanos) {
         long tenth = nanos / 10;
         return tenth == 0 ? nanos : nanos - tenth + ThreadLocalRandom.current().nextLong(2 * tenth + 1);
-    }
-
-    private void notifyIdle() {
-        try {
-            listener.idle();
-        } catch (RuntimeException e) {
-            log.warn("ForemanListener.idle threw", e);
-        }
     }
 }

@@ -26,7 +26,7 @@ public final class ManualForeman implements AutoCloseable {
     private final ReentrantLock stepping = new ReentrantLock();
     private boolean closed; // guarded by stepping
 
-    ManualForeman(TaskQueue queue, Handlers handlers, ForemanListener listener, int batchSize, boolean eager) {
+    ManualForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize, boolean eager) {
         if (queue.isClosed()) {
             throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
         }
@@ -90,7 +90,7 @@ public final class ManualForeman implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("this manual foreman is closed");
             }
-            Claimer.Claim claim = claimer.claim(limit);
+            Claimer.Claim claim = claimer.claim(limit, () -> true);
             for (Claimer.ClaimedTask task : claim.runnable()) {
                 runner.run(task);
             }

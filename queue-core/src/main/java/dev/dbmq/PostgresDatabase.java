@@ -3,6 +3,7 @@ package dev.dbmq;
 import dev.dbmq.migrations.QueueMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -87,6 +88,16 @@ final class PostgresDatabase implements Database {
         } catch (SQLException | DataAccessException e) {
             throw new DbmqException("transaction on " + describe() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work) {
+        return transaction(dsl -> {
+            // Lock waits and the statements themselves end at the deadline (SET LOCAL: this transaction only).
+            long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            dsl.execute("SET LOCAL statement_timeout = " + millis); // a number we computed, not user input
+            return work.apply(dsl);
+        });
     }
 
     private Connection connection() throws SQLException {

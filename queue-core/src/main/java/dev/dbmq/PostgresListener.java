@@ -37,13 +37,14 @@ final class PostgresListener implements WakeupSource {
     private final Thread thread;
     private volatile boolean running = true;
 
-    PostgresListener(DataSource dataSource, String schema, WakeTarget target, Duration recheck, String foremanId) {
+    PostgresListener(DataSource dataSource, String schema, WakeTarget target, Duration recheck, String foremanId,
+                     ForemanThreads threads) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.target = target;
         this.recheckMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, recheck.toMillis()));
-        this.thread = new Thread(this::run, "dbmq-listen-" + foremanId);
-        thread.setDaemon(true);
+        this.thread = threads.newThread("dbmq-listen-" + foremanId, this::run,
+                "tasks from other processes are found only by the backstop poll (pollInterval)");
     }
 
     @Override
@@ -83,15 +84,17 @@ final class PostgresListener implements WakeupSource {
                         }
                     }
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Anything (a broken connection, a failing pool, an interrupt inside the driver): reconnect.
                 if (!running) {
                     return;
                 }
-                log.warn("Listening for task notifications failed ({}); reconnecting in {} ms", e.toString(), backoff);
+                log.warn("Listening for task notifications failed ({}); will keep running, reconnecting in {} ms",
+                        e.toString(), backoff);
                 try {
                     TimeUnit.MILLISECONDS.sleep(backoff); // production backoff; close() interrupts it
                 } catch (InterruptedException ie) {
-                    return;
+                    // close() (running is false now, seen above) or a stray interrupt: either way, on
                 }
                 backoff = Math.min(backoff * 2, 5_000);
             }

@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jooq.DSLContext;
@@ -19,6 +20,7 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -148,6 +150,38 @@ final class SqliteDatabase implements Database {
         } catch (RuntimeException e) {
             dropConnectionIfBroken(e);
             throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work) {
+        try {
+            if (!lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new DbmqException("gave up waiting for " + file + ": in use by another thread of this JVM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DbmqException("interrupted waiting for " + file, e);
+        }
+        try {
+            dsl();
+            SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
+            int busyTimeout = sqlite.getBusyTimeout();
+            // Another process's write lock: wait for it only until the deadline, then fail with SQLITE_BUSY.
+            sqlite.setBusyTimeout((int) Math.min(busyTimeout,
+                    Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()))));
+            try {
+                return transaction(work); // the lock is reentrant
+            } finally {
+                if (connection != null) {
+                    connection.unwrap(SQLiteConnection.class).setBusyTimeout(busyTimeout);
+                }
+            }
+        } catch (SQLException e) {
+            dropConnectionIfBroken(e);
+            throw new DbmqException("transaction on " + file + " failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }

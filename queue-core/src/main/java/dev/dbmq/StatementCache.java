@@ -69,6 +69,22 @@ final class StatementCache implements AutoCloseable {
         return statement;
     }
 
+    /**
+     * Drops the statement for this SQL after it failed: sqlite-jdbc leaves a statement that threw unusable ("statement
+     * is not executing"), so keeping it would fail every later call, e.g. strand the foreman's claims after one
+     * transient error.
+     */
+    void discard(String sql) {
+        PreparedStatement statement = statements.remove(sql);
+        if (statement != null) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // closing is best effort
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (PreparedStatement statement : statements.values()) {

@@ -48,13 +48,9 @@ final class TaskCounters {
         if (!force && now - lastFlush < FLUSH_INTERVAL_NANOS) {
             return;
         }
-        Map<String, long[]> taken;
-        synchronized (this) {
-            if (deltas.isEmpty()) {
-                return;
-            }
-            taken = deltas;
-            deltas = new HashMap<>();
+        Map<String, long[]> taken = take();
+        if (taken == null) {
+            return;
         }
         lastFlush = now;
         try {
@@ -64,13 +60,46 @@ final class TaskCounters {
             });
         } catch (RuntimeException e) {
             log.warn("Cannot flush task counts ({}); will retry", e.toString());
-            synchronized (this) {
-                taken.forEach((name, d) -> {
-                    long[] cur = deltas.computeIfAbsent(name, k -> new long[2]);
-                    cur[0] += d[0];
-                    cur[1] += d[1];
-                });
-            }
+            putBack(taken);
         }
+    }
+
+    /**
+     * The last flush, at a stop: waits for the database only until the deadline. Counts it can't save are logged,
+     * since nobody will retry them.
+     */
+    void flushBy(long deadlineNanos) {
+        Map<String, long[]> taken = take();
+        if (taken == null) {
+            return;
+        }
+        try {
+            database.transactionBy(deadlineNanos, dsl -> {
+                TaskStore.addCounts(dsl, taken);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            StringBuilder lost = new StringBuilder();
+            taken.forEach((name, d) -> lost.append(lost.isEmpty() ? "" : ", ").append(name).append(": done ")
+                    .append(d[0]).append(", failed ").append(d[1]));
+            log.warn("Cannot save the last task counts ({}); not counted in stats: {}", e.toString(), lost);
+        }
+    }
+
+    private synchronized Map<String, long[]> take() {
+        if (deltas.isEmpty()) {
+            return null;
+        }
+        Map<String, long[]> taken = deltas;
+        deltas = new HashMap<>();
+        return taken;
+    }
+
+    private synchronized void putBack(Map<String, long[]> taken) {
+        taken.forEach((name, d) -> {
+            long[] cur = deltas.computeIfAbsent(name, k -> new long[2]);
+            cur[0] += d[0];
+            cur[1] += d[1];
+        });
     }
 }

@@ -16,9 +16,9 @@ final class TaskRunner {
     private final Database database;
     private final InstantSource clock;
     private final TaskCounters counters;
-    private final ForemanListener listener;
+    private final GuardedListener listener;
 
-    TaskRunner(Database database, InstantSource clock, TaskCounters counters, ForemanListener listener) {
+    TaskRunner(Database database, InstantSource clock, TaskCounters counters, GuardedListener listener) {
         this.database = database;
         this.clock = clock;
         this.counters = counters;
@@ -31,7 +31,7 @@ final class TaskRunner {
         if (debug) {
             log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
         }
-        notify(() -> listener.taskStarted(task.id(), task.name()), "taskStarted");
+        listener.taskStarted(task.id(), task.name());
         long t0 = System.nanoTime();
         try {
             ((TaskHandler) task.registration().handler()).handle(task.args());
@@ -44,34 +44,35 @@ final class TaskRunner {
         if (debug) {
             log.debug("Done {} {} in {} ms", ShortId.of(task.id()), task.name(), took.toNanos() / 1_000_000.0);
         }
-        notify(() -> listener.taskSucceeded(task.id(), task.name(), took), "taskSucceeded");
+        listener.taskSucceeded(task.id(), task.name(), took);
     }
 
     private void fail(Claimer.ClaimedTask task, Throwable error) {
         boolean interrupted = error instanceof InterruptedException || Thread.interrupted();
         log.warn("Task {} ({}) failed", ShortId.of(task.id()), task.name(), error);
         counters.failed(task.name());
-        String reason = "handler threw " + error;
+        String reason = "handler threw " + describe(error);
         try {
             database.transaction(dsl -> {
                 TaskStore.keepFailed(dsl, task.row(), clock.millis(), reason);
                 return null;
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}", ShortId.of(task.id()),
                     task.name(), e.toString());
         }
-        notify(() -> listener.taskFailed(task.id(), task.name(), error), "taskFailed");
+        listener.taskFailed(task.id(), task.name(), error);
         if (interrupted) {
             Thread.currentThread().interrupt(); // keep the stop request visible to the pool
         }
     }
 
-    private static void notify(Runnable hook, String name) {
+    /** A user's Throwable as text; its toString() is user code too. */
+    static String describe(Throwable error) {
         try {
-            hook.run();
-        } catch (RuntimeException e) {
-            log.warn("ForemanListener.{} threw", name, e);
+            return String.valueOf(error);
+        } catch (Throwable t) {
+            return error.getClass().getName() + " (its toString() threw " + t.getClass().getName() + ")";
         }
     }
 }

@@ -67,6 +67,7 @@ final class TaskStore {
                 return id;
             }
         } catch (SQLException e) {
+            cache.discard(Sqlite.INSERT);
             throw new DataAccessException("SQL [" + Sqlite.INSERT + "]; " + e.getMessage(), e);
         }
     }
@@ -119,6 +120,7 @@ final class TaskStore {
             chunk.sort(Comparator.naturalOrder());
             ids.addAll(chunk);
         } catch (SQLException e) {
+            cache.discard(Sqlite.INSERT_ROWS);
             throw new DataAccessException("SQL [" + Sqlite.INSERT_ROWS + "]; " + e.getMessage(), e);
         }
     }
@@ -144,6 +146,7 @@ final class TaskStore {
                     }
                 }
             } catch (SQLException e) {
+                cache.discard(Sqlite.CLAIM);
                 throw new DataAccessException("SQL [" + Sqlite.CLAIM + "]; " + e.getMessage(), e);
             }
         }
@@ -203,6 +206,18 @@ final class TaskStore {
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
                 .set(DBMQ_FAILED_TASK.REASON, reason)
                 .execute();
+    }
+
+    /** Re-inserts claimed rows that never ran, under their own ids (see Claimer#giveBack). */
+    static void putBack(DSLContext dsl, List<Row> rows) {
+        for (Row row : rows) {
+            dsl.insertInto(DBMQ_TASK)
+                    .set(DBMQ_TASK.ID, row.id())
+                    .set(DBMQ_TASK.TASK_NAME, row.taskName())
+                    .set(DBMQ_TASK.ARGS, row.args())
+                    .set(DBMQ_TASK.CREATED_AT, row.createdAt())
+                    .execute();
+        }
     }
 
     /** Adds done/failed increments per task name. */

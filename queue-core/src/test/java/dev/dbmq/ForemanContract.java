@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dbmq.TestTasks.Echo;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,20 @@ abstract class ForemanContract {
 
     /** Another handle on the same queue, as a second process would open it. */
     abstract TaskQueue openSameQueue() throws Exception;
+
+    /** Renames the queue's task table (so claims fail), or back. */
+    abstract void renameTaskTable(String from, String to) throws Exception;
+
+    /**
+     * Another connection's open transaction that holds off the foreman's claims (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+     * a table lock) and has inserted {@code tasks} ECHO tasks, visible once it commits.
+     */
+    abstract WriteLockHolder holdWriteLock(int tasks) throws Exception;
+
+    interface WriteLockHolder extends AutoCloseable {
+        /** Commits: the tasks appear, the lock is released. */
+        void commit() throws Exception;
+    }
 
     @BeforeEach
     void open() throws Exception {
@@ -345,5 +360,164 @@ abstract class ForemanContract {
         assertEquals(4000, seen.size());
         assertEquals(Set.of(), recorder.events.stream().filter(e -> !e.kind().equals("started")
                 && !e.kind().equals("succeeded")).collect(Collectors.toSet()));
+    }
+
+    // ---- issue #9: no claimed task lost, no foreman stranded ----
+
+    /** A listener that records, then throws an Error from the named hooks. */
+    ForemanListener throwingFrom(String... hooks) {
+        Set<String> throwing = Set.of(hooks);
+        return new ForemanListener() {
+            private void maybeThrow(String hook) {
+                if (throwing.contains(hook)) {
+                    throw new AssertionError("a test listener's " + hook + " failed");
+                }
+            }
+
+            @Override
+            public void taskStarted(long taskId, String taskName) {
+                recorder.taskStarted(taskId, taskName);
+                maybeThrow("taskStarted");
+            }
+
+            @Override
+            public void taskSucceeded(long taskId, String taskName, Duration took) {
+                recorder.taskSucceeded(taskId, taskName, took);
+                maybeThrow("taskSucceeded");
+            }
+
+            @Override
+            public void taskFailed(long taskId, String taskName, Throwable error) {
+                recorder.taskFailed(taskId, taskName, error);
+                maybeThrow("taskFailed");
+            }
+
+            @Override
+            public void taskRejected(long taskId, String taskName, String reason) {
+                recorder.taskRejected(taskId, taskName, reason);
+                maybeThrow("taskRejected");
+            }
+
+            @Override
+            public void claimFailed(Throwable error) {
+                recorder.claimFailed(error);
+                maybeThrow("claimFailed");
+            }
+
+            @Override
+            public void idle() {
+                recorder.idle();
+                maybeThrow("idle");
+            }
+        };
+    }
+
+    Thread loopThread(Foreman f) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("dbmq-foreman-" + f.id())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void a_listener_throwing_errors_from_every_task_hook_costs_no_task() {
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        started(foreman().workers(2)
+                .listener(throwingFrom("taskStarted", "taskSucceeded", "taskFailed", "idle"))
+                .handle(ECHO, a -> ran.add(a.n()))
+                .handle(BOOM, a -> {
+                    throw new IllegalStateException("boom");
+                }));
+        for (int i = 0; i < 20; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        long boom = queue.enqueue(BOOM, new Echo(99));
+        recorder.await(() -> ran.size() == 20, "all 20 tasks to run, ran " + ran);
+        recorder.awaitCount("failed", 1);
+        recorder.await(() -> !queue.failedTasks(10).isEmpty(), "the failed task to be kept");
+        assertEquals(List.of(boom), queue.failedTasks(10).stream().map(FailedTask::id).toList());
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void a_listener_throwing_an_error_from_taskRejected_costs_no_other_task_of_the_claim() {
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        queue.database().autocommit(dsl -> {
+            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0);
+            for (int i = 0; i < 3; i++) {
+                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", 0);
+            }
+            return null;
+        });
+        Foreman f = started(foreman().workers(4).listener(throwingFrom("taskRejected"))
+                .handle(ECHO, a -> ran.add(a.n())));
+        recorder.await(() -> ran.size() == 3, "the claim's 3 good tasks to run, ran " + ran);
+        assertEquals(1, queue.failedTasks(10).size());
+        assertEquals(0, queue.pending());
+        assertTrue(f.isRunning());
+    }
+
+    @Test
+    void the_loop_survives_a_listener_throwing_from_claimFailed_and_interrupts_while_idle_and_backing_off()
+            throws Exception {
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        Foreman f = started(foreman().listener(throwingFrom("claimFailed")).handle(ECHO, a -> ran.add(a.n())));
+        recorder.awaitIdleAfter(0);
+        Thread loop = loopThread(f);
+        // Interrupted while idle: the interrupt is consumed (the flag clears) and ignored.
+        loop.interrupt();
+        recorder.await(() -> !loop.isInterrupted(), "the loop to see the interrupt");
+        queue.enqueue(ECHO, new Echo(1));
+        recorder.await(() -> ran.contains(1), "a task after an interrupt while idle");
+        // Claims fail, claimFailed throws an Error, and the loop is interrupted in its backoff.
+        renameTaskTable("dbmq_task", "dbmq_task_away");
+        queue.wake(false);
+        recorder.awaitCount("claimFailed", 1);
+        loop.interrupt();
+        recorder.await(() -> !loop.isInterrupted(), "the loop to see the interrupt");
+        renameTaskTable("dbmq_task_away", "dbmq_task");
+        queue.enqueue(ECHO, new Echo(2));
+        recorder.await(() -> ran.contains(2), "a task after failing claims and an interrupted backoff");
+        assertTrue(loop.isAlive());
+        assertEquals(Foreman.State.RUNNING, f.state());
+    }
+
+    @Test
+    void a_claim_that_waits_for_the_database_past_close_rolls_back_and_loses_no_task() throws Exception {
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        Foreman f = started(foreman().workers(4).gracefulTimeout(Duration.ofMillis(200))
+                .handle(ECHO, a -> ran.add(a.n())));
+        recorder.awaitIdleAfter(0);
+        Thread loop = loopThread(f);
+        try (WriteLockHolder other = holdWriteLock(4)) {
+            queue.wake(false); // the claim now waits for the other transaction
+            recorder.await(() -> Arrays.stream(loop.getStackTrace())
+                    .anyMatch(e -> e.getMethodName().equals("transaction")), "the claim to wait for the database");
+            long t0 = System.nanoTime();
+            f.close();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            // Not a speed test: before issue #9 close() waited for the claim (the busy timeout, 30 s here).
+            assertTrue(tookMillis < 10_000, "close() took " + tookMillis + " ms");
+            other.commit(); // the claim goes on now, after close() returned and the pool is gone
+            loop.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(loop.isAlive());
+        }
+        assertEquals(Set.of(), ran);
+        assertEquals(4, queue.pending(), "the late claim must roll back, leaving its 4 tasks queued");
+        assertEquals(List.of(), queue.failedTasks(10));
+        // and they run at the next start
+        started(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).pollInterval(NO_POLL).stopOnShutdown(false));
+        recorder.await(() -> ran.size() == 4, "the 4 tasks to run after a restart");
+    }
+
+    @Test
+    void settings_are_copied_at_start() throws Exception {
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        Foreman.Builder b = foreman().gracefulTimeout(Duration.ZERO).handle(SLOW, a -> neverReleased.await());
+        Foreman f = started(b);
+        b.gracefulTimeout(Duration.ofHours(1)); // changes nothing in the running foreman
+        queue.enqueue(SLOW, new Echo(1));
+        recorder.awaitCount("started", 1);
+        // A hang guard: with the builder's new value close() would wait an hour for the handler.
+        assertTimeoutPreemptively(Duration.ofSeconds(20), f::close);
+        recorder.awaitCount("failed", 1); // interrupted at once, as gracefulTimeout 0 says
     }
 }

@@ -97,4 +97,28 @@ class ManualForemanTest {
         // released on close
         Foreman.builder(queue).handle(ECHO, a -> { }).stopOnShutdown(false).start().close();
     }
+
+    @Test
+    void a_listener_throwing_errors_costs_no_task_in_a_manual_foreman() {
+        ForemanListener throwing = new ForemanListener() {
+            @Override
+            public void taskStarted(long taskId, String taskName) {
+                throw new AssertionError("taskStarted");
+            }
+
+            @Override
+            public void taskRejected(long taskId, String taskName, String reason) {
+                throw new AssertionError("taskRejected");
+            }
+        };
+        try (ManualForeman f = Foreman.builder(queue).listener(throwing).handle(ECHO, a -> ran.add("echo " + a.n()))
+                .startManual()) {
+            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "no-such-task", "{}", 0));
+            queue.enqueue(ECHO, new Echo(1));
+            queue.enqueue(ECHO, new Echo(2));
+            assertEquals(3, f.runPending());
+            assertEquals(List.of("echo 1", "echo 2"), ran);
+            assertEquals(1, queue.failedTasks(10).size());
+        }
+    }
 }

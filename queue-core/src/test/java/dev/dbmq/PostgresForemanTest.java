@@ -1,6 +1,8 @@
 package dev.dbmq;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +32,38 @@ class PostgresForemanTest extends ForemanContract {
     @Override
     TaskQueue openSameQueue() {
         return TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build());
+    }
+
+    @Override
+    void renameTaskTable(String from, String to) throws Exception {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + schema + "." + from + " RENAME TO " + to);
+        }
+    }
+
+    @Override
+    WriteLockHolder holdWriteLock(int tasks) throws Exception {
+        Connection c = pool.getConnection();
+        c.setAutoCommit(false);
+        Statement st = c.createStatement();
+        st.execute("LOCK TABLE " + schema + ".dbmq_task IN ACCESS EXCLUSIVE MODE");
+        for (int i = 0; i < tasks; i++) {
+            st.execute("INSERT INTO " + schema + ".dbmq_task (task_name, args, created_at) VALUES ('echo', '{\"n\":"
+                    + i + "}', 0)");
+        }
+        return new WriteLockHolder() {
+            @Override
+            public void commit() throws Exception {
+                c.commit();
+            }
+
+            @Override
+            public void close() throws Exception {
+                c.rollback();
+                c.setAutoCommit(true);
+                c.close();
+            }
+        };
     }
 
     @AfterEach

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +21,43 @@ class SqliteForemanTest extends ForemanContract {
 
     @Override
     TaskQueue openQueue() {
-        return TaskQueue.sqlite(dir.resolve("queue.db"));
+        return openSameQueue();
+    }
+
+    /** A long busy timeout: a claim waiting for another connection's write lock waits well past any close(). */
+    @Override
+    TaskQueue openSameQueue() {
+        return TaskQueue.open(QueueSettings.sqlite(dir.resolve("queue.db")).busyTimeout(Duration.ofSeconds(30))
+                .build());
     }
 
     @Override
-    TaskQueue openSameQueue() {
-        return TaskQueue.sqlite(dir.resolve("queue.db"));
+    void renameTaskTable(String from, String to) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+             Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + from + " RENAME TO " + to);
+        }
+    }
+
+    @Override
+    WriteLockHolder holdWriteLock(int tasks) throws Exception {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+        Statement st = c.createStatement();
+        st.execute("BEGIN IMMEDIATE");
+        for (int i = 0; i < tasks; i++) {
+            st.execute("INSERT INTO dbmq_task (task_name, args, created_at) VALUES ('echo', '{\"n\":" + i + "}', 0)");
+        }
+        return new WriteLockHolder() {
+            @Override
+            public void commit() throws Exception {
+                st.execute("COMMIT");
+            }
+
+            @Override
+            public void close() throws Exception {
+                c.close();
+            }
+        };
     }
 
     @Test

@@ -30,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             foreman = DemoForeman.builder(queue).workers(workers.workers).start();
             server = ServeCommand.startServer(queue, http,
-                    new DemoServer.Workers(workers.workers, foreman::busyWorkers));
+                    new DemoServer.Workers(workers.workers, foreman::busyWorkers, foreman::state));
         } catch (Exception e) {
             if (foreman != null) {
                 foreman.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dbmq.FailedTask;
+import dev.dbmq.Foreman;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +53,8 @@ final class DemoServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The foreman's worker gauge, known only when it runs in this process. */
-    record Workers(int total, IntSupplier busy) {
+    /** The foreman's worker gauge and state (running, failed, …), known only when it runs in this process. */
+    record Workers(int total, IntSupplier busy, Supplier<Foreman.State> state) {
     }
 
     private final TaskQueue queue;
@@ -185,6 +187,7 @@ final class DemoServer implements AutoCloseable {
         s.put("oldestTaskAgeMillis", latest.stats().oldestTaskAge().toMillis());
         s.put("workersBusy", workers == null ? null : workers.busy().getAsInt());
         s.put("workers", workers == null ? null : workers.total());
+        s.put("foremanState", workers == null ? null : workers.state().get().name());
         s.put("failedKept", latest.stats().failedKept());
         s.put("tasks", history.rates());
         s.put("sampleMillis", SAMPLE_MILLIS);

@@ -123,6 +123,7 @@ class DemoServerTest {
         assertEquals(1, s.get("pending").asLong());
         assertTrue(s.get("oldestTaskAgeMillis").asLong() >= 0);
         assertTrue(s.get("workersBusy").isNull(), "no foreman in this process");
+        assertTrue(s.get("foremanState").isNull(), "no foreman in this process");
         assertEquals(1, s.get("failedKept").asLong());
         assertEquals(10, s.at("/tasks/digest/done").asLong());
         assertEquals(9, s.at("/tasks/flaky/done").asLong());

@@ -1,0 +1,64 @@
+package dev.dbmq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A foreman thread that dies says so; one that ends on a stop request does not. */
+class ForemanThreadsTest {
+
+    final AtomicBoolean stopRequested = new AtomicBoolean();
+    final AtomicReference<Foreman.State> state = new AtomicReference<>(Foreman.State.RUNNING);
+    final List<String> reported = new CopyOnWriteArrayList<>();
+    final ForemanThreads threads = new ForemanThreads("test", stopRequested::get,
+            GuardedListener.of(new ForemanListener() {
+                @Override
+                public void foremanFailed(String thread, Throwable cause) {
+                    reported.add(thread + ": " + cause);
+                    throw new AssertionError("a listener failing here changes nothing");
+                }
+            }), state);
+
+    void run(String name, Runnable body) throws InterruptedException {
+        Thread t = threads.newThread(name, body, "nothing happens any more");
+        assertTrue(t.isDaemon());
+        t.start();
+        t.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(t.isAlive());
+    }
+
+    @Test
+    void a_thread_that_throws_turns_the_foreman_failed_and_tells_the_listener() throws Exception {
+        run("dbmq-foreman-x", () -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        assertEquals(Foreman.State.FAILED, state.get());
+        assertEquals(List.of("dbmq-foreman-x: java.lang.OutOfMemoryError: simulated"), reported);
+    }
+
+    @Test
+    void a_thread_that_returns_without_a_stop_request_is_a_death_too() throws Exception {
+        run("dbmq-wakeup-x", () -> { });
+        assertEquals(Foreman.State.FAILED, state.get());
+        assertEquals(1, reported.size());
+        assertTrue(reported.get(0).contains("ended without a stop request"), reported.toString());
+    }
+
+    @Test
+    void a_thread_that_ends_after_a_stop_request_is_not_reported() throws Exception {
+        stopRequested.set(true);
+        state.set(Foreman.State.STOPPING);
+        run("dbmq-listen-x", () -> {
+            throw new IllegalStateException("closing");
+        });
+        assertEquals(Foreman.State.STOPPING, state.get());
+        assertEquals(List.of(), reported);
+    }
+}
