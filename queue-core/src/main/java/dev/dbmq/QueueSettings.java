@@ -37,11 +37,27 @@ public final class QueueSettings {
         this.schema = b.schema;
         this.synchronous = b.synchronous;
         this.busyTimeout = b.busyTimeout;
-        this.wakeupDirectory = b.wakeupDirectory != null || b.databaseFile == null ? b.wakeupDirectory
-                : b.databaseFile.resolveSibling(b.databaseFile.getFileName() + "-wakeup");
+        this.wakeupDirectory = b.wakeupDirectory; // null: the default, resolved by the queue when it opens
         this.maxArgsBytes = b.maxArgsBytes;
         this.objectMapper = b.objectMapper != null ? b.objectMapper : ArgsCodec.defaultMapper();
         this.clock = b.clock;
+    }
+
+    private QueueSettings(QueueSettings s, Path wakeupDirectory) {
+        this.databaseFile = s.databaseFile;
+        this.dataSource = s.dataSource;
+        this.schema = s.schema;
+        this.synchronous = s.synchronous;
+        this.busyTimeout = s.busyTimeout;
+        this.wakeupDirectory = wakeupDirectory;
+        this.maxArgsBytes = s.maxArgsBytes;
+        this.objectMapper = s.objectMapper;
+        this.clock = s.clock;
+    }
+
+    /** For an opening queue: these settings with the wakeup directory it resolved. */
+    QueueSettings withWakeupDirectory(Path resolved) {
+        return new QueueSettings(this, Objects.requireNonNull(resolved, "resolved"));
     }
 
     /** Settings for an embedded SQLite database in this file; created (owner-only) and migrated when missing. */
@@ -89,6 +105,12 @@ public final class QueueSettings {
         return busyTimeout;
     }
 
+    /**
+     * The directory through which producers in other processes wake the foreman (SQLite). In settings from
+     * {@link Builder#build()}: the one set with {@link Builder#wakeupDirectory(Path)}, or null for the default, which
+     * depends on the file system and is resolved when the queue opens. In {@link TaskQueue#settings()}: the directory
+     * the queue uses, never null on SQLite. Null for PostgreSQL.
+     */
     public Path wakeupDirectory() {
         return wakeupDirectory;
     }
@@ -111,7 +133,8 @@ public final class QueueSettings {
             return "QueueSettings[" + describe() + ", maxArgsBytes=" + maxArgsBytes + "]";
         }
         return "QueueSettings[database=" + databaseFile + ", synchronous=" + synchronous + ", busyTimeout="
-                + busyTimeout + ", wakeupDirectory=" + wakeupDirectory + ", maxArgsBytes=" + maxArgsBytes + "]";
+                + busyTimeout + ", wakeupDirectory=" + (wakeupDirectory == null ? "default" : wakeupDirectory)
+                + ", maxArgsBytes=" + maxArgsBytes + "]";
     }
 
     /** Builds {@link QueueSettings}; each setter validates its value and names the setting when it refuses one. */
@@ -179,7 +202,9 @@ public final class QueueSettings {
         /**
          * The directory through which producers in other processes wake the foreman (snappea: WAKEUP_CALLS_DIR).
          * Created owner-only when missing; refused when it is a symlink, not owned by this user, or writable by
-         * others. Producer and foreman must use the same one. Defaults to {@code <databaseFile>-wakeup}.
+         * others. Producer and foreman must use the same one. Defaults to {@code <databaseFile>-wakeup} next to the
+         * database file's real path, once the queue has created the file: a producer and a foreman reaching it by
+         * different paths (a symlink) share the default one. A directory set here is used as given.
          */
         public Builder wakeupDirectory(Path wakeupDirectory) {
             sqliteOnly("wakeupDirectory");

@@ -19,6 +19,8 @@ import org.jooq.conf.FetchTriggerValuesAfterReturning;
 import org.jooq.exception.DataAccessException;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -35,6 +37,8 @@ import org.sqlite.SQLiteDataSource;
  * while idle.
  */
 final class SqliteDatabase implements Database {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
     /** jOOQ settings for the queue's statements: a new object each call, as Settings' with-methods mutate. */
     static Settings jooqSettings() {
@@ -58,7 +62,8 @@ final class SqliteDatabase implements Database {
     private Connection connection;
     private DSLContext dsl;
     private StatementCache statements;
-    private Object fileKey; // the inode the connection has open
+    private Object fileKey; // the inode this queue opened
+    private String replaced; // once the file was replaced: why every use is refused
     private boolean closed;
 
     SqliteDatabase(QueueSettings settings) {
@@ -74,6 +79,12 @@ final class SqliteDatabase implements Database {
         config.setJournalSizeLimit(WAL_SIZE_LIMIT);
         createOwnerOnly(file);
         migrate();
+        lock.lock();
+        try {
+            fileKey = currentFileKey();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Creates the file owner-only before SQLite does; SQLite gives its -wal and -shm files the same mode. */
@@ -238,11 +249,15 @@ final class SqliteDatabase implements Database {
         if (closed) {
             throw new IllegalStateException("the queue on " + file + " is closed");
         }
+        if (replaced != null) {
+            throw new DbmqException(replaced);
+        }
         // A deleted or moved database file would otherwise take writes into an unlinked inode, losing them
-        // silently: check the path still names the file we have open (one stat system call per use).
+        // silently: check the path still names the file we opened (one stat system call per use).
         Object key = currentFileKey();
-        if (connection != null && !key.equals(fileKey)) {
-            closeConnection(); // replaced (e.g. restored from a backup): open the new one
+        if (!key.equals(fileKey)) {
+            replaced = refuseReplaced();
+            throw new DbmqException(replaced);
         }
         if (connection == null) {
             try {
@@ -252,21 +267,52 @@ final class SqliteDatabase implements Database {
             }
             dsl = DSL.using(connection, SQLDialect.SQLITE, jooqSettings());
             statements = StatementCache.attach(dsl, connection);
-            fileKey = key;
         }
         return dsl;
     }
 
+    /**
+     * Caller holds lock. The path names another file now (a restored backup, say), but {@code <file>-wal} is still the
+     * old file's: whoever opens the new file next would read the old file's pages from it, and its first checkpoint
+     * would write them into the new file. SQLite does not remove that WAL when its last connection closes, since the
+     * database file it belongs to has moved. So this connection, still on the old file, first checkpoints the WAL
+     * into the old file and truncates it: through its open descriptors, so only the old file and its WAL are
+     * touched, whatever the paths name by now. Then it is closed, and the queue is never used again.
+     */
+    private String refuseReplaced() {
+        String wal;
+        if (connection == null) {
+            wal = "";
+        } else {
+            try (var st = connection.createStatement(); var rs = st.executeQuery("pragma wal_checkpoint(TRUNCATE)")) {
+                wal = rs.next() && rs.getInt(1) == 0 ? " The old WAL is checkpointed into the old file and emptied."
+                        : " The old WAL could not be emptied yet: another process is reading it, and empties it"
+                        + " itself when it notices.";
+            } catch (SQLException e) {
+                wal = " The old WAL could not be emptied (" + e.getMessage() + ").";
+            }
+            closeConnection();
+        }
+        String message = "the queue database file " + file + " was replaced under the running queue (a restored"
+                + " backup?); this queue will not reopen it over the old file's WAL." + wal + " Stop every process"
+                + " using " + file + ", then open it again";
+        log.error("{}", message);
+        return message;
+    }
+
+    /**
+     * The inode at the path. When there is none, the connection stays open (no statement runs on it meanwhile): if
+     * the file comes back it is the same one, and if another takes its place, only this connection can empty the
+     * old file's WAL (see {@link #refuseReplaced()}).
+     */
     private Object currentFileKey() {
         try {
             Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
             return key != null ? key : file;
         } catch (NoSuchFileException e) {
-            closeConnection();
             throw new DbmqException("the queue database file " + file + " is gone (deleted or moved); nothing was"
                     + " written. Restore it, or open a new queue to start an empty one");
         } catch (IOException e) {
-            closeConnection();
             throw new DbmqException("cannot read the queue database file " + file + ": " + e, e);
         }
     }

@@ -31,31 +31,49 @@ public final class TaskQueue implements AutoCloseable {
     private final ArgsCodec codec;
     private final InstantSource clock;
     private final String databaseKey;
+    private final Path lockFile;                   // SQLite only
     private final WakeupDirectory wakeupDirectory; // SQLite only
     private final CommitWakeups commitWakeups;     // SQLite only
     private volatile boolean closed;
 
     private TaskQueue(QueueSettings settings) {
-        this.settings = settings;
         this.codec = new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes());
         this.clock = settings.clock();
         if (settings.isPostgres()) {
+            this.settings = settings;
             this.database = new PostgresDatabase(settings);
             this.databaseKey = "postgres:" + System.identityHashCode(settings.dataSource()) + ":" + settings.schema();
+            this.lockFile = null;
             this.wakeupDirectory = null;
             this.commitWakeups = null;
             return;
         }
-        this.database = new SqliteDatabase(settings);
-        this.databaseKey = realPath(settings.databaseFile()).toString();
-        this.wakeupDirectory = new WakeupDirectory(settings.wakeupDirectory());
+        this.database = new SqliteDatabase(settings); // creates the file, so its real path exists from here on
         try {
+            // Everything that admits one foreman per database, or lets a producer find it, is named after the real
+            // path: through a symlink, link.db and real.db are one database (SQLite puts the -wal next to real.db
+            // too), and must share one lock and one wakeup directory.
+            Path real = realFile(settings.databaseFile());
+            this.databaseKey = real.toString();
+            this.lockFile = real.resolveSibling(real.getFileName() + "-foreman.lock");
+            this.settings = settings.wakeupDirectory() != null ? settings
+                    : settings.withWakeupDirectory(real.resolveSibling(real.getFileName() + "-wakeup"));
+            this.wakeupDirectory = new WakeupDirectory(this.settings.wakeupDirectory());
             wakeupDirectory.prepare();
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
         this.commitWakeups = new CommitWakeups(() -> wake(true));
+    }
+
+    private static Path realFile(Path databaseFile) {
+        try {
+            return databaseFile.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new DbmqException("cannot resolve the real path of the queue database file " + databaseFile
+                    + " (" + e + "); it was created a moment ago: check that nothing removes it", e);
+        }
     }
 
     private static Path realPath(Path file) {
@@ -68,7 +86,7 @@ public final class TaskQueue implements AutoCloseable {
 
     /**
      * Opens (creating and migrating when needed) an embedded SQLite queue with default settings: WAL,
-     * synchronous=NORMAL, a 5 s busy timeout, the wakeup directory next to the file.
+     * synchronous=NORMAL, a 5 s busy timeout, the wakeup directory next to the file (its real path).
      */
     public static TaskQueue sqlite(Path databaseFile) {
         return open(QueueSettings.sqlite(databaseFile).build());
@@ -227,6 +245,10 @@ public final class TaskQueue implements AutoCloseable {
         return database.autocommit(dsl -> TaskStore.deleteFailed(dsl, failedTaskId));
     }
 
+    /**
+     * The settings this queue was opened with; on SQLite with the wakeup directory it uses, also when that is the
+     * default (see {@link QueueSettings#wakeupDirectory()}).
+     */
     public QueueSettings settings() {
         return settings;
     }
@@ -283,10 +305,9 @@ public final class TaskQueue implements AutoCloseable {
         return wakeupDirectory;
     }
 
-    /** SQLite only: the file whose OS lock admits one foreman per database. */
+    /** SQLite only: the file whose OS lock admits one foreman per database, next to the database's real path. */
     Path lockFile() {
-        Path db = settings.databaseFile();
-        return db.resolveSibling(db.getFileName() + "-foreman.lock");
+        return lockFile;
     }
 
     boolean isPostgres() {
