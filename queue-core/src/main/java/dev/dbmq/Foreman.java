@@ -145,7 +145,7 @@ public final class Foreman implements AutoCloseable {
                 if (stale > 0) {
                     log.info("Foreman {}: cleared {} stale wakeup files from {}", id, stale, dir.path());
                 }
-                this.wakeups = new WakeupWatcher(dir, loop, b.pollInterval(), id);
+                this.wakeups = new WakeupWatcher(dir, loop, b.pollInterval(), id, threads);
             }
             undo.add(wakeups);
         } catch (RuntimeException e) {

@@ -53,7 +53,8 @@ final class WakeupWatcher implements WakeupSource {
     private WatchKey key;
     private Object watched; // the file key of the directory the key watches
 
-    WakeupWatcher(WakeupDirectory dir, WakeTarget target, Duration recheck, String foremanId) {
+    WakeupWatcher(WakeupDirectory dir, WakeTarget target, Duration recheck, String foremanId,
+                  ForemanThreads threads) {
         this.dir = dir;
         this.target = target;
         this.recheckMillis = Math.max(1, recheck.toMillis());
@@ -65,8 +66,8 @@ final class WakeupWatcher implements WakeupSource {
         } catch (IOException e) {
             throw new DbmqException("cannot watch wakeupDirectory " + dir.path() + ": " + e, e);
         }
-        this.thread = new Thread(this::run, "dbmq-wakeup-" + foremanId);
-        thread.setDaemon(true);
+        this.thread = threads.newThread("dbmq-wakeup-" + foremanId, this::run,
+                "tasks from other processes are found only by the backstop poll (pollInterval)");
     }
 
     private void register() throws IOException {
@@ -137,8 +138,12 @@ final class WakeupWatcher implements WakeupSource {
                         target.wake();
                     }
                 }
-            } catch (ClosedWatchServiceException | InterruptedException e) {
-                return; // closing
+            } catch (ClosedWatchServiceException e) {
+                return; // closing (only close() closes it; should anything else, the thread's death is reported)
+            } catch (InterruptedException e) {
+                if (running) {
+                    log.warn("Wakeup watcher interrupted without a stop request; ignored, will keep running");
+                }
             } catch (Throwable t) {
                 log.error("Wakeup watcher error; will keep running", t);
             }
@@ -165,7 +170,7 @@ final class WakeupWatcher implements WakeupSource {
             } catch (IOException | RuntimeException e) {
                 log.error("Cannot watch wakeup directory {} ({}); retrying in {} ms", dir.path(), e, backoff);
                 Thread.sleep(backoff); // production backoff between retries; close() interrupts it
-                backoff = Math.min(backoff * 2, recheckMillis);
+                backoff = Math.min(backoff * 2, Math.min(recheckMillis, IDENTITY_CHECK.toMillis()));
             }
         }
     }

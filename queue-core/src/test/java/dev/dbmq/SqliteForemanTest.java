@@ -81,4 +81,24 @@ class SqliteForemanTest extends ForemanContract {
             assertTrue(e.getMessage().contains("already running"), e.getMessage());
         }
     }
+
+    @Test
+    void the_wakeup_watcher_survives_an_interrupt() throws Exception {
+        java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Foreman f = started(foreman().handle(ECHO, a -> ran.add(a.n())));
+        recorder.awaitIdleAfter(0);
+        Thread watcher = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("dbmq-wakeup-" + f.id())).findFirst().orElseThrow();
+        watcher.interrupt();
+        recorder.await(() -> !watcher.isInterrupted(), "the watcher to see the interrupt");
+        // What a producer in another process does: commit a task, then drop its wakeup file.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+             Statement st = c.createStatement()) {
+            st.execute("INSERT INTO dbmq_task (task_name, args, created_at) VALUES ('echo', '{\"n\":1}', 0)");
+        }
+        Files.createFile(queue.settings().wakeupDirectory().resolve("p999999"));
+        recorder.await(() -> ran.contains(1), "the task to run, woken through the wakeup directory");
+        assertTrue(watcher.isAlive());
+        assertEquals(Foreman.State.RUNNING, f.state());
+    }
 }
