@@ -99,7 +99,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     @Override
     public void wake() {
         if (wakePending) {
-            return; // coalesced: the loop has yet to clear the flag, so it claims after this call, i.e. after our commit
+            return; // coalesced: the loop has yet to clear the flag, so it claims after this call: after our commit
         }
         lock.lock();
         try {
