@@ -18,12 +18,17 @@ import org.jooq.impl.DSL;
  * A PostgreSQL database shared by many foremen and producers: each use borrows a connection from the application's
  * {@link DataSource} (a pool, typically) and returns it at once. The jOOQ classes generated from the SQLite schema
  * run unchanged here (same columns and Java types); a configured schema is rendered into every table name.
+ *
+ * <p>Its database's name is read once, when it opens, so that a transactional enqueue on a connection to another
+ * database can be refused ({@link #requireSameDatabase}).
  */
 final class PostgresDatabase implements Database {
 
     private final DataSource dataSource;
     private final String schema;
     private final Settings settings;
+    /** current_database() of the data source's connections, read once when this opens. */
+    private final String databaseName;
     private volatile boolean closed;
 
     PostgresDatabase(QueueSettings queueSettings) {
@@ -39,6 +44,39 @@ final class PostgresDatabase implements Database {
             QueueMigrations.migrate(dataSource, schema);
         } catch (RuntimeException e) {
             throw new DbmqException("cannot migrate the queue's PostgreSQL schema: " + e.getMessage(), e);
+        }
+        this.databaseName = autocommit(dsl -> dsl.select(DSL.currentCatalog()).fetchSingle().value1());
+    }
+
+    /** The name of the queue's database, as the server gives it ({@code current_database()}). */
+    String databaseName() {
+        return databaseName;
+    }
+
+    /**
+     * Refuses a context whose connection is to another database than the queue's: a task written there would sit in
+     * that database's queue table (if it has one), where no foreman of this queue looks.
+     *
+     * <p>Cost: {@link Connection#getCatalog()}. pgjdbc (42.7.6 and later) answers it with {@code select
+     * current_catalog} the first time on each physical connection and from memory afterwards (a connection never
+     * changes database), so a pooled connection pays one round trip in its life, not one per enqueue. Older pgjdbc
+     * answers from the connection's URL without a query. Only when that name differs (or is unknown) is the server
+     * asked, before refusing, so that a name the URL aliases (a pooler such as PgBouncer maps its own names to
+     * databases) is not refused by mistake.
+     *
+     * <p>Not detected: a database of the same name on another server.
+     *
+     * @throws IllegalArgumentException naming both databases
+     */
+    void requireSameDatabase(DSLContext tx) {
+        String txDatabase = tx.connectionResult(c -> {
+            String catalog = c.getCatalog();
+            return databaseName.equals(catalog) ? catalog
+                    : DSL.using(c, SQLDialect.POSTGRES, settings).select(DSL.currentCatalog()).fetchSingle().value1();
+        });
+        if (!databaseName.equals(txDatabase)) {
+            throw new IllegalArgumentException("tx must be a connection to the queue's PostgreSQL database \""
+                    + databaseName + "\", it is on database \"" + txDatabase + "\"; nothing was written");
         }
     }
 

@@ -152,6 +152,9 @@ public final class TaskQueue implements AutoCloseable {
      *           the same database, with the queue's schema), typically the one passed to {@code dsl.transaction(tx
      *           -> …)}
      * @return the task's id (meaningless if the transaction rolls back)
+     * @throws IllegalArgumentException when tx is on another database (SQLite: another file; PostgreSQL: another
+     *                                  database, named in the message), or as for {@link #enqueue(Task, Object)};
+     *                                  nothing is written
      */
     public <A> long enqueue(DSLContext tx, Task<A> task, A args) {
         Objects.requireNonNull(tx, "tx");
@@ -162,9 +165,10 @@ public final class TaskQueue implements AutoCloseable {
             if (tx.dialect().family() != SQLDialect.POSTGRES) {
                 throw new IllegalArgumentException("tx must be a PostgreSQL context, its dialect is " + tx.dialect());
             }
+            PostgresDatabase postgres = (PostgresDatabase) database;
+            postgres.requireSameDatabase(tx); // before the insert: in autocommit mode the insert itself commits
             // The insert trigger notifies foremen at commit; the queue's schema mapping is applied to tx.
-            DSLContext mapped = tx.configuration()
-                    .derive(((PostgresDatabase) database).settings()).dsl();
+            DSLContext mapped = tx.configuration().derive(postgres.settings()).dsl();
             return TaskStore.insert(mapped, task.name(), json, clock.millis());
         }
         if (tx.dialect().family() != SQLDialect.SQLITE) {

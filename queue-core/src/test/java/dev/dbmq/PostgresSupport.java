@@ -42,4 +42,45 @@ final class PostgresSupport {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); // test cleanup; the name is ours
         }
     }
+
+    /**
+     * A pool like {@link #pool(int)} on another database of the same server, its sessions started with these planner
+     * or other settings (e.g. {@code "enable_hashjoin=off"}): for tests that need a hostile but legal setup.
+     */
+    static HikariDataSource pool(int size, String database, String... sessionSettings) {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setServerNames(new String[] {System.getProperty("dbmq.pg.host", "127.0.0.1")});
+        pg.setPortNumbers(new int[] {Integer.getInteger("dbmq.pg.port", 5432)});
+        pg.setDatabaseName(database);
+        pg.setUser(System.getProperty("dbmq.pg.user", "postgres"));
+        StringBuilder options = new StringBuilder("-c TimeZone=" + TIME_ZONE);
+        for (String setting : sessionSettings) {
+            options.append(" -c ").append(setting);
+        }
+        pg.setOptions(options.toString());
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(pg);
+        config.setMaximumPoolSize(size);
+        config.setPoolName("dbmq-test-" + database);
+        return new HikariDataSource(config);
+    }
+
+    /** The database the tests use ({@code test} unless {@code -Ddbmq.pg.database=} says otherwise). */
+    static String database() {
+        return System.getProperty("dbmq.pg.database", "test");
+    }
+
+    /** Creates a scratch database on the tests' server (outside any transaction, as PostgreSQL requires). */
+    static void createDatabase(javax.sql.DataSource ds, String name) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name); // test setup; the name is ours
+        }
+    }
+
+    /** Drops a scratch database, ending any session still on it. */
+    static void dropDatabase(javax.sql.DataSource ds, String name) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); // test cleanup; the name is ours
+        }
+    }
 }
