@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims tasks: one transaction deletes up to {@code limit} of the oldest tasks (at-most-once: a task is gone from
- * the queue before it runs) and, in that same transaction, moves the ones that cannot run (no handler, undecodable
- * args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks never take a worker
- * slot (snappea's hang after bad tasks).
+ * Claims tasks: one transaction deletes up to {@code limit} of the oldest tasks of the names this foreman has handlers
+ * for (at-most-once: a task is gone from the queue before it runs) and, in that same transaction, moves the ones that
+ * cannot run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
+ * never take a worker slot (snappea's hang after bad tasks). Tasks of other names are left for a foreman that handles
+ * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()}).
  */
 final class Claimer {
 
@@ -51,11 +52,21 @@ final class Claimer {
     private final InstantSource clock;
     private final TaskCounters counters;
     private final GuardedListener listener;
+    private final List<String> names;
+    private final long unhandledTimeoutMillis;
+    // Written by whichever thread checks (the foreman's); read by anyone.
+    private volatile java.util.Map<String, Long> unhandled = java.util.Map.of();
 
+    /**
+     * @param unhandledTimeout how old a task of a name this foreman has no handler for may get before it is kept in
+     *                         the failed-tasks table (see {@link #checkUnhandled()})
+     */
     Claimer(Database database, Handlers handlers, ArgsCodec codec, InstantSource clock, TaskCounters counters,
-            GuardedListener listener) {
+            GuardedListener listener, java.time.Duration unhandledTimeout) {
         this.database = database;
         this.handlers = handlers;
+        this.names = handlers.names();
+        this.unhandledTimeoutMillis = unhandledTimeout.toMillis();
         this.codec = codec;
         this.clock = clock;
         this.counters = counters;
@@ -95,7 +106,7 @@ final class Claimer {
                         List<ClaimedTask> runnable) {
         rejected.clear(); // a retried transaction starts over
         runnable.clear();
-        List<TaskStore.Row> claimed = TaskStore.claim(dsl, limit);
+        List<TaskStore.Row> claimed = TaskStore.claim(dsl, limit, names);
         long now = clock.millis();
         for (TaskStore.Row row : claimed) {
             Handlers.Registration<?> registration = handlers.find(row.taskName());
@@ -120,6 +131,70 @@ final class Claimer {
             throw new Abandoned();
         }
         return claimed.size();
+    }
+
+    /**
+     * Tasks of names this foreman has no handler for: it never claims them, as another foreman may have one (a
+     * rolling deploy's new task type, older foremen still running). Logs each such name at WARN, and keeps in the
+     * failed-tasks table those older than {@code unhandledTimeout}: by then no foreman has taken them, so nobody
+     * handles that name, and the failed table is where an operator looks. Never throws.
+     *
+     * @return how many tasks were kept as failed
+     */
+    int checkUnhandled() {
+        try {
+            List<TaskStore.NameCount> waiting = database.autocommit(dsl -> TaskStore.pendingOtherThan(dsl, names));
+            java.util.Map<String, Long> seen = new java.util.LinkedHashMap<>();
+            waiting.forEach(w -> seen.put(w.taskName(), w.count()));
+            unhandled = java.util.Collections.unmodifiableMap(seen);
+            long now = clock.millis();
+            boolean due = false;
+            for (TaskStore.NameCount w : waiting) {
+                long ageMillis = Math.max(0, now - w.oldestCreatedAt());
+                due |= ageMillis >= unhandledTimeoutMillis;
+                log.warn("{} tasks named {} are waiting, oldest {} s; this foreman has no handler for them (it handles"
+                        + " {}). They stay queued for a foreman that has one; after unhandledTimeout ({} s) they are"
+                        + " kept in dbmq_failed_task", w.count(), printable(w.taskName()), ageMillis / 1000, names,
+                        unhandledTimeoutMillis / 1000);
+            }
+            return due ? keepUnhandled(now - unhandledTimeoutMillis) : 0;
+        } catch (Throwable t) {
+            log.warn("Cannot look for tasks without a handler ({}); will look again", t.toString());
+            return 0;
+        }
+    }
+
+    /** Pending tasks per name this foreman has no handler for, as its last look found them. */
+    java.util.Map<String, Long> unhandled() {
+        return unhandled;
+    }
+
+    private int keepUnhandled(long createdBefore) {
+        int kept = 0;
+        List<TaskStore.Row> rows;
+        do {
+            rows = database.transaction(dsl -> {
+                List<TaskStore.Row> taken = TaskStore.takeUnhandled(dsl, names, createdBefore, 1000);
+                long now = clock.millis();
+                for (TaskStore.Row row : taken) {
+                    TaskStore.keepFailed(dsl, row, now, unhandledReason(row));
+                }
+                return taken;
+            });
+            for (TaskStore.Row row : rows) {
+                log.error("Task {} ({}) had no handler for {} s; kept in dbmq_failed_task", ShortId.of(row.id()),
+                        printable(row.taskName()), unhandledTimeoutMillis / 1000);
+                counters.failed(row.taskName());
+                listener.taskRejected(row.id(), row.taskName(), unhandledReason(row));
+            }
+            kept += rows.size();
+        } while (rows.size() == 1000);
+        return kept;
+    }
+
+    private String unhandledReason(TaskStore.Row row) {
+        return "no handler for task name \"" + row.taskName() + "\" in any foreman for unhandledTimeout ("
+                + unhandledTimeoutMillis / 1000 + " s); the one that kept it handles " + names;
     }
 
     /**

@@ -56,6 +56,14 @@ public final class Foreman implements AutoCloseable {
     public static final Duration DEFAULT_GRACEFUL_TIMEOUT = Duration.ofSeconds(10);
     /** Default {@link Builder#pollInterval}: 1 s. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Default {@link Builder#unhandledTimeout}: 14 days, as db-scheduler's {@code deleteUnresolvedAfter}. Long enough
+     * for any rolling deploy, a weekend, or a foreman of the new version that is down for days; short enough that a
+     * task type dropped for good (or mistyped) ends where operators look, with its args, instead of waiting forever.
+     */
+    public static final Duration DEFAULT_UNHANDLED_TIMEOUT = Duration.ofDays(14);
+    /** How often a foreman looks for tasks it has no handler for (and logs each such name at WARN). */
+    static final Duration UNHANDLED_CHECK_INTERVAL = Duration.ofMinutes(5);
     /** How long close() waits for interrupted handlers after the graceful timeout before abandoning them. */
     static final Duration INTERRUPT_GRACE = Duration.ofMillis(500);
     /** The final flush of counts gets at least this long, even past the deadline. */
@@ -79,10 +87,10 @@ public final class Foreman implements AutoCloseable {
     /** The builder's settings, copied at start(): changing the builder later changes nothing here. */
     private record Settings(Handlers handlers, int workers, int batchSize, Duration gracefulTimeout,
                             Duration pollInterval, boolean drainOnStop, boolean stopOnShutdown,
-                            GuardedListener listener) {
+                            Duration unhandledTimeout, GuardedListener listener) {
         Settings(Builder b) {
             this(b.handlers.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval, b.drainOnStop,
-                    b.stopOnShutdown, GuardedListener.of(b.listener));
+                    b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listener));
         }
     }
 
@@ -121,12 +129,12 @@ public final class Foreman implements AutoCloseable {
             }
             this.counters = new TaskCounters(queue.database());
             this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters,
-                    b.listener());
+                    b.listener(), b.unhandledTimeout());
             TaskRunner runner = new TaskRunner(queue.database(), queue.clock(), counters, b.listener());
             this.workers = newWorkerPool(b.workers(), id);
             undo.add(workers::shutdownNow);
             this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), workers, b.workers(),
-                    b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop());
+                    b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(), UNHANDLED_CHECK_INTERVAL.toNanos());
             // Producers of this JVM signal the first foreman registered directly. On PostgreSQL several may run
             // here; the others are woken by NOTIFY.
             if (!LocalForemen.register(queue.databaseKey(), loop) && !queue.isPostgres()) {
@@ -164,9 +172,10 @@ public final class Foreman implements AutoCloseable {
 
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
-                        + " drainOnStop={}, handlers={}, wakeups {}", id, queue.settings().describe(),
-                settings.workers(), settings.batchSize(), settings.gracefulTimeout(), settings.pollInterval(),
-                settings.drainOnStop(), settings.handlers(), queue.isPostgres()
+                        + " drainOnStop={}, unhandledTimeout={}, handlers={}, wakeups {}", id,
+                queue.settings().describe(), settings.workers(), settings.batchSize(), settings.gracefulTimeout(),
+                settings.pollInterval(), settings.drainOnStop(), settings.unhandledTimeout(), settings.handlers(),
+                queue.isPostgres()
                         ? "by NOTIFY " + PostgresListener.CHANNEL : "from " + queue.wakeupDirectory().path());
         wakeups.start();
         loopThread.start();
@@ -208,6 +217,15 @@ public final class Foreman implements AutoCloseable {
     /** Handlers running right now. */
     public int busyWorkers() {
         return loop.running().size();
+    }
+
+    /**
+     * Tasks waiting in the queue under names this foreman has no handler for, per name (at most 100 names), as its
+     * last look found them: at start, then every 5 minutes. They stay queued for a foreman that handles them, until
+     * {@link Builder#unhandledTimeout}; each such name is logged at WARN at each look.
+     */
+    public Map<String, Long> unhandledTasks() {
+        return claimer.unhandled();
     }
 
     /** Running, failed (a thread died: see {@link State#FAILED}), stopping or stopped. */
@@ -342,6 +360,7 @@ public final class Foreman implements AutoCloseable {
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private boolean drainOnStop;
         private boolean stopOnShutdown = true;
+        private Duration unhandledTimeout = DEFAULT_UNHANDLED_TIMEOUT;
         private ForemanListener listener = new ForemanListener() {
         };
 
@@ -414,6 +433,23 @@ public final class Foreman implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How old a task whose name this foreman has no handler for may get before the foreman keeps it in the
+         * failed-tasks table. Until then it stays queued: a foreman claims only the names it handles, so during a
+         * rolling deploy older foremen leave a new task type to the new ones. Each such name is logged at WARN every
+         * 5 minutes. {@code Duration.ZERO} keeps them at once (a deployment with one version of the code). 0 to 365
+         * days; defaults to 14 days.
+         */
+        public Builder unhandledTimeout(Duration unhandledTimeout) {
+            Objects.requireNonNull(unhandledTimeout, "unhandledTimeout");
+            if (unhandledTimeout.isNegative() || unhandledTimeout.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException("unhandledTimeout must be between 0 and 365 days, was "
+                        + unhandledTimeout);
+            }
+            this.unhandledTimeout = unhandledTimeout;
+            return this;
+        }
+
         /** Stop gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Defaults to true. */
         public Builder stopOnShutdown(boolean stopOnShutdown) {
             this.stopOnShutdown = stopOnShutdown;
@@ -446,7 +482,8 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startManual() {
             requireHandlers();
-            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize, false);
+            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
+                    unhandledTimeout, false);
         }
 
         /**
@@ -457,13 +494,14 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startEager() {
             requireHandlers();
-            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize, true);
+            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
+                    unhandledTimeout, true);
         }
 
         private void requireHandlers() {
             if (handlers.isEmpty()) {
                 throw new IllegalStateException("no handlers registered: call handle(task, handler) before starting"
-                        + " (a foreman without handlers would move every task to the failed-tasks table)");
+                        + " (a foreman without handlers would claim nothing)");
             }
         }
     }

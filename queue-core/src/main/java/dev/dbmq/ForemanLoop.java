@@ -44,9 +44,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     /** What the loop does next, as {@link #awaitWork} decides. */
     private record Next(Kind kind, int freeSlots) {
-        enum Kind { CLAIM, FLUSH_COUNTS, STOP }
+        enum Kind { CLAIM, FLUSH_COUNTS, CHECK_UNHANDLED, STOP }
 
         static final Next FLUSH_COUNTS = new Next(Kind.FLUSH_COUNTS, 0);
+        static final Next CHECK_UNHANDLED = new Next(Kind.CHECK_UNHANDLED, 0);
         static final Next STOP = new Next(Kind.STOP, 0);
 
         static Next claim(int freeSlots) {
@@ -64,6 +65,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final int batchSize;
     private final long pollIntervalNanos;
     private final boolean drainOnStop;
+    private final long unhandledCheckNanos;
+    // Foreman thread only: when to look next for tasks this foreman has no handler for (at once, at start).
+    private long nextUnhandledCheck = System.nanoTime();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -82,7 +86,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     ForemanLoop(String foremanId, Claimer claimer, TaskRunner runner, TaskCounters counters,
                 GuardedListener listener, ExecutorService workers, int workerCount, int batchSize,
-                long pollIntervalNanos, boolean drainOnStop) {
+                long pollIntervalNanos, boolean drainOnStop, long unhandledCheckNanos) {
         this.foremanId = foremanId;
         this.claimer = claimer;
         this.runner = runner;
@@ -94,6 +98,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         this.batchSize = batchSize;
         this.pollIntervalNanos = pollIntervalNanos;
         this.drainOnStop = drainOnStop;
+        this.unhandledCheckNanos = unhandledCheckNanos;
     }
 
     @Override
@@ -170,6 +175,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 }
                 if (next.kind() == Next.Kind.FLUSH_COUNTS) {
                     counters.flush(false);
+                    continue;
+                }
+                if (next.kind() == Next.Kind.CHECK_UNHANDLED) {
+                    nextUnhandledCheck = System.nanoTime() + unhandledCheckNanos;
+                    claimer.checkUnhandled();
                     continue;
                 }
                 int want = Math.min(next.freeSlots(), batchSize);
@@ -316,8 +326,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
                         return Next.claim(freeSlots);
                     }
                     changed.awaitNanos(left);
+                } else if (System.nanoTime() - nextUnhandledCheck >= 0) {
+                    return Next.CHECK_UNHANDLED; // a few minutes apart, busy or idle
                 } else if (freeSlots == 0) {
-                    changed.await(); // a worker signals when it frees its slot
+                    changed.awaitNanos(Math.max(1, nextUnhandledCheck - System.nanoTime())); // or a worker frees its slot
                 } else if ((mayHaveMore || wakePending) && freeSlots < workerCount && !yielded) {
                     // Woken by the first worker to free its slot, others that just finished are often runnable but
                     // not yet scheduled (2 cores, many threads): let them release first, so one claim takes all
@@ -342,7 +354,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     if (untilFlush <= 0) {
                         return Next.FLUSH_COUNTS;
                     }
-                    long wait = Math.min(idleNanos, untilFlush);
+                    long wait = Math.min(Math.min(idleNanos, untilFlush), nextUnhandledCheck - System.nanoTime());
                     idleNanos -= wait - changed.awaitNanos(wait);
                 }
             }

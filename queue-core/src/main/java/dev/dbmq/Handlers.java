@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,6 +23,11 @@ final class Handlers {
 
     Registration<?> find(String taskName) {
         return byName.get(taskName);
+    }
+
+    /** The task names, in registration order. */
+    List<String> names() {
+        return List.copyOf(byName.keySet());
     }
 
     boolean isEmpty() {

@@ -26,7 +26,8 @@ public final class ManualForeman implements AutoCloseable {
     private final ReentrantLock stepping = new ReentrantLock();
     private boolean closed; // guarded by stepping
 
-    ManualForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize, boolean eager) {
+    ManualForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize,
+                  java.time.Duration unhandledTimeout, boolean eager) {
         if (queue.isClosed()) {
             throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
         }
@@ -35,7 +36,8 @@ public final class ManualForeman implements AutoCloseable {
         this.lock = queue.isPostgres() ? null : ForemanLock.acquire(queue.lockFile(), queue.settings().describe(),
                 "manual foreman, pid " + ProcessHandle.current().pid());
         this.counters = new TaskCounters(queue.database());
-        this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters, listener);
+        this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters, listener,
+                unhandledTimeout);
         this.runner = new TaskRunner(queue.database(), queue.clock(), counters, listener);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
@@ -58,7 +60,8 @@ public final class ManualForeman implements AutoCloseable {
     }
 
     /**
-     * Claims and runs tasks on this thread until the queue is empty, including tasks that handlers enqueue.
+     * Claims and runs tasks on this thread until no task it has a handler for is left, including tasks that handlers
+     * enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout} says.
      * Called from a handler (eager mode, a task enqueuing a task), it returns 0 and the outer call runs the new task.
      *
      * @return how many tasks were claimed (run, or kept as failed)
@@ -73,7 +76,14 @@ public final class ManualForeman implements AutoCloseable {
             claimed = step(batchSize);
             total += claimed;
         } while (claimed > 0);
-        return total;
+        stepping.lock();
+        try {
+            // as a threaded foreman does every few minutes: names without a handler here are logged, and kept as
+            // failed once older than unhandledTimeout
+            return total + claimer.checkUnhandled();
+        } finally {
+            stepping.unlock();
+        }
     }
 
     /** Claims and runs the oldest task, if any; returns whether there was one. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
 import org.jooq.DeleteResultStep;
+import org.jooq.Field;
 import org.jooq.InsertResultStep;
 import org.jooq.InsertValuesStep3;
 import org.jooq.Record1;
@@ -134,26 +135,35 @@ final class TaskStore {
      *                       tasks no worker is free for)
      */
     static List<Row> claim(DSLContext dsl, int limit) {
+        return claim(dsl, limit, null);
+    }
+
+    /**
+     * As {@link #claim(DSLContext, int)}, of the tasks named {@code names} only (null: any name). Tasks of other names
+     * stay queued for a foreman that handles them (a rolling deploy's new task type, say).
+     */
+    static List<Row> claim(DSLContext dsl, int limit, List<String> names) {
         StatementCache cache = StatementCache.of(dsl);
         List<Row> sorted;
         if (cache == null) {
-            var claim = dsl.dialect().family() == SQLDialect.POSTGRES ? postgresClaimQuery(dsl, limit)
-                    : claimQuery(dsl, limit);
+            var claim = dsl.dialect().family() == SQLDialect.POSTGRES ? postgresClaimQuery(dsl, limit, names)
+                    : claimQuery(dsl, limit, names);
             sorted = new ArrayList<>(claim.fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(),
                     r.getCreatedAt())));
         } else {
             sorted = new ArrayList<>(limit);
+            String sql = Sqlite.claim(names);
             try {
-                PreparedStatement claim = cache.prepared(Sqlite.CLAIM);
-                claim.setInt(1, limit);
+                PreparedStatement claim = cache.prepared(sql);
+                bindClaim(claim, limit, names);
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) { // columns in the order of claimQuery's returning(…)
                         sorted.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
                     }
                 }
             } catch (SQLException e) {
-                cache.discard(Sqlite.CLAIM);
-                throw new DataAccessException("SQL [" + Sqlite.CLAIM + "]; " + e.getMessage(), e);
+                cache.discard(sql);
+                throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
             }
         }
         if (sorted.size() > limit) {
@@ -169,10 +179,52 @@ final class TaskStore {
      * the uncorrelated sub-select once, into a list, before the delete looks up its rowids ({@code EXPLAIN QUERY PLAN}:
      * {@code LIST SUBQUERY}); it has no FOR UPDATE, and needs none under BEGIN IMMEDIATE.
      */
-    private static DeleteResultStep<DbmqTaskRecord> claimQuery(DSLContext dsl, int limit) {
+    private static DeleteResultStep<DbmqTaskRecord> claimQuery(DSLContext dsl, int limit, List<String> names) {
         return dsl.deleteFrom(DBMQ_TASK)
-                .where(DBMQ_TASK.ID.in(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).orderBy(DBMQ_TASK.ID).limit(limit)))
+                .where(DBMQ_TASK.ID.in(oldest(dsl, limit, names, false)))
                 .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+    }
+
+    /**
+     * The ids of the {@code limit} oldest tasks named {@code names} (null: any). One name: {@code WHERE task_name = ?
+     * ORDER BY id LIMIT n}, a range of the (task_name, id) index (V2), so tasks of other names pending in any number
+     * cost nothing. Several: that per name, merged ({@code UNION ALL}, then the lowest {@code n}): k index ranges of at
+     * most n rows, where {@code task_name IN (…) ORDER BY id} would have the planner choose between scanning the other
+     * names' rows in id order and sorting every matching row.
+     */
+    private static Select<Record1<Long>> oldest(DSLContext dsl, int limit, List<String> names, boolean lock) {
+        if (names == null) {
+            var all = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).orderBy(DBMQ_TASK.ID).limit(limit);
+            return lock ? all.forUpdate().skipLocked() : all;
+        }
+        Field<Long> id = DSL.field(DSL.name("id"), Long.class);
+        Select<Record1<Long>> merged = null;
+        for (int i = 0; i < names.size(); i++) {
+            var ofName = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq(names.get(i)))
+                    .orderBy(DBMQ_TASK.ID).limit(limit);
+            Select<Record1<Long>> branch = lock ? ofName.forUpdate().skipLocked() : ofName;
+            if (names.size() == 1) {
+                return branch;
+            }
+            Select<Record1<Long>> wrapped = dsl.select(id).from(branch.asTable("n" + i));
+            merged = merged == null ? wrapped : merged.unionAll(wrapped);
+        }
+        return dsl.select(id).from(merged.asTable("merged")).orderBy(id).limit(limit);
+    }
+
+    private static void bindClaim(PreparedStatement claim, int limit, List<String> names) throws SQLException {
+        int i = 1;
+        if (names == null) {
+            claim.setInt(i, limit);
+            return;
+        }
+        for (String name : names) {
+            claim.setString(i++, name);
+            claim.setInt(i++, limit);
+        }
+        if (names.size() > 1) {
+            claim.setInt(i, limit);
+        }
     }
 
     /**
@@ -191,11 +243,10 @@ final class TaskStore {
      * slower in a comparison of the three forms; and jOOQ 3.19 qualifies a CTE's fields with the render-mapped schema
      * ({@code "s"."cte"."id"}), which PostgreSQL rejects.
      */
-    private static DeleteResultStep<DbmqTaskRecord> postgresClaimQuery(DSLContext dsl, int limit) {
-        Select<Record1<Long>> oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).orderBy(DBMQ_TASK.ID).limit(limit)
-                .forUpdate().skipLocked();
+    private static DeleteResultStep<DbmqTaskRecord> postgresClaimQuery(DSLContext dsl, int limit,
+                                                                        List<String> names) {
         return dsl.deleteFrom(DBMQ_TASK)
-                .where(DBMQ_TASK.ID.eq(DSL.any(DSL.array(oldest))))
+                .where(DBMQ_TASK.ID.eq(DSL.any(DSL.array(oldest(dsl, limit, names, true)))))
                 .returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
     }
 
@@ -212,8 +263,29 @@ final class TaskStore {
         static final int PREPARED_ROWS = 100;
         /** Binds task_name, args, created_at for each of PREPARED_ROWS rows; returns their ids. */
         static final String INSERT_ROWS = renderInsertRows();
-        /** Binds the limit; returns id, task_name, args, created_at. */
-        static final String CLAIM = StatementCache.render(claimQuery(RENDER, 1), List.of(1));
+        /** Claims of any name, then of 1, 2, … names: rendered at first use, for the life of the class. */
+        private static final String ANY_NAME = StatementCache.render(claimQuery(RENDER, 1, null), List.of(1));
+        private static final java.util.concurrent.ConcurrentHashMap<Integer, String> BY_NAME_COUNT =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** The claim binding what {@link #bindClaim} binds; returns id, task_name, args, created_at. */
+        static String claim(List<String> names) {
+            if (names == null) {
+                return ANY_NAME;
+            }
+            return BY_NAME_COUNT.computeIfAbsent(names.size(), k -> {
+                List<String> placeholders = new ArrayList<>();
+                List<Object> binds = new ArrayList<>();
+                for (int i = 0; i < k; i++) {
+                    placeholders.add("name" + i);
+                    binds.addAll(List.of("name" + i, 1));
+                }
+                if (k > 1) {
+                    binds.add(1);
+                }
+                return StatementCache.render(claimQuery(RENDER, 1, placeholders), binds);
+            });
+        }
 
         private static String renderInsertRows() {
             InsertValuesStep3<DbmqTaskRecord, String, String, Long> insert =
@@ -241,6 +313,38 @@ final class TaskStore {
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
                 .set(DBMQ_FAILED_TASK.REASON, reason)
                 .execute();
+    }
+
+    /** Pending tasks of one name: how many, and the oldest one's enqueue time. */
+    record NameCount(String taskName, long count, long oldestCreatedAt) {
+    }
+
+    /** Pending tasks of names other than {@code names}, per name (at most 100 names: this is for a log line). */
+    static List<NameCount> pendingOtherThan(DSLContext dsl, List<String> names) {
+        return dsl.select(DBMQ_TASK.TASK_NAME, DSL.count(), DSL.min(DBMQ_TASK.CREATED_AT))
+                .from(DBMQ_TASK)
+                .where(DBMQ_TASK.TASK_NAME.notIn(names))
+                .groupBy(DBMQ_TASK.TASK_NAME)
+                .orderBy(DBMQ_TASK.TASK_NAME)
+                .limit(100)
+                .fetch(r -> new NameCount(r.value1(), r.value2(), r.value3()));
+    }
+
+    /**
+     * Deletes and returns up to {@code limit} of the oldest tasks of names other than {@code names} enqueued before
+     * {@code createdBefore} (epoch ms): the caller keeps them as failed, in the same transaction.
+     */
+    static List<Row> takeUnhandled(DSLContext dsl, List<String> names, long createdBefore, int limit) {
+        var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
+                .where(DBMQ_TASK.TASK_NAME.notIn(names)).and(DBMQ_TASK.CREATED_AT.lt(createdBefore))
+                .orderBy(DBMQ_TASK.ID).limit(limit);
+        var delete = dsl.deleteFrom(DBMQ_TASK).where(dsl.dialect().family() == SQLDialect.POSTGRES
+                ? DBMQ_TASK.ID.eq(DSL.any(DSL.array(oldest.forUpdate().skipLocked())))
+                : DBMQ_TASK.ID.in(oldest));
+        List<Row> rows = new ArrayList<>(delete.returning(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
+                DBMQ_TASK.CREATED_AT).fetch(r -> new Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt())));
+        rows.sort(Comparator.comparingLong(Row::id));
+        return rows;
     }
 
     /** Re-inserts claimed rows that never ran, under their own ids (see Claimer#giveBack). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dbmq.TestTasks.Echo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,7 @@ class BadInputTest {
         Random random = new Random(seed);
         int rows = KillTest.LONG ? 20_000 : 2_000;
         Recorder recorder = new Recorder();
-        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"));
-             Foreman foreman = Foreman.builder(queue).workers(2).listener(recorder).stopOnShutdown(false)
-                     .handle(ECHO, a -> { }).start()) {
+        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
             int valid = 0;
             for (int i = 0; i < rows; i++) {
                 String name = random.nextInt(4) == 0 ? "echo" : randomString(random, 1 + random.nextInt(300));
@@ -43,6 +42,9 @@ class BadInputTest {
                 }
                 queue.database().autocommit(dsl -> TaskStore.insert(dsl, name, args, 0));
             }
+            // Names without a handler are looked for at start (and every few minutes): start once all are written.
+            Foreman foreman = Foreman.builder(queue).workers(2).listener(recorder).stopOnShutdown(false)
+                    .unhandledTimeout(Duration.ZERO).handle(ECHO, a -> { }).start();
             recorder.await(() -> recorder.count("succeeded") + recorder.count("rejected") == rows,
                     rows + " rows to be run or kept");
             assertEquals(valid, recorder.count("succeeded"));
@@ -50,6 +52,7 @@ class BadInputTest {
             assertEquals(0, recorder.count("claimFailed"));
             queue.enqueue(ECHO, new Echo(1)); // still alive
             recorder.awaitCount("succeeded", valid + 1);
+            foreman.close();
         }
     }
 

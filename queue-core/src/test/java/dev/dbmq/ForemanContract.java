@@ -210,6 +210,8 @@ abstract class ForemanContract {
                 .getMessage().startsWith("gracefulTimeout must be"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.pollInterval(Duration.ZERO)).getMessage()
                 .startsWith("pollInterval must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.unhandledTimeout(Duration.ofDays(-1)))
+                .getMessage().startsWith("unhandledTimeout must be"));
         b.handle(ECHO, a -> { });
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.handle(ECHO, a -> { })).getMessage()
                 .contains("already registered"));
@@ -519,5 +521,40 @@ abstract class ForemanContract {
         // A hang guard: with the builder's new value close() would wait an hour for the handler.
         assertTimeoutPreemptively(Duration.ofSeconds(20), f::close);
         recorder.awaitCount("failed", 1); // interrupted at once, as gracefulTimeout 0 says
+    }
+
+    @Test
+    void tasks_of_a_name_without_a_handler_stay_queued_for_a_foreman_that_has_one() {
+        Task<Echo> newType = Task.of("new-type", Echo.class); // a rolling deploy: only the new foremen know it
+        for (int i = 0; i < 20; i++) {
+            queue.enqueue(newType, new Echo(i));
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        Foreman old = started(foreman().handle(ECHO, a -> { }));
+        recorder.awaitCount("succeeded", 20);
+        recorder.awaitIdleAfter(0);
+        assertEquals(20, queue.pending(), "the new type's 20 tasks wait for a foreman that handles them");
+        assertEquals(List.of(), queue.failedTasks(10));
+        assertEquals(java.util.Map.of("new-type", 20L), old.unhandledTasks()); // looked at before the first claim
+        old.close();
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        started(foreman().handle(newType, a -> ran.add(a.n())));
+        recorder.await(() -> ran.size() == 20, "the new foreman to run the new type's 20 tasks, ran " + ran);
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void tasks_without_a_handler_older_than_unhandledTimeout_are_kept_as_failed() {
+        long now = System.currentTimeMillis();
+        long old = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":1}",
+                now - Duration.ofHours(2).toMillis()));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", now));
+        started(foreman().unhandledTimeout(Duration.ofHours(1)).handle(ECHO, a -> { }));
+        recorder.awaitCount("rejected", 1); // looked for at start
+        List<FailedTask> failed = queue.failedTasks(10);
+        assertEquals(List.of(old), failed.stream().map(FailedTask::id).toList());
+        assertTrue(failed.get(0).reason().startsWith("no handler for task name \"gone-type\" in any foreman"),
+                failed.get(0).reason());
+        assertEquals(1, queue.pending(), "the younger one waits on");
     }
 }

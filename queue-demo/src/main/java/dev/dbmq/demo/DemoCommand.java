@@ -30,7 +30,8 @@ final class DemoCommand implements Callable<Integer> {
         try {
             foreman = DemoForeman.builder(queue).workers(workers.workers).start();
             server = ServeCommand.startServer(queue, http,
-                    new DemoServer.Workers(workers.workers, foreman::busyWorkers, foreman::state));
+                    new DemoServer.Workers(workers.workers, foreman::busyWorkers, foreman::state,
+                            foreman::unhandledTasks));
         } catch (Exception e) {
             if (foreman != null) {
                 foreman.close();

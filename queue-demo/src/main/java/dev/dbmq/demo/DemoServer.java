@@ -54,7 +54,8 @@ final class DemoServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The foreman's worker gauge and state (running, failed, …), known only when it runs in this process. */
-    record Workers(int total, IntSupplier busy, Supplier<Foreman.State> state) {
+    record Workers(int total, IntSupplier busy, Supplier<Foreman.State> state,
+                   Supplier<Map<String, Long>> unhandled) {
     }
 
     private final TaskQueue queue;
@@ -188,6 +189,7 @@ final class DemoServer implements AutoCloseable {
         s.put("workersBusy", workers == null ? null : workers.busy().getAsInt());
         s.put("workers", workers == null ? null : workers.total());
         s.put("foremanState", workers == null ? null : workers.state().get().name());
+        s.put("unhandled", workers == null ? null : workers.unhandled().get());
         s.put("failedKept", latest.stats().failedKept());
         s.put("tasks", history.rates());
         s.put("sampleMillis", SAMPLE_MILLIS);

@@ -42,13 +42,15 @@ class StatusPageChromiumTest {
             }
             queue.enqueueAll(Digest.TASK, ingest.burst(3)); // left pending
             try (DemoServer server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0),
-                    new DemoServer.Workers(4, () -> 2, () -> Foreman.State.FAILED))) {
+                    new DemoServer.Workers(4, () -> 2, () -> Foreman.State.FAILED,
+                            () -> java.util.Map.of("new-type", 628L)))) {
                 String dom = dumpDom(server.url().toString());
 
                 assertTrue(dom.contains("data-loaded=\"true\""), "the script ran and rendered:\n" + dom);
                 assertEquals("3", text(dom, "pending"));
                 assertEquals("2 of 4", text(dom, "workers-busy"));
                 assertEquals("failed", text(dom, "foreman-state")); // a dead foreman thread shows
+                assertEquals("new-type 628", text(dom, "unhandled")); // tasks no handler here takes
                 assertEquals("1", text(dom, "failed-kept"));
                 assertTrue(text(dom, "connection").startsWith("live, updated "), dom);
                 String tasks = text(dom, "task-rows");
