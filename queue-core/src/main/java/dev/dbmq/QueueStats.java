@@ -12,8 +12,12 @@ import java.util.Map;
  * @param counts        per task name: tasks done and failed since the database was created (foremen flush these
  *                      about once a second)
  * @param failedKept    rows in the failed-tasks table
+ * @param pendingByName {@code pending} per task name, by name. A name whose count grows while its done count does
+ *                      not is one no running foreman handles (each foreman logs those at WARN, and lists them in
+ *                      {@link Foreman#unhandledTasks()})
  */
-public record QueueStats(long pending, Duration oldestTaskAge, Map<String, TaskCounts> counts, long failedKept) {
+public record QueueStats(long pending, Duration oldestTaskAge, Map<String, TaskCounts> counts, long failedKept,
+                         Map<String, Long> pendingByName) {
 
     /** Done and failed totals of one task name; failed includes unknown names and undecodable args. */
     public record TaskCounts(long done, long failed) {

@@ -379,16 +379,24 @@ final class TaskStore {
     }
 
     static QueueStats stats(DSLContext dsl, long nowMillis) {
-        var head = dsl.select(DSL.count(), DSL.min(DBMQ_TASK.CREATED_AT)).from(DBMQ_TASK).fetchOne();
-        long pending = head.value1();
-        Long oldest = head.value2();
+        // One pass over the pending tasks, per name: the totals follow from it.
+        long pending = 0;
+        Long oldest = null;
+        Map<String, Long> pendingByName = new LinkedHashMap<>();
+        for (var r : dsl.select(DBMQ_TASK.TASK_NAME, DSL.count(), DSL.min(DBMQ_TASK.CREATED_AT)).from(DBMQ_TASK)
+                .groupBy(DBMQ_TASK.TASK_NAME).orderBy(DBMQ_TASK.TASK_NAME).fetch()) {
+            pendingByName.put(r.value1(), (long) r.value2());
+            pending += r.value2();
+            oldest = oldest == null ? r.value3() : Math.min(oldest, r.value3());
+        }
         Map<String, QueueStats.TaskCounts> counts = new LinkedHashMap<>();
         dsl.selectFrom(DBMQ_TASK_COUNT).orderBy(DBMQ_TASK_COUNT.TASK_NAME).forEach(r ->
                 counts.put(r.getTaskName(), new QueueStats.TaskCounts(r.getDone(), r.getFailed())));
         long failedKept = dsl.fetchCount(DBMQ_FAILED_TASK);
         java.time.Duration age = oldest == null ? java.time.Duration.ZERO
                 : java.time.Duration.ofMillis(Math.max(0, nowMillis - oldest));
-        return new QueueStats(pending, age, Map.copyOf(counts), failedKept);
+        return new QueueStats(pending, age, Map.copyOf(counts), failedKept,
+                java.util.Collections.unmodifiableMap(pendingByName));
     }
 
     static List<FailedTask> failed(DSLContext dsl, int limit) {

@@ -536,6 +536,7 @@ abstract class ForemanContract {
         assertEquals(20, queue.pending(), "the new type's 20 tasks wait for a foreman that handles them");
         assertEquals(List.of(), queue.failedTasks(10));
         assertEquals(java.util.Map.of("new-type", 20L), old.unhandledTasks()); // looked at before the first claim
+        assertEquals(java.util.Map.of("new-type", 20L), queue.stats().pendingByName()); // from any process
         old.close();
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
         started(foreman().handle(newType, a -> ran.add(a.n())));

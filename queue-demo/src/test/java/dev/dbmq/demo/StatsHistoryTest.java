@@ -14,7 +14,7 @@ class StatsHistoryTest {
 
     static QueueStats stats(long pending, long digestsDone, long flakyFailed) {
         return new QueueStats(pending, Duration.ZERO, Map.of("digest", new TaskCounts(digestsDone, 0),
-                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed);
+                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of());
     }
 
     @Test
