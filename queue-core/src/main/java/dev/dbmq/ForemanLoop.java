@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Wakeups cannot be lost: {@link #wake()} sets a flag that the loop clears just before it claims, so a wakeup that
  * arrives while a claim runs makes the loop claim once more instead of sleeping. Many wakeups coalesce into one.
  *
+ * <p>At start and every few minutes, busy or idle, it looks for tasks of names it has no handler for
+ * ({@link Claimer#checkUnhandled()}): it never claims those, and keeps them as failed only after unhandledTimeout.
+ *
  * <p>It ends only when {@link #requestStop} asked it to. An interrupt, a failing database, a throwing listener or
  * anything else is logged and survived ("will keep running").
  *
