@@ -38,8 +38,18 @@ final class ArgsCodec {
         }
     }
 
+    /**
+     * How args evolve (issue #10): a field the JSON has and the type lacks is ignored, so producers may write a field
+     * before foremen know it; a field the type has and the JSON lacks (renamed, or added after the task was queued)
+     * makes the args undecodable, as does {@code null} for a primitive, so the task is kept in the failed-tasks table
+     * instead of running with a zero (a renamed {@code eventId} ran as {@code id = 0}). An explicit {@code null} for
+     * an object field still decodes, as null.
+     */
     static ObjectMapper defaultMapper() {
-        return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        return new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true) // records: every component
+                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
     }
 
     /** Encodes at enqueue; refuses (nothing is written) what can't be stored or read back. */

@@ -223,8 +223,21 @@ public final class QueueSettings {
         }
 
         /**
-         * The Jackson mapper for args. Defaults to a plain {@code ObjectMapper} that ignores unknown properties, so a
-         * foreman running newer code still decodes tasks written by older producers during a rolling deploy.
+         * The Jackson mapper for args. The default decides how args may change while tasks are queued (a rolling
+         * deploy):
+         * <ul>
+         * <li>a field in the JSON that the args type lacks is <em>ignored</em>: a producer may write a new field
+         * before the foremen know it, and a field removed from the type still decodes from older rows;
+         * <li>a field of the args type (a record component, a creator property) that the JSON lacks, or a JSON
+         * {@code null} for a primitive, makes the args <em>undecodable</em>: the task is kept in the failed-tasks
+         * table with the reason ({@code Missing creator property 'id'}), never run with a zero or a null the
+         * producer did not write ({@code DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES} and
+         * {@code FAIL_ON_NULL_FOR_PRIMITIVES}).
+         * </ul>
+         * So: to remove a field, stop reading it, then drop it; to add or rename one, give the new shape a new task
+         * name and keep the old name's handler until {@link QueueStats#pendingByName()} shows none of it queued (a
+         * foreman leaves names it has no handler for queued for those that have one). A mapper set here replaces
+         * these rules with its own.
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");

@@ -92,7 +92,7 @@ class MainTest {
         assertEquals(2, badJson.exit());
         assertTrue(badJson.err().contains("JSON is not valid args for digest"), badJson.err());
 
-        Run badLevel = run("enqueue", "--db", db(), "digest", "{\"eventId\":1,\"level\":\"loud\"}");
+        Run badLevel = run("enqueue", "--db", db(), "digest", "{\"eventId\":1,\"level\":\"loud\",\"message\":\"\"}");
         assertEquals(2, badLevel.exit());
         assertTrue(badLevel.err().contains("level must be one of debug, info, warning, error, fatal; was \"loud\""),
                 badLevel.err());
@@ -102,6 +102,27 @@ class MainTest {
         assertTrue(missingArg.err().contains("Missing required parameter: 'JSON'"), missingArg.err());
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
             assertEquals(0, queue.pending());
+        }
+    }
+
+    @Test
+    void enqueue_refuses_fields_the_task_does_not_have_and_fields_it_lacks() {
+        run("migrate", "--db", db());
+        Run misspelt = run("enqueue", "--db", db(), "digest", "{\"eventid\":3}");
+        assertEquals(2, misspelt.exit());
+        assertTrue(misspelt.err().contains("JSON is not valid args for digest: unknown field \"eventid\"; the fields"
+                + " of digest are \"eventId\", \"level\", \"message\""), misspelt.err());
+
+        Run extra = run("enqueue", "--db", db(), "digest",
+                "{\"eventId\":3,\"level\":\"error\",\"message\":\"m\",\"colour\":\"red\"}");
+        assertEquals(2, extra.exit());
+        assertTrue(extra.err().contains("unknown field \"colour\""), extra.err());
+
+        Run missing = run("enqueue", "--db", db(), "digest", "{\"level\":\"error\",\"message\":\"m\"}");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("Missing creator property 'eventId'"), missing.err());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            assertEquals(0, queue.pending(), "nothing was enqueued");
         }
     }
 
