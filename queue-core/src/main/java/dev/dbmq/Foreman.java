@@ -40,9 +40,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one "dbmq-foreman" thread claims; {@code workers} "dbmq-worker" threads run handlers; one
  * "dbmq-wakeup" thread watches the wakeup directory (on PostgreSQL a "dbmq-listen" thread LISTENs). All are daemon
- * threads: an abandoned handler does not keep the JVM alive. They survive whatever they meet (failing databases,
- * interrupts, throwing listeners); if one still ends without a stop request, the foreman says so: {@link #state()}
- * turns {@link State#FAILED}, an ERROR line names the cause, and {@link ForemanListener#foremanFailed} is called.
+ * threads: an abandoned handler or a claim stuck in the database does not keep the JVM alive. They survive whatever
+ * they meet (failing databases, interrupts, throwing listeners); if one still ends without a stop request, the
+ * foreman says so: {@link #state()} turns {@link State#FAILED}, an ERROR line names the cause, and
+ * {@link ForemanListener#foremanFailed} is called.
+ *
+ * <p>The JVM: a started foreman keeps it running, as a server socket does, so a worker process may be a
+ * {@code main} that calls {@code start()} and returns (issue #10: with daemon threads only, such a JVM ended about
+ * 1.7 s later). One non-daemon "dbmq-alive" thread, which does nothing but wait, holds the JVM from {@code start()}
+ * until {@link #close()} has stopped the foreman, or until the foreman turns {@link State#FAILED} (a worker process
+ * then ends, and its supervisor can start a new one; it ends with status 0, so a supervisor that restarts only on
+ * failure needs {@link ForemanListener#foremanFailed} to exit non-zero). So:
+ * <ul>
+ * <li>{@code stopOnShutdown(true)} (the default): SIGTERM or SIGINT stops the foreman gracefully in the JVM's
+ * shutdown hook, and the JVM ends once it has stopped (status 143 or 130);
+ * <li>{@code stopOnShutdown(false)}: the application calls {@code close()} in its own shutdown sequence, and the JVM
+ * may end once it has. A foreman it never closes keeps the JVM up until a signal or {@code System.exit}, which then
+ * cut its running handlers off without a graceful stop;
+ * <li>{@link Builder#startManual()} and {@link Builder#startEager()} start no threads and never hold the JVM.
+ * </ul>
  */
 public final class Foreman implements AutoCloseable {
 
@@ -105,6 +121,7 @@ public final class Foreman implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final TaskCounters counters;
     private final Thread loopThread;
+    private final Thread keepAlive;         // the only non-daemon thread: holds the JVM from start() until stopped
     private final Thread shutdownHook;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -167,6 +184,7 @@ public final class Foreman implements AutoCloseable {
             throw e;
         }
         this.loopThread = threads.newThread("dbmq-foreman-" + id, loop, "no more tasks will be claimed");
+        this.keepAlive = threads.newKeepAliveThread("dbmq-alive-" + id);
         this.shutdownHook = b.stopOnShutdown() ? new Thread(this::close, "dbmq-shutdown-" + id) : null;
     }
 
@@ -182,6 +200,7 @@ public final class Foreman implements AutoCloseable {
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook); // SIGTERM, SIGINT: a graceful stop
         }
+        keepAlive.start(); // last: a start that failed above must not hold the JVM
     }
 
     private static String newId() {
@@ -254,6 +273,7 @@ public final class Foreman implements AutoCloseable {
         try {
             stop();
         } finally {
+            threads.release(); // the JVM may end now (the loop and any abandoned handler are daemon threads)
             closed.countDown();
         }
     }

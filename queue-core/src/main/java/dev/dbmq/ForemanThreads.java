@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -11,6 +12,9 @@ import org.slf4j.LoggerFactory;
  * foreman must not sit there looking healthy while work piles up: its state turns {@link Foreman.State#FAILED}, an
  * ERROR line names the thread, what no longer happens and the cause, and {@link ForemanListener#foremanFailed} is
  * called (on the dying thread).
+ *
+ * <p>It also makes the foreman's one non-daemon thread ({@link #newKeepAliveThread}), which holds the JVM while the
+ * foreman can claim: until {@link #release()} (close() has stopped it) or a thread's death, whichever comes first.
  */
 final class ForemanThreads {
 
@@ -20,6 +24,9 @@ final class ForemanThreads {
     private final BooleanSupplier stopRequested;
     private final GuardedListener listener;
     private final AtomicReference<Foreman.State> state;
+    // Counted down by close() once the foreman has stopped, or by a dying foreman thread; awaited by the keep-alive
+    // thread alone.
+    private final CountDownLatch released = new CountDownLatch(1);
 
     ForemanThreads(String foremanId, BooleanSupplier stopRequested, GuardedListener listener,
                    AtomicReference<Foreman.State> state) {
@@ -51,6 +58,33 @@ final class ForemanThreads {
         return thread;
     }
 
+    /**
+     * A non-daemon thread that only waits for {@link #release()} or a foreman thread's death, not yet started. The
+     * foreman's working threads (loop, workers, wakeups) are daemon threads, so this one alone decides how long the
+     * foreman keeps the JVM up: a claim stuck in the database past close(), or a handler abandoned after the graceful
+     * timeout, can't hold it. A failed foreman lets go too: a worker process whose main has returned then ends, so
+     * that its supervisor can start a new one, instead of living on without claiming.
+     */
+    Thread newKeepAliveThread(String name) {
+        Thread thread = new Thread(() -> {
+            while (true) {
+                try {
+                    released.await();
+                    return;
+                } catch (InterruptedException e) {
+                    // only a stop or a death lets the JVM go
+                }
+            }
+        }, name);
+        thread.setDaemon(false);
+        return thread;
+    }
+
+    /** The foreman has stopped: the keep-alive thread ends, and with it the foreman's hold on the JVM. */
+    void release() {
+        released.countDown();
+    }
+
     private void died(String thread, Throwable cause, String consequence) {
         state.compareAndSet(Foreman.State.RUNNING, Foreman.State.FAILED);
         try {
@@ -60,5 +94,6 @@ final class ForemanThreads {
             // the state and the listener still tell
         }
         listener.foremanFailed(thread, cause);
+        released.countDown(); // last: the JVM may end once this is down
     }
 }

@@ -93,6 +93,10 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    Process process() {
+        return process;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
  * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
  * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
+ * <li>{@code worker-main <db>}: the README's worker: builds a foreman with start() and returns from main at once,
+ * printing "MAIN RETURNS" just before; its ECHO handler prints "RAN n".
  * </ul>
  */
 public final class ChildMain {
@@ -59,6 +61,7 @@ public final class ChildMain {
             }
             case "foreman" -> slowForeman(db);
             case "log-foreman" -> logForeman(db);
+            case "worker-main" -> workerMain(db);
             case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -95,6 +98,15 @@ public final class ChildMain {
         }
         System.out.println("PRODUCED " + n + " errors=" + errors + " max_us=" + worst / 1000 + " first_us="
                 + first / 1000);
+    }
+
+    /** Nothing holds this JVM but the foreman: main returns right after start(), as the README's sample does. */
+    private static void workerMain(String db) {
+        TaskQueue queue = open(db);
+        Foreman foreman = Foreman.builder(queue)
+                .handle(TestTasks.ECHO, a -> System.out.println("RAN " + a.n()))
+                .start();
+        System.out.println("MAIN RETURNS " + foreman.id());
     }
 
     private static void slowForeman(String db) throws Exception {

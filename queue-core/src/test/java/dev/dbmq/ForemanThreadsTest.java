@@ -61,4 +61,32 @@ class ForemanThreadsTest {
         assertEquals(Foreman.State.STOPPING, state.get());
         assertEquals(List.of(), reported);
     }
+
+    @Test
+    void the_keep_alive_thread_holds_the_jvm_through_interrupts_until_a_death() throws Exception {
+        Thread alive = threads.newKeepAliveThread("dbmq-alive-x");
+        assertFalse(alive.isDaemon(), "it is what keeps a worker process up");
+        alive.start();
+        alive.interrupt();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (alive.isInterrupted() || alive.getState() != Thread.State.WAITING) { // the interrupt was taken
+            assertTrue(System.nanoTime() < deadline, "the keep-alive thread never waited again: " + alive.getState());
+            Thread.yield();
+        }
+        assertTrue(alive.isAlive(), "an interrupt does not let the JVM go");
+        run("dbmq-foreman-x", () -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        alive.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(alive.isAlive(), "a failed foreman no longer holds the JVM");
+    }
+
+    @Test
+    void release_ends_the_keep_alive_thread() throws Exception {
+        Thread alive = threads.newKeepAliveThread("dbmq-alive-x");
+        alive.start();
+        threads.release();
+        alive.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(alive.isAlive());
+    }
 }
