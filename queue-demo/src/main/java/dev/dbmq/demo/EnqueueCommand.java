@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "enqueue",
-        description = "Enqueues one task, e.g. enqueue digest '{\"eventId\":1,\"level\":\"error\",\"message\":\"boom\"}'")
+        description = "Enqueues one task, e.g. enqueue digest"
+                + " '{\"eventId\":1,\"level\":\"error\",\"message\":\"boom\"}'")
 final class EnqueueCommand implements Callable<Integer> {
 
     @Spec
