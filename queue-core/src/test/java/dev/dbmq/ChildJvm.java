@@ -53,6 +53,14 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
+    /** Any other JVM: {@code java -cp <classpath> <mainClass> <args>} in {@code workDir}, output merged. */
+    static ChildJvm startMain(Path workDir, String classpath, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, mainClass));
+        cmd.addAll(List.of(args));
+        return new ChildJvm(new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start());
+    }
+
     /** Waits for a line that starts with one of the prefixes or, for log lines, contains it; returns it. */
     String await(String... prefixes) throws InterruptedException {
         String prefix = String.join(" or ", prefixes);
