@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * POST /api/events          a JSON event; 202 {"eventId","taskId"}, 400 with a reason, 413 over 64 KiB
  * POST /api/burst?events=N  N made-up events in one transaction (1 to 10000, default 500); 202
- * GET  /api/status          pending, oldest task age, per-task done/failed per minute, workers busy, chart, failures
+ * GET  /api/status          pending, oldest task age, stalled, per-task done/failed over the last minute (or what
+ *                           the history covers), workers busy, chart, failures
  * GET  /                    the status page
  * </pre>
  *
@@ -60,6 +62,7 @@ final class DemoServer implements AutoCloseable {
 
     private final TaskQueue queue;
     private final Workers workers; // null: the foreman runs in another process
+    private final InstantSource clock; // the samples' times
     private final EventIngest ingest = new EventIngest();
     private final StatsHistory history = new StatsHistory(HISTORY_SAMPLES);
     private final byte[] statusPage;
@@ -67,9 +70,11 @@ final class DemoServer implements AutoCloseable {
     private final ExecutorService httpThreads;
     private final ScheduledExecutorService sampler;
 
-    private DemoServer(TaskQueue queue, InetSocketAddress address, Workers workers) throws IOException {
+    private DemoServer(TaskQueue queue, InetSocketAddress address, Workers workers, InstantSource clock)
+            throws IOException {
         this.queue = queue;
         this.workers = workers;
+        this.clock = clock;
         this.statusPage = resource("status.html");
         sample(); // the first status request finds a sample
         this.server = HttpServer.create(address, 0);
@@ -85,7 +90,13 @@ final class DemoServer implements AutoCloseable {
      * @param workers the in-process foreman's workers, or null when the foreman runs in another process
      */
     static DemoServer start(TaskQueue queue, InetSocketAddress address, Workers workers) throws IOException {
-        DemoServer s = new DemoServer(queue, address, workers);
+        return start(queue, address, workers, InstantSource.system());
+    }
+
+    /** As {@link #start(TaskQueue, InetSocketAddress, Workers)}, with the samples timed by {@code clock} (tests). */
+    static DemoServer start(TaskQueue queue, InetSocketAddress address, Workers workers, InstantSource clock)
+            throws IOException {
+        DemoServer s = new DemoServer(queue, address, workers, clock);
         s.server.start();
         s.sampler.scheduleAtFixedRate(s::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         return s;
@@ -107,7 +118,7 @@ final class DemoServer implements AutoCloseable {
 
     private void sample() {
         try {
-            history.add(System.currentTimeMillis(), queue.stats());
+            history.add(clock.millis(), queue.stats());
         } catch (RuntimeException e) { // the sampler must survive a busy or vanished database
             log.warn("Could not read the queue's stats; will try again: {}", e.toString());
         }
@@ -186,12 +197,16 @@ final class DemoServer implements AutoCloseable {
         s.put("sampledAt", latest.atMillis());
         s.put("pending", latest.stats().pending());
         s.put("oldestTaskAgeMillis", latest.stats().oldestTaskAge().toMillis());
+        s.put("stalled", history.stalled());
+        s.put("stallMillis", StatsHistory.STALL_MILLIS);
         s.put("workersBusy", workers == null ? null : workers.busy().getAsInt());
         s.put("workers", workers == null ? null : workers.total());
         s.put("foremanState", workers == null ? null : workers.state().get().name());
         s.put("unhandled", workers == null ? null : workers.unhandled().get());
         s.put("failedKept", latest.stats().failedKept());
-        s.put("tasks", history.rates());
+        StatsHistory.Rates rates = history.rates();
+        s.put("rateWindowMillis", rates.windowMillis());
+        s.put("tasks", rates.tasks());
         s.put("sampleMillis", SAMPLE_MILLIS);
         s.put("history", history.points());
         List<Map<String, Object>> failures = new ArrayList<>();

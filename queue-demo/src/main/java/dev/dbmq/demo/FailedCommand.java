@@ -48,8 +48,10 @@ final class FailedCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             List<FailedTask> failed;
+            long kept;
             try (TaskQueue queue = db.openExisting()) {
                 failed = queue.failedTasks(limit);
+                kept = Math.max(failed.size(), queue.stats().failedKept()); // a foreman may add some in between
             }
             PrintWriter out = spec.commandLine().getOut();
             if (failed.isEmpty()) {
@@ -60,6 +62,8 @@ final class FailedCommand implements Callable<Integer> {
             for (FailedTask f : failed) {
                 out.printf("%-10d %-8s %-24s %s%n", f.id(), f.taskName(), f.failedAt(), f.reason());
             }
+            out.printf("showing %d of %d failed tasks, newest first%s%n", failed.size(), kept,
+                    failed.size() < kept ? " (--limit N shows more)" : "");
             return 0;
         }
     }

@@ -41,9 +41,18 @@ final class DemoProcess implements AutoCloseable {
     }
 
     static DemoProcess start(Path dir, String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return start(dir, name, List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()), args);
+    }
+
+    /** {@code java -jar jar args…}, as the README runs the demo. */
+    static DemoProcess startJar(Path dir, String name, Path jar, String... args) throws IOException {
+        return start(dir, name, List.of("-jar", jar.toString()), args);
+    }
+
+    private static DemoProcess start(Path dir, String name, List<String> launch, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launch);
         command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
@@ -82,6 +91,24 @@ final class DemoProcess implements AutoCloseable {
             if (m.find()) {
                 return m.groupCount() > 0 ? m.group(1) : line;
             }
+        }
+    }
+
+    /** Waits for the process to close its stdout and returns the lines not yet awaited, each ending in a newline. */
+    String awaitRestOfOutput(Duration timeout) throws InterruptedException {
+        StringBuilder out = new StringBuilder();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                fail(name + ": stdout still open after " + timeout + "; stdout so far: " + seen + out + "; log:\n"
+                        + log());
+            }
+            if (line.equals(EOF)) {
+                return out.toString();
+            }
+            seen.add(line);
+            out.append(line).append('\n');
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.dbmq.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmq.ManualForeman;
+import dev.dbmq.QueueSettings;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,10 +133,40 @@ class DemoServerTest {
         assertEquals(9, s.at("/tasks/flaky/done").asLong());
         assertEquals(1, s.at("/tasks/flaky/failed").asLong());
         assertEquals(2, s.at("/tasks/notify/done").asLong());
-        assertTrue(s.at("/tasks/digest/donePerMinute").isNumber());
+        assertEquals(0, s.at("/tasks/digest/doneInWindow").asLong(), "all finished before this server's first sample");
+        assertEquals(0, s.get("rateWindowMillis").asLong(), "one sample: no window yet");
+        assertFalse(s.get("stalled").asBoolean());
         assertEquals("flaky", s.at("/recentFailures/0/task").asText());
         assertTrue(s.at("/recentFailures/0/reason").asText().contains("event 7"), r.body());
         assertTrue(s.at("/recentFailures/0").get("args") == null, "args are not shown");
+    }
+
+    @Test
+    void status_flags_a_stalled_queue() throws Exception {
+        server.close();
+        queue.close();
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-01T12:00:00Z"));
+        queue = TaskQueue.open(QueueSettings.sqlite(dir.resolve("stalled.db")).clock(clock).build());
+        queue.enqueue(Digest.TASK, new Digest(1, "error", "m"));
+        server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null, clock); // samples at 12:00:00
+        JsonNode before = JSON.readTree(get("/api/status").body());
+        assertFalse(before.get("stalled").asBoolean(), "just enqueued");
+        assertEquals(30_000, before.get("stallMillis").asLong());
+
+        clock.advance(Duration.ofSeconds(31)); // no foreman: nothing finishes
+        long at = clock.millis();
+        JsonNode after = PollUntil.value(Duration.ofSeconds(10), () -> status(), n -> n.get("sampledAt").asLong() == at,
+                "sampled at the advanced time");
+        assertEquals(31_000, after.get("oldestTaskAgeMillis").asLong());
+        assertTrue(after.get("stalled").asBoolean(), after.toString());
+    }
+
+    JsonNode status() {
+        try {
+            return JSON.readTree(get("/api/status").body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -168,6 +168,37 @@ class MainTest {
     }
 
     @Test
+    void failed_list_says_how_many_it_shows_of_how_many() {
+        run("migrate", "--db", db());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            for (int i = 0; i < 25; i++) {
+                queue.enqueue(Flaky.TASK, new Flaky(10L * i + 7)); // every one fails
+            }
+            try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+                assertEquals(25, foreman.runPending());
+            }
+        }
+        Run list = run("failed", "list", "--db", db());
+        assertEquals(0, list.exit(), list.err());
+        assertEquals(1 + 20 + 1, list.out().lines().count(), list.out()); // header, 20 rows, the count
+        assertTrue(list.out().endsWith("showing 20 of 25 failed tasks, newest first (--limit N shows more)\n"),
+                list.out());
+        Run all = run("failed", "list", "--db", db(), "--limit", "100");
+        assertTrue(all.out().endsWith("showing 25 of 25 failed tasks, newest first\n"), all.out());
+    }
+
+    @Test
+    void status_of_an_empty_queue_says_so_instead_of_an_empty_table() {
+        run("migrate", "--db", db());
+        Run status = run("status", "--db", db());
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().contains("pending      0 (the queue is empty)\n"), status.out());
+        assertTrue(status.out().contains("oldest task  -\n"), status.out());
+        assertTrue(status.out().endsWith("\nno task has run yet\n"), status.out());
+        assertTrue(!status.out().contains("done"), "no bare table header: " + status.out());
+    }
+
+    @Test
     void bad_options_print_usage_and_exit_2() {
         Run port = run("serve", "--port", "70000", "--db", db());
         assertEquals(2, port.exit());

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dbmq.Foreman;
 import dev.dbmq.ManualForeman;
+import dev.dbmq.QueueSettings;
 import dev.dbmq.TaskQueue;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,9 +70,54 @@ class StatusPageChromiumTest {
         }
     }
 
+    @Test
+    void the_page_flags_a_stalled_queue_labels_its_rate_window_and_draws_axes() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-01T12:00:00Z"));
+        try (TaskQueue queue = TaskQueue.open(QueueSettings.sqlite(dir.resolve("queue.db")).clock(clock).build())) {
+            queue.enqueueAll(Digest.TASK, new EventIngest().burst(3));
+            try (DemoServer server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null, clock)) {
+                clock.advance(Duration.ofSeconds(31)); // no foreman: nothing finishes
+                long at = clock.millis();
+                HttpClient http = HttpClient.newHttpClient();
+                PollUntil.value(Duration.ofSeconds(10), () -> {
+                    try {
+                        return http.send(HttpRequest.newBuilder(server.url().resolve("/api/status")).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }, body -> body.contains("\"sampledAt\":" + at + ","), "sampled at the advanced time");
+                String dom = dumpDom(server.url().toString());
+
+                assertTrue(dom.contains("data-loaded=\"true\""), "the script ran and rendered:\n" + dom);
+                assertEquals("Stalled: 3 tasks pending, the oldest for 31.0 s, and none finished in the last 30.0 s."
+                        + " Is a foreman running on this database?", text(dom, "stalled"));
+                assertEquals("done, last 31 s", text(dom, "head-done-window"), "the window the data covers");
+                assertEquals("failed, last 31 s", text(dom, "head-failed-window"));
+                String time = text(dom, "axis-time");
+                assertTrue(time.contains(">now</text>") && time.contains(">5 min ago</text>"), time);
+                String count = text(dom, "axis-count"); // 3 pending: a scale of 0, 2, 4
+                assertTrue(count.contains(">pending</text>") && count.contains(">0</text>")
+                        && count.contains(">2</text>") && count.contains(">4</text>"), count);
+                assertTrue(text(dom, "axis-rate").contains(">per second</text>"), dom);
+            }
+        }
+    }
+
+    @Test
+    void a_queue_that_is_not_stalled_shows_no_flag() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
+        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"));
+             DemoServer server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null)) {
+            String dom = dumpDom(server.url().toString());
+            assertTrue(dom.contains("<div id=\"stalled\" role=\"alert\" hidden=\"\">"), dom);
+        }
+    }
+
     /** The element's inner HTML, from the dumped DOM. */
     static String text(String dom, String id) {
-        Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</(div|span|tbody)>", Pattern.DOTALL).matcher(dom);
+        Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</(div|span|tbody|th|g)>", Pattern.DOTALL).matcher(dom);
         assertTrue(m.find(), "no element #" + id + " in:\n" + dom);
         return m.group(1);
     }
