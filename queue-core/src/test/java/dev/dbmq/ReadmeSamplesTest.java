@@ -71,9 +71,11 @@ class ReadmeSamplesTest {
                 producer.await("enqueued task 3 for event 3");
                 assertEquals(0, producer.awaitExit());
             }
-            for (int event = 1; event <= 3; event++) {
-                worker.await("digesting event " + event);
+            java.util.Set<String> digested = new java.util.TreeSet<>();
+            while (digested.size() < 3) { // 4 workers: in any order
+                digested.add(worker.await("digesting event "));
             }
+            assertEquals(java.util.Set.of("digesting event 1", "digesting event 2", "digesting event 3"), digested);
             worker.terminate(); // SIGTERM: the foreman stops gracefully and the JVM exits by itself
             worker.awaitExit();
         }
