@@ -29,6 +29,7 @@ final class PostgresDatabase implements Database {
     private final Settings settings;
     /** current_database() of the data source's connections, read once when this opens. */
     private final String databaseName;
+    private final String schemaVersion;
     private volatile boolean closed;
 
     PostgresDatabase(QueueSettings queueSettings) {
@@ -41,11 +42,16 @@ final class PostgresDatabase implements Database {
         }
         this.settings = s;
         try {
-            QueueMigrations.migrate(dataSource, schema);
+            this.schemaVersion = QueueMigrations.apply(dataSource, schema).version();
         } catch (RuntimeException e) {
             throw new DbmqException("cannot migrate the queue's PostgreSQL schema: " + e.getMessage(), e);
         }
         this.databaseName = autocommit(dsl -> dsl.select(DSL.currentCatalog()).fetchSingle().value1());
+    }
+
+    @Override
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     /** The name of the queue's database, as the server gives it ({@code current_database()}). */

@@ -56,6 +56,7 @@ final class SqliteDatabase implements Database {
     private final Path file;
     private final String url;
     private final SQLiteConfig config;
+    private final String schemaVersion;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
@@ -78,7 +79,7 @@ final class SqliteDatabase implements Database {
         // After a checkpoint, truncate a WAL that a burst grew past this, rather than keep its peak size forever.
         config.setJournalSizeLimit(WAL_SIZE_LIMIT);
         createOwnerOnly(file);
-        migrate();
+        this.schemaVersion = migrate();
         lock.lock();
         try {
             fileKey = currentFileKey();
@@ -104,11 +105,11 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    private void migrate() {
+    private String migrate() {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         try {
-            QueueMigrations.migrate(dataSource);
+            return QueueMigrations.apply(dataSource, null).version();
         } catch (RuntimeException e) {
             throw new DbmqException("cannot migrate the queue database " + file + ": " + e.getMessage(), e);
         }
@@ -117,6 +118,11 @@ final class SqliteDatabase implements Database {
     @Override
     public SQLDialect dialect() {
         return SQLDialect.SQLITE;
+    }
+
+    @Override
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     @Override
