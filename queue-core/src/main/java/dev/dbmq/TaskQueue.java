@@ -46,14 +46,15 @@ public final class TaskQueue implements AutoCloseable {
         this.clock = settings.clock();
         if (settings.isPostgres()) {
             this.settings = settings;
-            this.database = new PostgresDatabase(settings);
+            PostgresDatabase postgres = new PostgresDatabase(settings);
+            this.database = postgres;
             this.databaseKey = "postgres:" + System.identityHashCode(settings.dataSource()) + ":" + settings.schema();
             this.lockFile = null;
             this.wakeupDirectory = null;
             this.commitWakeups = null;
             // The one INFO line of an open (Flyway's are at DEBUG): what an operator checks first.
             log.info("opened queue on PostgreSQL database \"{}\", {} (schema version {})",
-                    ((PostgresDatabase) database).databaseName(),
+                    postgres.databaseName(),
                     settings.schema() == null ? "the connections' current schema" : "schema " + settings.schema(),
                     database.schemaVersion());
             return;
