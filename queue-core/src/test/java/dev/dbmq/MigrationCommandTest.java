@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -18,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The README's Flyway command ({@code mvn -pl queue-migrations flyway:migrate -Dflyway.url=…}) as queue-migrations'
- * pom configures it without {@code -Ddbmq.vendor}: the SQLite scripts, and the pom's vendor check as Flyway's
- * initSql. Pointed at PostgreSQL by mistake, it must fail naming the flag and leave nothing behind (issue #10 item
+ * pom configures it without {@code -Ddbmq.vendor}: the SQLite scripts, and the check folder whose
+ * {@code afterConnect.sql} Flyway runs on each connection. Pointed at PostgreSQL by mistake, it must fail naming the flag and leave nothing behind (issue #10 item
  * 4c: before, it failed on AUTOINCREMENT and left a schema with an empty history table).
  */
 class MigrationCommandTest {
@@ -32,17 +35,20 @@ class MigrationCommandTest {
     @TempDir
     Path dir;
 
-    /** What the plugin runs with the pom's defaults. */
+    /** What the plugin runs with the pom's defaults: its locations, ${dbmq.vendor} at its default. */
     private static FluentConfiguration pluginDefaults() throws Exception {
-        Element properties = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(MIGRATIONS.resolve("pom.xml").toFile()).getDocumentElement()
-                .getElementsByTagName("properties").item(0);
-        var check = properties.getElementsByTagName("dbmq.vendorCheck");
-        String initSql = check.getLength() == 0 ? null : check.item(0).getTextContent();
+        Element pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(MIGRATIONS.resolve("pom.xml").toFile()).getDocumentElement();
+        String vendor = pom.getElementsByTagName("dbmq.vendor").item(0).getTextContent();
+        NodeList nodes = pom.getElementsByTagName("location");
+        List<String> locations = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            locations.add(nodes.item(i).getTextContent().replace("${project.basedir}", MIGRATIONS.toString())
+                    .replace("${dbmq.vendor}", vendor));
+        }
         return Flyway.configure()
-                .locations("filesystem:" + MIGRATIONS.resolve("src/main/resources/db/migration/sqlite"))
-                .table(QueueMigrations.HISTORY_TABLE)
-                .initSql(initSql);
+                .locations(locations.toArray(String[]::new))
+                .table(QueueMigrations.HISTORY_TABLE);
     }
 
     @Test
