@@ -25,6 +25,9 @@ interface Database extends AutoCloseable {
      */
     <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work);
 
+    /** The dbmq schema version found or migrated to when this opened, e.g. "2". */
+    String schemaVersion();
+
     /** A human-readable name for messages, e.g. the file. */
     String describe();
 

@@ -54,6 +54,7 @@ final class PostgresDatabase implements Database {
     private final Settings settings;
     /** current_database() of the data source's connections, read once when this opens. */
     private final String databaseName;
+    private final String schemaVersion;
     private volatile boolean closed;
 
     PostgresDatabase(QueueSettings queueSettings) {
@@ -66,7 +67,7 @@ final class PostgresDatabase implements Database {
         }
         this.settings = s;
         try {
-            QueueMigrations.migrate(dataSource, schema);
+            this.schemaVersion = QueueMigrations.apply(dataSource, schema).version();
         } catch (RuntimeException e) {
             throw new DbmqException("cannot migrate the queue's PostgreSQL schema: " + e.getMessage(), e);
         }
@@ -109,6 +110,11 @@ final class PostgresDatabase implements Database {
             }
         }
         return false;
+    }
+
+    @Override
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     /** The name of the queue's database, as the server gives it ({@code current_database()}). */

@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -56,6 +58,7 @@ final class SqliteDatabase implements Database {
     private final Path file;
     private final String url;
     private final SQLiteConfig config;
+    private final String schemaVersion;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
@@ -78,7 +81,8 @@ final class SqliteDatabase implements Database {
         // After a checkpoint, truncate a WAL that a burst grew past this, rather than keep its peak size forever.
         config.setJournalSizeLimit(WAL_SIZE_LIMIT);
         createOwnerOnly(file);
-        migrate();
+        warnIfNotOwnerOnly(file);
+        this.schemaVersion = migrate();
         lock.lock();
         try {
             fileKey = currentFileKey();
@@ -104,11 +108,43 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    private void migrate() {
+    /**
+     * Warns, once per open, about the database, {@code -wal} or {@code -shm} (those that exist now) having group or
+     * other permission bits: another tool created them (the Flyway command under umask 022, a copy), and task args
+     * may be sensitive. Warned, not fixed: a mode on an existing file is the owner's choice (a backup tool's group,
+     * a reader running as another user), and a silent chmod could break it.
+     */
+    private static void warnIfNotOwnerOnly(Path file) {
+        StringBuilder found = new StringBuilder();
+        StringBuilder paths = new StringBuilder();
+        for (Path p : new Path[] {file, file.resolveSibling(file.getFileName() + "-wal"),
+                file.resolveSibling(file.getFileName() + "-shm")}) {
+            Set<PosixFilePermission> mode;
+            try {
+                mode = Files.getPosixFilePermissions(p);
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (UnsupportedOperationException | IOException e) {
+                return; // not a POSIX file system, or unreadable attributes: SQLite reports what matters
+            }
+            if (mode.stream().anyMatch(b -> !b.name().startsWith("OWNER_"))) {
+                found.append(found.length() == 0 ? "" : ", ").append(p).append(" (")
+                        .append(PosixFilePermissions.toString(mode)).append(')');
+                paths.append(' ').append(p);
+            }
+        }
+        if (found.length() > 0) {
+            log.warn("the queue's files should be owner-only (task args may be sensitive), but these are open to"
+                    + " group or others: {}; SQLite gives a -wal and -shm it creates the database's mode. dbmq"
+                    + " leaves modes alone; to fix: chmod 600{}", found, paths);
+        }
+    }
+
+    private String migrate() {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         try {
-            QueueMigrations.migrate(dataSource);
+            return QueueMigrations.apply(dataSource, null).version();
         } catch (RuntimeException e) {
             throw new DbmqException("cannot migrate the queue database " + file + ": " + e.getMessage(), e);
         }
@@ -117,6 +153,11 @@ final class SqliteDatabase implements Database {
     @Override
     public SQLDialect dialect() {
         return SQLDialect.SQLITE;
+    }
+
+    @Override
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -26,6 +28,8 @@ import org.sqlite.SQLiteConnection;
  */
 public final class TaskQueue implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
+
     private final QueueSettings settings;
     private final Database database;
     private final ArgsCodec codec;
@@ -37,15 +41,22 @@ public final class TaskQueue implements AutoCloseable {
     private volatile boolean closed;
 
     private TaskQueue(QueueSettings settings) {
+        JooqBanner.suppress(); // before the first SQL statement: see there
         this.codec = new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes());
         this.clock = settings.clock();
         if (settings.isPostgres()) {
             this.settings = settings;
-            this.database = new PostgresDatabase(settings);
+            PostgresDatabase postgres = new PostgresDatabase(settings);
+            this.database = postgres;
             this.databaseKey = "postgres:" + System.identityHashCode(settings.dataSource()) + ":" + settings.schema();
             this.lockFile = null;
             this.wakeupDirectory = null;
             this.commitWakeups = null;
+            // The one INFO line of an open (Flyway's are at DEBUG): what an operator checks first.
+            log.info("opened queue on PostgreSQL database \"{}\", {} (schema version {})",
+                    postgres.databaseName(),
+                    settings.schema() == null ? "the connections' current schema" : "schema " + settings.schema(),
+                    database.schemaVersion());
             return;
         }
         this.database = new SqliteDatabase(settings); // creates the file, so its real path exists from here on
@@ -65,6 +76,8 @@ public final class TaskQueue implements AutoCloseable {
             throw e;
         }
         this.commitWakeups = new CommitWakeups(() -> wake(true));
+        log.info("opened queue {} (schema version {}, synchronous={})", settings.databaseFile(),
+                database.schemaVersion(), settings.synchronous());
     }
 
     private static Path realFile(Path databaseFile) {

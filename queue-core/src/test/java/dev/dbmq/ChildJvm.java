@@ -46,7 +46,6 @@ final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true",
                 "-Dorg.slf4j.simpleLogger.logFile=System.out",
                 ChildMain.class.getName()));
         cmd.addAll(List.of(args));
@@ -59,6 +58,22 @@ final class ChildJvm implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, mainClass));
         cmd.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start());
+    }
+
+    /**
+     * A child with slf4j-simple's own defaults, as in an application that adds it and configures nothing: no system
+     * properties, and an empty {@code simplelogger.properties} ahead of the test one on the class path (the first
+     * found wins). Log lines go to stderr, which is merged into {@link #output}.
+     */
+    static ChildJvm startWithPlainLogging(Path emptyDir, String... args) throws IOException {
+        Path config = emptyDir.resolve("simplelogger.properties");
+        java.nio.file.Files.writeString(config, "");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", emptyDir + java.io.File.pathSeparator + System.getProperty("java.class.path"),
+                ChildMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
     /** Waits for a line that starts with one of the prefixes or, for log lines, contains it; returns it. */

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * "RUNNING id" and waits for a "release" line on stdin, then prints "DONE id"; prints "STARTED" when up and stops on
  * SIGTERM through the foreman's shutdown hook.
  * <li>{@code log-foreman <db>}: a foreman at INFO whose BOOM handler throws; prints "DRAINED" when idle.
+ * <li>{@code open-enqueue <db>}: opens the queue, enqueues one task, closes it, prints "CLOSED": what an application
+ * does first, for its log output.
  * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
  * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
  * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
@@ -58,6 +60,12 @@ public final class ChildMain {
                     queue.enqueueAll(TestTasks.ECHO, all);
                     System.out.println("COMMITTED");
                 }
+            }
+            case "open-enqueue" -> {
+                try (TaskQueue queue = open(db)) {
+                    queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(1));
+                }
+                System.out.println("CLOSED");
             }
             case "foreman" -> slowForeman(db);
             case "log-foreman" -> logForeman(db);

@@ -168,7 +168,8 @@ class UpgradeTest {
 
     /** Schema version 1, as release 0.1's migrate made it. */
     private static void makeRelease01Database(FluentConfiguration flyway) {
-        int applied = flyway.table(RELEASE_0_1_HISTORY_TABLE).target("1").loggers("slf4j").load().migrate()
+        int applied = flyway.table(RELEASE_0_1_HISTORY_TABLE).target("1")
+                .loggers(dev.dbmq.migrations.FlywayDebugLog.class.getName()).load().migrate()
                 .migrationsExecuted;
         assertEquals(1, applied, "V1 applied");
     }

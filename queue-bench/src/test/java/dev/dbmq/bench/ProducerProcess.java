@@ -20,8 +20,7 @@ final class ProducerProcess implements AutoCloseable {
 
     ProducerProcess(Path dir, Synchronous synchronous) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), ProducerMain.class.getName(),
                 dir.toString(), synchronous.name());
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);

@@ -6,6 +6,8 @@ import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.logging.LogFactory;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings a database's dbmq schema up to date with Flyway. The scripts are picked by the database behind the
@@ -52,6 +54,15 @@ public final class QueueMigrations {
     }
 
     /**
+     * What a migration did.
+     *
+     * @param applied the number of migrations applied (0 when the schema was current)
+     * @param version the schema version now, e.g. "2"
+     */
+    public record Result(int applied, String version) {
+    }
+
+    /**
      * Migrates the database to the newest dbmq schema; does nothing when it is current.
      *
      * @return the number of migrations applied
@@ -66,6 +77,14 @@ public final class QueueMigrations {
      * @return the number of migrations applied
      */
     public static int migrate(DataSource dataSource, String schema) {
+        return apply(dataSource, schema).applied();
+    }
+
+    /**
+     * As {@link #migrate(DataSource, String)}, and says which version the schema is at. Flyway's INFO lines are
+     * logged at DEBUG (see {@link FlywayDebugLog}).
+     */
+    public static Result apply(DataSource dataSource, String schema) {
         Vendor vendor;
         try (Connection c = dataSource.getConnection()) {
             vendor = Vendor.of(c);
@@ -76,10 +95,30 @@ public final class QueueMigrations {
                 .dataSource(dataSource)
                 .locations(vendor.location())
                 .table(HISTORY_TABLE)
-                .loggers("slf4j");
+                .loggers(flywayLogger());
         if (schema != null) {
             config = config.schemas(schema).defaultSchema(schema).createSchemas(true);
         }
-        return config.load().migrate().migrationsExecuted;
+        MigrateResult result = config.load().migrate();
+        // targetSchemaVersion is null when nothing was applied: the schema is then at its initial version.
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
+                : result.initialSchemaVersion;
+        return new Result(result.migrationsExecuted, version);
+    }
+
+    /**
+     * Flyway loads a logger named by class through its own class loader; where that can't see ours (Flyway in a
+     * parent class loader of an application server), its plain SLF4J logger, INFO lines and all, beats failing.
+     */
+    private static String flywayLogger() {
+        try {
+            if (Class.forName(FlywayDebugLog.class.getName(), false, LogFactory.class.getClassLoader())
+                    == FlywayDebugLog.class) {
+                return FlywayDebugLog.class.getName();
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            // not visible to Flyway: fall through
+        }
+        return "slf4j";
     }
 }
