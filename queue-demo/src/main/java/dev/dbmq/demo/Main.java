@@ -24,8 +24,6 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.setProperty("org.jooq.no-logo", "true"); // before jOOQ loads: the demo's console is for the demo
-        System.setProperty("org.jooq.no-tips", "true");
         // The JDK server writes headers and body separately; with Nagle on, small responses wait for delayed ACKs.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         System.exit(commandLine().execute(args));
