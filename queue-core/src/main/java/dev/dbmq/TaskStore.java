@@ -1,10 +1,10 @@
 package dev.dbmq;
 
-import static dev.dbmq.jooq.Tables.DBMQ_FAILED_TASK;
-import static dev.dbmq.jooq.Tables.DBMQ_TASK;
-import static dev.dbmq.jooq.Tables.DBMQ_TASK_COUNT;
+import static dev.dbmq.internal.jooq.Tables.DBMQ_FAILED_TASK;
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK_COUNT;
 
-import dev.dbmq.jooq.tables.records.DbmqTaskRecord;
+import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
