@@ -46,6 +46,7 @@ final class Claimer {
 
     private static final Claim NOTHING = new Claim(0, List.of());
 
+    private final Backend backend;
     private final Database database;
     private final Handlers handlers;
     private final ArgsCodec codec;
@@ -61,9 +62,10 @@ final class Claimer {
      * @param unhandledTimeout how old a task of a name this foreman has no handler for may get before it is kept in
      *                         the failed-tasks table (see {@link #checkUnhandled()})
      */
-    Claimer(Database database, Handlers handlers, ArgsCodec codec, InstantSource clock, TaskCounters counters,
+    Claimer(Backend backend, Handlers handlers, ArgsCodec codec, InstantSource clock, TaskCounters counters,
             GuardedListener listener, java.time.Duration unhandledTimeout) {
-        this.database = database;
+        this.backend = backend;
+        this.database = backend.database();
         this.handlers = handlers;
         this.names = handlers.names();
         this.unhandledTimeoutMillis = unhandledTimeout.toMillis();
@@ -106,7 +108,7 @@ final class Claimer {
                         List<ClaimedTask> runnable) {
         rejected.clear(); // a retried transaction starts over
         runnable.clear();
-        List<TaskStore.Row> claimed = TaskStore.claim(dsl, limit, names);
+        List<TaskStore.Row> claimed = TaskStore.claim(backend, dsl, limit, names);
         long now = clock.millis();
         for (TaskStore.Row row : claimed) {
             Handlers.Registration<?> registration = handlers.find(row.taskName());
@@ -174,7 +176,7 @@ final class Claimer {
         List<TaskStore.Row> rows;
         do {
             rows = database.transaction(dsl -> {
-                List<TaskStore.Row> taken = TaskStore.takeUnhandled(dsl, names, createdBefore, 1000);
+                List<TaskStore.Row> taken = TaskStore.takeUnhandled(backend.claimForm(), dsl, names, createdBefore, 1000);
                 long now = clock.millis();
                 for (TaskStore.Row row : taken) {
                     TaskStore.keepFailed(dsl, row, now, unhandledReason(row));

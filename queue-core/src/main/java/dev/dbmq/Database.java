@@ -2,12 +2,9 @@ package dev.dbmq;
 
 import java.util.function.Function;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 
 /** Where the queue's tables live; all access to them goes through jOOQ on a {@link DSLContext} lent by this. */
 interface Database extends AutoCloseable {
-
-    SQLDialect dialect();
 
     /** Runs work whose statements each commit on their own (a single statement is one transaction). */
     <T> T autocommit(Function<DSLContext, T> work);

@@ -115,7 +115,8 @@ public final class Foreman implements AutoCloseable {
     private final Settings settings;
     private final Claimer claimer;
     private final ForemanThreads threads;
-    private final ForemanLock lock;         // SQLite only
+    private final Backend backend;
+    private final Backend.Exclusivity exclusivity;
     private final ForemanLoop loop;
     private final WakeupSource wakeups;
     private final ThreadPoolExecutor workers;
@@ -130,48 +131,33 @@ public final class Foreman implements AutoCloseable {
 
     private Foreman(TaskQueue queue, Settings b) {
         this.queue = queue;
+        this.backend = queue.backend();
         this.settings = b;
         this.id = newId();
         if (queue.isClosed()) {
-            throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
+            throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
         }
         Handlers handlers = b.handlers();
         this.threads = new ForemanThreads(id, closing::get, b.listener(), state);
         List<AutoCloseable> undo = new ArrayList<>();
         try {
-            this.lock = queue.isPostgres() ? null
-                    : ForemanLock.acquire(queue.lockFile(), queue.settings().describe(), id);
-            if (lock != null) {
-                undo.add(lock);
-            }
-            this.counters = new TaskCounters(queue.database());
-            this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters,
-                    b.listener(), b.unhandledTimeout());
-            TaskRunner runner = new TaskRunner(queue.database(), queue.clock(), counters, b.listener());
+            this.exclusivity = backend.exclusivity(id);
+            undo.add(exclusivity);
+            this.counters = new TaskCounters(backend.database());
+            this.claimer = new Claimer(backend, handlers, queue.codec(), queue.clock(), counters, b.listener(),
+                    b.unhandledTimeout());
+            TaskRunner runner = new TaskRunner(backend.database(), queue.clock(), counters, b.listener());
             this.workers = newWorkerPool(b.workers(), id);
             undo.add(workers::shutdownNow);
             this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), workers, b.workers(),
                     b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(), UNHANDLED_CHECK_INTERVAL.toNanos());
-            // Producers of this JVM signal the first foreman registered directly. On PostgreSQL several may run
-            // here; the others are woken by NOTIFY.
-            if (!LocalForemen.register(queue.databaseKey(), loop) && !queue.isPostgres()) {
-                throw new DbmqException("a foreman is already running on " + queue.settings().describe()
-                        + " in this JVM; refusing to start a second one");
+            // Producers of this JVM signal the first foreman registered directly; where the backend admits several
+            // (PostgreSQL), the others are woken as those of other processes are. (Where it admits one, a second
+            // was refused by exclusivity above.)
+            if (LocalForemen.register(backend.key(), loop)) {
+                undo.add(() -> LocalForemen.unregister(backend.key(), loop));
             }
-            undo.add(() -> LocalForemen.unregister(queue.databaseKey(), loop));
-            if (queue.isPostgres()) {
-                PostgresDatabase pg = (PostgresDatabase) queue.database();
-                this.wakeups = new PostgresListener(pg.dataSource(), queue.settings().schema(), loop,
-                        b.pollInterval(), id, threads);
-            } else {
-                WakeupDirectory dir = queue.wakeupDirectory();
-                dir.prepare();
-                int stale = dir.clear();
-                if (stale > 0) {
-                    log.info("Foreman {}: cleared {} stale wakeup files from {}", id, stale, dir.path());
-                }
-                this.wakeups = new WakeupWatcher(dir, loop, b.pollInterval(), id, threads);
-            }
+            this.wakeups = backend.wakeupSource(loop, b.pollInterval(), id, threads);
             undo.add(wakeups);
         } catch (RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
@@ -191,10 +177,9 @@ public final class Foreman implements AutoCloseable {
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
                         + " drainOnStop={}, unhandledTimeout={}, handlers={}, wakeups {}", id,
-                queue.settings().describe(), settings.workers(), settings.batchSize(), settings.gracefulTimeout(),
+                backend.describe(), settings.workers(), settings.batchSize(), settings.gracefulTimeout(),
                 settings.pollInterval(), settings.drainOnStop(), settings.unhandledTimeout(), settings.handlers(),
-                queue.isPostgres()
-                        ? "by NOTIFY " + PostgresListener.CHANNEL : "from " + queue.wakeupDirectory().path());
+                backend.describeWakeups());
         wakeups.start();
         loopThread.start();
         if (shutdownHook != null) {
@@ -286,7 +271,7 @@ public final class Foreman implements AutoCloseable {
         // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline).
         loop.requestStop(graceDeadline);
         // 2. Wakeups are no longer needed: producers here fall back to the wakeup directory.
-        LocalForemen.unregister(queue.databaseKey(), loop);
+        LocalForemen.unregister(backend.key(), loop);
         wakeups.close();
         joinUntil(loopThread, graceDeadline);
         if (loopThread.isAlive()) {
@@ -314,9 +299,7 @@ public final class Foreman implements AutoCloseable {
         // 4. Counts (waiting no longer than the deadline for the database), then the lock last: a new foreman may
         // start once it is released.
         counters.flushBy(Math.max(hardDeadline, System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
-        if (lock != null) {
-            lock.close();
-        }
+        exclusivity.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -364,7 +347,7 @@ public final class Foreman implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Foreman[" + id + " on " + queue.settings().describe() + "]";
+        return "Foreman[" + id + " on " + backend.describe() + "]";
     }
 
     /**

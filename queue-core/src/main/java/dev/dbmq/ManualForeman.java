@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ManualForeman implements AutoCloseable {
 
-    private final TaskQueue queue;
-    private final ForemanLock lock;
+    private final Backend backend;
+    private final Backend.Exclusivity exclusivity;
     private final Claimer claimer;
     private final TaskRunner runner;
     private final TaskCounters counters;
@@ -28,17 +28,16 @@ public final class ManualForeman implements AutoCloseable {
 
     ManualForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize,
                   java.time.Duration unhandledTimeout, boolean eager) {
+        this.backend = queue.backend();
         if (queue.isClosed()) {
-            throw new IllegalStateException("the queue on " + queue.settings().describe() + " is closed");
+            throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
         }
-        this.queue = queue;
         this.batchSize = batchSize;
-        this.lock = queue.isPostgres() ? null : ForemanLock.acquire(queue.lockFile(), queue.settings().describe(),
-                "manual foreman, pid " + ProcessHandle.current().pid());
-        this.counters = new TaskCounters(queue.database());
-        this.claimer = new Claimer(queue.database(), handlers, queue.codec(), queue.clock(), counters, listener,
+        this.exclusivity = backend.exclusivity("manual foreman, pid " + ProcessHandle.current().pid());
+        this.counters = new TaskCounters(backend.database());
+        this.claimer = new Claimer(backend, handlers, queue.codec(), queue.clock(), counters, listener,
                 unhandledTimeout);
-        this.runner = new TaskRunner(queue.database(), queue.clock(), counters, listener);
+        this.runner = new TaskRunner(backend.database(), queue.clock(), counters, listener);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
             public void wake() {
@@ -50,11 +49,9 @@ public final class ManualForeman implements AutoCloseable {
                 // inside a commit nothing may touch the database: these run at the next runPending()/enqueue
             }
         } : () -> { };
-        if (!LocalForemen.register(queue.databaseKey(), wakeTarget)) {
-            if (lock != null) {
-                lock.close();
-            }
-            throw new DbmqException("a foreman is already running on " + queue.settings().describe()
+        if (!LocalForemen.register(backend.key(), wakeTarget)) {
+            exclusivity.close();
+            throw new DbmqException("a foreman is already running on " + backend.describe()
                     + " in this JVM; refusing to start a second one");
         }
     }
@@ -120,11 +117,9 @@ public final class ManualForeman implements AutoCloseable {
                 return;
             }
             closed = true;
-            LocalForemen.unregister(queue.databaseKey(), wakeTarget);
+            LocalForemen.unregister(backend.key(), wakeTarget);
             counters.flush(true);
-            if (lock != null) {
-                lock.close();
-            }
+            exclusivity.close();
         } finally {
             stepping.unlock();
         }

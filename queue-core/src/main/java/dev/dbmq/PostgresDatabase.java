@@ -159,11 +159,6 @@ final class PostgresDatabase implements Database {
     }
 
     @Override
-    public SQLDialect dialect() {
-        return SQLDialect.POSTGRES;
-    }
-
-    @Override
     public String describe() {
         return "PostgreSQL" + (schema == null ? "" : " schema " + schema);
     }

@@ -88,15 +88,6 @@ public final class QueueSettings {
         return schema;
     }
 
-    boolean isPostgres() {
-        return dataSource != null;
-    }
-
-    /** For messages: the file, or the PostgreSQL schema. */
-    String describe() {
-        return isPostgres() ? "PostgreSQL" + (schema == null ? "" : " schema " + schema) : databaseFile.toString();
-    }
-
     public Synchronous synchronous() {
         return synchronous;
     }
@@ -129,8 +120,9 @@ public final class QueueSettings {
 
     @Override
     public String toString() {
-        if (isPostgres()) {
-            return "QueueSettings[" + describe() + ", maxArgsBytes=" + maxArgsBytes + "]";
+        if (dataSource != null) {
+            return "QueueSettings[PostgreSQL" + (schema == null ? "" : " schema " + schema) + ", maxArgsBytes="
+                    + maxArgsBytes + "]";
         }
         return "QueueSettings[database=" + databaseFile + ", synchronous=" + synchronous + ", busyTimeout="
                 + busyTimeout + ", wakeupDirectory=" + (wakeupDirectory == null ? "default" : wakeupDirectory)

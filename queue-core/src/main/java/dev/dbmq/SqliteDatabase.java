@@ -64,7 +64,7 @@ final class SqliteDatabase implements Database {
     // Guarded by lock.
     private Connection connection;
     private DSLContext dsl;
-    private StatementCache statements;
+    private SqliteStatementCache statements;
     private Object fileKey; // the inode this queue opened
     private String replaced; // once the file was replaced: why every use is refused
     private boolean closed;
@@ -148,11 +148,6 @@ final class SqliteDatabase implements Database {
         } catch (RuntimeException e) {
             throw new DbmqException("cannot migrate the queue database " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public SQLDialect dialect() {
-        return SQLDialect.SQLITE;
     }
 
     @Override
@@ -307,7 +302,7 @@ final class SqliteDatabase implements Database {
                 throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
             }
             dsl = DSL.using(connection, SQLDialect.SQLITE, jooqSettings());
-            statements = StatementCache.attach(dsl, connection);
+            statements = SqliteStatementCache.attach(dsl, connection);
         }
         return dsl;
     }

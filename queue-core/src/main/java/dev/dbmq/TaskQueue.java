@@ -1,17 +1,14 @@
 package dev.dbmq;
 
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConnection;
 
 /**
  * The producer side: writes tasks into the database and wakes the foreman. Thread-safe; starts no threads.
@@ -30,71 +27,20 @@ public final class TaskQueue implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
 
-    private final QueueSettings settings;
+    private final Backend backend;
     private final Database database;
     private final ArgsCodec codec;
     private final InstantSource clock;
-    private final String databaseKey;
-    private final Path lockFile;                   // SQLite only
-    private final WakeupDirectory wakeupDirectory; // SQLite only
-    private final CommitWakeups commitWakeups;     // SQLite only
     private volatile boolean closed;
 
     private TaskQueue(QueueSettings settings) {
         JooqBanner.suppress(); // before the first SQL statement: see there
         this.codec = new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes());
         this.clock = settings.clock();
-        if (settings.isPostgres()) {
-            this.settings = settings;
-            PostgresDatabase postgres = new PostgresDatabase(settings);
-            this.database = postgres;
-            this.databaseKey = "postgres:" + System.identityHashCode(settings.dataSource()) + ":" + settings.schema();
-            this.lockFile = null;
-            this.wakeupDirectory = null;
-            this.commitWakeups = null;
-            // The one INFO line of an open (Flyway's are at DEBUG): what an operator checks first.
-            log.info("opened queue on PostgreSQL database \"{}\", {} (schema version {})",
-                    postgres.databaseName(),
-                    settings.schema() == null ? "the connections' current schema" : "schema " + settings.schema(),
-                    database.schemaVersion());
-            return;
-        }
-        this.database = new SqliteDatabase(settings); // creates the file, so its real path exists from here on
-        try {
-            // Everything that admits one foreman per database, or lets a producer find it, is named after the real
-            // path: through a symlink, link.db and real.db are one database (SQLite puts the -wal next to real.db
-            // too), and must share one lock and one wakeup directory.
-            Path real = realFile(settings.databaseFile());
-            this.databaseKey = real.toString();
-            this.lockFile = real.resolveSibling(real.getFileName() + "-foreman.lock");
-            this.settings = settings.wakeupDirectory() != null ? settings
-                    : settings.withWakeupDirectory(real.resolveSibling(real.getFileName() + "-wakeup"));
-            this.wakeupDirectory = new WakeupDirectory(this.settings.wakeupDirectory());
-            wakeupDirectory.prepare();
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
-        }
-        this.commitWakeups = new CommitWakeups(() -> wake(true));
-        log.info("opened queue {} (schema version {}, synchronous={})", settings.databaseFile(),
-                database.schemaVersion(), settings.synchronous());
-    }
-
-    private static Path realFile(Path databaseFile) {
-        try {
-            return databaseFile.toRealPath();
-        } catch (java.io.IOException e) {
-            throw new DbmqException("cannot resolve the real path of the queue database file " + databaseFile
-                    + " (" + e + "); it was created a moment ago: check that nothing removes it", e);
-        }
-    }
-
-    private static Path realPath(Path file) {
-        try {
-            return file.toRealPath();
-        } catch (java.io.IOException e) {
-            return file;
-        }
+        this.backend = Backend.open(settings);
+        this.database = backend.database();
+        // The one INFO line of an open (Flyway's are at DEBUG): what an operator checks first.
+        log.info("{}", backend.describeOpened());
     }
 
     /**
@@ -130,7 +76,7 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         String json = codec.encode(task, args);
         ensureOpen();
-        long id = database.autocommit(dsl -> TaskStore.insert(dsl, task.name(), json, clock.millis()));
+        long id = database.autocommit(dsl -> backend.insert(dsl, task.name(), json, clock.millis()));
         wake(false);
         return id;
     }
@@ -152,7 +98,7 @@ public final class TaskQueue implements AutoCloseable {
         }
         ensureOpen();
         long now = clock.millis();
-        List<Long> ids = database.transaction(dsl -> TaskStore.insertAll(dsl, task.name(), jsons, now));
+        List<Long> ids = database.transaction(dsl -> backend.insertAll(dsl, task.name(), jsons, now));
         wake(false);
         return ids;
     }
@@ -174,49 +120,7 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         String json = codec.encode(task, args);
         ensureOpen();
-        if (settings.isPostgres()) {
-            if (tx.dialect().family() != SQLDialect.POSTGRES) {
-                throw new IllegalArgumentException("tx must be a PostgreSQL context, its dialect is " + tx.dialect());
-            }
-            PostgresDatabase postgres = (PostgresDatabase) database;
-            postgres.requireSameDatabase(tx); // before the insert: in autocommit mode the insert itself commits
-            // The insert trigger notifies foremen at commit; the queue's schema mapping is applied to tx.
-            DSLContext mapped = tx.configuration().derive(postgres.settings()).dsl();
-            return TaskStore.insert(mapped, task.name(), json, clock.millis());
-        }
-        if (tx.dialect().family() != SQLDialect.SQLITE) {
-            throw new IllegalArgumentException("tx must be a SQLite context on " + settings.databaseFile()
-                    + ", its dialect is " + tx.dialect());
-        }
-        tx.connection(c -> {
-            SQLiteConnection sqlite = CommitWakeups.unwrap(c);
-            if (sqlite == null || !sameFile(c.getMetaData().getURL())) {
-                throw new IllegalArgumentException("tx must be a connection to " + settings.databaseFile()
-                        + ", it is " + c.getMetaData().getURL());
-            }
-            commitWakeups.arm(sqlite); // before the insert: in autocommit mode the insert itself commits
-        });
-        DSLContext nativeReturning = tx.configuration().derive(SqliteDatabase.jooqSettings()).dsl();
-        return TaskStore.insert(nativeReturning, task.name(), json, clock.millis());
-    }
-
-    private boolean sameFile(String url) throws SQLException {
-        if (url == null || !url.startsWith("jdbc:sqlite:")) {
-            return false;
-        }
-        String path = url.substring("jdbc:sqlite:".length());
-        int query = path.indexOf('?');
-        if (query >= 0) {
-            path = path.substring(0, query);
-        }
-        if (path.startsWith("file:")) {
-            path = path.substring("file:".length());
-        }
-        try {
-            return realPath(Path.of(path).toAbsolutePath()).toString().equals(databaseKey);
-        } catch (java.nio.file.InvalidPathException e) {
-            return false;
-        }
+        return backend.insertInCallerTransaction(tx, task.name(), json, clock.millis(), () -> wake(true));
     }
 
     /** Tasks waiting to be claimed. */
@@ -267,39 +171,41 @@ public final class TaskQueue implements AutoCloseable {
      * default (see {@link QueueSettings#wakeupDirectory()}).
      */
     public QueueSettings settings() {
-        return settings;
+        return backend.settings();
     }
 
     /** Closes the database connection. Idempotent. Stop foremen on this queue first. */
     @Override
     public void close() {
         closed = true;
-        database.close();
+        backend.close();
     }
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("the queue on " + settings.describe() + " is closed");
+            throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
         }
     }
 
     // ---- for the foreman (same package) ----
 
     /**
-     * After a commit: wakes a foreman of this JVM directly; else, on SQLite, the one in another process through the
-     * wakeup directory. (On PostgreSQL the insert trigger's NOTIFY reaches every foreman anyway.)
+     * After a commit: wakes a foreman of this JVM directly; else the backend wakes foremen in other processes (SQLite:
+     * the wakeup directory; on PostgreSQL the insert trigger's NOTIFY reaches every foreman anyway).
      */
     void wake(boolean fromCommitHook) {
-        WakeTarget local = LocalForemen.find(databaseKey);
+        WakeTarget local = LocalForemen.find(backend.key());
         if (local == null) {
-            if (wakeupDirectory != null) {
-                wakeupDirectory.touch();
-            }
+            backend.wakeOtherProcesses();
         } else if (fromCommitHook) {
             local.wakeFromCommitHook();
         } else {
             local.wake();
         }
+    }
+
+    Backend backend() {
+        return backend;
     }
 
     Database database() {
@@ -312,23 +218,6 @@ public final class TaskQueue implements AutoCloseable {
 
     InstantSource clock() {
         return clock;
-    }
-
-    String databaseKey() {
-        return databaseKey;
-    }
-
-    WakeupDirectory wakeupDirectory() {
-        return wakeupDirectory;
-    }
-
-    /** SQLite only: the file whose OS lock admits one foreman per database, next to the database's real path. */
-    Path lockFile() {
-        return lockFile;
-    }
-
-    boolean isPostgres() {
-        return settings.isPostgres();
     }
 
     boolean isClosed() {

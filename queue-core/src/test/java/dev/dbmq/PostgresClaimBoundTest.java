@@ -66,7 +66,7 @@ class PostgresClaimBoundTest {
     }
 
     List<TaskStore.Row> claim(int limit) {
-        return queue.database().transaction(dsl -> TaskStore.claim(dsl, limit));
+        return queue.database().transaction(dsl -> TaskStore.claim(queue.backend(), dsl, limit, null));
     }
 
     /** The premise of this class: on this server, these settings really do give the naive statement that plan. */
@@ -114,7 +114,7 @@ class PostgresClaimBoundTest {
             CountDownLatch bClaimed = new CountDownLatch(1);
             CompletableFuture<List<TaskStore.Row>> a = CompletableFuture.supplyAsync(() ->
                     queue.database().transaction(dsl -> {
-                        List<TaskStore.Row> rows = TaskStore.claim(dsl, 4);
+                        List<TaskStore.Row> rows = TaskStore.claim(queue.backend(), dsl, 4, null);
                         aClaimed.countDown();
                         await(bClaimed);
                         return rows;
@@ -168,8 +168,9 @@ class PostgresClaimBoundTest {
             }
         };
         DbmqException e = assertThrows(DbmqException.class, () -> queue.database().transaction(dsl ->
-                TaskStore.claim(dsl.configuration().derive(new DefaultExecuteListenerProvider(ignoresTheLimit)).dsl(),
-                        4)));
+                TaskStore.claim(queue.backend(),
+                        dsl.configuration().derive(new DefaultExecuteListenerProvider(ignoresTheLimit)).dsl(), 4,
+                        null)));
 
         assertEquals("a claim of at most 4 tasks returned " + TASKS + " rows; rolled back, nothing claimed",
                 e.getMessage());

@@ -45,8 +45,8 @@ class StatementCacheTest {
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("q.db"))) {
             List<Long> ids = queue.enqueueAll(ECHO, List.of(new Echo(1), new Echo(2), new Echo(3)));
             List<TaskStore.Row> claimed = queue.database().transaction(dsl -> {
-                assertNotNull(StatementCache.of(dsl), "the queue's own connection has a statement cache");
-                return TaskStore.claim(dsl, 2);
+                assertNotNull(SqliteStatementCache.of(dsl), "the queue's own connection has a statement cache");
+                return TaskStore.claim(queue.backend(), dsl, 2, null);
             });
             assertEquals(ids.subList(0, 2), claimed.stream().map(TaskStore.Row::id).toList());
             assertEquals("echo", claimed.get(0).taskName());
@@ -64,7 +64,8 @@ class StatementCacheTest {
             for (int i = 1; i < ids.size(); i++) {
                 assertTrue(ids.get(i) > ids.get(i - 1), "ascending at " + i);
             }
-            List<TaskStore.Row> claimed = queue.database().transaction(dsl -> TaskStore.claim(dsl, 1000));
+            List<TaskStore.Row> claimed = queue.database().transaction(dsl ->
+                    TaskStore.claim(queue.backend(), dsl, 1000, null));
             assertEquals(ids, claimed.stream().map(TaskStore.Row::id).toList());
             for (int i = 0; i < 250; i++) {
                 assertEquals("{\"n\":" + i + "}", claimed.get(i).args(), "the id of task " + i + " names its args");
@@ -74,6 +75,6 @@ class StatementCacheTest {
 
     @Test
     void a_context_without_a_cache_takes_the_ordinary_jooq_path() {
-        assertNull(StatementCache.of(DSL.using(SQLDialect.SQLITE)));
+        assertNull(SqliteStatementCache.of(DSL.using(SQLDialect.SQLITE)));
     }
 }

@@ -57,7 +57,7 @@ class WakeupDirectoryTest {
     @Test
     void unlinks_only_plain_names_inside_the_directory() throws Exception {
         Path wakeups = dir.resolve("wakeups");
-        WakeupDirectory w = new WakeupDirectory(wakeups);
+        SqliteWakeupDirectory w = new SqliteWakeupDirectory(wakeups);
         w.prepare();
         Path outside = Files.createFile(dir.resolve("precious"));
         w.unlink(Path.of("../precious"));
@@ -80,7 +80,7 @@ class WakeupDirectoryTest {
             Files.delete(wakeups);
             recorder.await(() -> Files.isDirectory(wakeups), "the wakeup directory to be re-created");
             // Make this JVM's producers behave as another process's: no direct signal, a wakeup file instead.
-            LocalForemen.unregister(queue.databaseKey(), LocalForemen.find(queue.databaseKey()));
+            LocalForemen.unregister(queue.backend().key(), LocalForemen.find(queue.backend().key()));
             remote.enqueue(ECHO, new Echo(1));
             recorder.awaitCount("succeeded", 1);
             assertFalse(Files.isSymbolicLink(wakeups));

@@ -18,17 +18,17 @@ import java.util.Set;
  * loops). The file holds the owner's identity for humans; it is left in place on release, since deleting a lock file
  * races with the next locker.
  */
-final class ForemanLock implements AutoCloseable {
+final class SqliteForemanLock implements Backend.Exclusivity {
 
     private final FileChannel channel;
     private final FileLock lock;
 
-    private ForemanLock(FileChannel channel, FileLock lock) {
+    private SqliteForemanLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
     }
 
-    static ForemanLock acquire(Path lockFile, String database, String foremanId) {
+    static SqliteForemanLock acquire(Path lockFile, String database, String foremanId) {
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile,
@@ -61,7 +61,7 @@ final class ForemanLock implements AutoCloseable {
         } catch (IOException e) {
             // only informational
         }
-        return new ForemanLock(channel, lock);
+        return new SqliteForemanLock(channel, lock);
     }
 
     private static String readHolder(Path lockFile) {

@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
  * <p>Safety (snappea's /tmp reports): created owner-only; refused when it is a symlink, is not owned by this
  * process's user, or is writable by group or others. The foreman unlinks only plain names inside it.
  */
-final class WakeupDirectory {
+final class SqliteWakeupDirectory {
 
-    private static final Logger log = LoggerFactory.getLogger(WakeupDirectory.class);
+    private static final Logger log = LoggerFactory.getLogger(SqliteWakeupDirectory.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path dir;
     private final Path producerFile;
     private volatile long lastTouchWarning;
 
-    WakeupDirectory(Path dir) {
+    SqliteWakeupDirectory(Path dir) {
         this.dir = dir;
         this.producerFile = dir.resolve("p" + ProcessHandle.current().pid());
     }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the wakeup directory (inotify, through Java's WatchService) and wakes the foreman for each burst of
- * files, unlinking them first (see {@link WakeupDirectory} for why that order loses nothing).
+ * files, unlinking them first (see {@link SqliteWakeupDirectory} for why that order loses nothing).
  *
  * <p>Never blocks without a timeout (snappea issue #492: a foreman asleep in an inotify read while work piled up):
  * after {@code recheck} without events it lists the directory, and files found without an event are treated as
@@ -36,12 +36,12 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: its own thread, "dbmq-wakeup", owns the WatchService, the key and what it watches; {@link #close()}
  * may be called from any thread.
  */
-final class WakeupWatcher implements WakeupSource {
+final class SqliteWakeupWatcher implements WakeupSource {
 
-    private static final Logger log = LoggerFactory.getLogger(WakeupWatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(SqliteWakeupWatcher.class);
     static final Duration IDENTITY_CHECK = Duration.ofSeconds(1);
 
-    private final WakeupDirectory dir;
+    private final SqliteWakeupDirectory dir;
     private final WakeTarget target;
     private final long recheckMillis;
     private final long recheckNanos;
@@ -53,7 +53,7 @@ final class WakeupWatcher implements WakeupSource {
     private WatchKey key;
     private Object watched; // the file key of the directory the key watches
 
-    WakeupWatcher(WakeupDirectory dir, WakeTarget target, Duration recheck, String foremanId,
+    SqliteWakeupWatcher(SqliteWakeupDirectory dir, WakeTarget target, Duration recheck, String foremanId,
                   ForemanThreads threads) {
         this.dir = dir;
         this.target = target;

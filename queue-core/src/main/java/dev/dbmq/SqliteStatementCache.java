@@ -21,27 +21,27 @@ import org.jooq.Query;
  * out ({@link #of}); used only by the thread holding that database's lock, and closed with the connection. A context
  * without one (an application's own transaction, PostgreSQL) takes jOOQ's ordinary path.
  */
-final class StatementCache implements AutoCloseable {
+final class SqliteStatementCache implements AutoCloseable {
 
-    private static final String KEY = StatementCache.class.getName();
+    private static final String KEY = SqliteStatementCache.class.getName();
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-    private StatementCache(Connection connection) {
+    private SqliteStatementCache(Connection connection) {
         this.connection = connection;
     }
 
     /** Attaches a cache for this context's connection; SqliteDatabase calls it once per connection. */
-    static StatementCache attach(DSLContext dsl, Connection connection) {
-        StatementCache cache = new StatementCache(connection);
+    static SqliteStatementCache attach(DSLContext dsl, Connection connection) {
+        SqliteStatementCache cache = new SqliteStatementCache(connection);
         dsl.configuration().data(KEY, cache);
         return cache;
     }
 
     /** The cache of the connection behind this context, or null when it has none. */
-    static StatementCache of(DSLContext dsl) {
-        return (StatementCache) dsl.configuration().data(KEY);
+    static SqliteStatementCache of(DSLContext dsl) {
+        return (SqliteStatementCache) dsl.configuration().data(KEY);
     }
 
     /**

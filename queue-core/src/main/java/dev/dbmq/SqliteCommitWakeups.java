@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConnection;
 
@@ -16,22 +16,17 @@ import org.sqlite.SQLiteConnection;
  * <p>The listener runs inside SQLite's commit hook, just before the commit completes. That is safe because the foreman
  * claims under BEGIN IMMEDIATE: it waits for this writer's commit to finish, then sees the task.
  */
-final class CommitWakeups {
+final class SqliteCommitWakeups {
 
     private final Map<SQLiteConnection, Listener> listeners = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Runnable wake;
 
-    CommitWakeups(Runnable wake) {
-        this.wake = wake;
-    }
-
-    /** Arms a wakeup for the next commit of this connection. */
-    void arm(SQLiteConnection connection) {
+    /** Arms {@code wake} to run at the next commit of this connection, and not at a rollback. */
+    void arm(SQLiteConnection connection, Runnable wake) {
         listeners.computeIfAbsent(connection, c -> {
             Listener l = new Listener();
             c.addCommitListener(l);
             return l;
-        }).armed.set(true);
+        }).armed.set(wake);
     }
 
     static SQLiteConnection unwrap(Connection connection) throws SQLException {
@@ -40,18 +35,19 @@ final class CommitWakeups {
 
     private final class Listener implements SQLiteCommitListener {
         // Written by enqueuing threads (arm) and by the connection's committing thread.
-        final AtomicBoolean armed = new AtomicBoolean();
+        final AtomicReference<Runnable> armed = new AtomicReference<>();
 
         @Override
         public void onCommit() {
-            if (armed.getAndSet(false)) {
+            Runnable wake = armed.getAndSet(null);
+            if (wake != null) {
                 wake.run();
             }
         }
 
         @Override
         public void onRollback() {
-            armed.set(false);
+            armed.set(null);
         }
     }
 }

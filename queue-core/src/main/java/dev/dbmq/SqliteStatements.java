@@ -1,0 +1,167 @@
+package dev.dbmq;
+
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
+
+import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.DSLContext;
+import org.jooq.InsertValuesStep3;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * SQLite's hot statements (enqueue's INSERT, the foreman's claim), rendered once by jOOQ with placeholders and run
+ * through the connection's {@link SqliteStatementCache}, so a call only binds and executes. Each is checked to bind
+ * exactly the values the code below binds, in that order. On a context without a cache (an application's own
+ * transaction) the caller takes {@link TaskStore}'s portable path instead.
+ */
+final class SqliteStatements {
+
+    private static final DSLContext RENDER = DSL.using(SQLDialect.SQLITE, SqliteDatabase.jooqSettings());
+    /** Binds task_name, args, created_at; returns id. */
+    static final String INSERT = SqliteStatementCache.render(TaskStore.insertQuery(RENDER, "task_name", "args", 0L),
+            List.of("task_name", "args", 0L));
+    /** Rows of {@link #INSERT_ROWS}. */
+    static final int PREPARED_ROWS = 100;
+    /** Binds task_name, args, created_at for each of PREPARED_ROWS rows; returns their ids. */
+    static final String INSERT_ROWS = renderInsertRows();
+    /** Claims of any name, then of 1, 2, … names: rendered at first use, for the life of the class. */
+    private static final String ANY_NAME = SqliteStatementCache.render(
+            TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, null), List.of(1));
+    private static final ConcurrentHashMap<Integer, String> BY_NAME_COUNT = new ConcurrentHashMap<>();
+
+    private SqliteStatements() {
+    }
+
+    static long insert(SqliteStatementCache cache, String taskName, String args, long createdAt) {
+        try {
+            PreparedStatement insert = cache.prepared(INSERT);
+            insert.setString(1, taskName);
+            insert.setString(2, args);
+            insert.setLong(3, createdAt);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                while (rs.next()) {
+                    // run the statement to its end, as jOOQ's fetchOne does: the implicit transaction ends here
+                }
+                return id;
+            }
+        } catch (SQLException e) {
+            cache.discard(INSERT);
+            throw new DataAccessException("SQL [" + INSERT + "]; " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Prepared statements of PREPARED_ROWS rows, then single rows: rendering and binding a fresh statement of 1000
+     * rows took longer than running it (queue-bench: enqueueAll of 1000 tasks). Ids ascending.
+     */
+    static List<Long> insertAll(SqliteStatementCache cache, String taskName, List<String> args, long createdAt) {
+        List<Long> ids = new ArrayList<>(args.size());
+        int from = 0;
+        for (; from + PREPARED_ROWS <= args.size(); from += PREPARED_ROWS) {
+            insertPreparedRows(cache, taskName, args.subList(from, from + PREPARED_ROWS), createdAt, ids);
+        }
+        for (String json : args.subList(from, args.size())) {
+            ids.add(insert(cache, taskName, json, createdAt));
+        }
+        return ids;
+    }
+
+    private static void insertPreparedRows(SqliteStatementCache cache, String taskName, List<String> args,
+                                           long createdAt, List<Long> ids) {
+        try {
+            PreparedStatement insert = cache.prepared(INSERT_ROWS);
+            int i = 1;
+            for (String json : args) {
+                insert.setString(i++, taskName);
+                insert.setString(i++, json);
+                insert.setLong(i++, createdAt);
+            }
+            List<Long> chunk = new ArrayList<>(args.size());
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    chunk.add(rs.getLong(1));
+                }
+            }
+            chunk.sort(Comparator.naturalOrder());
+            ids.addAll(chunk);
+        } catch (SQLException e) {
+            cache.discard(INSERT_ROWS);
+            throw new DataAccessException("SQL [" + INSERT_ROWS + "]; " + e.getMessage(), e);
+        }
+    }
+
+    /** The claim of {@link TaskStore#claimQuery}, prepared; rows in any order. */
+    static List<TaskStore.Row> claim(SqliteStatementCache cache, int limit, List<String> names) {
+        List<TaskStore.Row> rows = new ArrayList<>(limit);
+        String sql = claimSql(names);
+        try {
+            PreparedStatement claim = cache.prepared(sql);
+            bindClaim(claim, limit, names);
+            try (ResultSet rs = claim.executeQuery()) {
+                while (rs.next()) { // columns in the order of claimQuery's returning(…)
+                    rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        } catch (SQLException e) {
+            cache.discard(sql);
+            throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** The claim binding what {@link #bindClaim} binds; returns id, task_name, args, created_at. */
+    static String claimSql(List<String> names) {
+        if (names == null) {
+            return ANY_NAME;
+        }
+        return BY_NAME_COUNT.computeIfAbsent(names.size(), k -> {
+            List<String> placeholders = new ArrayList<>();
+            List<Object> binds = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                placeholders.add("name" + i);
+                binds.addAll(List.of("name" + i, 1));
+            }
+            if (k > 1) {
+                binds.add(1);
+            }
+            return SqliteStatementCache.render(TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, placeholders),
+                    binds);
+        });
+    }
+
+    private static void bindClaim(PreparedStatement claim, int limit, List<String> names) throws SQLException {
+        int i = 1;
+        if (names == null) {
+            claim.setInt(i, limit);
+            return;
+        }
+        for (String name : names) {
+            claim.setString(i++, name);
+            claim.setInt(i++, limit);
+        }
+        if (names.size() > 1) {
+            claim.setInt(i, limit);
+        }
+    }
+
+    private static String renderInsertRows() {
+        InsertValuesStep3<DbmqTaskRecord, String, String, Long> insert =
+                RENDER.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+        List<Object> binds = new ArrayList<>();
+        for (int row = 0; row < PREPARED_ROWS; row++) {
+            insert = insert.values("task_name" + row, "args" + row, (long) row);
+            binds.addAll(List.of("task_name" + row, "args" + row, (long) row));
+        }
+        return SqliteStatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
+    }
+}

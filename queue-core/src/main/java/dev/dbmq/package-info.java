@@ -1,0 +1,28 @@
+/**
+ * dbmq: a SQL database as a background-task queue.
+ *
+ * <h2>The public API</h2>
+ * {@link dev.dbmq.TaskQueue} (producers: enqueue, stats, failed tasks) opened with {@link dev.dbmq.QueueSettings};
+ * {@link dev.dbmq.Foreman} (consumers: claims and runs tasks on a bounded pool) configured by its builder;
+ * {@link dev.dbmq.Task} and {@link dev.dbmq.TaskHandler} (a task type and its code); {@link dev.dbmq.ForemanListener}
+ * (hooks for metrics and error reporting); the values they return ({@link dev.dbmq.QueueStats},
+ * {@link dev.dbmq.FailedTask}) and {@link dev.dbmq.DbmqException}. Test helpers are in {@code dev.dbmq.testing}.
+ * Nothing else is API: every other class here is package-private, and {@code dev.dbmq.internal} (the jOOQ classes
+ * generated from the migrations) may change in any release.
+ *
+ * <h2>The engine</h2>
+ * The same on every database. {@code ForemanLoop} (the foreman thread: sleeps, is woken, claims for free workers,
+ * hands tasks to the pool) with {@code Claimer} (a claim's transaction: delete, decode, keep what can't run) and
+ * {@code TaskRunner} (a worker running one handler); {@code ForemanThreads} (the threads, and what a death means);
+ * {@code TaskStore} (the statements that are the same on each database); {@code TaskCounters}, {@code ArgsCodec},
+ * {@code Handlers}, {@code GuardedListener}; {@code LocalForemen} (a producer wakes a foreman of its own JVM
+ * directly).
+ *
+ * <h2>The backends</h2>
+ * {@code Backend} is the seam: everything that differs between databases is behind it, and the engine never asks
+ * which one it is on. {@code SqliteBackend} and the {@code Sqlite*} classes (one connection, prepared hot statements,
+ * a file lock for one foreman per database, the wakeup directory); {@code PostgresBackend} and the
+ * {@code Postgres*} classes (a borrowed pool, {@code FOR UPDATE SKIP LOCKED} claims, LISTEN/NOTIFY). The tests'
+ * {@code BackendContract} says what a backend must do.
+ */
+package dev.dbmq;
