@@ -11,7 +11,7 @@ import org.jooq.SelectForUpdateStep;
 /**
  * Everything that differs between the databases dbmq runs on, behind one seam: {@link SqliteBackend} and
  * {@link PostgresBackend} (River's driver, Oban's engine, db-scheduler's JdbcCustomization). The engine
- * ({@link TaskQueue}, {@link Foreman}, {@link ManualForeman}, {@link Claimer}, {@link TaskStore}) reaches a database
+ * ({@link TaskQueue}, {@link Foreman}, {@link CallerThreadForeman}, {@link Claimer}, {@link TaskStore}) reaches a database
  * only through this, and never asks which one it is; {@link #open} is the one place that chooses.
  *
  * <p>What a backend owns: its {@link Database} (connections and transactions), the statements that differ (the claim,

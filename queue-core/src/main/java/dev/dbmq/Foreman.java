@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.testing.ManualForeman;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -485,7 +486,7 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startManual() {
             requireHandlers();
-            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
+            return new CallerThreadForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
                     unhandledTimeout, false);
         }
 
@@ -497,7 +498,7 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startEager() {
             requireHandlers();
-            return new ManualForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
+            return new CallerThreadForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
                     unhandledTimeout, true);
         }
 

@@ -15,7 +15,8 @@
  * hands tasks to the pool) with {@code Claimer} (a claim's transaction: delete, decode, keep what can't run) and
  * {@code TaskRunner} (a worker running one handler); {@code ForemanThreads} (the threads, and what a death means);
  * {@code TaskStore} (the statements that are the same on each database); {@code TaskCounters}, {@code ArgsCodec},
- * {@code Handlers}, {@code GuardedListener}; {@code LocalForemen} (a producer wakes a foreman of its own JVM
+ * {@code Handlers}, {@code GuardedListener}; {@code CallerThreadForeman} (the manual foreman of
+ * {@code dev.dbmq.testing}); {@code LocalForemen} (a producer wakes a foreman of its own JVM
  * directly).
  *
  * <h2>The backends</h2>

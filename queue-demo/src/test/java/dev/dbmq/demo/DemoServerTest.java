@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbmq.ManualForeman;
+import dev.dbmq.testing.ManualForeman;
 import dev.dbmq.QueueSettings;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;

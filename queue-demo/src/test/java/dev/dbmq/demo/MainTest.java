@@ -3,7 +3,7 @@ package dev.dbmq.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dbmq.ManualForeman;
+import dev.dbmq.testing.ManualForeman;
 import dev.dbmq.TaskQueue;
 import java.io.PrintWriter;
 import java.io.StringWriter;

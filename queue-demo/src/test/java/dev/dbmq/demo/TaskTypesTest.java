@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.dbmq.ManualForeman;
+import dev.dbmq.testing.ManualForeman;
 import dev.dbmq.QueueStats;
 import dev.dbmq.TaskQueue;
 import java.nio.file.Path;

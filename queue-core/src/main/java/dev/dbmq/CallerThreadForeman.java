@@ -1,20 +1,14 @@
 package dev.dbmq;
 
+import dev.dbmq.testing.ManualForeman;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A foreman without threads, for tests (see {@link Foreman.Builder#startManual()} and
- * {@link Foreman.Builder#startEager()}): tasks run on the calling thread, through the same claim, decode and failure
- * handling as the threaded foreman.
- *
- * <pre>{@code
- * try (ManualForeman foreman = Foreman.builder(queue).handle(DIGEST, handler).startManual()) {
- *     queue.enqueue(DIGEST, new Digest(1));
- *     assertEquals(1, foreman.runPending());
- * }
- * }</pre>
+ * The {@link ManualForeman} that {@link Foreman.Builder#startManual()} and {@link Foreman.Builder#startEager()}
+ * return: tasks run on the calling thread, through the same claim, decode and failure handling as the threaded
+ * foreman. Calls from several threads take turns ({@code stepping}).
  */
-public final class ManualForeman implements AutoCloseable {
+final class CallerThreadForeman implements ManualForeman {
 
     private final Backend backend;
     private final Backend.Exclusivity exclusivity;
@@ -26,7 +20,7 @@ public final class ManualForeman implements AutoCloseable {
     private final ReentrantLock stepping = new ReentrantLock();
     private boolean closed; // guarded by stepping
 
-    ManualForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize,
+    CallerThreadForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize,
                   java.time.Duration unhandledTimeout, boolean eager) {
         this.backend = queue.backend();
         if (queue.isClosed()) {
@@ -56,13 +50,7 @@ public final class ManualForeman implements AutoCloseable {
         }
     }
 
-    /**
-     * Claims and runs tasks on this thread until no task it has a handler for is left, including tasks that handlers
-     * enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout} says.
-     * Called from a handler (eager mode, a task enqueuing a task), it returns 0 and the outer call runs the new task.
-     *
-     * @return how many tasks were claimed (run, or kept as failed)
-     */
+    @Override
     public int runPending() {
         if (stepping.isHeldByCurrentThread()) {
             return 0; // the outer runPending() loops until the queue is empty
@@ -83,7 +71,7 @@ public final class ManualForeman implements AutoCloseable {
         }
     }
 
-    /** Claims and runs the oldest task, if any; returns whether there was one. */
+    @Override
     public boolean runNext() {
         if (stepping.isHeldByCurrentThread()) {
             return false;
@@ -108,7 +96,6 @@ public final class ManualForeman implements AutoCloseable {
         }
     }
 
-    /** Releases the lock; idempotent. */
     @Override
     public void close() {
         stepping.lock();

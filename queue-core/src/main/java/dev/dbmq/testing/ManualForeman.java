@@ -1,0 +1,45 @@
+package dev.dbmq.testing;
+
+import dev.dbmq.Foreman;
+
+/**
+ * A foreman without threads, for tests: tasks run on the thread that calls {@link #runPending()}, through the same
+ * claim, decode and failure handling as a started {@link Foreman}, so args are encoded and decoded as in production
+ * and a task that can't run is kept as failed. Made by {@link Foreman.Builder#startManual()} (runs when told to) or
+ * {@link Foreman.Builder#startEager()} (runs each task right after its enqueue commits, on the enqueuing thread);
+ * both take the database's foreman lock on SQLite, so a real foreman can't start beside it.
+ *
+ * <pre>{@code
+ * try (ManualForeman foreman = Foreman.builder(queue).handle(DIGEST, handler).startManual()) {
+ *     queue.enqueue(DIGEST, new Digest(1));
+ *     assertEquals(1, foreman.runPending());
+ * }
+ * }</pre>
+ *
+ * <p>An interface so that code under test can take one where it would take a started foreman's work; dbmq's own
+ * implementation is the one the builder returns.
+ */
+public interface ManualForeman extends AutoCloseable {
+
+    /**
+     * Claims and runs tasks on this thread until no task it has a handler for is left, including tasks that handlers
+     * enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout} says. Called from a
+     * handler (eager mode, a task enqueuing a task), it returns 0 and the outer call runs the new task.
+     *
+     * @return how many tasks were claimed (run, or kept as failed)
+     * @throws IllegalStateException when closed
+     */
+    int runPending();
+
+    /**
+     * Claims and runs the oldest task, if any.
+     *
+     * @return whether there was one
+     * @throws IllegalStateException when closed
+     */
+    boolean runNext();
+
+    /** Releases the foreman lock and saves the counts; idempotent. */
+    @Override
+    void close();
+}
