@@ -271,7 +271,7 @@ public final class Foreman implements AutoCloseable {
         log.info("Foreman {} stopping (graceful timeout {})", id, settings.gracefulTimeout());
         // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline).
         loop.requestStop(graceDeadline);
-        // 2. Wakeups are no longer needed: producers here fall back to the wakeup directory.
+        // 2. Wakeups are no longer needed: producers here now wake foremen as other processes do.
         LocalForemen.unregister(backend.key(), loop);
         wakeups.close();
         joinUntil(loopThread, graceDeadline);
