@@ -30,7 +30,7 @@ TARGET = os.path.join(HERE, "target")
 DOCS = os.path.join(os.path.dirname(HERE), "docs")
 PKG = "dev.dbmq.bench."
 
-DEFAULT_COMMAND = "mvn -pl queue-bench jmh:benchmark && python3 queue-bench/report.py"
+DEFAULT_COMMAND = "mvn -pl queue-bench -am jmh:benchmark && python3 queue-bench/report.py"
 
 # Given, not measured by this suite (issue #3: measured by the project lead on this same 2-vCPU machine).
 REFERENCE = [
@@ -45,7 +45,7 @@ def load(name, default=None, prefix=None):
     if not os.path.exists(path):
         if default is not None:
             return default
-        sys.exit(f"{path} is missing: run `mvn -pl queue-bench jmh:benchmark` first")
+        sys.exit(f"{path} is missing: run `mvn -pl queue-bench -am jmh:benchmark` first")
     with open(path) as f:
         return json.load(f)
 
