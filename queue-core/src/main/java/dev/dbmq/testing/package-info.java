@@ -2,8 +2,8 @@
  * Helpers for your own tests of code that runs on dbmq; nothing here is needed in production.
  *
  * <p>{@link dev.dbmq.testing.RecordingListener} records what a foreman did and lets a test wait for it, every wait
- * with a timeout, so a test never sleeps. {@code ManualForeman}, which runs the foreman's steps one at a time on the
- * test's own thread, belongs here too.
+ * with a timeout, so a test never sleeps. {@link dev.dbmq.testing.ManualForeman}, made by
+ * {@code Foreman.Builder.startManual()} or {@code startEager()}, runs tasks on the test's own thread.
  *
  * <p>These classes depend on nothing but dbmq itself: they work with any test framework, and report a failed wait
  * with an {@link AssertionError}, which every framework shows as a test failure.
