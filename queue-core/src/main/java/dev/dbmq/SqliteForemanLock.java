@@ -11,24 +11,49 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One foreman per SQLite database, enforced by an OS file lock next to it. The kernel drops the lock when the
  * process dies, however it dies, so there is no stale PID file to trip over on restart (snappea's Docker restart
  * loops). The file holds the owner's identity for humans; it is left in place on release, since deleting a lock file
  * races with the next locker.
+ *
+ * <p>A second foreman of this JVM is refused before it opens the lock file: on POSIX, closing any descriptor of a
+ * file drops every lock the process holds on it, so opening, failing to lock and closing would silently release the
+ * first foreman's lock, and a foreman in another process could then start beside it.
  */
 final class SqliteForemanLock implements Backend.Exclusivity {
 
+    /** Lock files held in this JVM, by path (a real path: SqliteBackend names it after the database's). */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path lockFile;
     private final FileChannel channel;
     private final FileLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SqliteForemanLock(FileChannel channel, FileLock lock) {
+    private SqliteForemanLock(Path lockFile, FileChannel channel, FileLock lock) {
+        this.lockFile = lockFile;
         this.channel = channel;
         this.lock = lock;
     }
 
     static SqliteForemanLock acquire(Path lockFile, String database, String foremanId) {
+        if (!HELD.add(lockFile)) {
+            throw new DbmqException("a foreman is already running on " + database + " in this JVM; refusing to"
+                    + " start a second one");
+        }
+        try {
+            return lock(lockFile, database, foremanId);
+        } catch (RuntimeException e) {
+            HELD.remove(lockFile);
+            throw e;
+        }
+    }
+
+    private static SqliteForemanLock lock(Path lockFile, String database, String foremanId) {
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile,
@@ -61,7 +86,7 @@ final class SqliteForemanLock implements Backend.Exclusivity {
         } catch (IOException e) {
             // only informational
         }
-        return new SqliteForemanLock(channel, lock);
+        return new SqliteForemanLock(lockFile, channel, lock);
     }
 
     private static String readHolder(Path lockFile) {
@@ -81,13 +106,18 @@ final class SqliteForemanLock implements Backend.Exclusivity {
         }
     }
 
+    /** Idempotent: a second close must not forget a lock another foreman of this JVM has taken since. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             lock.release();
         } catch (IOException ignored) {
             // closing the channel releases it too
         }
         closeQuietly(channel);
+        HELD.remove(lockFile); // last: a foreman of this JVM may lock it again once the channel is closed
     }
 }

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
  * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
  * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
+ * <li>{@code try-foreman-lock <db>}: takes and releases the backend's foreman exclusivity, printing "LOCKED", or
+ * "REFUSED message" when another foreman holds it.
  * <li>{@code worker-main <db>}: the README's worker: builds a foreman with start() and returns from main at once,
  * printing "MAIN RETURNS" just before; its ECHO handler prints "RAN n".
  * </ul>
@@ -70,8 +72,18 @@ public final class ChildMain {
             case "foreman" -> slowForeman(db);
             case "log-foreman" -> logForeman(db);
             case "worker-main" -> workerMain(db);
+            case "try-foreman-lock" -> tryForemanLock(db);
             case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    private static void tryForemanLock(String db) {
+        try (Backend backend = Backend.open(QueueSettings.sqlite(Path.of(db)).build())) {
+            backend.exclusivity("child pid " + ProcessHandle.current().pid()).close();
+            System.out.println("LOCKED");
+        } catch (DbmqException e) {
+            System.out.println("REFUSED " + e.getMessage());
         }
     }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How a foreman behaves, whatever the database: run against SQLite ({@link SqliteForemanTest}) and PostgreSQL
- * ({@link PostgresForemanTest}).
+ * ({@link PostgresForemanTest}). What each database's {@link Backend} must do beneath it is {@link BackendContract}.
  */
 abstract class ForemanContract {
 

@@ -1,0 +1,149 @@
+package dev.dbmq;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backend contract on PostgreSQL: a schema per test on the tests' database; "another database" is a scratch
+ * database of the same server holding a queue in a schema of the same name. Any number of foremen.
+ */
+class PostgresBackendTest extends BackendContract {
+
+    static HikariDataSource admin;
+    static HikariDataSource pool;  // the queue's
+    static HikariDataSource app;   // the application's own pool on the same database
+    static HikariDataSource there; // on the other database
+    static String otherDatabase;
+
+    String schema;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        admin = PostgresSupport.pool(1);
+        otherDatabase = PostgresSupport.newSchema("dbmq_contract_db");
+        PostgresSupport.createDatabase(admin, otherDatabase);
+        pool = PostgresSupport.pool(12);
+        app = PostgresSupport.pool(2, PostgresSupport.database());
+        there = PostgresSupport.pool(2, otherDatabase);
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        there.close();
+        app.close();
+        pool.close();
+        try {
+            PostgresSupport.dropDatabase(admin, otherDatabase);
+        } finally {
+            admin.close();
+        }
+    }
+
+    @Override
+    Backend openFresh() {
+        schema = PostgresSupport.newSchema("dbmq_backend");
+        String dropped = schema;
+        closing(() -> PostgresSupport.dropSchema(pool, dropped)); // closed last, after every backend of the test
+        return openSame();
+    }
+
+    @Override
+    Backend openSame() {
+        return Backend.open(QueueSettings.postgres(pool).schema(schema).build());
+    }
+
+    /** The same schema name on the other database (dropped with it). */
+    @Override
+    Backend openOther() {
+        return Backend.open(QueueSettings.postgres(there).schema(schema).build());
+    }
+
+    @Override
+    boolean admitsSeveralForemen() {
+        return true;
+    }
+
+    /** It wakes its target once LISTEN is in place, for what was committed while it was not listening. */
+    @Override
+    boolean wakesOnceListening() {
+        return true;
+    }
+
+    @Override
+    String describedAs() {
+        return schema;
+    }
+
+    @Override
+    CallerTx openCallerTx() throws Exception {
+        return callerTx(app, schema);
+    }
+
+    @Override
+    CallerTx openCallerTxOnOther() throws Exception {
+        return callerTx(there, schema);
+    }
+
+    /** A connection of the application's pool, its search_path on the queue's schema (set outside a transaction). */
+    static CallerTx callerTx(DataSource ds, String schema) throws Exception {
+        Connection c = ds.getConnection();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET search_path TO " + schema); // test setup; the name is ours
+        }
+        c.setAutoCommit(false);
+        DSLContext dsl = DSL.using(c, SQLDialect.POSTGRES);
+        return new CallerTx() {
+            @Override
+            public DSLContext dsl() {
+                return dsl;
+            }
+
+            @Override
+            public void commit() throws Exception {
+                c.commit();
+            }
+
+            @Override
+            public void rollback() throws Exception {
+                c.rollback();
+            }
+
+            @Override
+            public void autocommit(boolean on) throws Exception {
+                c.setAutoCommit(on);
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    if (!c.getAutoCommit()) {
+                        c.rollback();
+                    }
+                    try (Statement st = c.createStatement()) {
+                        st.execute("RESET search_path");
+                    }
+                } finally {
+                    c.close();
+                }
+            }
+        };
+    }
+
+    @Test
+    void another_schema_on_the_same_pool_has_another_key() {
+        String otherSchema = PostgresSupport.newSchema("dbmq_backend_other");
+        closing(() -> PostgresSupport.dropSchema(pool, otherSchema));
+        Backend other = closing(Backend.open(QueueSettings.postgres(pool).schema(otherSchema).build()));
+        assertNotEquals(backend.key(), other.key());
+    }
+}
