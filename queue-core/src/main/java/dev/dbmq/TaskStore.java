@@ -78,6 +78,9 @@ final class TaskStore {
      *                       than hold tasks no worker is free for)
      */
     static List<Row> claim(Backend backend, DSLContext dsl, int limit, List<String> names) {
+        if (names != null && names.isEmpty()) {
+            return List.of(); // no name: nothing to claim (a foreman always has one; this keeps oldest() total)
+        }
         List<Row> sorted = new ArrayList<>(backend.claim(dsl, limit, names));
         if (sorted.size() > limit) {
             throw new DbmqException("a claim of at most " + limit + " tasks returned " + sorted.size()
