@@ -96,6 +96,54 @@ abstract class BackendContract {
         default long pending() {
             return dsl().fetchCount(DSL.table(DSL.name("dbmq_task")));
         }
+
+        /**
+         * The application's own connection {@code c}, now out of autocommit; closing rolls back what is open, runs
+         * {@code reset} (undo the subclass's session set-up), then closes it.
+         */
+        static CallerTx over(java.sql.Connection c, org.jooq.SQLDialect dialect, ConnectionReset reset)
+                throws java.sql.SQLException {
+            c.setAutoCommit(false);
+            DSLContext dsl = DSL.using(c, dialect);
+            return new CallerTx() {
+                @Override
+                public DSLContext dsl() {
+                    return dsl;
+                }
+
+                @Override
+                public void commit() throws Exception {
+                    c.commit();
+                }
+
+                @Override
+                public void rollback() throws Exception {
+                    c.rollback();
+                }
+
+                @Override
+                public void autocommit(boolean on) throws Exception {
+                    c.setAutoCommit(on);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    try {
+                        if (!c.getAutoCommit()) {
+                            c.rollback();
+                        }
+                        reset.reset(c);
+                    } finally {
+                        c.close();
+                    }
+                }
+            };
+        }
+    }
+
+    /** Undoes a caller connection's session set-up before it goes back to its pool. */
+    interface ConnectionReset {
+        void reset(java.sql.Connection c) throws Exception;
     }
 
     // ---- set-up -----------------------------------------------------------------------------------------------

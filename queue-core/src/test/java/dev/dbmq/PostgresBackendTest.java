@@ -6,9 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,43 +98,11 @@ class PostgresBackendTest extends BackendContract {
         try (Statement st = c.createStatement()) {
             st.execute("SET search_path TO " + schema); // test setup; the name is ours
         }
-        c.setAutoCommit(false);
-        DSLContext dsl = DSL.using(c, SQLDialect.POSTGRES);
-        return new CallerTx() {
-            @Override
-            public DSLContext dsl() {
-                return dsl;
+        return CallerTx.over(c, SQLDialect.POSTGRES, conn -> {
+            try (Statement st = conn.createStatement()) {
+                st.execute("RESET search_path");
             }
-
-            @Override
-            public void commit() throws Exception {
-                c.commit();
-            }
-
-            @Override
-            public void rollback() throws Exception {
-                c.rollback();
-            }
-
-            @Override
-            public void autocommit(boolean on) throws Exception {
-                c.setAutoCommit(on);
-            }
-
-            @Override
-            public void close() throws Exception {
-                try {
-                    if (!c.getAutoCommit()) {
-                        c.rollback();
-                    }
-                    try (Statement st = c.createStatement()) {
-                        st.execute("RESET search_path");
-                    }
-                } finally {
-                    c.close();
-                }
-            }
-        };
+        });
     }
 
     @Test

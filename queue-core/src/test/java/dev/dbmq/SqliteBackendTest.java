@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,34 +72,7 @@ class SqliteBackendTest extends BackendContract {
     /** A plain sqlite-jdbc connection, as an application's own would be. */
     static CallerTx callerTx(Path file) throws Exception {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        c.setAutoCommit(false);
-        DSLContext dsl = DSL.using(c, SQLDialect.SQLITE);
-        return new CallerTx() {
-            @Override
-            public DSLContext dsl() {
-                return dsl;
-            }
-
-            @Override
-            public void commit() throws Exception {
-                c.commit();
-            }
-
-            @Override
-            public void rollback() throws Exception {
-                c.rollback();
-            }
-
-            @Override
-            public void autocommit(boolean on) throws Exception {
-                c.setAutoCommit(on);
-            }
-
-            @Override
-            public void close() throws Exception {
-                c.close();
-            }
-        };
+        return CallerTx.over(c, SQLDialect.SQLITE, conn -> { });
     }
 
     @Test
