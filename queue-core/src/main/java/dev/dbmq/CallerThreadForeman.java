@@ -21,7 +21,7 @@ final class CallerThreadForeman implements ManualForeman {
     private boolean closed; // guarded by stepping
 
     CallerThreadForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize,
-                  java.time.Duration unhandledTimeout, boolean eager) {
+                        java.time.Duration unhandledTimeout, boolean eager) {
         this.backend = queue.backend();
         if (queue.isClosed()) {
             throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
