@@ -45,7 +45,9 @@ interface Backend extends AutoCloseable {
     String key();
 
     /** For messages: the file, or the PostgreSQL schema. */
-    String describe();
+    default String describe() {
+        return database().describe();
+    }
 
     /** For the foreman's start line: how it is woken, e.g. "from /data/queue.db-wakeup". */
     String describeWakeups();

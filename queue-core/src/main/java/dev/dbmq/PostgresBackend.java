@@ -77,11 +77,6 @@ final class PostgresBackend implements Backend {
     }
 
     @Override
-    public String describe() {
-        return database.describe();
-    }
-
-    @Override
     public String describeWakeups() {
         return "by NOTIFY " + PostgresListener.CHANNEL;
     }

@@ -103,11 +103,6 @@ final class SqliteBackend implements Backend {
     }
 
     @Override
-    public String describe() {
-        return database.describe();
-    }
-
-    @Override
     public String describeWakeups() {
         return "from " + wakeupDirectory.path();
     }
