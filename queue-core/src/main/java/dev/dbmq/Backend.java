@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Select;
 import org.jooq.SelectForUpdateStep;
@@ -55,14 +56,17 @@ interface Backend extends AutoCloseable {
     /** The line an opened queue logs at INFO: what an operator checks first. */
     String describeOpened();
 
-    /** Inserts one task in the transaction {@code dsl} is in (one of {@link #database()}'s); returns its id. */
-    default long insert(DSLContext dsl, String taskName, String args, long createdAt) {
-        return TaskStore.insert(dsl, taskName, args, createdAt);
+    /**
+     * Inserts one task without a key in the transaction {@code dsl} is in (one of {@link #database()}'s); returns its
+     * id. (A task with a key takes {@link TaskStore#insertKeyed}, the same on every database.)
+     */
+    default long insert(DSLContext dsl, String taskName, String args, long createdAt, long dueAt) {
+        return TaskStore.insert(dsl, taskName, args, createdAt, dueAt);
     }
 
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
-    default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt) {
-        return TaskStore.insertAll(dsl, taskName, args, createdAt);
+    default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
+        return TaskStore.insertAll(dsl, taskName, args, createdAt, dueAt);
     }
 
     /**
@@ -73,18 +77,21 @@ interface Backend extends AutoCloseable {
      * hook, where nothing may touch the database), or not at all (PostgreSQL: the insert trigger's NOTIFY reaches
      * every foreman).
      *
+     * @param key the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, long, long,
+     *            String)})
      * @throws IllegalArgumentException when tx is not a context on this database, naming both; nothing is written
      */
-    long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt,
-                                   Runnable wakeAtCommit);
+    long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt, long dueAt,
+                                   String key, Runnable wakeAtCommit);
 
     /**
-     * Deletes and returns up to {@code limit} of the oldest tasks named {@code names} (null: any name), in one
-     * statement of the transaction {@code dsl} is in, so that a task is claimed by exactly one caller, whatever other
-     * foremen do at the same time. Returned in any order; never more than {@code limit} rows (the caller checks).
+     * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at
+     * {@code nowMillis}, oldest due first, in one statement of the transaction {@code dsl} is in, so that a task is
+     * claimed by exactly one caller, whatever other foremen do at the same time. Returned in any order; never more
+     * than {@code limit} rows (the caller checks).
      */
-    default List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names) {
-        return TaskStore.claimQuery(claimForm(), dsl, limit, names).fetch(TaskStore::row);
+    default List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
+        return TaskStore.claimQuery(claimForm(), dsl, limit, names, nowMillis).fetch(TaskStore::row);
     }
 
     /** How this database's claims are bounded and kept apart; see {@link ClaimForm}. */
@@ -126,7 +133,7 @@ interface Backend extends AutoCloseable {
      */
     interface ClaimForm {
         /** One sub-select of the oldest ids, made safe against concurrent claimers (e.g. FOR UPDATE SKIP LOCKED). */
-        Select<Record1<Long>> claimable(SelectForUpdateStep<Record1<Long>> oldest);
+        <R extends Record> Select<R> claimable(SelectForUpdateStep<R> oldest);
 
         /** The delete's condition: the ids {@code ids} returns, evaluated once, and no others. */
         Condition idIn(Select<Record1<Long>> ids);

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +29,21 @@ final class Claimer {
         String name() {
             return row.taskName();
         }
+
+        TaskContext context() {
+            return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(row.dueAt()),
+                    Instant.ofEpochMilli(row.createdAt()));
+        }
     }
 
-    /** @param rows how many tasks were claimed; a full claim ({@code rows == limit}) means there may be more */
-    record Claim(int rows, List<ClaimedTask> runnable) {
+    /**
+     * @param rows      how many tasks were claimed; a full claim ({@code rows == limit}) means there may be more
+     * @param nowMillis the time the claim took due tasks at, by the queue's clock
+     * @param nextDueAt after a claim that was not full: the earliest due time among the tasks still pending of the
+     *                  names this foreman handles, epoch ms; {@link Long#MAX_VALUE} when none is pending, or the claim
+     *                  was full (the caller claims again anyway)
+     */
+    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis, long nextDueAt) {
     }
 
     private record Rejected(TaskStore.Row row, String reason) {
@@ -44,7 +56,6 @@ final class Claimer {
         }
     }
 
-    private static final Claim NOTHING = new Claim(0, List.of());
 
     private final Backend backend;
     private final Database database;
@@ -86,12 +97,13 @@ final class Claimer {
         List<Rejected> rejected = new ArrayList<>();
         List<ClaimedTask> runnable = new ArrayList<>();
         int rows;
+        long[] times = new long[2]; // the claim's now, and nextDueAt: set inside the transaction
         try {
-            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable));
+            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable, times));
         } catch (Abandoned e) {
             log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
                     + " tasks stay queued");
-            return NOTHING;
+            return new Claim(0, List.of(), times[0], Long.MAX_VALUE);
         }
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
@@ -101,15 +113,16 @@ final class Claimer {
             counters.failed(r.row().taskName());
             listener.taskRejected(r.row().id(), r.row().taskName(), r.reason());
         }
-        return new Claim(rows, runnable);
+        return new Claim(rows, runnable, times[0], times[1]);
     }
 
     private int claimIn(DSLContext dsl, int limit, BooleanSupplier mayCommit, List<Rejected> rejected,
-                        List<ClaimedTask> runnable) {
+                        List<ClaimedTask> runnable, long[] times) {
         rejected.clear(); // a retried transaction starts over
         runnable.clear();
-        List<TaskStore.Row> claimed = TaskStore.claim(backend, dsl, limit, names);
-        long now = clock.millis();
+        long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
+        times[0] = now;
+        List<TaskStore.Row> claimed = TaskStore.claim(backend, dsl, limit, names, now);
         for (TaskStore.Row row : claimed) {
             Handlers.Registration<?> registration = handlers.find(row.taskName());
             if (registration == null) {
@@ -128,6 +141,14 @@ final class Claimer {
         }
         for (Rejected r : rejected) {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
+        }
+        if (claimed.size() < limit) {
+            // About to go idle: when to look next. In this transaction, after the claim, so a task committed before
+            // it is seen here and one committed after it wakes the foreman after the wakeup flag was cleared.
+            Long next = TaskStore.nextDueAt(dsl, names);
+            times[1] = next == null ? Long.MAX_VALUE : next;
+        } else {
+            times[1] = Long.MAX_VALUE;
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();
@@ -152,10 +173,10 @@ final class Claimer {
             long now = clock.millis();
             boolean due = false;
             for (TaskStore.NameCount w : waiting) {
-                long ageMillis = Math.max(0, now - w.oldestCreatedAt());
+                long ageMillis = Math.max(0, now - w.earliestDueAt());
                 due |= ageMillis >= unhandledTimeoutMillis;
-                log.warn("{} tasks named {} are waiting, oldest {} s; this foreman has no handler for them (it handles"
-                        + " {}). They stay queued for a foreman that has one; after unhandledTimeout ({} s) they are"
+                log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler for"
+                        + " them (it handles {}). They stay queued for a foreman that has one; after unhandledTimeout ({} s) they are"
                         + " kept in dbmq_failed_task", w.count(), printable(w.taskName()), ageMillis / 1000, names,
                         unhandledTimeoutMillis / 1000);
             }

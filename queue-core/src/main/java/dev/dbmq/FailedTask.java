@@ -10,7 +10,9 @@ import java.time.Instant;
  * @param args      the stored args, JSON as written (may be sensitive: show with care)
  * @param createdAt when it was enqueued
  * @param failedAt  when it was kept here
- * @param reason    why it did not run
+ * @param reason    why it did not run (for a handler that threw: the last attempt's exception)
+ * @param attempts  attempts made: 1 without retries; the task's {@link Retry} maximum when its last retry threw
  */
-public record FailedTask(long id, String taskName, String args, Instant createdAt, Instant failedAt, String reason) {
+public record FailedTask(long id, String taskName, String args, Instant createdAt, Instant failedAt, String reason,
+                         int attempts) {
 }

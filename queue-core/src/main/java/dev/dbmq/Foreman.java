@@ -151,7 +151,8 @@ public final class Foreman implements AutoCloseable {
             this.workers = newWorkerPool(b.workers(), id);
             undo.add(workers::shutdownNow);
             this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), workers, b.workers(),
-                    b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(), UNHANDLED_CHECK_INTERVAL.toNanos());
+                    b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(), UNHANDLED_CHECK_INTERVAL.toNanos(),
+                    queue.clock());
             // Producers of this JVM signal the first foreman registered directly; where the backend admits several
             // (PostgreSQL), the others are woken as those of other processes are. (Where it admits one, a second
             // was refused by exclusivity above.)
@@ -372,8 +373,17 @@ public final class Foreman implements AutoCloseable {
             this.queue = queue;
         }
 
-        /** Registers the handler for a task; one handler per task name. */
+        /**
+         * Registers the handler for a task; one handler per task name. When it throws, the task is retried as
+         * {@link Task#retry()} says, then kept in the failed-tasks table.
+         */
         public <A> Builder handle(Task<A> task, TaskHandler<A> handler) {
+            handlers.add(task, handler);
+            return this;
+        }
+
+        /** As {@link #handle(Task, TaskHandler)}, for a handler that is told about its attempt ({@link TaskContext}). */
+        public <A> Builder handle(Task<A> task, ContextualTaskHandler<A> handler) {
             handlers.add(task, handler);
             return this;
         }

@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Hooks into what a {@link Foreman} does, for metrics, error reporting and tests. Called on the thread named in each
@@ -17,8 +18,21 @@ public interface ForemanListener {
     default void taskSucceeded(long taskId, String taskName, Duration took) {
     }
 
-    /** A handler threw; the task is kept in the failed-tasks table (worker thread). */
+    /**
+     * A handler threw on the task's last attempt (its only one, without a {@link Retry}); the task is kept in the
+     * failed-tasks table (worker thread).
+     */
     default void taskFailed(long taskId, String taskName, Throwable error) {
+    }
+
+    /**
+     * A handler threw and attempts remain: attempt {@code attempt + 1} of the task is queued, due at
+     * {@code nextAttemptAt} (worker thread). Either this or {@link #taskFailed} is called for an attempt that threw,
+     * never both.
+     *
+     * @param attempt the attempt that threw, 1 for the first
+     */
+    default void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
     }
 
     /** A claimed task could not be run (unknown name, undecodable args) and was kept (foreman thread). */

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * loses at most the tasks running at that moment ({@code workers}). The price is throughput: with all workers busy
  * it claims in small batches as slots free up rather than in batches of {@code batchSize}. A full claim means "there
  * may be more": the loop looks again as soon as a slot is free, without waiting to be woken.
+ *
+ * <p>Due times: a claim that was not full also reads the earliest due time among the tasks still pending
+ * ({@link Claimer.Claim#nextDueAt()}), and the loop sleeps until then unless woken: no polling for scheduled tasks.
+ * An enqueue of any due time wakes it, and the claim that follows reads the new earliest due time, so a task due
+ * earlier than the one it slept for is never missed; the backstop poll stays a backstop.
  *
  * <p>Wakeups cannot be lost: {@link #wake()} sets a flag that the loop clears just before it claims, so a wakeup that
  * arrives while a claim runs makes the loop claim once more instead of sleeping. Many wakeups coalesce into one.
@@ -69,8 +75,12 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final long pollIntervalNanos;
     private final boolean drainOnStop;
     private final long unhandledCheckNanos;
+    private final InstantSource clock;
     // Foreman thread only: when to look next for tasks this foreman has no handler for (at once, at start).
     private long nextUnhandledCheck = System.nanoTime();
+    // Foreman thread only: when the earliest pending task is due (System.nanoTime()), if hasNextDue.
+    private boolean hasNextDue;
+    private long nextDueNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -89,7 +99,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     ForemanLoop(String foremanId, Claimer claimer, TaskRunner runner, TaskCounters counters,
                 GuardedListener listener, ExecutorService workers, int workerCount, int batchSize,
-                long pollIntervalNanos, boolean drainOnStop, long unhandledCheckNanos) {
+                long pollIntervalNanos, boolean drainOnStop, long unhandledCheckNanos, InstantSource clock) {
         this.foremanId = foremanId;
         this.claimer = claimer;
         this.runner = runner;
@@ -102,6 +112,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         this.pollIntervalNanos = pollIntervalNanos;
         this.drainOnStop = drainOnStop;
         this.unhandledCheckNanos = unhandledCheckNanos;
+        this.clock = clock;
     }
 
     @Override
@@ -195,6 +206,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 }
                 backoff = 0;
                 mayHaveMore = claim.rows() >= want;
+                planNextDue(claim);
                 // Forced only when the queue was found empty: a claim that found some tasks going idle happens once
                 // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
                 counters.flush(claim.rows() == 0);
@@ -214,6 +226,29 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 mayHaveMore = true;
             }
         }
+    }
+
+    /**
+     * Foreman thread: when to claim next without a wakeup, from the claim's earliest due time. The queue's clock is
+     * read to microseconds where it has them, so a task due at T ms is claimed just after T, not up to 1 ms later.
+     * A task that was due at the claim's time and still pending was not claimable (another PostgreSQL foreman's claim
+     * holds it, or it committed between the claim and the look): look again in 1 ms, not in a busy loop.
+     */
+    private void planNextDue(Claimer.Claim claim) {
+        hasNextDue = claim.nextDueAt() != Long.MAX_VALUE;
+        if (!hasNextDue) {
+            return;
+        }
+        long nowNanos = System.nanoTime();
+        if (claim.nextDueAt() <= claim.nowMillis()) {
+            nextDueNanos = nowNanos + 1_000_000L;
+            return;
+        }
+        java.time.Instant now = clock.instant();
+        long untilMillis = claim.nextDueAt() - now.getEpochSecond() * 1000;
+        long untilNanos = untilMillis > Long.MAX_VALUE / 2_000_000 ? Long.MAX_VALUE / 2
+                : untilMillis * 1_000_000L - now.getNano();
+        nextDueNanos = nowNanos + Math.max(0, untilNanos);
     }
 
     /** The claim's last step before commit (foreman thread, inside the transaction): no commit once abandoned. */
@@ -292,7 +327,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
         @Override
         public void run() {
             try {
-                runner.run(task);
+                if (runner.run(task)) {
+                    wake(); // its next attempt is a task this loop has not seen: claim, and read the due times again
+                }
             } catch (Throwable t) {
                 // TaskRunner guards the handler and the listener; this is its own bookkeeping failing (the log, say)
                 log.error("Task {} ({}): recording its outcome failed", ShortId.of(task.id()), task.name(), t);
@@ -347,6 +384,8 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 } else if (mayHaveMore || wakePending) {
                     wakePending = false;
                     return Next.claim(freeSlots);
+                } else if (hasNextDue && System.nanoTime() - nextDueNanos >= 0) {
+                    return Next.claim(freeSlots); // a task is due: what this loop slept for
                 } else if (idleNanos <= 0) {
                     log.debug("Foreman {}: backstop poll", foremanId);
                     return Next.claim(freeSlots);
@@ -357,7 +396,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     if (untilFlush <= 0) {
                         return Next.FLUSH_COUNTS;
                     }
-                    long wait = Math.min(Math.min(idleNanos, untilFlush), nextUnhandledCheck - System.nanoTime());
+                    long nowNanos = System.nanoTime();
+                    long wait = Math.min(Math.min(idleNanos, untilFlush), nextUnhandledCheck - nowNanos);
+                    if (hasNextDue) {
+                        wait = Math.min(wait, nextDueNanos - nowNanos);
+                    }
                     idleNanos -= wait - changed.awaitNanos(wait);
                 }
             }

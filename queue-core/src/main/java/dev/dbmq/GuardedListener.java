@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,15 @@ final class GuardedListener implements ForemanListener {
             delegate.taskFailed(taskId, taskName, error);
         } catch (Throwable t) {
             threw("taskFailed", taskId, t);
+        }
+    }
+
+    @Override
+    public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
+        try {
+            delegate.taskRetrying(taskId, taskName, attempt, nextAttemptAt, error);
+        } catch (Throwable t) {
+            threw("taskRetrying", taskId, t);
         }
     }
 

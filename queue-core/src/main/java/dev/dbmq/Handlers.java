@@ -8,12 +8,17 @@ import java.util.Objects;
 /** The handlers a foreman knows, by task name. Immutable once the foreman starts. */
 final class Handlers {
 
-    record Registration<A>(Task<A> task, TaskHandler<A> handler) {
+    record Registration<A>(Task<A> task, ContextualTaskHandler<A> handler) {
     }
 
     private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
 
     <A> void add(Task<A> task, TaskHandler<A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        add(task, (ContextualTaskHandler<A>) (args, context) -> handler.handle(args));
+    }
+
+    <A> void add(Task<A> task, ContextualTaskHandler<A> handler) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(handler, "handler");
         if (byName.putIfAbsent(task.name(), new Registration<>(task, handler)) != null) {

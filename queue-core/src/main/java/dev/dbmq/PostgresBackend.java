@@ -5,6 +5,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 import java.time.Duration;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
@@ -41,7 +42,7 @@ final class PostgresBackend implements Backend {
      */
     static final ClaimForm CLAIM_FORM = new ClaimForm() {
         @Override
-        public Select<Record1<Long>> claimable(SelectForUpdateStep<Record1<Long>> oldest) {
+        public <R extends Record> Select<R> claimable(SelectForUpdateStep<R> oldest) {
             return oldest.forUpdate().skipLocked();
         }
 
@@ -99,14 +100,14 @@ final class PostgresBackend implements Backend {
      * {@code wakeAtCommit} is not needed: the insert trigger notifies every foreman when tx commits.
      */
     @Override
-    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt,
-                                          Runnable wakeAtCommit) {
+    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt, long dueAt,
+                                          String key, Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.POSTGRES) {
             throw new IllegalArgumentException("tx must be a PostgreSQL context, its dialect is " + tx.dialect());
         }
         database.requireSameDatabase(tx);
         DSLContext mapped = tx.configuration().derive(database.settings()).dsl();
-        return TaskStore.insert(mapped, taskName, args, createdAt);
+        return TaskStore.insert(mapped, taskName, args, createdAt, dueAt, key);
     }
 
     /** Any number of foremen: nothing to take. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
@@ -43,7 +44,7 @@ final class SqliteBackend implements Backend {
      */
     static final ClaimForm CLAIM_FORM = new ClaimForm() {
         @Override
-        public Select<Record1<Long>> claimable(SelectForUpdateStep<Record1<Long>> oldest) {
+        public <R extends Record> Select<R> claimable(SelectForUpdateStep<R> oldest) {
             return oldest;
         }
 
@@ -114,23 +115,24 @@ final class SqliteBackend implements Backend {
     }
 
     @Override
-    public long insert(DSLContext dsl, String taskName, String args, long createdAt) {
+    public long insert(DSLContext dsl, String taskName, String args, long createdAt, long dueAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Backend.super.insert(dsl, taskName, args, createdAt)
-                : SqliteStatements.insert(cache, taskName, args, createdAt);
+        return cache == null ? Backend.super.insert(dsl, taskName, args, createdAt, dueAt)
+                : SqliteStatements.insert(cache, taskName, args, createdAt, dueAt);
     }
 
     @Override
-    public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt) {
+    public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Backend.super.insertAll(dsl, taskName, args, createdAt)
-                : SqliteStatements.insertAll(cache, taskName, args, createdAt);
+        return cache == null ? Backend.super.insertAll(dsl, taskName, args, createdAt, dueAt)
+                : SqliteStatements.insertAll(cache, taskName, args, createdAt, dueAt);
     }
 
     @Override
-    public List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names) {
+    public List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Backend.super.claim(dsl, limit, names) : SqliteStatements.claim(cache, limit, names);
+        return cache == null ? Backend.super.claim(dsl, limit, names, nowMillis)
+                : SqliteStatements.claim(cache, limit, names, nowMillis);
     }
 
     @Override
@@ -144,8 +146,8 @@ final class SqliteBackend implements Backend {
      * hook (see {@link SqliteCommitWakeups}).
      */
     @Override
-    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt,
-                                          Runnable wakeAtCommit) {
+    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt, long dueAt,
+                                          String key, Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.SQLITE) {
             throw new IllegalArgumentException("tx must be a SQLite context on " + file + ", its dialect is "
                     + tx.dialect());
@@ -160,7 +162,7 @@ final class SqliteBackend implements Backend {
         });
         // Native INSERT … RETURNING, as on the queue's own connection (see SqliteDatabase.jooqSettings)
         DSLContext nativeReturning = tx.configuration().derive(SqliteDatabase.jooqSettings()).dsl();
-        return TaskStore.insert(nativeReturning, taskName, args, createdAt);
+        return TaskStore.insert(nativeReturning, taskName, args, createdAt, dueAt, key);
     }
 
     private boolean sameFile(String url) throws SQLException {

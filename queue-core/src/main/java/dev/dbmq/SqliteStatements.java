@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep3;
+import org.jooq.InsertValuesStep4;
 import org.jooq.SQLDialect;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -25,27 +25,28 @@ import org.jooq.impl.DSL;
 final class SqliteStatements {
 
     private static final DSLContext RENDER = DSL.using(SQLDialect.SQLITE, SqliteDatabase.jooqSettings());
-    /** Binds task_name, args, created_at; returns id. */
-    static final String INSERT = SqliteStatementCache.render(TaskStore.insertQuery(RENDER, "task_name", "args", 0L),
-            List.of("task_name", "args", 0L));
+    /** Binds task_name, args, created_at, due_at; returns id. */
+    static final String INSERT = SqliteStatementCache.render(
+            TaskStore.insertQuery(RENDER, "task_name", "args", 0L, 1L), List.of("task_name", "args", 0L, 1L));
     /** Rows of {@link #INSERT_ROWS}. */
     static final int PREPARED_ROWS = 100;
-    /** Binds task_name, args, created_at for each of PREPARED_ROWS rows; returns their ids. */
+    /** Binds task_name, args, created_at, due_at for each of PREPARED_ROWS rows; returns their ids. */
     static final String INSERT_ROWS = renderInsertRows();
     /** Claims of any name, then of 1, 2, … names: rendered at first use, for the life of the class. */
     private static final String ANY_NAME = SqliteStatementCache.render(
-            TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, null), List.of(1));
+            TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, null, 2L), List.of(2L, 1));
     private static final ConcurrentHashMap<Integer, String> BY_NAME_COUNT = new ConcurrentHashMap<>();
 
     private SqliteStatements() {
     }
 
-    static long insert(SqliteStatementCache cache, String taskName, String args, long createdAt) {
+    static long insert(SqliteStatementCache cache, String taskName, String args, long createdAt, long dueAt) {
         try {
             PreparedStatement insert = cache.prepared(INSERT);
             insert.setString(1, taskName);
             insert.setString(2, args);
             insert.setLong(3, createdAt);
+            insert.setLong(4, dueAt);
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 long id = rs.getLong(1);
@@ -64,20 +65,21 @@ final class SqliteStatements {
      * Prepared statements of PREPARED_ROWS rows, then single rows: rendering and binding a fresh statement of 1000
      * rows took longer than running it (queue-bench: enqueueAll of 1000 tasks). Ids ascending.
      */
-    static List<Long> insertAll(SqliteStatementCache cache, String taskName, List<String> args, long createdAt) {
+    static List<Long> insertAll(SqliteStatementCache cache, String taskName, List<String> args, long createdAt,
+                                long dueAt) {
         List<Long> ids = new ArrayList<>(args.size());
         int from = 0;
         for (; from + PREPARED_ROWS <= args.size(); from += PREPARED_ROWS) {
-            insertPreparedRows(cache, taskName, args.subList(from, from + PREPARED_ROWS), createdAt, ids);
+            insertPreparedRows(cache, taskName, args.subList(from, from + PREPARED_ROWS), createdAt, dueAt, ids);
         }
         for (String json : args.subList(from, args.size())) {
-            ids.add(insert(cache, taskName, json, createdAt));
+            ids.add(insert(cache, taskName, json, createdAt, dueAt));
         }
         return ids;
     }
 
     private static void insertPreparedRows(SqliteStatementCache cache, String taskName, List<String> args,
-                                           long createdAt, List<Long> ids) {
+                                           long createdAt, long dueAt, List<Long> ids) {
         try {
             PreparedStatement insert = cache.prepared(INSERT_ROWS);
             int i = 1;
@@ -85,6 +87,7 @@ final class SqliteStatements {
                 insert.setString(i++, taskName);
                 insert.setString(i++, json);
                 insert.setLong(i++, createdAt);
+                insert.setLong(i++, dueAt);
             }
             List<Long> chunk = new ArrayList<>(args.size());
             try (ResultSet rs = insert.executeQuery()) {
@@ -101,15 +104,16 @@ final class SqliteStatements {
     }
 
     /** The claim of {@link TaskStore#claimQuery}, prepared; rows in any order. */
-    static List<TaskStore.Row> claim(SqliteStatementCache cache, int limit, List<String> names) {
+    static List<TaskStore.Row> claim(SqliteStatementCache cache, int limit, List<String> names, long nowMillis) {
         List<TaskStore.Row> rows = new ArrayList<>(limit);
         String sql = claimSql(names);
         try {
             PreparedStatement claim = cache.prepared(sql);
-            bindClaim(claim, limit, names);
+            bindClaim(claim, limit, names, nowMillis);
             try (ResultSet rs = claim.executeQuery()) {
-                while (rs.next()) { // columns in the order of claimQuery's returning(…)
-                    rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                while (rs.next()) { // columns in the order of TaskStore.ROW_FIELDS
+                    rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8)));
                 }
             }
         } catch (SQLException e) {
@@ -119,7 +123,7 @@ final class SqliteStatements {
         return rows;
     }
 
-    /** The claim binding what {@link #bindClaim} binds; returns id, task_name, args, created_at. */
+    /** The claim binding what {@link #bindClaim} binds; returns TaskStore.ROW_FIELDS. */
     static String claimSql(List<String> names) {
         if (names == null) {
             return ANY_NAME;
@@ -129,24 +133,27 @@ final class SqliteStatements {
             List<Object> binds = new ArrayList<>();
             for (int i = 0; i < k; i++) {
                 placeholders.add("name" + i);
-                binds.addAll(List.of("name" + i, 1));
+                binds.addAll(List.of("name" + i, 2L, 1));
             }
             if (k > 1) {
                 binds.add(1);
             }
-            return SqliteStatementCache.render(TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, placeholders),
-                    binds);
+            return SqliteStatementCache.render(
+                    TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, placeholders, 2L), binds);
         });
     }
 
-    private static void bindClaim(PreparedStatement claim, int limit, List<String> names) throws SQLException {
+    private static void bindClaim(PreparedStatement claim, int limit, List<String> names, long nowMillis)
+            throws SQLException {
         int i = 1;
         if (names == null) {
+            claim.setLong(i++, nowMillis);
             claim.setInt(i, limit);
             return;
         }
         for (String name : names) {
             claim.setString(i++, name);
+            claim.setLong(i++, nowMillis);
             claim.setInt(i++, limit);
         }
         if (names.size() > 1) {
@@ -155,12 +162,12 @@ final class SqliteStatements {
     }
 
     private static String renderInsertRows() {
-        InsertValuesStep3<DbmqTaskRecord, String, String, Long> insert =
-                RENDER.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT);
+        InsertValuesStep4<DbmqTaskRecord, String, String, Long, Long> insert = RENDER.insertInto(DBMQ_TASK,
+                DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
         List<Object> binds = new ArrayList<>();
         for (int row = 0; row < PREPARED_ROWS; row++) {
-            insert = insert.values("task_name" + row, "args" + row, (long) row);
-            binds.addAll(List.of("task_name" + row, "args" + row, (long) row));
+            insert = insert.values("task_name" + row, "args" + row, (long) row, -1L - row);
+            binds.addAll(List.of("task_name" + row, "args" + row, (long) row, -1L - row));
         }
         return SqliteStatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
     }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * <p>Declare each task once, as a constant shared by producer and foreman:
  * <pre>{@code
  * record Digest(long eventId) {}
- * static final Task<Digest> DIGEST = Task.of("digest", Digest.class);
+ * static final Task<Digest> DIGEST = Task.of("digest", Digest.class)
+ *         .retry(Retry.exponential(Duration.ofSeconds(1), 5)); // optional: the default is Retry.none()
  * }</pre>
  *
  * @param <A> the arguments' type
@@ -24,10 +25,12 @@ public final class Task<A> {
 
     private final String name;
     private final Class<A> argsType;
+    private final Retry retry;
 
-    private Task(String name, Class<A> argsType) {
+    private Task(String name, Class<A> argsType, Retry retry) {
         this.name = name;
         this.argsType = argsType;
+        this.retry = retry;
     }
 
     /**
@@ -43,7 +46,20 @@ public final class Task<A> {
                     + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
                     + (name == null ? "null" : '"' + name + '"'));
         }
-        return new Task<>(name, argsType);
+        return new Task<>(name, argsType, Retry.none());
+    }
+
+    /**
+     * This task with a retry policy: what the foreman that runs it does when its handler throws. The foreman uses
+     * the task it was given in {@link Foreman.Builder#handle}; producers may use either.
+     */
+    public Task<A> retry(Retry retry) {
+        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"));
+    }
+
+    /** The retry policy; {@link Retry#none()} unless set. */
+    public Retry retry() {
+        return retry;
     }
 
     public String name() {
@@ -54,6 +70,7 @@ public final class Task<A> {
         return argsType;
     }
 
+    /** Equal name and args type (the retry policy is the foreman's business, not the task's identity). */
     @Override
     public boolean equals(Object o) {
         return o instanceof Task<?> other && name.equals(other.name) && argsType.equals(other.argsType);
@@ -66,6 +83,6 @@ public final class Task<A> {
 
     @Override
     public String toString() {
-        return "Task[" + name + ", " + argsType.getName() + "]";
+        return "Task[" + name + ", " + argsType.getName() + (retry.maxAttempts() == 1 ? "" : ", " + retry) + "]";
     }
 }

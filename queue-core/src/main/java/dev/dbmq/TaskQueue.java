@@ -65,7 +65,7 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
-     * Enqueues one task in its own transaction and wakes the foreman.
+     * Enqueues one task, due at once, in its own transaction and wakes the foreman.
      *
      * @return the task's id
      * @throws IllegalArgumentException when args are null, not JSON-serialisable or over maxArgsBytes (nothing is
@@ -73,22 +73,69 @@ public final class TaskQueue implements AutoCloseable {
      * @throws DbmqException            when the database refuses the write
      */
     public <A> long enqueue(Task<A> task, A args) {
+        return enqueue(task, args, Enqueue.now());
+    }
+
+    /**
+     * Enqueues one task, due when {@code options} say, in its own transaction and wakes the foreman (which then
+     * sleeps until the task is due, unless something else is due first).
+     *
+     * <pre>{@code
+     * queue.enqueue(DIGEST, args, Enqueue.after(Duration.ofMinutes(5)).key("digest:42"));
+     * }</pre>
+     *
+     * @return the task's id; with a {@link Enqueue#key key} that a pending task holds, that task's id (nothing is
+     * written)
+     * @throws IllegalArgumentException as for {@link #enqueue(Task, Object)}
+     */
+    public <A> long enqueue(Task<A> task, A args, Enqueue options) {
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
         ensureOpen();
-        long id = database.autocommit(dsl -> backend.insert(dsl, task.name(), json, clock.millis()));
+        long now = clock.millis();
+        long dueAt = options.dueAt(now);
+        String key = options.uniqueKey();
+        long id;
+        if (key == null) {
+            id = database.autocommit(dsl -> backend.insert(dsl, task.name(), json, now, dueAt));
+        } else {
+            TaskStore.Keyed keyed = database.transaction(dsl ->
+                    TaskStore.insertKeyed(dsl, task.name(), json, now, dueAt, key));
+            if (!keyed.written()) {
+                return keyed.id();
+            }
+            id = keyed.id();
+        }
         wake(false);
         return id;
     }
 
     /**
-     * Enqueues many tasks of one kind in one transaction, all or nothing, with one wakeup.
+     * Enqueues many tasks of one kind, due at once, in one transaction, all or nothing, with one wakeup.
      *
      * @return their ids, in the order of {@code args}
      */
     public <A> List<Long> enqueueAll(Task<A> task, List<A> args) {
+        return enqueueAll(task, args, Enqueue.now());
+    }
+
+    /**
+     * Enqueues many tasks of one kind, all due when {@code options} say, in one transaction, all or nothing, with one
+     * wakeup.
+     *
+     * @return their ids, in the order of {@code args}
+     * @throws IllegalArgumentException when options have a {@link Enqueue#key key} (it names one task), or as for
+     *                                  {@link #enqueue(Task, Object)}; nothing is written
+     */
+    public <A> List<Long> enqueueAll(Task<A> task, List<A> args, Enqueue options) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(args, "args");
+        Objects.requireNonNull(options, "options");
+        if (options.uniqueKey() != null) {
+            throw new IllegalArgumentException("options must not have a key in enqueueAll (a key names one task),"
+                    + " was " + options + "; enqueue each keyed task on its own");
+        }
         List<String> jsons = new ArrayList<>(args.size());
         for (A a : args) {
             jsons.add(codec.encode(task, a)); // all are checked before anything is written
@@ -98,14 +145,15 @@ public final class TaskQueue implements AutoCloseable {
         }
         ensureOpen();
         long now = clock.millis();
-        List<Long> ids = database.transaction(dsl -> backend.insertAll(dsl, task.name(), jsons, now));
+        long dueAt = options.dueAt(now);
+        List<Long> ids = database.transaction(dsl -> backend.insertAll(dsl, task.name(), jsons, now, dueAt));
         wake(false);
         return ids;
     }
 
     /**
-     * Enqueues a task inside the caller's transaction on this queue's database: it exists only if that transaction
-     * commits, and the foreman is woken when it does (a rollback wakes nobody).
+     * Enqueues a task, due at once, inside the caller's transaction on this queue's database: it exists only if that
+     * transaction commits, and the foreman is woken when it does (a rollback wakes nobody).
      *
      * @param tx a jOOQ context whose connection is to this queue's database (SQLite: the same file; PostgreSQL:
      *           the same database, with the queue's schema), typically the one passed to {@code dsl.transaction(tx
@@ -116,11 +164,35 @@ public final class TaskQueue implements AutoCloseable {
      *                                  nothing is written
      */
     public <A> long enqueue(DSLContext tx, Task<A> task, A args) {
+        return enqueue(tx, task, args, Enqueue.now());
+    }
+
+    /**
+     * As {@link #enqueue(DSLContext, Task, Object)}, due when {@code options} say. With a {@link Enqueue#key key}
+     * that a pending task holds, writes nothing and returns that task's id; on PostgreSQL, a concurrent transaction
+     * writing the same key makes this one wait for it to commit or roll back.
+     */
+    public <A> long enqueue(DSLContext tx, Task<A> task, A args, Enqueue options) {
         Objects.requireNonNull(tx, "tx");
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
         ensureOpen();
-        return backend.insertInCallerTransaction(tx, task.name(), json, clock.millis(), () -> wake(true));
+        long now = clock.millis();
+        return backend.insertInCallerTransaction(tx, task.name(), json, now, options.dueAt(now), options.uniqueKey(),
+                () -> wake(true));
+    }
+
+    /**
+     * Cancels a pending task: deletes it, in one statement, so it races cleanly with a claim. For a recurring
+     * schedule's instance, the schedule has no pending instance until a foreman that has it starts again.
+     *
+     * @return true when the task was pending (its first attempt, or a retry waiting for its backoff: retries keep
+     * the id) and will never run; false when it ran, is running, was kept as failed, or never existed
+     */
+    public boolean cancel(long taskId) {
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.cancel(dsl, taskId));
     }
 
     /** Tasks waiting to be claimed. */

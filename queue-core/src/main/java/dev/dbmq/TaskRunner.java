@@ -1,13 +1,15 @@
 package dev.dbmq;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one claimed task on the calling thread and records how it went: counts, listener, and for a handler that
- * threw, a log line with the stack trace and the task kept in the failed-tasks table. Never throws.
+ * threw, a log line with the stack trace and, in one transaction, either its next attempt (attempts remain, see
+ * {@link Retry}) or the task kept in the failed-tasks table. Never throws.
  */
 final class TaskRunner {
 
@@ -25,8 +27,9 @@ final class TaskRunner {
         this.listener = listener;
     }
 
+    /** @return true when the handler threw and the task's next attempt was written (the foreman looks again) */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    void run(Claimer.ClaimedTask task) {
+    boolean run(Claimer.ClaimedTask task) {
         boolean debug = log.isDebugEnabled();
         if (debug) {
             log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
@@ -34,10 +37,9 @@ final class TaskRunner {
         listener.taskStarted(task.id(), task.name());
         long t0 = System.nanoTime();
         try {
-            ((TaskHandler) task.registration().handler()).handle(task.args());
+            ((ContextualTaskHandler) task.registration().handler()).handle(task.args(), task.context());
         } catch (Throwable error) {
-            fail(task, error);
-            return;
+            return fail(task, error);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         counters.done(task.name());
@@ -45,26 +47,53 @@ final class TaskRunner {
             log.debug("Done {} {} in {} ms", ShortId.of(task.id()), task.name(), took.toNanos() / 1_000_000.0);
         }
         listener.taskSucceeded(task.id(), task.name(), took);
+        return false;
     }
 
-    private void fail(Claimer.ClaimedTask task, Throwable error) {
+    private boolean fail(Claimer.ClaimedTask task, Throwable error) {
         boolean interrupted = error instanceof InterruptedException || Thread.interrupted();
-        log.warn("Task {} ({}) failed", ShortId.of(task.id()), task.name(), error);
-        counters.failed(task.name());
-        String reason = "handler threw " + describe(error);
-        try {
-            database.transaction(dsl -> {
-                TaskStore.keepFailed(dsl, task.row(), clock.millis(), reason);
-                return null;
-            });
-        } catch (Throwable e) {
-            log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}", ShortId.of(task.id()),
-                    task.name(), e.toString());
+        Retry retry = task.registration().task().retry();
+        int attempt = task.row().attempt();
+        long now = clock.millis();
+        boolean retried = false;
+        if (retry.retriesAfter(attempt)) {
+            long nextAt = now + retry.delayMillis(attempt);
+            log.warn("Task {} ({}) attempt {} of {} failed; attempt {} at {}", ShortId.of(task.id()), task.name(),
+                    attempt, retry.maxAttempts(), attempt + 1, Instant.ofEpochMilli(nextAt), error);
+            try {
+                database.transaction(dsl -> {
+                    TaskStore.insertRetry(dsl, task.row(), nextAt);
+                    return null;
+                });
+                retried = true;
+            } catch (Throwable e) {
+                // Not kept as failed either: the attempt's row was deleted at the claim, and the write that would
+                // have kept it is the one that failed.
+                counters.failed(task.name());
+                log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; LOST",
+                        ShortId.of(task.id()), task.name(), attempt, e.toString());
+            }
+            listener.taskRetrying(task.id(), task.name(), attempt, Instant.ofEpochMilli(nextAt), error);
+        } else {
+            log.warn("Task {} ({}) failed{}", ShortId.of(task.id()), task.name(),
+                    attempt == 1 ? "" : " on its last attempt (" + attempt + ")", error);
+            counters.failed(task.name());
+            String reason = "handler threw " + describe(error);
+            try {
+                database.transaction(dsl -> {
+                    TaskStore.keepFailed(dsl, task.row(), now, reason);
+                    return null;
+                });
+            } catch (Throwable e) {
+                log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; LOST",
+                        ShortId.of(task.id()), task.name(), e.toString());
+            }
+            listener.taskFailed(task.id(), task.name(), error);
         }
-        listener.taskFailed(task.id(), task.name(), error);
         if (interrupted) {
             Thread.currentThread().interrupt(); // keep the stop request visible to the pool
         }
+        return retried;
     }
 
     /** A user's Throwable as text; its toString() is user code too. */

@@ -185,11 +185,11 @@ abstract class BackendContract {
     }
 
     static long insert(Backend b, String name, int n, long createdAt) {
-        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), createdAt));
+        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), createdAt, createdAt));
     }
 
     static List<TaskStore.Row> claim(Backend b, int limit, List<String> names) {
-        return b.database().transaction(dsl -> TaskStore.claim(b, dsl, limit, names));
+        return b.database().transaction(dsl -> TaskStore.claim(b, dsl, limit, names, Long.MAX_VALUE));
     }
 
     static long pending(Backend b) {
@@ -266,7 +266,7 @@ abstract class BackendContract {
     void insert_returns_the_new_id_and_successive_ids_increase() {
         long first = insert(backend, A, 1, 1_000);
         long second = insert(backend, B, 2, 2_000);
-        long third = backend.database().transaction(dsl -> backend.insert(dsl, A, arg(3), 3_000));
+        long third = backend.database().transaction(dsl -> backend.insert(dsl, A, arg(3), 3_000, 3_000));
         assertTrue(first < second && second < third, "ids " + first + ", " + second + ", " + third);
         assertEquals(3, pending(backend));
         QueueStats stats = backend.database().autocommit(dsl -> TaskStore.stats(dsl, 4_000));
@@ -286,7 +286,7 @@ abstract class BackendContract {
         for (int size : new int[] {1, 99, 100, 101, 150, TaskStore.INSERT_CHUNK, TaskStore.INSERT_CHUNK + 1, 2500}) {
             List<String> args = args(size);
             long createdAt = 10_000 + size;
-            List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, B, args, createdAt));
+            List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, B, args, createdAt, createdAt));
             assertEquals(size, ids.size(), "ids for " + size + " args");
             for (int i = 0; i < size; i++) {
                 long previous = i == 0 ? last : ids.get(i - 1);
@@ -304,7 +304,7 @@ abstract class BackendContract {
                 assertEquals(createdAt, row.createdAt());
             }
         }
-        assertEquals(List.of(), backend.database().transaction(dsl -> backend.insertAll(dsl, B, List.of(), 0)));
+        assertEquals(List.of(), backend.database().transaction(dsl -> backend.insertAll(dsl, B, List.of(), 0, 0)));
     }
 
     // ---- 3. claim -----------------------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ abstract class BackendContract {
         }
         List<TaskStore.Row> first = claim(backend, 3, null);
         assertEquals(ids.subList(0, 3), ids(first));
-        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100), first.get(0));
+        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null), first.get(0));
         assertEquals(7, pending(backend));
         assertEquals(ids.subList(3, 7), ids(claim(backend, 4, List.of(A))));
         assertEquals(ids.subList(7, 10), ids(claim(backend, 100, null)));
@@ -335,7 +335,7 @@ abstract class BackendContract {
         for (int round = 0; round < 4; round++) {
             for (int i = 0; i < pattern.length; i++) {
                 int n = round * pattern.length + i;
-                inserted.add(new TaskStore.Row(insert(backend, pattern[i], n, n), pattern[i], arg(n), n));
+                inserted.add(new TaskStore.Row(insert(backend, pattern[i], n, n), pattern[i], arg(n), n, n, 1, null, null));
             }
         }
         List<TaskStore.Row> left = new ArrayList<>(inserted);
@@ -375,13 +375,13 @@ abstract class BackendContract {
         }
         backend.database().transaction(dsl -> {
             for (int i = 0; i < all.size(); i++) {
-                backend.insert(dsl, all.get(i), arg(i), i);
+                backend.insert(dsl, all.get(i), arg(i), i, i);
             }
             return null;
         });
         for (List<String> names : java.util.Arrays.asList(null, List.of(A), List.of(A, B), List.of(C, B, A))) {
             for (int limit : new int[] {1, 2, 5}) {
-                List<TaskStore.Row> rows = backend.database().transaction(dsl -> backend.claim(dsl, limit, names));
+                List<TaskStore.Row> rows = backend.database().transaction(dsl -> backend.claim(dsl, limit, names, Long.MAX_VALUE));
                 assertTrue(rows.size() <= limit, "backend.claim(limit " + limit + ", names " + names + ") returned "
                         + rows.size() + " rows");
                 assertEquals(limit, rows.size(), "enough tasks are pending for a full claim, names " + names);
@@ -395,7 +395,7 @@ abstract class BackendContract {
 
     @Test
     void concurrent_claims_from_two_backends_never_share_a_task() throws Exception {
-        List<Long> inserted = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(2000), 1));
+        List<Long> inserted = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(2000), 1, 1));
         Backend[] claimers = {closing(openSame()), closing(openSame())};
         CountDownLatch ready = new CountDownLatch(claimers.length);
         CountDownLatch go = new CountDownLatch(1);
@@ -443,7 +443,7 @@ abstract class BackendContract {
         for (int i = 0; i < 30; i++) {
             String name = i % 3 == 0 ? A : i % 3 == 1 ? B : C;
             long createdAt = 1_000 + (i % 2 == 0 ? i : 100 + i); // odd ones are new
-            inserted.add(new TaskStore.Row(insert(backend, name, i, createdAt), name, arg(i), createdAt));
+            inserted.add(new TaskStore.Row(insert(backend, name, i, createdAt), name, arg(i), createdAt, createdAt, 1, null, null));
         }
         long cutoff = 1_050;
         List<TaskStore.Row> unhandled = inserted.stream()
@@ -483,7 +483,7 @@ abstract class BackendContract {
         watcher.start();
         long id;
         try (CallerTx tx = openCallerTx()) {
-            id = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, () -> {
+            id = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, null, () -> {
                 wakeAtCommitRuns.incrementAndGet();
                 woken.countDown();
             });
@@ -493,7 +493,7 @@ abstract class BackendContract {
         }
         await(woken, "after the caller's commit, wakeAtCommit to run or a foreman's wakeup source to fire");
         assertTrue(wakeAtCommitRuns.get() <= 1, "wakeAtCommit ran " + wakeAtCommitRuns.get() + " times");
-        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 5)), claim(backend, 10, null));
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 5, 5, 1, null, null)), claim(backend, 10, null));
     }
 
     @Test
@@ -502,7 +502,7 @@ abstract class BackendContract {
         try (CallerTx tx = openCallerTx()) {
             tx.dsl().execute("CREATE TABLE app_note (n INTEGER)");
             tx.commit();
-            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, wakeAtCommitRuns::incrementAndGet);
+            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, null, wakeAtCommitRuns::incrementAndGet);
             tx.rollback();
             assertEquals(0, pending(backend));
             assertEquals(0, wakeAtCommitRuns.get(), "wakeAtCommit ran for a rolled-back transaction");
@@ -524,7 +524,7 @@ abstract class BackendContract {
         int wakesBefore = foreman.wakes();
         try (CallerTx tx = openCallerTx()) {
             tx.autocommit(true);
-            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, woken::countDown);
+            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, null, woken::countDown);
         }
         assertEquals(1, pending(backend));
         if (woken.getCount() > 0) {
@@ -539,11 +539,11 @@ abstract class BackendContract {
         Runnable wakeAtCommit = wakeAtCommitRuns::incrementAndGet;
         try (CallerTx other = openCallerTxOnOther()) {
             assertThrows(IllegalArgumentException.class,
-                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(1), 5, wakeAtCommit));
+                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(1), 5, 5, null, wakeAtCommit));
             other.commit(); // the application goes on with its transaction
             other.autocommit(true);
             IllegalArgumentException autocommit = assertThrows(IllegalArgumentException.class,
-                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(2), 5, wakeAtCommit));
+                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(2), 5, 5, null, wakeAtCommit));
             assertTrue(autocommit.getMessage() != null && !autocommit.getMessage().isBlank());
             assertEquals(0, other.pending(), "tasks written to the other database");
         }
@@ -562,7 +562,7 @@ abstract class BackendContract {
                 }
                 DSLContext wrong = tx.dsl().configuration().derive(dialect).dsl();
                 assertThrows(IllegalArgumentException.class,
-                        () -> backend.insertInCallerTransaction(wrong, A, arg(1), 5, () -> { }),
+                        () -> backend.insertInCallerTransaction(wrong, A, arg(1), 5, 5, null, () -> { }),
                         "a " + dialect + " context");
             }
             tx.commit();

@@ -157,8 +157,8 @@ abstract class ForemanContract {
         // 2 x workers bad tasks first (snappea hung here), written by "another tool" straight into the table.
         queue.database().autocommit(dsl -> {
             for (int i = 0; i < workers; i++) {
-                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0);
-                TaskStore.insert(dsl, "echo", "{not json", 0);
+                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0, 0);
+                TaskStore.insert(dsl, "echo", "{not json", 0, 0);
             }
             return null;
         });
@@ -443,9 +443,9 @@ abstract class ForemanContract {
     void a_listener_throwing_an_error_from_taskRejected_costs_no_other_task_of_the_claim() {
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
         queue.database().autocommit(dsl -> {
-            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0);
+            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0, 0);
             for (int i = 0; i < 3; i++) {
-                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", 0);
+                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", 0, 0);
             }
             return null;
         });
@@ -548,8 +548,9 @@ abstract class ForemanContract {
     void tasks_without_a_handler_older_than_unhandledTimeout_are_kept_as_failed() {
         long now = System.currentTimeMillis();
         long old = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":1}",
+                now - Duration.ofHours(2).toMillis(),
                 now - Duration.ofHours(2).toMillis()));
-        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", now));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", now, now));
         started(foreman().unhandledTimeout(Duration.ofHours(1)).handle(ECHO, a -> { }));
         recorder.awaitCount("rejected", 1); // looked for at start
         List<FailedTask> failed = queue.failedTasks(10);

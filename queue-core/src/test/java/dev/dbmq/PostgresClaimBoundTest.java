@@ -66,7 +66,7 @@ class PostgresClaimBoundTest {
     }
 
     List<TaskStore.Row> claim(int limit) {
-        return queue.database().transaction(dsl -> TaskStore.claim(queue.backend(), dsl, limit, null));
+        return queue.database().transaction(dsl -> TaskStore.claim(queue.backend(), dsl, limit, null, Long.MAX_VALUE));
     }
 
     /** The premise of this class: on this server, these settings really do give the naive statement that plan. */
@@ -114,7 +114,7 @@ class PostgresClaimBoundTest {
             CountDownLatch bClaimed = new CountDownLatch(1);
             CompletableFuture<List<TaskStore.Row>> a = CompletableFuture.supplyAsync(() ->
                     queue.database().transaction(dsl -> {
-                        List<TaskStore.Row> rows = TaskStore.claim(queue.backend(), dsl, 4, null);
+                        List<TaskStore.Row> rows = TaskStore.claim(queue.backend(), dsl, 4, null, Long.MAX_VALUE);
                         aClaimed.countDown();
                         await(bClaimed);
                         return rows;
@@ -161,16 +161,16 @@ class PostgresClaimBoundTest {
         ExecuteListener ignoresTheLimit = new ExecuteListener() {
             @Override
             public void renderEnd(ExecuteContext ctx) {
-                if (ctx.sql().contains("for update skip locked")) { // the claim; keeps its one bind value, the limit
-                    ctx.sql("delete from \"" + schema + "\".\"dbmq_task\" where ?::int > 0"
-                            + " returning id, task_name, args, created_at");
+                if (ctx.sql().contains("for update skip locked")) { // the claim; keeps its bind values, now and limit
+                    ctx.sql("delete from \"" + schema + "\".\"dbmq_task\" where ?::bigint > 0 and ?::int > 0"
+                            + " returning id, task_name, args, created_at, due_at, attempt, unique_key, schedule");
                 }
             }
         };
         DbmqException e = assertThrows(DbmqException.class, () -> queue.database().transaction(dsl ->
                 TaskStore.claim(queue.backend(),
                         dsl.configuration().derive(new DefaultExecuteListenerProvider(ignoresTheLimit)).dsl(), 4,
-                        null)));
+                        null, Long.MAX_VALUE)));
 
         assertEquals("a claim of at most 4 tasks returned " + TASKS + " rows; rolled back, nothing claimed",
                 e.getMessage());

@@ -55,6 +55,13 @@ final class Recorder implements ForemanListener {
     }
 
     @Override
+    public void taskRetrying(long taskId, String taskName, int attempt, java.time.Instant nextAttemptAt,
+                             Throwable error) {
+        failures.add(error);
+        add(new Event("retrying", taskId, taskName, attempt + " " + nextAttemptAt.toEpochMilli()));
+    }
+
+    @Override
     public void taskRejected(long taskId, String taskName, String reason) {
         add(new Event("rejected", taskId, taskName, reason));
     }

@@ -36,15 +36,17 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A database made by the previous release (0.1: schema version 1), with tasks pending, opened by today's
- * {@link TaskQueue}: it is migrated to the newest schema on the classpath, and today's foreman runs every task 0.1
- * left behind, exactly once, leaving 0.1's failed tasks and counts as they were.
+ * A database made by an earlier release (0.1: schema version 1; 0.2: version 2), with tasks pending, opened by
+ * today's {@link TaskQueue}: it is migrated to the newest schema on the classpath, and today's foreman runs every
+ * task the old release left behind, exactly once, leaving its failed tasks and counts as they were. (The rows are
+ * written as 0.1 wrote them; 0.2 wrote the same columns.)
  *
  * <p>The old database is made as 0.1 made it: Flyway with dbmq's locations and history table, stopped at version 1
  * ({@code target("1")}), then rows written with plain SQL as 0.1's statements wrote them. The newest version is not
@@ -71,8 +73,11 @@ class UpgradeTest {
     @TempDir
     Path dir;
 
-    @Test
-    void a_sqlite_database_made_by_release_0_1_with_tasks_pending_is_migrated_and_runs_them_all() throws Exception {
+    /** 0.1 left schema version 1; 0.2 (issue #9) version 2. */
+    @ParameterizedTest(name = "schema version {0}")
+    @ValueSource(strings = {"1", "2"})
+    void a_sqlite_database_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
+            String version) throws Exception {
         Path db = dir.resolve("queue.db");
         // 0.1 created the file owner-only before SQLite opened it, and migrated it in WAL mode.
         Files.createFile(db, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -81,10 +86,10 @@ class UpgradeTest {
         SQLiteDataSource old = new SQLiteDataSource(config);
         old.setUrl("jdbc:sqlite:" + db);
         String location = "classpath:db/migration/sqlite";
-        makeRelease01Database(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(old)
-                .locations(location));
+        makeReleaseDatabase(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(old)
+                .locations(location), version);
         writeAsRelease01(old, "");
-        assertEquals(List.of(MigrationVersion.fromVersion("1")), appliedVersions(old, ""), "a version-1 database");
+        assertEquals(versionsUpTo(version), appliedVersions(old, ""), "a version-" + version + " database");
 
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
             assertEquals(migrationFiles(location), appliedVersions(old, ""),
@@ -99,17 +104,19 @@ class UpgradeTest {
         }
     }
 
-    @Test
-    void a_postgres_schema_made_by_release_0_1_with_tasks_pending_is_migrated_and_runs_them_all() throws Exception {
+    @ParameterizedTest(name = "schema version {0}")
+    @ValueSource(strings = {"1", "2"})
+    void a_postgres_schema_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
+            String version) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_upgrade");
         try (HikariDataSource pool = PostgresSupport.pool(8)) {
             try {
                 String location = "classpath:db/migration/postgresql";
-                makeRelease01Database(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(pool)
-                        .locations(location).schemas(schema).defaultSchema(schema).createSchemas(true));
+                makeReleaseDatabase(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(pool)
+                        .locations(location).schemas(schema).defaultSchema(schema).createSchemas(true), version);
                 writeAsRelease01(pool, schema + ".");
-                assertEquals(List.of(MigrationVersion.fromVersion("1")), appliedVersions(pool, schema + "."),
-                        "a version-1 schema");
+                assertEquals(versionsUpTo(version), appliedVersions(pool, schema + "."),
+                        "a version-" + version + " schema");
 
                 try (TaskQueue queue = TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build())) {
                     assertEquals(migrationFiles(location), appliedVersions(pool, schema + "."),
@@ -156,7 +163,7 @@ class UpgradeTest {
         List<FailedTask> expected = new ArrayList<>();
         for (int i = 0; i < FAILED_BEFORE; i++) {
             expected.add(new FailedTask(i + 1, "boom", "{\"n\":" + i + "}", Instant.ofEpochMilli(WRITTEN_AT),
-                    Instant.ofEpochMilli(FAILED_AT), REASON));
+                    Instant.ofEpochMilli(FAILED_AT), REASON, 1));
         }
         assertEquals(expected, failed, "0.1's failed tasks, as they were");
 
@@ -166,12 +173,20 @@ class UpgradeTest {
         assertTrue(next > FAILED_BEFORE + DONE_BEFORE + PENDING, "new id " + next + " after all of 0.1's");
     }
 
-    /** Schema version 1, as release 0.1's migrate made it. */
-    private static void makeRelease01Database(FluentConfiguration flyway) {
-        int applied = flyway.table(RELEASE_0_1_HISTORY_TABLE).target("1")
+    /** The schema at {@code version}, as that release's migrate made it (the history table has not changed). */
+    private static void makeReleaseDatabase(FluentConfiguration flyway, String version) {
+        int applied = flyway.table(RELEASE_0_1_HISTORY_TABLE).target(version)
                 .loggers(dev.dbmq.migrations.FlywayDebugLog.class.getName()).load().migrate()
                 .migrationsExecuted;
-        assertEquals(1, applied, "V1 applied");
+        assertEquals(Integer.parseInt(version), applied, "V1 to V" + version + " applied");
+    }
+
+    private static List<MigrationVersion> versionsUpTo(String version) {
+        List<MigrationVersion> versions = new ArrayList<>();
+        for (int v = 1; v <= Integer.parseInt(version); v++) {
+            versions.add(MigrationVersion.fromVersion(String.valueOf(v)));
+        }
+        return versions;
     }
 
     /**

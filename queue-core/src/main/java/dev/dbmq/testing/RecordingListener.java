@@ -2,6 +2,7 @@ package dev.dbmq.testing;
 
 import dev.dbmq.ForemanListener;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +49,10 @@ public final class RecordingListener implements ForemanListener {
         SUCCEEDED,
         /** {@link ForemanListener#taskFailed}; the detail is the error's {@code toString()}. */
         FAILED,
+        /**
+         * {@link ForemanListener#taskRetrying}; the detail is {@code "attempt <n> threw <error>; next at <instant>"}.
+         */
+        RETRYING,
         /** {@link ForemanListener#taskRejected}; the detail is the reason. */
         REJECTED,
         /** {@link ForemanListener#claimFailed}; no task, the detail is the error's {@code toString()}. */
@@ -92,6 +97,12 @@ public final class RecordingListener implements ForemanListener {
     @Override
     public void taskFailed(long taskId, String taskName, Throwable error) {
         record(new Event(Kind.FAILED, taskId, taskName, String.valueOf(error)), error);
+    }
+
+    @Override
+    public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
+        record(new Event(Kind.RETRYING, taskId, taskName, "attempt " + attempt + " threw " + error + "; next at "
+                + nextAttemptAt), error);
     }
 
     @Override
@@ -142,7 +153,7 @@ public final class RecordingListener implements ForemanListener {
         return events(kind).size();
     }
 
-    /** What the handlers threw so far ({@link Kind#FAILED}), oldest first: a snapshot. */
+    /** What the handlers threw so far ({@link Kind#FAILED} and {@link Kind#RETRYING}), oldest first: a snapshot. */
     public List<Throwable> failures() {
         synchronized (lock) {
             return List.copyOf(failures);

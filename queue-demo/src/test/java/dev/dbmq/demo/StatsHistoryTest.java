@@ -10,18 +10,19 @@ import dev.dbmq.QueueStats.TaskCounts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StatsHistoryTest {
 
     static QueueStats stats(long pending, long digestsDone, long flakyFailed) {
         return new QueueStats(pending, Duration.ZERO, Map.of("digest", new TaskCounts(digestsDone, 0),
-                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of());
+                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of(), pending, 0, 0, Optional.empty());
     }
 
     static QueueStats waiting(long pending, long oldestAgeMillis, long digestsDone) {
         return new QueueStats(pending, Duration.ofMillis(oldestAgeMillis),
-                Map.of("digest", new TaskCounts(digestsDone, 0)), 0, Map.of());
+                Map.of("digest", new TaskCounts(digestsDone, 0)), 0, Map.of(), pending, 0, 0, Optional.empty());
     }
 
     @Test

@@ -1,0 +1,121 @@
+package dev.dbmq;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * When a task may run, and whether it is unique: the options of {@link TaskQueue#enqueue(Task, Object, Enqueue)}.
+ * Immutable; each factory and {@link #key(String)} check their value at once and name it when they refuse one.
+ *
+ * <pre>{@code
+ * queue.enqueue(DIGEST, args, Enqueue.after(Duration.ofMinutes(5)).key("digest:42"));
+ * }</pre>
+ *
+ * <p>Due times are epoch milliseconds of the queue's {@link QueueSettings#clock() clock}, rounded up, so a task never
+ * runs before the instant asked for. A due time in the past means at once.
+ */
+public final class Enqueue {
+
+    /** Longest {@link #key(String)} accepted. */
+    public static final int MAX_KEY_LENGTH = 200;
+    /** Keys with this prefix are taken by recurring schedules ({@link Foreman.Builder#recurring}). */
+    static final String RESERVED_KEY_PREFIX = "dbmq:";
+
+    private static final Enqueue NOW = new Enqueue(null, 0, null);
+
+    private final Instant at;       // null: after delayMillis from the enqueue
+    private final long delayMillis;
+    private final String key;
+
+    private Enqueue(Instant at, long delayMillis, String key) {
+        this.at = at;
+        this.delayMillis = delayMillis;
+        this.key = key;
+    }
+
+    /** Due at once: the default. */
+    public static Enqueue now() {
+        return NOW;
+    }
+
+    /** Due at {@code instant}, not before (rounded up to the millisecond); an instant in the past means at once. */
+    public static Enqueue at(Instant instant) {
+        Objects.requireNonNull(instant, "instant");
+        try {
+            long millis = instant.toEpochMilli();
+            if (instant.getNano() % 1_000_000 != 0) {
+                millis = Math.addExact(millis, 1);
+            }
+            return new Enqueue(Instant.ofEpochMilli(millis), 0, null);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("instant must be within epoch milliseconds, was " + instant);
+        }
+    }
+
+    /** Due {@code delay} after the enqueue, by the queue's clock (rounded up to the millisecond); 0 means at once. */
+    public static Enqueue after(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        if (delay.compareTo(Duration.ofDays(365 * 1000L)) > 0) {
+            throw new IllegalArgumentException("delay must be at most 1000 years, was " + delay);
+        }
+        long millis = delay.toMillis() + (delay.toNanos() % 1_000_000 == 0 ? 0 : 1);
+        return new Enqueue(null, millis, null);
+    }
+
+    /**
+     * Unique among pending tasks: while a task with this key waits to be claimed, an enqueue with the same key writes
+     * nothing and returns that task's id (whatever its name, args or due time). The key is free again once its task
+     * is claimed or cancelled; a retry of a failed attempt does not hold it.
+     *
+     * @param key 1 to {@value #MAX_KEY_LENGTH} characters, not starting with {@code dbmq:} (reserved for recurring
+     *            schedules)
+     */
+    public Enqueue key(String key) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key must be 1 to " + MAX_KEY_LENGTH + " characters, was "
+                    + key.length() + " characters");
+        }
+        if (key.startsWith(RESERVED_KEY_PREFIX)) {
+            throw new IllegalArgumentException("key must not start with \"" + RESERVED_KEY_PREFIX
+                    + "\" (reserved for recurring schedules), was \"" + key + '"');
+        }
+        return new Enqueue(at, delayMillis, key);
+    }
+
+    /** The due time, epoch ms, for an enqueue at {@code nowMillis}. */
+    long dueAt(long nowMillis) {
+        if (at != null) {
+            return at.toEpochMilli();
+        }
+        long due = nowMillis + delayMillis;
+        return due < nowMillis ? Long.MAX_VALUE : due; // saturate
+    }
+
+    /** The key, or null. */
+    String uniqueKey() {
+        return key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Enqueue e && Objects.equals(at, e.at) && delayMillis == e.delayMillis
+                && Objects.equals(key, e.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(at, delayMillis, key);
+    }
+
+    @Override
+    public String toString() {
+        String when = at != null ? "at(" + at + ")" : delayMillis == 0 ? "now()"
+                : "after(" + Duration.ofMillis(delayMillis) + ")";
+        return "Enqueue." + when + (key == null ? "" : ".key(\"" + key + "\")");
+    }
+}

@@ -1,0 +1,349 @@
+package dev.dbmq;
+
+import static dev.dbmq.TestTasks.ECHO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmq.TestTasks.Echo;
+import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.testing.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Run-at, unique keys, cancel and retries, whatever the database: {@link SqliteSchedulingTest},
+ * {@link PostgresSchedulingTest}. Tests that step time use a {@link SettableClock} and a {@link ManualForeman}; those
+ * with a started foreman use the system clock and wait on latches, never on sleeps.
+ */
+abstract class SchedulingContract {
+
+    static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    final SettableClock clock = new SettableClock(T0);
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** A new, empty queue on the system clock, or on {@code clock} when given. */
+    abstract TaskQueue openQueue(SettableClock clock) throws Exception;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    <T extends AutoCloseable> T closing(T t) {
+        toClose.add(t);
+        return t;
+    }
+
+    TaskQueue steppedQueue() throws Exception {
+        return closing(openQueue(clock));
+    }
+
+    @Test
+    void claims_take_due_tasks_only_oldest_due_first() throws Exception {
+        TaskQueue queue = steppedQueue();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).startManual());
+        queue.enqueue(ECHO, new Echo(30), Enqueue.after(Duration.ofSeconds(30)));
+        queue.enqueue(ECHO, new Echo(10), Enqueue.at(T0.plusSeconds(10)));
+        queue.enqueue(ECHO, new Echo(20), Enqueue.after(Duration.ofSeconds(20)));
+        queue.enqueue(ECHO, new Echo(0));
+        queue.enqueue(ECHO, new Echo(-5), Enqueue.at(T0.minusSeconds(5))); // in the past: due at once, first
+
+        assertEquals(2, foreman.runPending());
+        assertEquals(List.of(-5, 0), ran);
+        clock.set(T0.plusSeconds(10).minusMillis(1));
+        assertEquals(0, foreman.runPending(), "not before its instant");
+        clock.advance(Duration.ofSeconds(15)); // T0 + 25 s - 1 ms
+        assertEquals(2, foreman.runPending());
+        assertEquals(List.of(-5, 0, 10, 20), ran);
+        assertEquals(1, queue.pending());
+        clock.set(T0.plusSeconds(30));
+        assertEquals(1, foreman.runPending());
+        assertEquals(List.of(-5, 0, 10, 20, 30), ran);
+    }
+
+    @Test
+    void a_sub_millisecond_instant_is_rounded_up_never_run_early() throws Exception {
+        TaskQueue queue = steppedQueue();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> { }).startManual());
+        queue.enqueue(ECHO, new Echo(1), Enqueue.at(T0.plusNanos(1)));
+        assertEquals(0, foreman.runPending(), "due at T0 + 1 ns: not at T0");
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(1, foreman.runPending());
+    }
+
+    @Test
+    void the_handler_sees_its_id_attempt_and_times() throws Exception {
+        TaskQueue queue = steppedQueue();
+        List<TaskContext> seen = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, (a, ctx) -> seen.add(ctx)).startManual());
+        long id = queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofMinutes(5)));
+        clock.advance(Duration.ofMinutes(7));
+        assertEquals(1, foreman.runPending());
+        assertEquals(List.of(new TaskContext(id, 1, T0.plusSeconds(300), T0)), seen);
+    }
+
+    @Test
+    void a_started_foreman_sleeps_until_the_due_time_and_runs_the_task_then() throws Exception {
+        TaskQueue queue = closing(openQueue(null));
+        CountDownLatch ran = new CountDownLatch(1);
+        Instant[] startedAt = new Instant[1];
+        closing(Foreman.builder(queue).pollInterval(ForemanContract.NO_POLL).stopOnShutdown(false)
+                .handle(ECHO, a -> {
+                    startedAt[0] = Instant.now();
+                    ran.countDown();
+                }).start());
+        Instant due = Instant.now().plusMillis(300);
+        queue.enqueue(ECHO, new Echo(1), Enqueue.at(due));
+        assertTrue(ran.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "ran without a poll: slept until due");
+        assertFalse(startedAt[0].isBefore(due), "started at " + startedAt[0] + ", not before " + due);
+    }
+
+    @Test
+    void a_task_due_earlier_than_the_one_the_foreman_sleeps_for_wakes_it() throws Exception {
+        TaskQueue queue = closing(openQueue(null));
+        CountDownLatch ran = new CountDownLatch(1);
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        Recorder recorder = new Recorder();
+        closing(Foreman.builder(queue).pollInterval(ForemanContract.NO_POLL).stopOnShutdown(false).listener(recorder)
+                .handle(ECHO, a -> {
+                    seen.add(a.n());
+                    ran.countDown();
+                }).start());
+        recorder.awaitIdleAfter(0);
+        queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofHours(1)));
+        recorder.awaitIdleAfter(1); // it has read the hour-later due time and sleeps for it
+        queue.enqueue(ECHO, new Echo(2), Enqueue.after(Duration.ofMillis(100)));
+        assertTrue(ran.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of(2), seen);
+        QueueStats stats = queue.stats();
+        assertEquals(1, stats.scheduled());
+        assertEquals(0, stats.due());
+    }
+
+    @Test
+    void a_key_is_unique_among_pending_tasks_and_free_once_claimed_or_cancelled() throws Exception {
+        TaskQueue queue = steppedQueue();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).startManual());
+        long first = queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofMinutes(1)).key("digest:42"));
+        assertEquals(first, queue.enqueue(ECHO, new Echo(2), Enqueue.now().key("digest:42")),
+                "the pending task's id; nothing written");
+        assertEquals(1, queue.pending());
+        long other = queue.enqueue(ECHO, new Echo(3), Enqueue.now().key("digest:43"));
+        assertTrue(other != first);
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(2, foreman.runPending());
+        assertEquals(Set.of(1, 3), Set.copyOf(ran), "the first args, not the duplicate's");
+
+        long again = queue.enqueue(ECHO, new Echo(4), Enqueue.now().key("digest:42"));
+        assertTrue(again > first, "free once claimed: a new task");
+        assertTrue(queue.cancel(again));
+        long afterCancel = queue.enqueue(ECHO, new Echo(5), Enqueue.now().key("digest:42"));
+        assertTrue(afterCancel > again, "free once cancelled");
+    }
+
+    @Test
+    void sixteen_producers_of_one_key_write_one_row() throws Exception {
+        TaskQueue queue = closing(openQueue(null));
+        int producers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String key = "race:" + round;
+                CyclicBarrier start = new CyclicBarrier(producers);
+                List<Future<Long>> ids = new ArrayList<>();
+                for (int p = 0; p < producers; p++) {
+                    int n = p;
+                    ids.add(pool.submit(() -> {
+                        start.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                        return queue.enqueue(ECHO, new Echo(n), Enqueue.after(Duration.ofHours(1)).key(key));
+                    }));
+                }
+                Set<Long> distinct = ConcurrentHashMap.newKeySet();
+                for (Future<Long> f : ids) {
+                    distinct.add(f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                }
+                assertEquals(1, distinct.size(), "round " + round + ": one id for all: " + distinct);
+                assertEquals(round + 1, queue.pending(), "round " + round + ": one row per key");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void cancel_removes_a_pending_task_and_says_false_for_anything_else() throws Exception {
+        TaskQueue queue = steppedQueue();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).startManual());
+        long later = queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofMinutes(1)));
+        long now = queue.enqueue(ECHO, new Echo(2));
+        assertTrue(queue.cancel(later));
+        assertFalse(queue.cancel(later), "already cancelled");
+        assertEquals(1, foreman.runPending());
+        assertFalse(queue.cancel(now), "it ran");
+        assertFalse(queue.cancel(123_456_789L), "never existed");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(0, foreman.runPending());
+        assertEquals(List.of(2), ran);
+    }
+
+    @Test
+    void cancel_races_with_claims_cleanly_every_task_ran_or_was_cancelled_never_both() throws Exception {
+        TaskQueue queue = closing(openQueue(null));
+        int n = 2000;
+        List<Echo> args = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            args.add(new Echo(i));
+        }
+        Set<Long> ran = ConcurrentHashMap.newKeySet();
+        List<Long> ranTwice = new CopyOnWriteArrayList<>();
+        Recorder recorder = new Recorder();
+        List<Long> ids = queue.enqueueAll(ECHO, args);
+        closing(Foreman.builder(queue).pollInterval(ForemanContract.NO_POLL).stopOnShutdown(false).listener(recorder)
+                .handle(ECHO, (a, ctx) -> {
+                    if (!ran.add(ctx.id())) {
+                        ranTwice.add(ctx.id());
+                    }
+                }).start());
+        Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+        List<Long> reversed = new ArrayList<>(ids);
+        Collections.reverse(reversed); // meet the foreman in the middle
+        for (long id : reversed) {
+            if (queue.cancel(id)) {
+                cancelled.add(id);
+            }
+        }
+        recorder.awaitCount("succeeded", n - cancelled.size());
+        assertEquals(List.of(), ranTwice);
+        for (long id : ids) {
+            assertTrue(ran.contains(id) ^ cancelled.contains(id), "task " + id + ": ran " + ran.contains(id)
+                    + ", cancelled " + cancelled.contains(id));
+        }
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void a_failing_task_is_retried_with_backoff_then_kept_with_its_attempts() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.exponential(Duration.ofSeconds(10), 3));
+        List<TaskContext> attempts = new CopyOnWriteArrayList<>();
+        Recorder recorder = new Recorder();
+        ManualForeman foreman = closing(Foreman.builder(queue).listener(recorder).handle(flaky, (a, ctx) -> {
+            attempts.add(ctx);
+            throw new IllegalStateException("attempt " + ctx.attempt());
+        }).startManual());
+        long id = queue.enqueue(flaky, new Echo(1));
+
+        assertEquals(1, foreman.runPending());
+        assertEquals(1, queue.pending(), "attempt 2 is queued");
+        QueueStats stats = queue.stats();
+        assertEquals(1, stats.retrying());
+        assertEquals(1, stats.scheduled());
+        assertEquals(0, stats.failedKept(), "not kept while attempts remain");
+        Instant second = stats.nextDueAt().orElseThrow();
+        assertBetween(T0.plusMillis(9_000), second, T0.plusMillis(11_000), "first backoff about 10 s");
+
+        clock.set(second.minusMillis(1));
+        assertEquals(0, foreman.runPending(), "not before its backoff");
+        clock.set(second);
+        assertEquals(1, foreman.runPending());
+        Instant third = queue.stats().nextDueAt().orElseThrow();
+        assertBetween(second.plusMillis(18_000), third, second.plusMillis(22_000), "second backoff about 20 s");
+        clock.set(third);
+        assertEquals(1, foreman.runPending());
+
+        assertEquals(0, queue.pending(), "the last attempt is not retried");
+        assertEquals(List.of(new TaskContext(id, 1, T0, T0), new TaskContext(id, 2, second, T0),
+                new TaskContext(id, 3, third, T0)), attempts, "one id, attempts 1-3, each due time, one enqueue");
+        List<FailedTask> failed = queue.failedTasks(10);
+        assertEquals(1, failed.size());
+        assertEquals(id, failed.get(0).id());
+        assertEquals(3, failed.get(0).attempts());
+        assertTrue(failed.get(0).reason().contains("attempt 3"), failed.get(0).reason());
+        assertEquals(2, recorder.count("retrying"));
+        assertEquals(1, recorder.count("failed"));
+        assertEquals(Map.of("flaky", new QueueStats.TaskCounts(0, 1)), queue.stats().counts(),
+                "one failed task, not one per attempt");
+    }
+
+    @Test
+    void a_retried_task_that_succeeds_is_done_and_not_kept() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofSeconds(1), 5));
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(flaky, (a, ctx) -> {
+            if (ctx.attempt() < 3) {
+                throw new IllegalStateException("not yet");
+            }
+        }).startManual());
+        queue.enqueue(flaky, new Echo(1));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, foreman.runPending(), "attempt " + (i + 1));
+            clock.advance(Duration.ofSeconds(2));
+        }
+        assertEquals(0, foreman.runPending());
+        assertEquals(0, queue.pending());
+        assertEquals(0, queue.stats().failedKept());
+        assertEquals(Map.of("flaky", new QueueStats.TaskCounts(1, 0)), queue.stats().counts());
+    }
+
+    @Test
+    void a_started_foreman_retries_after_the_backoff_without_a_poll() throws Exception {
+        TaskQueue queue = closing(openQueue(null));
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMillis(50), 3));
+        Recorder recorder = new Recorder();
+        closing(Foreman.builder(queue).pollInterval(ForemanContract.NO_POLL).stopOnShutdown(false).listener(recorder)
+                .handle(flaky, a -> {
+                    throw new IllegalStateException("always");
+                }).start());
+        queue.enqueue(flaky, new Echo(1));
+        recorder.awaitCount("failed", 1);
+        assertEquals(2, recorder.count("retrying"));
+        assertEquals(3, recorder.count("started"));
+        assertEquals(3, queue.failedTasks(1).get(0).attempts());
+    }
+
+    @Test
+    void stats_count_due_scheduled_and_retrying_tasks_and_the_next_due_time() throws Exception {
+        TaskQueue queue = steppedQueue();
+        assertEquals(Optional.empty(), queue.stats().nextDueAt());
+        queue.enqueue(ECHO, new Echo(1));
+        queue.enqueue(ECHO, new Echo(2), Enqueue.after(Duration.ofMinutes(2)));
+        queue.enqueue(ECHO, new Echo(3), Enqueue.after(Duration.ofMinutes(1)));
+        clock.advance(Duration.ofSeconds(30));
+        QueueStats stats = queue.stats();
+        assertEquals(3, stats.pending());
+        assertEquals(1, stats.due());
+        assertEquals(2, stats.scheduled());
+        assertEquals(0, stats.retrying());
+        assertEquals(Optional.of(T0.plusSeconds(60)), stats.nextDueAt());
+        assertEquals(Duration.ofSeconds(30), stats.oldestTaskAge(), "the due task, 30 s past its due time");
+    }
+
+    static void assertBetween(Instant low, Instant actual, Instant high, String what) {
+        assertTrue(!actual.isBefore(low) && !actual.isAfter(high), what + ": " + actual + " not in [" + low + ", "
+                + high + "]");
+    }
+}
