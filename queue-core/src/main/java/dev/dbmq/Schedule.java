@@ -18,27 +18,27 @@ import java.util.Objects;
  * Five fields separated by white space: minute (0-59), hour (0-23), day-of-month (1-31), month (1-12 or
  * {@code JAN}-{@code DEC}) and day-of-week (0-7, where 0 and 7 are Sunday, or {@code SUN}-{@code SAT}); names are
  * case-insensitive. Each field is a comma-separated list of {@code *}, a value {@code a}, a range {@code a-b}
- * ({@code a <= b}, no wrapping), or one of those with a step: {@code *}{@code /n}, {@code a-b/n}, and {@code a/n}, which
- * means {@code a-max/n} (max is 7 for day-of-week). Or one of the macros {@code @yearly} ({@code @annually}: 0 0 1 1
- * *), {@code @monthly} (0 0 1 * *), {@code @weekly} (0 0 * * 0), {@code @daily} ({@code @midnight}: 0 0 * * *) and
- * {@code @hourly} (0 * * * *).
+ * ({@code a <= b}, no wrapping), or one of those with a step: <code>&#42;/n</code>, {@code a-b/n}, and {@code a/n},
+ * which means {@code a-max/n} (max is 7 for day-of-week). Or a macro: {@code @yearly} and {@code @annually}
+ * ({@code 0 0 1 1 *}), {@code @monthly} ({@code 0 0 1 * *}), {@code @weekly} ({@code 0 0 * * 0}), {@code @daily} and
+ * {@code @midnight} ({@code 0 0 * * *}), {@code @hourly} ({@code 0 * * * *}).
  *
  * <p>Day-of-month and day-of-week: when both are restricted, that is neither is exactly {@code *}, a day matches when
- * either field does (Vixie cron, POSIX); otherwise the restricted one decides. Unlike Vixie cron, {@code *}{@code /n}
- * counts as restricted. An expression that can never match (February 30) is refused.
+ * either field does (Vixie cron, POSIX); otherwise the restricted one decides. Unlike Vixie cron,
+ * <code>&#42;/n</code> counts as restricted. An expression that can never match (February 30) is refused.
  *
  * <p>Times are local times of the zone. Daylight saving time:
  * <ul>
  *   <li>A local time in a spring-forward gap runs shifted forward by the gap, at the later offset (as
  *       {@link java.time.ZonedDateTime#ofLocal}): in Europe/Amsterdam on 2026-03-29, where 02:00 jumps to 03:00,
  *       {@code 30 2 * * *} runs at 03:30. A shifted time that coincides with another match runs once: that day
- *       {@code 0 * * * *} runs 23 times (02:00 becomes 03:00), {@code *}{@code /15 * * * *} 92 times (02:00-02:45
+ *       {@code 0 * * * *} runs 23 times (02:00 becomes 03:00), <code>&#42;/15 * * * *</code> 92 times (02:00-02:45
  *       become 03:00-03:45).</li>
  *   <li>A local time that occurs twice in an autumn overlap runs once, at its first (earlier-offset) occurrence; the
  *       repeated pass is skipped. In Europe/Amsterdam on 2026-10-25, where 03:00 falls back to 02:00,
  *       {@code 30 2 * * *} runs at 02:30 +02:00 only; {@code 0 * * * *} runs 24 times in the day's 25 hours, at 02:00
- *       +02:00 and next at 03:00 +01:00, two hours later; {@code *}{@code /15 * * * *} runs 96 times, nothing
- *       between 02:45 +02:00 and 03:00 +01:00.</li>
+ *       +02:00 and next at 03:00 +01:00, two hours later; <code>&#42;/15 * * * *</code> runs 96 times, nothing
+ *       after 02:45 +02:00 until 03:00 +01:00.</li>
  * </ul>
  */
 public abstract sealed class Schedule permits EverySchedule, CronSchedule {
