@@ -48,8 +48,8 @@ final class CronExpression {
         if (expression.startsWith("@")) {
             expanded = MACROS.get(expression.toLowerCase(Locale.ROOT));
             if (expanded == null) {
-                throw new IllegalArgumentException("cron \"" + expression + "\": unknown macro; expected @yearly,"
-                        + " @annually, @monthly, @weekly, @daily, @midnight or @hourly");
+                throw new IllegalArgumentException("cron \"" + expression
+                        + "\": unknown macro; known: @yearly @annually @monthly @weekly @daily @midnight @hourly");
             }
         }
         String[] fields = expanded.isEmpty() ? new String[0] : expanded.split(" ");

@@ -18,8 +18,7 @@ final class EverySchedule extends Schedule {
         Objects.requireNonNull(period, "period");
         // Due times are stored as epoch ms: a fraction of a millisecond would make the stored grid drift.
         if (period.compareTo(MIN) < 0 || period.compareTo(MAX) > 0 || period.getNano() % 1_000_000 != 0) {
-            throw new IllegalArgumentException("period must be a whole number of milliseconds between 1 ms and 366 days,"
-                    + " was " + period);
+            throw new IllegalArgumentException("period must be whole milliseconds, 1 ms to 366 days, was " + period);
         }
         this.period = period;
     }

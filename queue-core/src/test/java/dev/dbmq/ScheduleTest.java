@@ -8,16 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.Year;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Expected times are worked out from the calendar and the tz rules by hand, never from the code under test. */
 class ScheduleTest {
@@ -39,69 +42,109 @@ class ScheduleTest {
         return due;
     }
 
+    /** An expression in a zone, asked after an instant: the first due times, each claimed on time. */
+    static Stream<Arguments> cronCases() {
+        return Stream.of(
+                // steps, ranges, lists
+                cron("*/15 * * * *", "UTC", "2026-01-01T00:07Z",
+                        "2026-01-01T00:15Z", "2026-01-01T00:30Z", "2026-01-01T00:45Z", "2026-01-01T01:00Z"),
+                cron("*/15 * * * *", "UTC", "2026-01-01T00:14:59.999Z", "2026-01-01T00:15Z", "2026-01-01T00:30Z"),
+                cron("10-50/20 * * * *", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-01T00:10Z", "2026-01-01T00:30Z", "2026-01-01T00:50Z", "2026-01-01T01:10Z"),
+                cron("5/30 * * * *", "UTC", "2026-01-01T00:05Z",
+                        "2026-01-01T00:35Z", "2026-01-01T01:05Z", "2026-01-01T01:35Z"),
+                cron("0 9-11 * * *", "UTC", "2026-01-01T10:00Z",
+                        "2026-01-01T11:00Z", "2026-01-02T09:00Z", "2026-01-02T10:00Z"),
+                cron("0,30 8,17 * * *", "UTC", "2026-01-01T08:10Z",
+                        "2026-01-01T08:30Z", "2026-01-01T17:00Z", "2026-01-01T17:30Z", "2026-01-02T08:00Z"),
+                cron("0 0-23/6 1 * *", "UTC", "2026-01-01T12:00Z",
+                        "2026-01-01T18:00Z", "2026-02-01T00:00Z", "2026-02-01T06:00Z"),
+                // month and weekday names (2026-01-01 is a Thursday)
+                cron("0 0 1 JAN,jul *", "UTC", "2026-01-01T00:00Z",
+                        "2026-07-01T00:00Z", "2027-01-01T00:00Z", "2027-07-01T00:00Z"),
+                cron("0 0 1 Mar-May *", "UTC", "2026-01-01T00:00Z",
+                        "2026-03-01T00:00Z", "2026-04-01T00:00Z", "2026-05-01T00:00Z", "2027-03-01T00:00Z"),
+                cron("30 6 * * mon-fri", "UTC", "2026-01-02T07:00Z",
+                        "2026-01-05T06:30Z", "2026-01-06T06:30Z", "2026-01-07T06:30Z"),
+                cron("0 12 * * SAT,Sun", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-03T12:00Z", "2026-01-04T12:00Z", "2026-01-10T12:00Z"),
+                // day-of-week 0 and 7 are Sunday
+                cron("0 12 * * 7", "UTC", "2026-01-01T00:00Z", "2026-01-04T12:00Z", "2026-01-11T12:00Z"),
+                cron("0 12 * * 0", "UTC", "2026-01-01T00:00Z", "2026-01-04T12:00Z", "2026-01-11T12:00Z"),
+                cron("0 12 * * 5-7", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-02T12:00Z", "2026-01-03T12:00Z", "2026-01-04T12:00Z", "2026-01-09T12:00Z"),
+                cron("0 12 * * */3", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-03T12:00Z", "2026-01-04T12:00Z", "2026-01-07T12:00Z", "2026-01-10T12:00Z"),
+                // both day fields restricted: either matches (the 13th, or a Friday); one restricted: it decides
+                cron("0 0 13 * FRI", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-02T00:00Z", "2026-01-09T00:00Z", "2026-01-13T00:00Z", "2026-01-16T00:00Z"),
+                cron("0 0 13 * *", "UTC", "2026-01-01T00:00Z", "2026-01-13T00:00Z", "2026-02-13T00:00Z"),
+                cron("0 0 * * FRI", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-02T00:00Z", "2026-01-09T00:00Z", "2026-01-16T00:00Z"),
+                cron("0 0 */10 * MON", "UTC", "2026-01-01T00:00Z",
+                        "2026-01-05T00:00Z", "2026-01-11T00:00Z", "2026-01-12T00:00Z", "2026-01-19T00:00Z",
+                        "2026-01-21T00:00Z"),
+                cron("0 0 31 2 MON", "UTC", "2026-02-01T00:00Z", "2026-02-02T00:00Z", "2026-02-09T00:00Z"),
+                // macros
+                cron("@yearly", "UTC", "2026-03-01T00:00Z", "2027-01-01T00:00Z", "2028-01-01T00:00Z"),
+                cron("@annually", "UTC", "2026-03-01T00:00Z", "2027-01-01T00:00Z", "2028-01-01T00:00Z"),
+                cron("@monthly", "UTC", "2026-01-31T12:00Z", "2026-02-01T00:00Z", "2026-03-01T00:00Z"),
+                cron("@weekly", "UTC", "2026-01-01T00:00Z", "2026-01-04T00:00Z", "2026-01-11T00:00Z"),
+                cron("@daily", "UTC", "2026-01-01T00:00Z", "2026-01-02T00:00Z", "2026-01-03T00:00Z"),
+                cron("@MIDNIGHT", "UTC", "2026-01-01T00:00Z", "2026-01-02T00:00Z", "2026-01-03T00:00Z"),
+                cron("@hourly", "UTC", "2026-01-01T00:30Z", "2026-01-01T01:00Z", "2026-01-01T02:00Z"),
+                // month ends, leap days (2100 is no leap year), year rollover
+                cron("0 0 31 * *", "UTC", "2026-01-31T00:00Z",
+                        "2026-03-31T00:00Z", "2026-05-31T00:00Z", "2026-07-31T00:00Z", "2026-08-31T00:00Z",
+                        "2026-10-31T00:00Z"),
+                cron("0 0 30 * *", "UTC", "2026-01-30T00:00Z", "2026-03-30T00:00Z", "2026-04-30T00:00Z"),
+                cron("0 0 29 2 *", "UTC", "2026-01-01T00:00Z", "2028-02-29T00:00Z", "2032-02-29T00:00Z"),
+                cron("0 0 29 2 *", "UTC", "2096-02-29T00:00Z", "2104-02-29T00:00Z", "2108-02-29T00:00Z"),
+                cron("59 23 31 12 *", "UTC", "2026-12-31T23:59Z", "2027-12-31T23:59Z", "2028-12-31T23:59Z"),
+                cron("0 0 * * *", "UTC", "2026-12-31T23:59:59.999Z", "2027-01-01T00:00Z", "2027-01-02T00:00Z"),
+                // in a zone with an offset
+                cron("0 3 * * *", "Europe/Amsterdam", "2026-01-01T00:00Z",
+                        "2026-01-01T03:00+01:00", "2026-01-02T03:00+01:00"),
+                cron("0 3 * * *", "Europe/Amsterdam", "2026-07-01T00:00Z",
+                        "2026-07-01T03:00+02:00", "2026-07-02T03:00+02:00"),
+                // Amsterdam, spring 2026-03-29: 02:00 +01:00 jumps to 03:00 +02:00; a gap time runs shifted by the gap
+                cron("30 2 * * *", "Europe/Amsterdam", "2026-03-28T00:00Z",
+                        "2026-03-28T02:30+01:00", "2026-03-29T03:30+02:00", "2026-03-30T02:30+02:00"),
+                cron("0 * * * *", "Europe/Amsterdam", "2026-03-29T00:30+01:00",
+                        "2026-03-29T01:00+01:00", "2026-03-29T03:00+02:00", "2026-03-29T04:00+02:00"),
+                cron("*/15 * * * *", "Europe/Amsterdam", "2026-03-29T01:30+01:00",
+                        "2026-03-29T01:45+01:00", "2026-03-29T03:00+02:00", "2026-03-29T03:15+02:00",
+                        "2026-03-29T03:30+02:00"),
+                // ... and asked just after the jump, the shifted 02:45 is still to come at 03:45
+                cron("45 2 * * *", "Europe/Amsterdam", "2026-03-29T03:10+02:00",
+                        "2026-03-29T03:45+02:00", "2026-03-30T02:45+02:00"),
+                // Amsterdam, autumn 2026-10-25: 03:00 +02:00 falls back to 02:00 +01:00; 02:xx runs once, first
+                cron("30 2 * * *", "Europe/Amsterdam", "2026-10-24T00:00Z",
+                        "2026-10-24T02:30+02:00", "2026-10-25T02:30+02:00", "2026-10-26T02:30+01:00"),
+                cron("0 * * * *", "Europe/Amsterdam", "2026-10-25T00:30+02:00",
+                        "2026-10-25T01:00+02:00", "2026-10-25T02:00+02:00", "2026-10-25T03:00+01:00",
+                        "2026-10-25T04:00+01:00"),
+                cron("*/15 * * * *", "Europe/Amsterdam", "2026-10-25T02:30+02:00",
+                        "2026-10-25T02:45+02:00", "2026-10-25T03:00+01:00", "2026-10-25T03:15+01:00"),
+                // ... and asked during the repeated pass, nothing runs until 03:00 +01:00
+                cron("*/15 * * * *", "Europe/Amsterdam", "2026-10-25T02:10+01:00",
+                        "2026-10-25T03:00+01:00", "2026-10-25T03:15+01:00"),
+                cron("30 2 * * *", "Europe/Amsterdam", "2026-10-25T02:10+01:00", "2026-10-26T02:30+01:00"),
+                // Lord Howe, 2026-10-04: 02:00 +10:30 jumps to 02:30 +11:00; the shifted 02:25 (02:55) runs after 02:35
+                cron("25,35 2 * * *", "Australia/Lord_Howe", "2026-10-04T01:00+10:30",
+                        "2026-10-04T02:35+11:00", "2026-10-04T02:55+11:00", "2026-10-05T02:25+11:00")
+        );
+    }
+
+    private static Arguments cron(String expression, String zone, String after, String... expected) {
+        return Arguments.of(expression, zone, after, List.of(expected));
+    }
+
     @ParameterizedTest(name = "[{index}] {0} in {1} after {2}")
-    @CsvSource(delimiter = '|', textBlock = """
-            # steps, ranges, lists
-            */15 * * * *          | UTC | 2026-01-01T00:07Z           | 2026-01-01T00:15Z 2026-01-01T00:30Z 2026-01-01T00:45Z 2026-01-01T01:00Z
-            */15 * * * *          | UTC | 2026-01-01T00:14:59.999Z    | 2026-01-01T00:15Z 2026-01-01T00:30Z
-            10-50/20 * * * *      | UTC | 2026-01-01T00:00Z           | 2026-01-01T00:10Z 2026-01-01T00:30Z 2026-01-01T00:50Z 2026-01-01T01:10Z
-            5/30 * * * *          | UTC | 2026-01-01T00:05Z           | 2026-01-01T00:35Z 2026-01-01T01:05Z 2026-01-01T01:35Z
-            0 9-11 * * *          | UTC | 2026-01-01T10:00Z           | 2026-01-01T11:00Z 2026-01-02T09:00Z 2026-01-02T10:00Z
-            0,30 8,17 * * *       | UTC | 2026-01-01T08:10Z           | 2026-01-01T08:30Z 2026-01-01T17:00Z 2026-01-01T17:30Z 2026-01-02T08:00Z
-            0 0-23/6 1 * *        | UTC | 2026-01-01T12:00Z           | 2026-01-01T18:00Z 2026-02-01T00:00Z 2026-02-01T06:00Z
-            # month and weekday names (2026-01-01 is a Thursday)
-            0 0 1 JAN,jul *       | UTC | 2026-01-01T00:00Z           | 2026-07-01T00:00Z 2027-01-01T00:00Z 2027-07-01T00:00Z
-            0 0 1 Mar-May *       | UTC | 2026-01-01T00:00Z           | 2026-03-01T00:00Z 2026-04-01T00:00Z 2026-05-01T00:00Z 2027-03-01T00:00Z
-            30 6 * * mon-fri      | UTC | 2026-01-02T07:00Z           | 2026-01-05T06:30Z 2026-01-06T06:30Z 2026-01-07T06:30Z
-            0 12 * * SAT,Sun      | UTC | 2026-01-01T00:00Z           | 2026-01-03T12:00Z 2026-01-04T12:00Z 2026-01-10T12:00Z
-            # day-of-week 0 and 7 are Sunday
-            0 12 * * 7            | UTC | 2026-01-01T00:00Z           | 2026-01-04T12:00Z 2026-01-11T12:00Z
-            0 12 * * 0            | UTC | 2026-01-01T00:00Z           | 2026-01-04T12:00Z 2026-01-11T12:00Z
-            0 12 * * 5-7          | UTC | 2026-01-01T00:00Z           | 2026-01-02T12:00Z 2026-01-03T12:00Z 2026-01-04T12:00Z 2026-01-09T12:00Z
-            0 12 * * */3          | UTC | 2026-01-01T00:00Z           | 2026-01-03T12:00Z 2026-01-04T12:00Z 2026-01-07T12:00Z 2026-01-10T12:00Z
-            # both day fields restricted: either matches (the 13th, or a Friday); one restricted: it decides
-            0 0 13 * FRI          | UTC | 2026-01-01T00:00Z           | 2026-01-02T00:00Z 2026-01-09T00:00Z 2026-01-13T00:00Z 2026-01-16T00:00Z
-            0 0 13 * *            | UTC | 2026-01-01T00:00Z           | 2026-01-13T00:00Z 2026-02-13T00:00Z
-            0 0 * * FRI           | UTC | 2026-01-01T00:00Z           | 2026-01-02T00:00Z 2026-01-09T00:00Z 2026-01-16T00:00Z
-            0 0 */10 * MON        | UTC | 2026-01-01T00:00Z           | 2026-01-05T00:00Z 2026-01-11T00:00Z 2026-01-12T00:00Z 2026-01-19T00:00Z 2026-01-21T00:00Z
-            0 0 31 2 MON          | UTC | 2026-02-01T00:00Z           | 2026-02-02T00:00Z 2026-02-09T00:00Z
-            # macros
-            @yearly               | UTC | 2026-03-01T00:00Z           | 2027-01-01T00:00Z 2028-01-01T00:00Z
-            @annually             | UTC | 2026-03-01T00:00Z           | 2027-01-01T00:00Z 2028-01-01T00:00Z
-            @monthly              | UTC | 2026-01-31T12:00Z           | 2026-02-01T00:00Z 2026-03-01T00:00Z
-            @weekly               | UTC | 2026-01-01T00:00Z           | 2026-01-04T00:00Z 2026-01-11T00:00Z
-            @daily                | UTC | 2026-01-01T00:00Z           | 2026-01-02T00:00Z 2026-01-03T00:00Z
-            @MIDNIGHT             | UTC | 2026-01-01T00:00Z           | 2026-01-02T00:00Z 2026-01-03T00:00Z
-            @hourly               | UTC | 2026-01-01T00:30Z           | 2026-01-01T01:00Z 2026-01-01T02:00Z
-            # month ends, leap days (2100 is no leap year), year rollover
-            0 0 31 * *            | UTC | 2026-01-31T00:00Z           | 2026-03-31T00:00Z 2026-05-31T00:00Z 2026-07-31T00:00Z 2026-08-31T00:00Z 2026-10-31T00:00Z
-            0 0 30 * *            | UTC | 2026-01-30T00:00Z           | 2026-03-30T00:00Z 2026-04-30T00:00Z
-            0 0 29 2 *            | UTC | 2026-01-01T00:00Z           | 2028-02-29T00:00Z 2032-02-29T00:00Z
-            0 0 29 2 *            | UTC | 2096-02-29T00:00Z           | 2104-02-29T00:00Z 2108-02-29T00:00Z
-            59 23 31 12 *         | UTC | 2026-12-31T23:59Z           | 2027-12-31T23:59Z 2028-12-31T23:59Z
-            0 0 * * *             | UTC | 2026-12-31T23:59:59.999Z    | 2027-01-01T00:00Z 2027-01-02T00:00Z
-            # in a zone with an offset
-            0 3 * * *             | Europe/Amsterdam | 2026-01-01T00:00Z | 2026-01-01T03:00+01:00 2026-01-02T03:00+01:00
-            0 3 * * *             | Europe/Amsterdam | 2026-07-01T00:00Z | 2026-07-01T03:00+02:00 2026-07-02T03:00+02:00
-            # Amsterdam, spring 2026-03-29: 02:00 +01:00 jumps to 03:00 +02:00. A gap time runs shifted by the gap.
-            30 2 * * *            | Europe/Amsterdam | 2026-03-28T00:00Z | 2026-03-28T02:30+01:00 2026-03-29T03:30+02:00 2026-03-30T02:30+02:00
-            0 * * * *             | Europe/Amsterdam | 2026-03-29T00:30+01:00 | 2026-03-29T01:00+01:00 2026-03-29T03:00+02:00 2026-03-29T04:00+02:00
-            */15 * * * *          | Europe/Amsterdam | 2026-03-29T01:30+01:00 | 2026-03-29T01:45+01:00 2026-03-29T03:00+02:00 2026-03-29T03:15+02:00 2026-03-29T03:30+02:00
-            # ... and asked just after the jump, the shifted 02:45 is still to come at 03:45
-            45 2 * * *            | Europe/Amsterdam | 2026-03-29T03:10+02:00 | 2026-03-29T03:45+02:00 2026-03-30T02:45+02:00
-            # Amsterdam, autumn 2026-10-25: 03:00 +02:00 falls back to 02:00 +01:00. 02:xx runs once, the first time.
-            30 2 * * *            | Europe/Amsterdam | 2026-10-24T00:00Z | 2026-10-24T02:30+02:00 2026-10-25T02:30+02:00 2026-10-26T02:30+01:00
-            0 * * * *             | Europe/Amsterdam | 2026-10-25T00:30+02:00 | 2026-10-25T01:00+02:00 2026-10-25T02:00+02:00 2026-10-25T03:00+01:00 2026-10-25T04:00+01:00
-            */15 * * * *          | Europe/Amsterdam | 2026-10-25T02:30+02:00 | 2026-10-25T02:45+02:00 2026-10-25T03:00+01:00 2026-10-25T03:15+01:00
-            # ... and asked during the repeated pass, nothing runs until 03:00 +01:00
-            */15 * * * *          | Europe/Amsterdam | 2026-10-25T02:10+01:00 | 2026-10-25T03:00+01:00 2026-10-25T03:15+01:00
-            30 2 * * *            | Europe/Amsterdam | 2026-10-25T02:10+01:00 | 2026-10-26T02:30+01:00
-            # Lord Howe, 2026-10-04: 02:00 +10:30 jumps to 02:30 +11:00. The shifted 02:25 (02:55) runs after 02:35.
-            25,35 2 * * *         | Australia/Lord_Howe | 2026-10-04T01:00+10:30 | 2026-10-04T02:35+11:00 2026-10-04T02:55+11:00 2026-10-05T02:25+11:00
-            """)
-    void cron_matches(String expression, String zone, String after, String expected) {
+    @MethodSource("cronCases")
+    void cron_matches(String expression, String zone, String after, List<String> expected) {
         Schedule schedule = Schedule.cron(expression, ZoneId.of(zone));
-        List<Instant> want = Arrays.stream(expected.split(" ")).map(ScheduleTest::at).toList();
+        List<Instant> want = expected.stream().map(ScheduleTest::at).toList();
         assertEquals(want, run(schedule, at(after), want.size()));
     }
 
@@ -117,7 +160,7 @@ class ScheduleTest {
             """)
     void runs_in_one_amsterdam_day(String expression, String day, int runs) {
         Schedule schedule = Schedule.cron(expression, AMSTERDAM);
-        java.time.LocalDate date = java.time.LocalDate.parse(day);
+        LocalDate date = LocalDate.parse(day);
         Instant start = date.atStartOfDay(AMSTERDAM).toInstant();
         Instant end = date.plusDays(1).atStartOfDay(AMSTERDAM).toInstant();
         List<Instant> seen = new ArrayList<>();
@@ -188,7 +231,7 @@ class ScheduleTest {
             0 0 31 2 *          | never matches: no month of month field "2" has a day of day-of-month field "31"
             0 0 30 2 *          | never matches: no month of month field "2" has a day of day-of-month field "30"
             0 0 31 APR,JUN *    | never matches: no month of month field "APR,JUN" has a day of day-of-month field "31"
-            @reboot             | unknown macro; expected @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly
+            @reboot             | unknown macro; known: @yearly @annually @monthly @weekly @daily @midnight @hourly
             """)
     void bad_cron_expressions_are_refused_naming_field_and_value(String expression, String problem) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -233,8 +276,7 @@ class ScheduleTest {
     @CsvSource({"PT0S", "PT-1S", "PT0.000999999S", "PT0.0015S", "PT8784H0.001S", "PT8808H", "PT-8784H"})
     void bad_periods_are_refused_naming_period_and_value(Duration period) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedule.every(period));
-        assertEquals("period must be a whole number of milliseconds between 1 ms and 366 days, was " + period,
-                e.getMessage());
+        assertEquals("period must be whole milliseconds, 1 ms to 366 days, was " + period, e.getMessage());
     }
 
     @Test
@@ -270,7 +312,7 @@ class ScheduleTest {
             ''                               | expected "every <ISO-8601 duration>" or "cron <expression> <zone id>"
             hourly                           | expected "every <ISO-8601 duration>" or "cron <expression> <zone id>"
             cron UTC                         | expected "every <ISO-8601 duration>" or "cron <expression> <zone id>"
-            every PT0S                       | period must be a whole number of milliseconds between 1 ms and 366 days, was PT0S
+            every PT0S                       | period must be whole milliseconds, 1 ms to 366 days, was PT0S
             every 30s                        | Text cannot be parsed to a Duration
             cron 61 * * * * UTC              | cron "61 * * * *": minute field: 61 is out of range 0-59
             cron 0 3 * * * Mars/Olympus      | Unknown time-zone ID: Mars/Olympus
@@ -291,7 +333,8 @@ class ScheduleTest {
     @Test
     void equal_by_spec() {
         assertEquals(Schedule.every(Duration.ofSeconds(60)), Schedule.every(Duration.ofMinutes(1)));
-        assertEquals(Schedule.every(Duration.ofSeconds(60)).hashCode(), Schedule.every(Duration.ofMinutes(1)).hashCode());
+        assertEquals(Schedule.every(Duration.ofSeconds(60)).hashCode(),
+                Schedule.every(Duration.ofMinutes(1)).hashCode());
         assertNotEquals(Schedule.every(Duration.ofSeconds(60)), Schedule.every(Duration.ofSeconds(61)));
         assertEquals(Schedule.cron("0 3 * * *", AMSTERDAM), Schedule.cron("0  3 * * *", ZoneId.of("Europe/Amsterdam")));
         assertEquals(Schedule.cron("0 3 * * *", AMSTERDAM).hashCode(),
@@ -304,7 +347,8 @@ class ScheduleTest {
 
     @Test
     void readable_to_string() {
-        assertEquals("Schedule.cron(\"0 3 * * *\", Europe/Amsterdam)", Schedule.cron("0 3 * * *", AMSTERDAM).toString());
+        assertEquals("Schedule.cron(\"0 3 * * *\", Europe/Amsterdam)",
+                Schedule.cron("0 3 * * *", AMSTERDAM).toString());
         assertEquals("Schedule.every(PT30S)", Schedule.every(Duration.ofSeconds(30)).toString());
     }
 }
