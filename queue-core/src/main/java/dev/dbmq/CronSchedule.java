@@ -32,15 +32,15 @@ final class CronSchedule extends Schedule {
 
     @Override
     public Instant first(Instant now) {
-        return after(now);
+        return firstMatchAfter(now);
     }
 
     @Override
     public Instant next(Instant due, Instant now) {
-        return after(due.isAfter(now) ? due : now);
+        return firstMatchAfter(due.isAfter(now) ? due : now);
     }
 
-    private Instant after(Instant after) {
+    private Instant firstMatchAfter(Instant after) {
         ZoneRules rules = zone.getRules();
         ZoneOffset offset = rules.getOffset(after);
         ZoneOffsetTransition last = rules.previousTransition(after.plusNanos(1)); // at or before after
