@@ -62,8 +62,9 @@ final class CronExpression {
         for (int i = 0; i < 5; i++) {
             bits[i] = kinds[i].parse(fields[i], expression);
         }
-        boolean domRestricted = !fields[2].equals("*");
-        boolean dowRestricted = !fields[4].equals("*");
+        // Vixie cron's DOM_STAR/DOW_STAR: a field starting with '*' (also */n) makes the two fields AND, not OR
+        boolean domRestricted = !fields[2].startsWith("*");
+        boolean dowRestricted = !fields[4].startsWith("*");
         CronExpression cron = new CronExpression(bits[0], bits[1], bits[2], bits[3], bits[4],
                 domRestricted && dowRestricted);
         if (domRestricted && !dowRestricted && !someMonthHasADay(bits[3], bits[2])) {

@@ -23,9 +23,9 @@ import java.util.Objects;
  * ({@code 0 0 1 1 *}), {@code @monthly} ({@code 0 0 1 * *}), {@code @weekly} ({@code 0 0 * * 0}), {@code @daily} and
  * {@code @midnight} ({@code 0 0 * * *}), {@code @hourly} ({@code 0 * * * *}).
  *
- * <p>Day-of-month and day-of-week: when both are restricted, that is neither is exactly {@code *}, a day matches when
- * either field does (Vixie cron, POSIX); otherwise the restricted one decides. Unlike Vixie cron,
- * <code>&#42;/n</code> counts as restricted. An expression that can never match (February 30) is refused.
+ * <p>Day-of-month and day-of-week, as Vixie cron: when neither field starts with {@code *}, a day matches when either
+ * field does ({@code 0 0 13 * FRI}: the 13th, and every Friday); when one does (<code>&#42;</code>,
+ * <code>&#42;/n</code>), a day must match both. An expression that can never match (February 30) is refused.
  *
  * <p>Times are local times of the zone. Daylight saving time:
  * <ul>
