@@ -20,8 +20,8 @@ final class CallerThreadForeman implements ManualForeman {
     private final ReentrantLock stepping = new ReentrantLock();
     private boolean closed; // guarded by stepping
 
-    CallerThreadForeman(TaskQueue queue, Handlers handlers, GuardedListener listener, int batchSize,
-                        java.time.Duration unhandledTimeout, boolean eager) {
+    CallerThreadForeman(TaskQueue queue, Handlers handlers, RecurringTasks recurring, GuardedListener listener,
+                        int batchSize, java.time.Duration unhandledTimeout, boolean eager) {
         this.backend = queue.backend();
         if (queue.isClosed()) {
             throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
@@ -29,7 +29,7 @@ final class CallerThreadForeman implements ManualForeman {
         this.batchSize = batchSize;
         this.exclusivity = backend.exclusivity("manual foreman, pid " + ProcessHandle.current().pid());
         this.counters = new TaskCounters(backend.database());
-        this.claimer = new Claimer(backend, handlers, queue.codec(), queue.clock(), counters, listener,
+        this.claimer = new Claimer(backend, handlers, recurring, queue.codec(), queue.clock(), counters, listener,
                 unhandledTimeout);
         this.runner = new TaskRunner(backend.database(), queue.clock(), counters, listener);
         this.wakeTarget = eager ? new WakeTarget() {
@@ -47,6 +47,13 @@ final class CallerThreadForeman implements ManualForeman {
             exclusivity.close();
             throw new DbmqException("a foreman is already running on " + backend.describe()
                     + " in this JVM; refusing to start a second one");
+        }
+        try {
+            recurring.ensureScheduled(backend.database(), queue.clock().millis());
+        } catch (RuntimeException e) {
+            LocalForemen.unregister(backend.key(), wakeTarget);
+            exclusivity.close();
+            throw e;
         }
     }
 

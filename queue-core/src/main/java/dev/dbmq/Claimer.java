@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims tasks: one transaction deletes up to {@code limit} of the oldest tasks of the names this foreman has handlers
- * for (at-most-once: a task is gone from the queue before it runs) and, in that same transaction, moves the ones that
- * cannot run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
+ * Claims tasks: one transaction deletes up to {@code limit} of the due tasks of the names this foreman has handlers
+ * for, oldest due first (at-most-once: a task is gone from the queue before it runs) and, in that same transaction,
+ * writes the next instance of each recurring one ({@link RecurringTasks#writeNext}) and moves the ones that cannot
+ * run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
  * never take a worker slot (snappea's hang after bad tasks). Tasks of other names are left for a foreman that handles
  * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()}).
  */
@@ -60,6 +61,7 @@ final class Claimer {
     private final Backend backend;
     private final Database database;
     private final Handlers handlers;
+    private final RecurringTasks recurring;
     private final ArgsCodec codec;
     private final InstantSource clock;
     private final TaskCounters counters;
@@ -73,11 +75,12 @@ final class Claimer {
      * @param unhandledTimeout how old a task of a name this foreman has no handler for may get before it is kept in
      *                         the failed-tasks table (see {@link #checkUnhandled()})
      */
-    Claimer(Backend backend, Handlers handlers, ArgsCodec codec, InstantSource clock, TaskCounters counters,
-            GuardedListener listener, java.time.Duration unhandledTimeout) {
+    Claimer(Backend backend, Handlers handlers, RecurringTasks recurring, ArgsCodec codec, InstantSource clock,
+            TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout) {
         this.backend = backend;
         this.database = backend.database();
         this.handlers = handlers;
+        this.recurring = recurring;
         this.names = handlers.names();
         this.unhandledTimeoutMillis = unhandledTimeout.toMillis();
         this.codec = codec;
@@ -123,6 +126,9 @@ final class Claimer {
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
         times[0] = now;
         List<TaskStore.Row> claimed = TaskStore.claim(backend, dsl, limit, names, now);
+        for (TaskStore.Row row : claimed) {
+            recurring.writeNext(dsl, row, now); // a recurring instance's next tick, whether this one can run or not
+        }
         for (TaskStore.Row row : claimed) {
             Handlers.Registration<?> registration = handlers.find(row.taskName());
             if (registration == null) {

@@ -102,12 +102,12 @@ public final class Foreman implements AutoCloseable {
     }
 
     /** The builder's settings, copied at start(): changing the builder later changes nothing here. */
-    private record Settings(Handlers handlers, int workers, int batchSize, Duration gracefulTimeout,
-                            Duration pollInterval, boolean drainOnStop, boolean stopOnShutdown,
-                            Duration unhandledTimeout, GuardedListener listener) {
+    private record Settings(Handlers handlers, RecurringTasks recurring, int workers, int batchSize,
+                            Duration gracefulTimeout, Duration pollInterval, boolean drainOnStop,
+                            boolean stopOnShutdown, Duration unhandledTimeout, GuardedListener listener) {
         Settings(Builder b) {
-            this(b.handlers.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval, b.drainOnStop,
-                    b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listener));
+            this(b.handlers.copy(), b.recurring.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval,
+                    b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listener));
         }
     }
 
@@ -145,8 +145,9 @@ public final class Foreman implements AutoCloseable {
             this.exclusivity = backend.exclusivity(id);
             undo.add(exclusivity);
             this.counters = new TaskCounters(backend.database());
-            this.claimer = new Claimer(backend, handlers, queue.codec(), queue.clock(), counters, b.listener(),
-                    b.unhandledTimeout());
+            this.claimer = new Claimer(backend, handlers, b.recurring(), queue.codec(), queue.clock(), counters,
+                    b.listener(), b.unhandledTimeout());
+            b.recurring().ensureScheduled(backend.database(), queue.clock().millis());
             TaskRunner runner = new TaskRunner(backend.database(), queue.clock(), counters, b.listener());
             this.workers = newWorkerPool(b.workers(), id);
             undo.add(workers::shutdownNow);
@@ -178,10 +179,10 @@ public final class Foreman implements AutoCloseable {
 
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
-                        + " drainOnStop={}, unhandledTimeout={}, handlers={}, wakeups {}", id,
+                        + " drainOnStop={}, unhandledTimeout={}, handlers={}, recurring={}, wakeups {}", id,
                 backend.describe(), settings.workers(), settings.batchSize(), settings.gracefulTimeout(),
                 settings.pollInterval(), settings.drainOnStop(), settings.unhandledTimeout(), settings.handlers(),
-                backend.describeWakeups());
+                settings.recurring(), backend.describeWakeups());
         wakeups.start();
         loopThread.start();
         if (shutdownHook != null) {
@@ -359,6 +360,7 @@ public final class Foreman implements AutoCloseable {
     public static final class Builder {
         private final TaskQueue queue;
         private final Handlers handlers = new Handlers();
+        private final RecurringTasks recurring = new RecurringTasks();
         private int workers = DEFAULT_WORKERS;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration gracefulTimeout = DEFAULT_GRACEFUL_TIMEOUT;
@@ -385,6 +387,29 @@ public final class Foreman implements AutoCloseable {
         /** As {@link #handle(Task, TaskHandler)}, for a handler that is told about its attempt ({@link TaskContext}). */
         public <A> Builder handle(Task<A> task, ContextualTaskHandler<A> handler) {
             handlers.add(task, handler);
+            return this;
+        }
+
+        /**
+         * A recurring task: {@code task} with {@code args}, due on {@code schedule}, one pending instance at a time
+         * under this name. The claim that takes an instance writes the next one in the same transaction, so a tick
+         * runs at most once, also with several foremen on PostgreSQL; a crash can skip a tick, never repeat one.
+         * Ticks missed while no foreman ran are run once, not once each. At start the foreman writes the first
+         * instance, or brings a pending one in line with this registration (schedule, task, args); a foreman of
+         * another process or version that handles {@code task} keeps a schedule going even if it does not register
+         * it. Needs a handler for {@code task} on this foreman.
+         *
+         * <pre>{@code
+         * .recurring("nightly-report", Schedule.cron("0 3 * * *", ZoneId.of("Europe/Amsterdam")), REPORT, new Report())
+         * }</pre>
+         *
+         * @param name 1 to 100 characters: letters, digits, and {@code _ . : -} after the first; unique per foreman
+         * @throws IllegalArgumentException when the name is bad or taken, or args can't be encoded (as for enqueue)
+         */
+        public <A> Builder recurring(String name, Schedule schedule, Task<A> task, A args) {
+            Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(task, "task");
+            recurring.add(name, schedule, task.name(), queue.codec().encode(task, args));
             return this;
         }
 
@@ -496,8 +521,8 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startManual() {
             requireHandlers();
-            return new CallerThreadForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
-                    unhandledTimeout, false);
+            return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listener),
+                    batchSize, unhandledTimeout, false);
         }
 
         /**
@@ -508,14 +533,20 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startEager() {
             requireHandlers();
-            return new CallerThreadForeman(queue, handlers.copy(), GuardedListener.of(listener), batchSize,
-                    unhandledTimeout, true);
+            return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listener),
+                    batchSize, unhandledTimeout, true);
         }
 
         private void requireHandlers() {
             if (handlers.isEmpty()) {
                 throw new IllegalStateException("no handlers registered: call handle(task, handler) before starting"
                         + " (a foreman without handlers would claim nothing)");
+            }
+            for (RecurringTasks.Registration r : recurring.registrations()) {
+                if (handlers.find(r.taskName()) == null) {
+                    throw new IllegalStateException("recurring \"" + r.name() + "\" runs task " + r.taskName()
+                            + ", which has no handler here: call handle(" + r.taskName() + " task, handler)");
+                }
             }
         }
     }

@@ -97,6 +97,19 @@ final class TaskStore {
                 + " times while this enqueue tried to write it; nothing written");
     }
 
+    /**
+     * Writes a recurring schedule's instance unless one is pending already (its key taken): {@code ON CONFLICT DO
+     * NOTHING}. Returns whether it was written.
+     */
+    static boolean insertInstance(DSLContext dsl, String taskName, String args, long createdAt, long dueAt,
+                                  String key, String schedule) {
+        return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT,
+                        DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE)
+                .values(taskName, args, createdAt, dueAt, key, schedule)
+                .onConflict(DBMQ_TASK.UNIQUE_KEY).doNothing()
+                .execute() > 0;
+    }
+
     /** What {@link #insertKeyed} did. */
     record Keyed(long id, boolean written) {
     }

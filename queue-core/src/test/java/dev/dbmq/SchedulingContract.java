@@ -342,6 +342,112 @@ abstract class SchedulingContract {
         assertEquals(Duration.ofSeconds(30), stats.oldestTaskAge(), "the due task, 30 s past its due time");
     }
 
+    @Test
+    void a_recurring_schedule_runs_each_tick_once_and_runs_missed_ticks_once() throws Exception {
+        TaskQueue queue = steppedQueue();
+        List<TaskContext> ticks = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, (a, ctx) -> ticks.add(ctx))
+                .recurring("heartbeat", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(7)).startManual());
+        assertEquals(1, queue.pending(), "the first instance");
+        assertEquals(Optional.of(T0.plusSeconds(60)), queue.stats().nextDueAt());
+        assertEquals(0, foreman.runPending());
+        clock.set(T0.plusSeconds(60));
+        assertEquals(1, foreman.runPending());
+        assertEquals(1, queue.pending(), "the next instance, written by the claim");
+        assertEquals(Optional.of(T0.plusSeconds(120)), queue.stats().nextDueAt());
+        clock.set(T0.plusSeconds(630)); // everything was down for 8.5 ticks
+        assertEquals(1, foreman.runPending(), "missed ticks run once");
+        assertEquals(0, foreman.runPending());
+        assertEquals(Optional.of(T0.plusSeconds(660)), queue.stats().nextDueAt(), "the next tick on the grid");
+        assertEquals(List.of(T0.plusSeconds(60), T0.plusSeconds(120)),
+                ticks.stream().map(TaskContext::scheduledAt).toList());
+        assertEquals(2, ticks.stream().map(TaskContext::id).distinct().count(), "each instance is a task of its own");
+    }
+
+    @Test
+    void a_foreman_starting_again_keeps_one_instance_and_applies_a_changed_schedule() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Schedule nightly = Schedule.cron("0 3 * * *", java.time.ZoneId.of("Europe/Amsterdam"));
+        Foreman.builder(queue).handle(ECHO, a -> { }).recurring("report", nightly, ECHO, new Echo(1)).startManual()
+                .close();
+        // 2026-12-01 12:00 UTC is 13:00 in Amsterdam (CET, +01:00): next 03:00 there is 02:00 UTC tomorrow
+        Instant tomorrow0300 = Instant.parse("2026-12-02T02:00:00Z");
+        assertEquals(Optional.of(tomorrow0300), queue.stats().nextDueAt());
+        clock.advance(Duration.ofHours(1));
+        Foreman.builder(queue).handle(ECHO, a -> { }).recurring("report", nightly, ECHO, new Echo(1)).startManual()
+                .close();
+        assertEquals(1, queue.pending(), "idempotent");
+        assertEquals(Optional.of(tomorrow0300), queue.stats().nextDueAt(), "left alone");
+
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        ManualForeman changed = closing(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n()))
+                .recurring("report", Schedule.every(Duration.ofMinutes(10)), ECHO, new Echo(2)).startManual());
+        assertEquals(1, queue.pending());
+        assertEquals(Optional.of(T0.plusSeconds(3600 + 600)), queue.stats().nextDueAt(), "the new schedule, from now");
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(1, changed.runPending());
+        assertEquals(List.of(2), ran, "the new args");
+    }
+
+    @Test
+    void a_cancelled_recurring_instance_stops_the_schedule_until_a_foreman_starts_with_it() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Foreman.Builder builder = Foreman.builder(queue).handle(ECHO, a -> { })
+                .recurring("heartbeat", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(7));
+        ManualForeman foreman = builder.startManual();
+        long instance = onlyPendingId(queue);
+        assertTrue(queue.cancel(instance));
+        clock.advance(Duration.ofHours(1));
+        assertEquals(0, foreman.runPending());
+        foreman.close();
+        closing(builder.startManual());
+        assertEquals(1, queue.pending(), "written again at start");
+    }
+
+    @Test
+    void a_started_foreman_runs_a_recurring_schedule_without_a_poll() throws Exception {
+        TaskQueue queue = closing(openQueue(null));
+        List<Instant> ticks = new CopyOnWriteArrayList<>();
+        CountDownLatch five = new CountDownLatch(5);
+        closing(Foreman.builder(queue).pollInterval(ForemanContract.NO_POLL).stopOnShutdown(false)
+                .handle(ECHO, (a, ctx) -> {
+                    ticks.add(ctx.scheduledAt());
+                    five.countDown();
+                })
+                .recurring("fast", Schedule.every(Duration.ofMillis(50)), ECHO, new Echo(1)).start());
+        assertTrue(five.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "5 ticks: " + ticks);
+        List<Instant> seen = List.copyOf(ticks);
+        assertEquals(seen.size(), Set.copyOf(seen).size(), "no tick twice: " + seen);
+        for (int i = 1; i < seen.size(); i++) {
+            long apart = Duration.between(seen.get(i - 1), seen.get(i)).toMillis();
+            assertTrue(apart > 0 && apart % 50 == 0, "ticks on the 50 ms grid: " + seen);
+        }
+    }
+
+    @Test
+    void recurring_registrations_are_checked_at_once() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Foreman.Builder b = Foreman.builder(queue).handle(ECHO, a -> { });
+        Schedule every = Schedule.every(Duration.ofMinutes(1));
+        assertEquals("recurring name must be 1 to 100 characters of [A-Za-z0-9_.:-], starting with a letter or"
+                + " digit, was \"bad name\"", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> b.recurring("bad name", every, ECHO, new Echo(1))).getMessage());
+        b.recurring("ok", every, ECHO, new Echo(1));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.recurring("ok", every, ECHO, new Echo(1))).getMessage().contains("already registered"));
+        Task<Echo> other = Task.of("other", Echo.class);
+        b.recurring("needs-handler", every, other, new Echo(1));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                b::startManual);
+        assertTrue(e.getMessage().contains("recurring \"needs-handler\" runs task other"), e.getMessage());
+        assertEquals(0, queue.pending(), "nothing written");
+    }
+
+    static long onlyPendingId(TaskQueue queue) {
+        return queue.database().autocommit(dsl -> dsl.select(dev.dbmq.internal.jooq.Tables.DBMQ_TASK.ID)
+                .from(dev.dbmq.internal.jooq.Tables.DBMQ_TASK).fetchSingle().value1());
+    }
+
     static void assertBetween(Instant low, Instant actual, Instant high, String what) {
         assertTrue(!actual.isBefore(low) && !actual.isAfter(high), what + ": " + actual + " not in [" + low + ", "
                 + high + "]");
