@@ -94,6 +94,14 @@ interface Backend extends AutoCloseable {
         return TaskStore.claimQuery(claimForm(), dsl, limit, names, nowMillis).fetch(TaskStore::row);
     }
 
+    /**
+     * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending, in the
+     * transaction {@code dsl} is in: after a claim that was not full, the foreman sleeps until then unless woken.
+     */
+    default Long nextDueAt(DSLContext dsl, List<String> names) {
+        return TaskStore.nextDueAt(dsl, names);
+    }
+
     /** How this database's claims are bounded and kept apart; see {@link ClaimForm}. */
     ClaimForm claimForm();
 

@@ -151,7 +151,7 @@ final class Claimer {
         if (claimed.size() < limit) {
             // About to go idle: when to look next. In this transaction, after the claim, so a task committed before
             // it is seen here and one committed after it wakes the foreman after the wakeup flag was cleared.
-            Long next = TaskStore.nextDueAt(dsl, names);
+            Long next = backend.nextDueAt(dsl, names);
             times[1] = next == null ? Long.MAX_VALUE : next;
         } else {
             times[1] = Long.MAX_VALUE;

@@ -136,6 +136,12 @@ final class SqliteBackend implements Backend {
     }
 
     @Override
+    public Long nextDueAt(DSLContext dsl, List<String> names) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? Backend.super.nextDueAt(dsl, names) : SqliteStatements.nextDueAt(cache, names);
+    }
+
+    @Override
     public ClaimForm claimForm() {
         return CLAIM_FORM;
     }

@@ -123,6 +123,33 @@ final class SqliteStatements {
         return rows;
     }
 
+    /** Binds task_name; returns MIN(due_at), NULL when none: one seek of the (task_name, due_at, id) index. */
+    static final String NEXT_DUE = SqliteStatementCache.render(RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
+            .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name"));
+
+    /** {@link TaskStore#nextDueAt}, prepared: it runs after every claim that was not full. */
+    static Long nextDueAt(SqliteStatementCache cache, List<String> names) {
+        Long earliest = null;
+        try {
+            PreparedStatement next = cache.prepared(NEXT_DUE);
+            for (String name : names) {
+                next.setString(1, name);
+                try (ResultSet rs = next.executeQuery()) {
+                    if (rs.next()) {
+                        long due = rs.getLong(1);
+                        if (!rs.wasNull() && (earliest == null || due < earliest)) {
+                            earliest = due;
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            cache.discard(NEXT_DUE);
+            throw new DataAccessException("SQL [" + NEXT_DUE + "]; " + e.getMessage(), e);
+        }
+        return earliest;
+    }
+
     /** The claim binding what {@link #bindClaim} binds; returns TaskStore.ROW_FIELDS. */
     static String claimSql(List<String> names) {
         if (names == null) {

@@ -647,7 +647,109 @@ abstract class BackendContract {
         assertTrue(backend.settings() != null);
     }
 
-    // ---- 10. close ----------------------------------------------------------------------------------------------
+    // ---- 10. due times, keys, cancel (issue #12) ----------------------------------------------------------------
+
+    static long insertDue(Backend b, String name, int n, long dueAt) {
+        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), 1, dueAt));
+    }
+
+    static List<TaskStore.Row> claimAt(Backend b, int limit, List<String> names, long nowMillis) {
+        return b.database().transaction(dsl -> TaskStore.claim(b, dsl, limit, names, nowMillis));
+    }
+
+    @Test
+    void claim_takes_due_tasks_only_oldest_due_first_across_names() {
+        long a300 = insertDue(backend, A, 1, 300);
+        long b100 = insertDue(backend, B, 2, 100);
+        long a200 = insertDue(backend, A, 3, 200);
+        long b900 = insertDue(backend, B, 4, 900);
+        long c50 = insertDue(backend, C, 5, 50);
+        assertEquals(List.of(), ids(claimAt(backend, 10, List.of(A, B), 99)), "nothing of A, B due at 99");
+        assertEquals(List.of(b100, a200), ids(claimAt(backend, 2, List.of(A, B), 1_000)), "due order, limit 2");
+        assertEquals(List.of(a300), ids(claimAt(backend, 10, List.of(A), 300)), "due at its due time");
+        assertEquals(List.of(c50), ids(claimAt(backend, 10, null, 800)), "any name, due by 800");
+        assertEquals(List.of(b900), ids(claimAt(backend, 10, List.of(B), 900)));
+        assertEquals(0, pending(backend));
+    }
+
+    @Test
+    void the_same_due_time_claims_in_id_order_and_a_batch_shares_one_due_time() {
+        List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(150), 1, 500));
+        assertEquals(List.of(), claimAt(backend, 200, List.of(A), 499));
+        List<TaskStore.Row> rows = claimAt(backend, 200, List.of(A), 500);
+        assertEquals(ids, ids(rows));
+        assertTrue(rows.stream().allMatch(r -> r.dueAt() == 500 && r.attempt() == 1 && r.uniqueKey() == null));
+    }
+
+    @Test
+    void nextDueAt_is_the_earliest_due_time_of_the_names_or_null() {
+        assertEquals(null, nextDue(List.of(A, B)));
+        insertDue(backend, A, 1, 700);
+        insertDue(backend, B, 2, 400);
+        insertDue(backend, C, 3, 100);
+        assertEquals(Long.valueOf(400), nextDue(List.of(A, B)));
+        assertEquals(Long.valueOf(700), nextDue(List.of(A)));
+        assertEquals(null, nextDue(List.of("none")));
+    }
+
+    @Test
+    void a_key_admits_one_pending_task_and_is_free_once_it_is_claimed() {
+        TaskStore.Keyed first = backend.database().transaction(dsl ->
+                TaskStore.insertKeyed(dsl, A, arg(1), 1, 10, "k"));
+        TaskStore.Keyed second = backend.database().transaction(dsl ->
+                TaskStore.insertKeyed(dsl, B, arg(2), 2, 20, "k"));
+        assertTrue(first.written());
+        assertEquals(new TaskStore.Keyed(first.id(), false), second, "the holder's id, nothing written");
+        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null)),
+                claimAt(backend, 10, null, 100));
+        TaskStore.Keyed third = backend.database().transaction(dsl ->
+                TaskStore.insertKeyed(dsl, A, arg(3), 3, 30, "k"));
+        assertTrue(third.written() && third.id() > first.id(), "free again once claimed: " + third);
+    }
+
+    @Test
+    void a_caller_transaction_enqueue_with_a_key_writes_one_row() throws Exception {
+        long holder;
+        try (CallerTx tx = openCallerTx()) {
+            holder = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, "caller-key", () -> { });
+            assertEquals(holder, backend.insertInCallerTransaction(tx.dsl(), A, arg(2), 5, 5, "caller-key",
+                    () -> { }), "the same transaction sees its own holder");
+            tx.commit();
+        }
+        assertEquals(holder, backend.database().transaction(dsl ->
+                TaskStore.insertKeyed(dsl, A, arg(3), 6, 6, "caller-key")).id());
+        assertEquals(1, pending(backend));
+    }
+
+    private boolean cancel(long id) {
+        return backend.database().autocommit(dsl -> TaskStore.cancel(dsl, id));
+    }
+
+    private Long nextDue(List<String> names) {
+        return backend.database().transaction(dsl -> backend.nextDueAt(dsl, names));
+    }
+
+    @Test
+    void cancel_deletes_a_pending_task_once() {
+        long id = insertDue(backend, A, 1, 10);
+        assertTrue(cancel(id));
+        assertFalse(cancel(id));
+        assertEquals(0, pending(backend));
+    }
+
+    @Test
+    void a_retry_keeps_the_id_and_enqueue_time_and_drops_the_key() {
+        long id = backend.database().transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(1), 7, 8, "r")).id();
+        TaskStore.Row claimed = claimAt(backend, 1, List.of(A), 100).get(0);
+        backend.database().transaction(dsl -> {
+            TaskStore.insertRetry(dsl, claimed, 500);
+            return null;
+        });
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null)),
+                claimAt(backend, 1, List.of(A), 500));
+    }
+
+    // ---- 11. close ----------------------------------------------------------------------------------------------
 
     @Test
     void close_is_idempotent_and_the_database_refuses_use_after_it() {

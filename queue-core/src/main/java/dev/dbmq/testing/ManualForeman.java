@@ -22,9 +22,11 @@ import dev.dbmq.Foreman;
 public interface ManualForeman extends AutoCloseable {
 
     /**
-     * Claims and runs tasks on this thread until no task it has a handler for is left, including tasks that handlers
-     * enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout} says. Called from a
-     * handler (eager mode, a task enqueuing a task), it returns 0 and the outer call runs the new task.
+     * Claims and runs tasks on this thread until no task it has a handler for is due by the queue's clock, including
+     * tasks that handlers enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout}
+     * says. Tasks due later (run-at, a retry's backoff, a recurring schedule's next tick) stay queued: move a
+     * {@link SettableClock} past their due time and call this again. Called from a handler (eager mode, a task
+     * enqueuing a task), it returns 0 and the outer call runs the new task.
      *
      * @return how many tasks were claimed (run, or kept as failed)
      * @throws IllegalStateException when closed
@@ -32,7 +34,7 @@ public interface ManualForeman extends AutoCloseable {
     int runPending();
 
     /**
-     * Claims and runs the oldest task, if any.
+     * Claims and runs the task due first, if any is due.
      *
      * @return whether there was one
      * @throws IllegalStateException when closed
