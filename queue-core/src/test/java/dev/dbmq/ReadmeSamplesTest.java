@@ -79,7 +79,8 @@ class ReadmeSamplesTest {
     @Test
     void the_readmes_sample_test_compiles_and_passes() throws Exception {
         List<String[]> tests = samples("src/test/java/");
-        assertEquals(List.of("src/test/java/com/example/DigestTest.java"), tests.stream().map(s -> s[0]).toList());
+        assertEquals(List.of("src/test/java/com/example/DigestTest.java", "src/test/java/com/example/ReminderTest.java"),
+                tests.stream().map(s -> s[0]).toList());
         List<String[]> sources = new ArrayList<>(samples("src/main/java/"));
         sources.addAll(tests);
         Path classes = compile(sources, System.getProperty("java.class.path"));
@@ -87,12 +88,13 @@ class ReadmeSamplesTest {
                 getClass().getClassLoader())) {
             SummaryGeneratingListener summary = new SummaryGeneratingListener();
             LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(loader.loadClass("com.example.DigestTest"))).build(),
+                    .selectors(DiscoverySelectors.selectClass(loader.loadClass("com.example.DigestTest")),
+                            DiscoverySelectors.selectClass(loader.loadClass("com.example.ReminderTest"))).build(),
                     summary);
             StringWriter failures = new StringWriter();
             summary.getSummary().printFailuresTo(new PrintWriter(failures), 20);
             assertEquals(0, summary.getSummary().getTotalFailureCount(), failures.toString());
-            assertEquals(2, summary.getSummary().getTestsSucceededCount(), "the sample's two tests pass");
+            assertEquals(4, summary.getSummary().getTestsSucceededCount(), "the samples' four tests pass");
         }
     }
 
