@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (TaskQueue queue = TaskQueue.sqlite(Path.of("queue.db"))) {
  *     long id = queue.enqueue(DIGEST, new Digest(42));
+ *     queue.enqueue(DIGEST, new Digest(43), Enqueue.after(Duration.ofMinutes(5)).key("digest:43"));
  * }
  * }</pre>
  */
