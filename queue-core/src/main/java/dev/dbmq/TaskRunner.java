@@ -73,7 +73,11 @@ final class TaskRunner {
                 log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; LOST",
                         ShortId.of(task.id()), task.name(), attempt, e.toString());
             }
-            listener.taskRetrying(task.id(), task.name(), attempt, Instant.ofEpochMilli(nextAt), error);
+            if (retried) {
+                listener.taskRetrying(task.id(), task.name(), attempt, Instant.ofEpochMilli(nextAt), error);
+            } else {
+                listener.taskFailed(task.id(), task.name(), error);
+            }
         } else {
             log.warn("Task {} ({}) failed{}", ShortId.of(task.id()), task.name(),
                     attempt == 1 ? "" : " on its last attempt (" + attempt + ")", error);
