@@ -37,6 +37,9 @@ final class TaskStore {
     private TaskStore() {
     }
 
+    /** The predicate of the partial unique index on unique_key (V3), which an upsert's conflict target must name. */
+    private static final org.jooq.Condition HAS_KEY = DBMQ_TASK.UNIQUE_KEY.isNotNull();
+
     /** Most times {@link #insertKeyed} tries when the key's task is claimed between its insert and its select. */
     private static final int KEYED_INSERT_TRIES = 100;
 
@@ -81,7 +84,7 @@ final class TaskStore {
             Record1<Long> inserted = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
                             DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.UNIQUE_KEY)
                     .values(taskName, args, createdAt, dueAt, key)
-                    .onConflict(DBMQ_TASK.UNIQUE_KEY).doNothing()
+                    .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                     .returningResult(DBMQ_TASK.ID)
                     .fetchOne();
             if (inserted != null) {
@@ -106,7 +109,7 @@ final class TaskStore {
         return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT,
                         DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE)
                 .values(taskName, args, createdAt, dueAt, key, schedule)
-                .onConflict(DBMQ_TASK.UNIQUE_KEY).doNothing()
+                .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                 .execute() > 0;
     }
 

@@ -8,7 +8,8 @@ ALTER TABLE dbmq_task ALTER COLUMN due_at SET DEFAULT (extract(epoch FROM clock_
 ALTER TABLE dbmq_task ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE dbmq_task ADD COLUMN unique_key TEXT;
 ALTER TABLE dbmq_task ADD COLUMN schedule TEXT;
-CREATE UNIQUE INDEX dbmq_task_unique_key_ux ON dbmq_task (unique_key);
+-- partial, as on SQLite: tasks without a key cost it nothing
+CREATE UNIQUE INDEX dbmq_task_unique_key_ux ON dbmq_task (unique_key) WHERE unique_key IS NOT NULL;
 COMMENT ON COLUMN dbmq_task.due_at IS 'when the task may run, epoch ms; claims take due tasks, oldest due first';
 COMMENT ON COLUMN dbmq_task.attempt IS '1 for the first attempt; a retry is a new row (same id) with attempt + 1';
 COMMENT ON COLUMN dbmq_task.unique_key IS 'Enqueue.key(…), unique among pending tasks; recurring: dbmq:recurring:<name>';

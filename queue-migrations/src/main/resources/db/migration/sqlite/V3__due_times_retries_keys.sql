@@ -7,12 +7,13 @@ ALTER TABLE dbmq_task ADD COLUMN due_at BIGINT NOT NULL DEFAULT 0;
 UPDATE dbmq_task SET due_at = created_at;
 -- 1 for the first attempt; a retry is written as a new row (same id) with attempt + 1.
 ALTER TABLE dbmq_task ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
--- Enqueue.key(…): unique among pending tasks (NULLs are distinct in a UNIQUE index); freed when the task is claimed.
--- Recurring instances hold 'dbmq:recurring:<schedule name>'.
+-- Enqueue.key(…): unique among pending tasks; freed when the task is claimed. Recurring instances hold
+-- 'dbmq:recurring:<schedule name>'. The index is partial: a task without a key (most) costs it nothing to insert or
+-- claim; upserts name its predicate (ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL).
 ALTER TABLE dbmq_task ADD COLUMN unique_key TEXT;
 -- A recurring instance's Schedule.spec(): the claim that takes it writes the next instance from it.
 ALTER TABLE dbmq_task ADD COLUMN schedule TEXT;
-CREATE UNIQUE INDEX dbmq_task_unique_key_ux ON dbmq_task (unique_key);
+CREATE UNIQUE INDEX dbmq_task_unique_key_ux ON dbmq_task (unique_key) WHERE unique_key IS NOT NULL;
 
 -- Claims read one range of this index per handled name: due tasks in due order, so any number of future-dated rows
 -- is never scanned; MIN(due_at) per name (the foreman's next wakeup) is one seek. Replaces V2's (task_name, id).
