@@ -70,6 +70,17 @@ class RecordingListenerTest {
     }
 
     @Test
+    void records_a_retried_attempt_with_its_attempt_and_next_time() {
+        RecordingListener recorder = new RecordingListener();
+        IllegalStateException boom = new IllegalStateException("boom");
+        recorder.taskRetrying(5, "mail", 1, java.time.Instant.parse("2026-12-01T10:00:00Z"), boom);
+        assertEquals(List.of(new RecordingListener.Event(RecordingListener.Kind.RETRYING, 5, "mail",
+                "attempt 1 threw java.lang.IllegalStateException: boom; next at 2026-12-01T10:00:00Z")),
+                recorder.events(RecordingListener.Kind.RETRYING));
+        assertEquals(List.of(boom), recorder.failures());
+    }
+
+    @Test
     void a_wait_on_outside_state_returns_once_it_holds() {
         RecordingListener recorder = new RecordingListener();
         List<Integer> seen = new CopyOnWriteArrayList<>();
