@@ -395,6 +395,13 @@ abstract class ForemanContract {
             }
 
             @Override
+            public void taskRetrying(long taskId, String taskName, int attempt, java.time.Instant nextAttemptAt,
+                                     Throwable error) {
+                recorder.taskRetrying(taskId, taskName, attempt, nextAttemptAt, error);
+                maybeThrow("taskRetrying");
+            }
+
+            @Override
             public void taskRejected(long taskId, String taskName, String reason) {
                 recorder.taskRejected(taskId, taskName, reason);
                 maybeThrow("taskRejected");
@@ -423,9 +430,9 @@ abstract class ForemanContract {
     void a_listener_throwing_errors_from_every_task_hook_costs_no_task() {
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
         started(foreman().workers(2)
-                .listener(throwingFrom("taskStarted", "taskSucceeded", "taskFailed", "idle"))
+                .listener(throwingFrom("taskStarted", "taskSucceeded", "taskFailed", "taskRetrying", "idle"))
                 .handle(ECHO, a -> ran.add(a.n()))
-                .handle(BOOM, a -> {
+                .handle(BOOM.retry(Retry.fixed(Duration.ofMillis(20), 2)), a -> {
                     throw new IllegalStateException("boom");
                 }));
         for (int i = 0; i < 20; i++) {
@@ -434,6 +441,7 @@ abstract class ForemanContract {
         long boom = queue.enqueue(BOOM, new Echo(99));
         recorder.await(() -> ran.size() == 20, "all 20 tasks to run, ran " + ran);
         recorder.awaitCount("failed", 1);
+        assertEquals(1, recorder.count("retrying"), "its first attempt was retried, the listener's throw ignored");
         recorder.await(() -> !queue.failedTasks(10).isEmpty(), "the failed task to be kept");
         assertEquals(List.of(boom), queue.failedTasks(10).stream().map(FailedTask::id).toList());
         assertEquals(0, queue.pending());
