@@ -205,6 +205,9 @@ class DemoServerTest {
         assertEquals(200, r.statusCode());
         assertEquals("text/html; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(r.body().contains("id=\"pending\""));
+        for (String id : new String[] {"due", "scheduled", "retrying", "next-due"}) {
+            assertTrue(r.body().contains("id=\"" + id + "\""), "a card for " + id);
+        }
     }
 
     /** The status, and a reason that starts with the given one. */
