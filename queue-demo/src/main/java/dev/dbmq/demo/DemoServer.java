@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * POST /api/events          a JSON event; 202 {"eventId","taskId"}, 400 with a reason, 413 over 64 KiB
  * POST /api/burst?events=N  N made-up events in one transaction (1 to 10000, default 500); 202
- * GET  /api/status          pending, oldest task age, stalled, per-task done/failed over the last minute (or what
- *                           the history covers), workers busy, chart, failures
+ * GET  /api/status          pending (due, scheduled, retrying), next due time, oldest task age, stalled, per-task
+ *                           done/failed over the last minute (or what the history covers), workers busy, chart,
+ *                           failures
  * GET  /                    the status page
  * </pre>
  *
@@ -196,6 +198,10 @@ final class DemoServer implements AutoCloseable {
         StatsHistory.Sample latest = history.latest();
         s.put("sampledAt", latest.atMillis());
         s.put("pending", latest.stats().pending());
+        s.put("due", latest.stats().due());
+        s.put("scheduled", latest.stats().scheduled());
+        s.put("retrying", latest.stats().retrying());
+        s.put("nextDueAt", latest.stats().nextDueAt().map(Instant::toEpochMilli).orElse(null));
         s.put("oldestTaskAgeMillis", latest.stats().oldestTaskAge().toMillis());
         s.put("stalled", history.stalled());
         s.put("stallMillis", StatsHistory.STALL_MILLIS);

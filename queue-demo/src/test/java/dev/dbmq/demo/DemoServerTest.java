@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.Enqueue;
 import dev.dbmq.QueueSettings;
+import dev.dbmq.testing.ManualForeman;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -125,6 +126,10 @@ class DemoServerTest {
         assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
         JsonNode s = JSON.readTree(r.body());
         assertEquals(1, s.get("pending").asLong());
+        assertEquals(1, s.get("due").asLong());
+        assertEquals(0, s.get("scheduled").asLong());
+        assertEquals(0, s.get("retrying").asLong(), "the notifications of events 5 and 10 succeed at once");
+        assertTrue(s.get("nextDueAt").isNull(), "nothing scheduled: " + s);
         assertTrue(s.get("oldestTaskAgeMillis").asLong() >= 0);
         assertTrue(s.get("workersBusy").isNull(), "no foreman in this process");
         assertTrue(s.get("foremanState").isNull(), "no foreman in this process");
@@ -161,6 +166,31 @@ class DemoServerTest {
         assertTrue(after.get("stalled").asBoolean(), after.toString());
     }
 
+    @Test
+    void status_reports_due_scheduled_and_retrying_tasks_and_the_next_due_time() throws Exception {
+        server.close();
+        queue.close();
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-01T12:00:00Z"));
+        long start = clock.millis();
+        queue = TaskQueue.open(QueueSettings.sqlite(dir.resolve("scheduled.db")).clock(clock).build());
+        queue.enqueue(Notify.TASK, new Notify(3, "m")); // its first attempt fails: a retry about 1 s later
+        try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+            assertEquals(1, foreman.runPending());
+        }
+        queue.enqueue(Digest.TASK, new Digest(1, "info", "now"));
+        queue.enqueue(Flaky.TASK, new Flaky(2), Enqueue.after(Duration.ofMinutes(10)));
+        server = DemoServer.start(queue, new InetSocketAddress("127.0.0.1", 0), null, clock);
+
+        JsonNode s = status();
+        assertEquals(3, s.get("pending").asLong());
+        assertEquals(1, s.get("due").asLong(), "the digest");
+        assertEquals(2, s.get("scheduled").asLong(), "the retry and the forward");
+        assertEquals(1, s.get("retrying").asLong());
+        long next = s.get("nextDueAt").asLong();
+        assertTrue(next >= start + 900 && next <= start + 1100, "the retry's due time, 1 s ± 10% on: " + s);
+        assertEquals(0, s.get("failedKept").asLong());
+    }
+
     JsonNode status() {
         try {
             return JSON.readTree(get("/api/status").body());
@@ -175,6 +205,9 @@ class DemoServerTest {
         assertEquals(200, r.statusCode());
         assertEquals("text/html; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(r.body().contains("id=\"pending\""));
+        for (String id : new String[] {"due", "scheduled", "retrying", "next-due"}) {
+            assertTrue(r.body().contains("id=\"" + id + "\""), "a card for " + id);
+        }
     }
 
     /** The status, and a reason that starts with the given one. */

@@ -3,14 +3,19 @@ package dev.dbmq.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.Enqueue;
+import dev.dbmq.QueueSettings;
 import dev.dbmq.TaskQueue;
+import dev.dbmq.testing.ManualForeman;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -77,6 +82,48 @@ class MainTest {
         assertEquals(0, status.exit(), status.err());
         assertTrue(status.out().contains("pending      1\n"), status.out());
         assertTrue(status.out().contains("failed kept  0\n"), status.out());
+    }
+
+    @Test
+    void status_shows_due_scheduled_and_retrying_tasks_and_the_next_due_time() {
+        run("migrate", "--db", db());
+        // A foreman whose clock is an hour ahead runs event 3's notification, whose first attempt fails: its retry,
+        // due an hour and a second from now by the system clock that `status` reads, stays scheduled for this test.
+        SettableClock ahead = new SettableClock(Instant.now().plus(Duration.ofHours(1)));
+        try (TaskQueue queue = TaskQueue.open(QueueSettings.sqlite(db).clock(ahead).build())) {
+            queue.enqueue(Notify.TASK, new Notify(3, "m"));
+            try (ManualForeman foreman = DemoForeman.builder(queue).startManual()) {
+                assertEquals(1, foreman.runPending());
+            }
+        }
+        Instant inHalfAnHour;
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            queue.enqueue(Digest.TASK, new Digest(1, "info", "now"));
+            inHalfAnHour = Instant.now().plus(Duration.ofMinutes(30));
+            queue.enqueue(Flaky.TASK, new Flaky(2), Enqueue.at(inHalfAnHour));
+        }
+
+        Run status = run("status", "--db", db());
+        assertEquals(0, status.exit(), status.err());
+        String out = status.out();
+        assertTrue(out.contains("pending      3\n"
+                + "  due        1\n"
+                + "  scheduled  2\n"
+                + "  retrying   1 (due or scheduled)\n"), out);
+        // the earliest of the two scheduled tasks, in minutes (at most a few seconds have passed)
+        String at = " (" + inHalfAnHour.truncatedTo(ChronoUnit.SECONDS) + ")\n";
+        assertTrue(out.contains("next due     in 30.0 min" + at) || out.contains("next due     in 29.9 min" + at), out);
+        assertTrue(out.matches("(?s).*\noldest task  \\d+\\.\\d s\n.*"), "the due digest's age: " + out);
+        assertTrue(out.contains("failed kept  0\n"), "a retry is not a failure: " + out);
+    }
+
+    @Test
+    void status_words_a_wait_in_seconds_minutes_or_hours() {
+        assertEquals("0.0 s", StatusCommand.untilWords(Duration.ofMillis(-5)), "a time just passed");
+        assertEquals("1.5 s", StatusCommand.untilWords(Duration.ofMillis(1500)));
+        assertEquals("99.9 s", StatusCommand.untilWords(Duration.ofMillis(99_900)));
+        assertEquals("1.7 min", StatusCommand.untilWords(Duration.ofSeconds(100)));
+        assertEquals("1.7 h", StatusCommand.untilWords(Duration.ofMinutes(100)));
     }
 
     @Test
@@ -193,6 +240,9 @@ class MainTest {
         Run status = run("status", "--db", db());
         assertEquals(0, status.exit(), status.err());
         assertTrue(status.out().contains("pending      0 (the queue is empty)\n"), status.out());
+        assertTrue(status.out().contains("  due        0\n  scheduled  0\n  retrying   0 (due or scheduled)\n"),
+                status.out());
+        assertTrue(status.out().contains("next due     - (nothing scheduled)\n"), status.out());
         assertTrue(status.out().contains("oldest task  -\n"), status.out());
         assertTrue(status.out().endsWith("\nno task has run yet\n"), status.out());
         assertTrue(!status.out().contains("done"), "no bare table header: " + status.out());

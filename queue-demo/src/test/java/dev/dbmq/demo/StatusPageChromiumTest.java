@@ -54,6 +54,10 @@ class StatusPageChromiumTest {
 
                 assertTrue(dom.contains("data-loaded=\"true\""), "the script ran and rendered:\n" + dom);
                 assertEquals("3", text(dom, "pending"));
+                assertEquals("3", text(dom, "due"));
+                assertEquals("0", text(dom, "scheduled"));
+                assertEquals("0", text(dom, "retrying"), "the notifications of events 5 and 10 succeed at once");
+                assertEquals("none scheduled", text(dom, "next-due"));
                 assertEquals("2 of 4", text(dom, "workers-busy"));
                 assertEquals("failed", text(dom, "foreman-state")); // a dead foreman thread shows
                 assertEquals("new-type 628", text(dom, "unhandled")); // tasks no handler here takes
@@ -91,7 +95,7 @@ class StatusPageChromiumTest {
                 String dom = dumpDom(server.url().toString());
 
                 assertTrue(dom.contains("data-loaded=\"true\""), "the script ran and rendered:\n" + dom);
-                assertEquals("Stalled: 3 tasks pending, the oldest for 31.0 s, and none finished in the last 30.0 s."
+                assertEquals("Stalled: 3 tasks due, the oldest for 31.0 s, and none finished in the last 30.0 s."
                         + " Is a foreman running on this database?", text(dom, "stalled"));
                 assertEquals("done, last 31 s", text(dom, "head-done-window"), "the window the data covers");
                 assertEquals("failed, last 31 s", text(dom, "head-failed-window"));
