@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,11 +67,11 @@ public class FutureRowsBenchmark {
         List<BenchDb.Trivial> batch;
 
         @Setup(Level.Trial)
-        public void start() throws InterruptedException {
+        public void start(BenchmarkParams params) throws InterruptedException {
             dir = BenchDb.newDirectory();
             queue = BenchDb.openQueue(dir, Synchronous.NORMAL);
             try {
-                fillFuture(queue, future);
+                fillFuture(queue, future, params);
                 // Reopened (for both params), so the WAL of the fill is checkpointed and removed before timing, as
                 // UnhandledBacklogBenchmark does: a large WAL slows later writes, a question apart from this one.
                 queue.close();
@@ -129,8 +130,12 @@ public class FutureRowsBenchmark {
         }
     }
 
-    /** {@code count} trivial tasks due in 30 days, in chunks of {@value #CHUNK} (one transaction each). */
-    static void fillFuture(TaskQueue queue, int count) {
+    /**
+     * {@code count} trivial tasks due in 30 days, in chunks of {@value #CHUNK} (one transaction each); how long it took
+     * goes to {@code target/scheduled-lateness.json} ({@code fill_ms}), as the set-up cost of a trial.
+     */
+    static void fillFuture(TaskQueue queue, int count, BenchmarkParams params) {
+        long t0 = System.nanoTime();
         List<BenchDb.Trivial> chunk = new ArrayList<>(CHUNK);
         for (int i = 0; i < CHUNK; i++) {
             chunk.add(FUTURE_ARGS);
@@ -139,6 +144,8 @@ public class FutureRowsBenchmark {
         for (int done = 0; done < count; done += CHUNK) {
             queue.enqueueAll(BenchDb.TRIVIAL, chunk.subList(0, Math.min(CHUNK, count - done)), later);
         }
+        SideResults.put(SideResults.SCHEDULED, SideResults.key(params), String.format(Locale.ROOT,
+                "{\"future\": %d, \"fill_ms\": %d}", count, (System.nanoTime() - t0) / 1_000_000));
     }
 
     /** The future rows are all still scheduled, none due, and none ran: else the timing measured something else. */
