@@ -3,7 +3,8 @@
 
 Reads queue-bench/target/jmh-result.json (JMH) and the side results the benchmarks write next to it
 (wakeup-latency.json: the wakeup histograms; bench-load.json: the load average at the end of each trial;
-pg-enqueue-phase.json: how long the producer's enqueueAll alone took in the PostgreSQL rows).
+pg-enqueue-phase.json: how long the producer's enqueueAll alone took in the PostgreSQL rows; scheduled-lateness.json:
+issue #12's lateness histograms, the recurring schedule's ticks and the future-rows fill times).
 
     python3 queue-bench/report.py [--command "the command that produced the run"]
     python3 queue-bench/report.py --run docs/bench-runs/2026-11-27-run2- --run docs/bench-runs/2026-11-27-pg-run1-
@@ -59,6 +60,7 @@ class Run:
         self.wake = load("wakeup-latency.json", {}, prefix=prefix)
         self.loads = load("bench-load.json", {}, prefix=prefix)
         self.enqueue_phase = load("pg-enqueue-phase.json", {}, prefix=prefix)
+        self.scheduled = load("scheduled-lateness.json", {}, prefix=prefix)
         meta = load("run.json", {}, prefix=prefix)
         self.keys = {key_of(r) for r in self.jmh}
         jmh_path = (prefix + "jmh-result.json") if prefix is not None else os.path.join(TARGET, "jmh-result.json")
@@ -161,9 +163,11 @@ def main():
     jmh = [r for run in runs for r in run.jmh]
     wake = {}
     enqueue_phase = {}
+    scheduled = {}
     for run in runs:
         wake.update({k: v for k, v in run.wake.items() if k in run.keys})
         enqueue_phase.update({k: v for k, v in run.enqueue_phase.items() if k in run.keys})
+        scheduled.update({k: v for k, v in run.scheduled.items() if k in run.keys})
     res = Results(jmh)
     run_keys = set(res.by_key)
     # The SQLite sections are headed by the run that holds them; the PostgreSQL section by its own (they may differ).
@@ -267,8 +271,16 @@ def main():
     if pg_runs:
         postgres_sections(md, rows, res, wake, enqueue_phase, pg_runs)
 
+    # 6. scheduled tasks (issue #12)
+    has_scheduled = any(k.startswith(PKG + b) for k in run_keys
+                        for b in ("ScheduledLateness", "FutureRows", "Recurring", "PostgresScheduledLateness",
+                                  "PostgresFutureRows"))
+    if has_scheduled:
+        scheduled_section(md, rows, res, scheduled, run_keys)
+
     # targets
-    md.append("## Targets (issue #3" + (" and #5" if pg_runs else "") + ")\n")
+    issues = ["#3"] + (["#5"] if pg_runs else []) + (["#12"] if has_scheduled else [])
+    md.append("## Targets (issue " + " and ".join(issues) + ")\n")
     md.append("| target | measured | goal | |")
     md.append("|---|---|---|---|")
     for q, m, t, v in rows:
@@ -392,6 +404,104 @@ def postgres_sections(md, rows, res, wake, enqueue_phase, pg_runs):
         md.append(f"JMH's SampleTime of the same benchmark (the whole `enqueue` call plus the benchmark thread's own "
                   f"wake-up): p50 {fmt(p['50.0'])}, p99 {fmt(p['99.0'])}, p99.9 {fmt(p['99.9'])} µs.")
     md.append("")
+
+
+SCHED_LATE = "ScheduledLatenessBenchmark.dueAt_toHandlerStart"
+PG_SCHED_LATE = "PostgresScheduledLatenessBenchmark.dueAt_toHandlerStart"
+FUTURE = "FutureRowsBenchmark.enqueueAll_1000_toFinished"
+PG_FUTURE = "PostgresFutureRowsBenchmark.enqueueAll_1000_toFinished"
+RECURRING = "RecurringBenchmark.every100ms"
+
+
+def scheduled_section(md, rows, res, scheduled, run_keys):
+    """Section 6 (issue #12): lateness of a task due at T, future-dated rows, a recurring schedule; and their targets."""
+    md.append("## 6. Scheduled tasks (issue #12)\n")
+    md.append("### Lateness: a task due at T on an idle foreman, from T to its handler's start (µs)\n")
+    md.append("T is the instant given to `Enqueue.at(T)`, a whole epoch millisecond 30 ms after the enqueue, so the "
+              "foreman has handled the enqueue's wakeup and sleeps until T; the end is `Instant.now()` read first "
+              "thing in the handler (the system clock, the queue's clock too; microseconds). All measurement samples, "
+              "exact percentiles. \"Asleep\": samples where the foreman went idle before T, as intended; the others "
+              "(still busy with the wakeup at T, under load) are included in the percentiles. SQLite: producer and "
+              "foreman share the TaskQueue; PostgreSQL: the producer has its own pool, the foreman learns of the task "
+              "by NOTIFY.\n")
+    md.append("| database | samples (asleep) | p50 | p90 | p99 | p99.9 | max |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|")
+    for bench, label, p50_target, p99_target in [(SCHED_LATE, "SQLite", 1000, 5000),
+                                                  (PG_SCHED_LATE, "PostgreSQL", 5000, None)]:
+        h = scheduled.get(PKG + bench) if (PKG + bench) in run_keys else None
+        if not h or not h.get("samples"):
+            md.append(f"| {label} | 0 | | | | | |")
+            rows.append((f"{label}: task due at T, handler start − T, p50", "n/a", f"< {fmt(p50_target)} µs",
+                         verdict(None)))
+            if p99_target:
+                rows.append((f"{label}: task due at T, handler start − T, p99", "n/a", f"< {fmt(p99_target)} µs",
+                             verdict(None)))
+            continue
+        md.append(f"| {label} | {h['samples']} ({h.get('asleep', 'n/a')}) | {fmt(h['p50_us'])} | "
+                  f"{fmt(h['p90_us'])} | {fmt(h['p99_us'])} | {fmt(h['p99.9_us'])} | {fmt(h['max_us'])} |")
+        rows.append((f"{label}: task due at T, handler start − T, p50", f"{fmt(h['p50_us'])} µs",
+                     f"< {fmt(p50_target)} µs", verdict(h["p50_us"] < p50_target)))
+        if p99_target:
+            rows.append((f"{label}: task due at T, handler start − T, p99", f"{fmt(h['p99_us'])} µs",
+                         f"< {fmt(p99_target)} µs", verdict(h["p99_us"] < p99_target)))
+    md.append("")
+
+    md.append("### Future-dated rows: 1000 due tasks, one `enqueueAll` to the last handler finished (ms, median)\n")
+    md.append("With `future` tasks of the same name pending, due in 30 days (written once per trial, untimed, "
+              "`enqueueAll` in chunks of 10,000), against none, in the same run. Foreman of 4 workers; SQLite: same "
+              "JVM and TaskQueue, synchronous=NORMAL; PostgreSQL: producer on its own pool, NOTIFY wakeups, and "
+              "200,000 future rows, not 1,000,000 (the fill alone takes ~25 s there).\n")
+    md.append("| database | future rows | median | samples | fill (untimed) | ratio to none |")
+    md.append("|---|---:|---:|---:|---:|---:|")
+    for bench, label in [(FUTURE, "SQLite"), (PG_FUTURE, "PostgreSQL")]:
+        counts = sorted({int(r["params"]["future"]) for k, r in res.by_key.items()
+                         if k.startswith(PKG + bench + ":")})
+        base = res.median(bench, future="0")
+        for n in counts:
+            ms = res.median(bench, future=str(n))
+            r = res.get(bench, future=str(n))
+            hist = r["primaryMetric"].get("rawDataHistogram", []) if r else []
+            samples = int(sum(c for fork in hist for it in fork for _, c in it))
+            fill = scheduled.get(f"{PKG}{bench}:future={n}", {}).get("fill_ms")
+            ratio = ms / base if ms and base else None
+            md.append(f"| {label} | {n:,} | {fmt(ms)} | {samples} | "
+                      f"{'n/a' if fill is None else fmt(fill / 1000.0) + ' s'} | {fmt(ratio, 2)}× |")
+            if n:
+                rows.append((f"{label}: 1000 tasks to finished with {n:,} future-dated rows vs. none",
+                             f"{fmt(ratio, 2)}× ({fmt(ms)} ms vs {fmt(base)} ms)", "≤ 1.10×",
+                             verdict(None if ratio is None else ratio <= 1.10)))
+        if not counts:
+            md.append(f"| {label} | | n/a | | | |")
+            rows.append((f"{label}: 1000 tasks to finished with future-dated rows vs. none", "n/a", "≤ 1.10×",
+                         verdict(None)))
+    md.append("")
+
+    md.append("### Recurring: `Schedule.every(100 ms)` over one window (SQLite)\n")
+    rec = scheduled.get(PKG + RECURRING) if (PKG + RECURRING) in run_keys else None
+    if not rec:
+        md.append("Not measured in this run.\n")
+        rows.append(("recurring every 100 ms: ticks run / expected, none missed", "n/a", "all", verdict(None)))
+        return
+    lat = rec["lateness"]
+    md.append(f"A window of {rec['window_ms'] / 1000:.0f} s (the measurement iteration's time), after the foreman has "
+              f"run 3 ticks (so its start-up is not timed); the ticks due in the window count, the first of them "
+              f"anchors the grid. Missed: grid points (first tick + k × 100 ms, up to the window's end) that got no "
+              f"tick. Off the grid (drift): ticks whose `ctx.scheduledAt()` is not a whole number of periods after "
+              f"the first's. Lateness: `Instant.now()` first thing in the handler minus `ctx.scheduledAt()`.\n")
+    md.append("| expected | ticks run | missed | off the grid (max off) | duplicates | lateness p50 | p90 | p99 | max |")
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    md.append(f"| {rec['expected']} | {rec['ticks']} | {rec['missed']} | {rec['off_grid']} "
+              f"({rec['max_off_grid_ms']} ms) | {rec['duplicates']} | {fmt(lat.get('p50_us'))} µs | "
+              f"{fmt(lat.get('p90_us'))} µs | {fmt(lat.get('p99_us'))} µs | {fmt(lat.get('max_us'))} µs |")
+    md.append("")
+    rows.append(("recurring every 100 ms: ticks run / expected, missed",
+                 f"{rec['ticks']} / {rec['expected']}, {rec['missed']} missed", "all, none missed",
+                 verdict(rec["missed"] == 0 and rec["ticks"] >= rec["expected"])))
+    rows.append(("recurring every 100 ms: ticks off the 100 ms grid (drift)", f"{rec['off_grid']}", "0",
+                 verdict(rec["off_grid"] == 0)))
+    rows.append(("recurring every 100 ms: lateness per tick p50 / p99 / max",
+                 f"{fmt(lat.get('p50_us'))} / {fmt(lat.get('p99_us'))} / {fmt(lat.get('max_us'))} µs", "(no target)",
+                 ""))
 
 
 def svg(bars, title):

@@ -56,6 +56,15 @@ final class BenchPg {
         return TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build());
     }
 
+    /** Fresh planner statistics for a schema's task table after a bulk fill (autovacuum is off on this server). */
+    static void analyze(HikariDataSource pool, String schema) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("ANALYZE " + schema + ".dbmq_task"); // our own generated name
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot analyze " + schema + ".dbmq_task", e);
+        }
+    }
+
     static void dropSchema(HikariDataSource pool, String schema) {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); // our own generated name

@@ -22,6 +22,8 @@ final class SideResults {
     static final String LOAD = "bench-load.json";
     /** PostgreSQL enqueue-to-finish: how long the producer's enqueueAll alone took, per invocation. */
     static final String PG_ENQUEUE_PHASE = "pg-enqueue-phase.json";
+    /** Issue #12: lateness of tasks due at a given time, and the recurring schedule's ticks. */
+    static final String SCHEDULED = "scheduled-lateness.json";
 
     private static final Pattern LINE = Pattern.compile("\\s*\"([^\"]+)\": (.*?),?");
 
