@@ -1,5 +1,7 @@
 package dev.dbmq;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
+
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
  * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
  * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
+ * <li>{@code retrying-foreman <db> <log file> <workers>}: a foreman of {@link #FLAKY} tasks (they fail as
+ * {@link #failures} says, retried by {@code Retry.fixed(50 ms, 3)}) and of the recurring schedule {@link #TICK_NAME}
+ * (every 100 ms, running {@link #TICK}). It appends to its log as recording-foreman does: "S id attempt n" when a
+ * FLAKY attempt starts, "T id scheduledAtMs startedAtMs" when a tick starts, "E id attempt ok|retry|failed endedAtMs"
+ * when an attempt has ended (from the listener, so after a retry or a kept failure was committed). Prints "STARTED",
+ * "PROGRESS flakyEnds ticks" every 20 FLAKY ends and after each tick, "IDLE load=<FLAKY rows queued>" when idle.
  * <li>{@code try-foreman-lock <db>}: takes and releases the backend's foreman exclusivity, printing "LOCKED", or
  * "REFUSED message" when another foreman holds it.
  * <li>{@code worker-main <db>}: the README's worker: builds a foreman with start() and returns from main at once,
@@ -36,6 +45,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 public final class ChildMain {
+
+    /** The retrying-foreman's load: each attempt fails or not as {@link #failures} says for its args. */
+    static final Task<TestTasks.Echo> FLAKY = Task.of("flaky", TestTasks.Echo.class)
+            .retry(Retry.fixed(Duration.ofMillis(50), 3));
+    /** The retrying-foreman's recurring task, {@link #TICK_NAME}, every {@link #TICK_PERIOD}. */
+    static final Task<TestTasks.Echo> TICK = Task.of("tick", TestTasks.Echo.class);
+    static final String TICK_NAME = "tick";
+    static final Duration TICK_PERIOD = Duration.ofMillis(100);
+
+    /** How many first attempts of FLAKY task n throw: none, the first only, or all of them (kept as failed). */
+    static int failures(int n) {
+        return switch (n % 3) {
+            case 0 -> 0;
+            case 1 -> 1;
+            default -> FLAKY.retry().maxAttempts();
+        };
+    }
 
     public static void main(String[] args) throws Exception {
         String db = args[1];
@@ -74,6 +100,7 @@ public final class ChildMain {
             case "worker-main" -> workerMain(db);
             case "try-foreman-lock" -> tryForemanLock(db);
             case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
+            case "retrying-foreman" -> retryingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -204,6 +231,70 @@ public final class ChildMain {
                     @Override
                     public void idle() {
                         System.out.println("IDLE pending=" + queue.pending());
+                    }
+                })
+                .start();
+        System.out.println("STARTED " + foreman.id());
+        Thread.currentThread().join();
+    }
+
+    private static void retryingForeman(String db, Path log, int workers) throws Exception {
+        FileOutputStream out = new FileOutputStream(log.toFile(), true); // unbuffered: each write is a syscall
+        ThreadLocal<Integer> attempt = new ThreadLocal<>(); // handler to listener: both run on the worker thread
+        AtomicLong ends = new AtomicLong();
+        AtomicLong ticks = new AtomicLong();
+        TaskQueue queue = open(db);
+        Foreman foreman = Foreman.builder(queue)
+                .workers(workers)
+                .pollInterval(Duration.ofSeconds(1))
+                .handle(FLAKY, (a, ctx) -> {
+                    attempt.set(ctx.attempt());
+                    record(out, "S " + ctx.id() + " " + ctx.attempt() + " " + a.n());
+                    Thread.sleep(2); // work: a kill finds attempts in flight
+                    if (ctx.attempt() <= failures(a.n())) {
+                        throw new IllegalStateException("flaky " + a.n() + " fails attempt " + ctx.attempt());
+                    }
+                })
+                .handle(TICK, (a, ctx) -> {
+                    attempt.set(ctx.attempt());
+                    record(out, "T " + ctx.id() + " " + ctx.scheduledAt().toEpochMilli() + " "
+                            + System.currentTimeMillis());
+                })
+                .recurring(TICK_NAME, Schedule.every(TICK_PERIOD), TICK, new TestTasks.Echo(0))
+                .listener(new ForemanListener() {
+                    @Override
+                    public void taskSucceeded(long taskId, String taskName, Duration took) {
+                        ended(taskId, taskName, attempt.get(), "ok");
+                    }
+
+                    @Override
+                    public void taskRetrying(long taskId, String taskName, int n, Instant nextAt, Throwable e) {
+                        ended(taskId, taskName, n, "retry");
+                    }
+
+                    @Override
+                    public void taskFailed(long taskId, String taskName, Throwable error) {
+                        ended(taskId, taskName, attempt.get(), "failed");
+                    }
+
+                    private void ended(long taskId, String taskName, int n, String outcome) {
+                        record(out, "E " + taskId + " " + n + " " + outcome + " " + System.currentTimeMillis());
+                        if (taskName.equals(TICK.name())) {
+                            System.out.println("PROGRESS " + ends.get() + " " + ticks.incrementAndGet());
+                        } else if (ends.incrementAndGet() % 20 == 0) {
+                            System.out.println("PROGRESS " + ends.get() + " " + ticks.get());
+                        }
+                    }
+
+                    @Override
+                    public void taskRejected(long taskId, String taskName, String reason) {
+                        System.out.println("REJECTED " + taskId + " " + reason);
+                    }
+
+                    @Override
+                    public void idle() {
+                        System.out.println("IDLE load=" + queue.database().autocommit(d -> d.fetchCount(
+                                DBMQ_TASK, DBMQ_TASK.TASK_NAME.eq(FLAKY.name()))));
                     }
                 })
                 .start();

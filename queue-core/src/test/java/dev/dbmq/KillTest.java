@@ -1,24 +1,30 @@
 package dev.dbmq;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 under load: producers in separate JVMs enqueue while the foreman's JVM is killed and restarted. The
  * accounting proves the at-most-once guarantee and its bound: no task ran twice, and each kill lost at most
- * {@code workers} tasks. The default build runs a short variant; {@code -Preliability-long} the full one.
+ * {@code workers} tasks. The same under retries and a recurring schedule: no attempt and no tick ran twice, and
+ * every loss is one of the kills' ({@link #runRetrying}). The default build runs short variants;
+ * {@code -Preliability-long} the full ones.
  */
 class KillTest {
 
@@ -81,6 +87,365 @@ class KillTest {
                 PostgresSupport.dropSchema(pool, schema);
             }
         }
+    }
+
+    /**
+     * kill -9 under retries and a recurring schedule, on SQLite: one foreman process ({@link ChildMain}
+     * retrying-foreman) is killed {@code kills} times, each time once it has ended attempts and run ticks of the
+     * schedule, and restarted; the last one drains the load and runs ticks after the kills. See
+     * {@link #runRetrying} for the accounting.
+     */
+    @Test
+    void sqlite_foreman_killed_repeatedly_under_retries_and_a_schedule_repeats_no_attempt_and_no_tick()
+            throws Exception {
+        Path db = dir.resolve("queue.db");
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            int wave = LONG ? 2_000 : 200;
+            // ticksBeforeKill 1: after a restart the overdue tick runs first; a second waits behind the whole wave
+            runRetrying(db.toString(), queue, 0, LONG ? 6 : 3, wave, wave / 3, 1, LONG ? 100 : 5);
+        }
+    }
+
+    /**
+     * The same with three PostgreSQL foreman processes sharing the load and one schedule (every 100 ms): one of
+     * them is killed {@code kills} times (restarted after each kill) while the two others run on; each tick runs at
+     * most once, each one missed is explained, and ticks go on after the kills. The long variant runs the schedule
+     * for about 60 s after the kills.
+     */
+    @Test
+    void postgres_three_foremen_one_killed_repeatedly_under_retries_and_a_schedule_repeat_no_attempt_and_no_tick()
+            throws Exception {
+        String schema = PostgresSupport.newSchema("dbmq_killretry");
+        try (HikariDataSource pool = PostgresSupport.pool(4);
+             TaskQueue queue = TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build())) {
+            try {
+                int wave = LONG ? 3_000 : 300;
+                runRetrying("pg:" + schema, queue, 2, LONG ? 5 : 2, wave, wave / 10, 0, LONG ? 600 : 10);
+            } finally {
+                PostgresSupport.dropSchema(pool, schema);
+            }
+        }
+    }
+
+    /** One retrying-foreman process: its log, and when it was killed ({@code killedTo == 0}: stopped by SIGTERM). */
+    record Run(Path log, long killedFrom, long killedTo) {
+        boolean killed() {
+            return killedTo != 0;
+        }
+    }
+
+    /** Longest time from a claim to its handler's start that the tick accounting allows for, under a busy CPU. */
+    static final Duration CLAIM_TO_START = Duration.ofSeconds(5);
+
+    /** A FLAKY task the test enqueued: its args, and when (ms). */
+    record Enqueued(int n, long at) {
+    }
+
+    /** The start of an attempt, as a retrying-foreman logged it; {@code n} is -1 for a tick. */
+    record Start(long id, int attempt, int n, long scheduledAt, long startedAt, Run run) {
+    }
+
+    /**
+     * Starts {@code survivors} retrying-foremen that run to the end and, with them, a victim; then {@code kills}
+     * times: enqueues a wave of {@code wave} FLAKY tasks, waits until the victim has ended {@code killAfterEnds}
+     * attempts and run {@code ticksBeforeKill} ticks, kills it (SIGKILL) and starts it again. The last one runs until
+     * no FLAKY task is queued and {@code ticksAfterKills} ticks due after the last kill have run; then all are
+     * stopped with SIGTERM.
+     *
+     * <p>Accounting. Each process logs, one unbuffered append per line (after a SIGKILL a line is in the file or
+     * not; one cut short would lack its newline and is ignored): "S" when a FLAKY attempt starts (task id, attempt,
+     * args), "T" when a tick starts (task id, {@code ctx.scheduledAt()}, start time), and "E" when an attempt has
+     * ended (ok, retry or failed, and when), from the listener, so after its retry or kept failure was committed.
+     * Two windows are open at a kill: an attempt that ended (retry or failure committed, handler returned) may lack
+     * its "E" line; a task claimed (its row deleted) may lack its "S" line. Asserted:
+     * <ul>
+     * <li>no (task id, attempt) started twice, no tick ({@code scheduledAt}) started twice, ticks on the 100 ms grid;
+     * <li>each FLAKY attempt that ended, ended as its args say ({@link ChildMain#failures}); a task's attempts
+     * started are 1..L, none past its last; each before L ended "retry", or has no end and ran in a killed process;
+     * <li>each FLAKY task is one of: done (attempt L ended ok); kept failed (in dbmq_failed_task with
+     * {@code attempts == maxAttempts}, and meant to fail every attempt); lost running (attempt L started in a
+     * killed process, never ended); lost at its claim (no attempt started, or attempt L ended "retry", and a process
+     * was killed after that). Nothing else: none left queued;
+     * <li>whatever started and did not end (attempts and ticks) ran in a killed process, at most {@code workers}
+     * per kill (what was running at the kill); the tasks lost are at most {@code workers} per kill (a foreman claims
+     * for free workers only); a stopped process left nothing unended;
+     * <li>the schedule survives: one instance pending at the end, {@code ticksAfterKills} ran after the last kill,
+     * and on SQLite, where one foreman runs at a time, every process ran ticks. Each gap in the grid between two ticks
+     * run is explained: the earlier tick was claimed late (it started after the missed tick's successor was due,
+     * so the next instance was written past the missed ones, as missed ticks run once) or a kill fell in the gap (a
+     * tick claimed and lost before it was logged).
+     * </ul>
+     */
+    private void runRetrying(String db, TaskQueue queue, int survivors, int kills, int wave, int killAfterEnds,
+                             int ticksBeforeKill, int ticksAfterKills) throws Exception {
+        Map<Long, Enqueued> argsById = new HashMap<>();
+        List<Run> runs = new ArrayList<>();
+        List<ChildJvm> children = new ArrayList<>(); // closed (SIGKILL if still alive) at the end
+        List<ChildJvm> stopped = new ArrayList<>();  // stopped with SIGTERM at the end
+        long lastKill = 0;
+        try {
+            // The survivors and the first victim start together: JVM starts are most of this test's time.
+            for (int s = 0; s < survivors; s++) {
+                Path log = dir.resolve("survivor-" + s + ".log");
+                ChildJvm survivor = ChildJvm.start("retrying-foreman", db, log.toString(), Integer.toString(WORKERS));
+                children.add(survivor);
+                stopped.add(survivor);
+                runs.add(new Run(log, 0, 0));
+            }
+            Path victimLog = dir.resolve("victim-0.log");
+            ChildJvm victim = ChildJvm.start("retrying-foreman", db, victimLog.toString(), Integer.toString(WORKERS));
+            children.add(victim);
+            for (ChildJvm survivor : stopped) {
+                survivor.await("STARTED");
+            }
+            for (int k = 0; k < kills; k++) {
+                victim.await("STARTED");
+                List<TestTasks.Echo> args = new ArrayList<>();
+                for (int i = 0; i < wave; i++) {
+                    args.add(new TestTasks.Echo(k * wave + i));
+                }
+                long at = System.currentTimeMillis();
+                List<Long> ids = queue.enqueueAll(ChildMain.FLAKY, args);
+                for (int i = 0; i < wave; i++) {
+                    argsById.put(ids.get(i), new Enqueued(args.get(i).n(), at));
+                }
+                while (true) {
+                    String[] p = victim.await("PROGRESS").split(" ");
+                    if (Long.parseLong(p[1]) >= killAfterEnds && Long.parseLong(p[2]) >= ticksBeforeKill) {
+                        break;
+                    }
+                }
+                long from = System.currentTimeMillis();
+                victim.kill();
+                victim.awaitExit();
+                lastKill = System.currentTimeMillis();
+                runs.add(new Run(victimLog, from, lastKill));
+                // Restarted: the next victim, or the last foreman.
+                victimLog = dir.resolve(k + 1 < kills ? "victim-" + (k + 1) + ".log" : "last.log");
+                victim = ChildJvm.start("retrying-foreman", db, victimLog.toString(), Integer.toString(WORKERS));
+                children.add(victim);
+            }
+            ChildJvm last = victim;
+            stopped.add(last);
+            last.await("STARTED");
+            runs.add(new Run(victimLog, 0, 0));
+            // Each tick makes its foreman go idle; IDLE lines come at least every poll interval (1 s).
+            long deadline = System.nanoTime() + Recorder.TIMEOUT.plus(ChildMain.TICK_PERIOD.multipliedBy(
+                    3L * ticksAfterKills)).toNanos();
+            long killed = lastKill;
+            while (true) {
+                String idle = last.await("IDLE");
+                long after = startsOf(runs).stream().filter(t -> t.n() < 0 && t.scheduledAt() > killed).count();
+                if (idle.equals("IDLE load=0") && after >= ticksAfterKills) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "not done: " + idle + ", " + after + " ticks after the"
+                        + " kills; output: " + last.output);
+            }
+            for (ChildJvm c : stopped) {
+                c.terminate();
+            }
+            for (ChildJvm c : stopped) {
+                c.awaitExit();
+            }
+        } finally {
+            for (ChildJvm c : children) {
+                c.close();
+            }
+        }
+        checkRetrying(queue, runs, argsById, kills, ticksAfterKills, lastKill, survivors == 0);
+    }
+
+    /** The accounting of {@link #runRetrying}. */
+    private void checkRetrying(TaskQueue queue, List<Run> runs, Map<Long, Enqueued> argsById, int kills,
+                               int ticksAfterKills, long lastKill, boolean alone) throws Exception {
+        Map<List<Long>, Start> starts = new HashMap<>(); // (id, attempt)
+        Map<List<Long>, String[]> ends = new HashMap<>();
+        Map<Long, Start> ticks = new TreeMap<>(); // by scheduledAt
+        Map<Long, Integer> attemptsStarted = new HashMap<>();
+        List<String> twice = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (Start s : startsOf(runs)) {
+            if (starts.put(List.of(s.id(), (long) s.attempt()), s) != null) {
+                twice.add("task " + s.id() + " attempt " + s.attempt());
+            }
+            attemptsStarted.merge(s.id(), 1, Integer::sum);
+            if (s.n() < 0 && ticks.put(s.scheduledAt(), s) != null) {
+                twice.add("tick " + Instant.ofEpochMilli(s.scheduledAt()));
+            }
+        }
+        for (Run run : runs) {
+            for (String[] e : lines(run.log(), 'E', 5)) {
+                List<Long> key = List.of(Long.parseLong(e[1]), Long.parseLong(e[2]));
+                if (ends.put(key, e) != null || !starts.containsKey(key)) {
+                    errors.add("end without its one start: " + String.join(" ", e));
+                }
+            }
+        }
+        assertEquals(List.of(), twice, "started twice");
+
+        // What was running at each kill; nothing at a stop.
+        Map<Run, Integer> unended = new HashMap<>();
+        starts.forEach((key, s) -> {
+            if (!ends.containsKey(key)) {
+                unended.merge(s.run(), 1, Integer::sum);
+            }
+        });
+        unended.forEach((run, n) -> {
+            if (!run.killed()) {
+                errors.add(run.log().getFileName() + ", stopped gracefully, left " + n + " attempts unended");
+            } else if (n > WORKERS) {
+                errors.add(run.log().getFileName() + " had " + n + " attempts running at the kill");
+            }
+        });
+
+        // Each FLAKY task: done, kept failed, or lost to a kill.
+        Map<Long, Integer> failedAttempts = new HashMap<>();
+        for (FailedTask f : queue.failedTasks(argsById.size() + 1)) {
+            failedAttempts.put(f.id(), f.attempts());
+        }
+        int max = ChildMain.FLAKY.retry().maxAttempts();
+        int done = 0;
+        int kept = 0;
+        int lost = 0;
+        int lostAtClaim = 0;
+        for (Map.Entry<Long, Enqueued> task : argsById.entrySet()) {
+            long id = task.getKey();
+            int failures = ChildMain.failures(task.getValue().n());
+            int lastAttempt = Math.min(failures + 1, max);
+            int l = 0;
+            while (starts.containsKey(List.of(id, (long) l + 1))) {
+                l++;
+            }
+            String what = "task " + id + " (args " + task.getValue().n() + ", attempts started " + l
+                    + (l == 0 ? "" : ", the last in " + starts.get(List.of(id, (long) l)).run().log().getFileName())
+                    + "): ";
+            if (l == 0 && !attemptsStarted.containsKey(id)
+                    && runs.stream().anyMatch(r -> r.killed() && r.killedTo() >= task.getValue().at())) {
+                lostAtClaim++; // claimed by a process killed before its handler logged the start
+                continue;
+            }
+            if (l == 0 || l > lastAttempt || attemptsStarted.get(id) != l) {
+                errors.add(what + "attempts started are not 1.." + lastAttempt + " or fewer");
+                continue;
+            }
+            for (int a = 1; a <= l; a++) {
+                String expected = a > failures ? "ok" : a < max ? "retry" : "failed";
+                String end = outcome(ends.get(List.of(id, (long) a)));
+                if (end == null ? a < l && !starts.get(List.of(id, (long) a)).run().killed()
+                        : !end.equals(expected)) {
+                    errors.add(what + "attempt " + a + " ended " + end + ", expected " + expected);
+                }
+            }
+            String[] lastEnd = ends.get(List.of(id, (long) l));
+            String end = outcome(lastEnd);
+            Integer keptAttempts = failedAttempts.remove(id);
+            if (keptAttempts != null) {
+                if (failures < max || keptAttempts != max || l != max || end != null && !end.equals("failed")) {
+                    errors.add(what + "kept failed with attempts=" + keptAttempts);
+                }
+                kept++;
+            } else if ("ok".equals(end)) {
+                done++;
+            } else if (end == null && starts.get(List.of(id, (long) l)).run().killed()) {
+                lost++;
+            } else if ("retry".equals(end) && runs.stream().anyMatch(r -> r.killed()
+                    && r.killedTo() >= Long.parseLong(lastEnd[4]))) {
+                lostAtClaim++; // claimed by a process killed before its handler logged the start
+            } else {
+                errors.add(what + "neither done, kept failed nor lost to a kill; attempt " + l + " ended " + end);
+            }
+        }
+        if (!failedAttempts.isEmpty()) {
+            errors.add("kept failed but not enqueued here: " + failedAttempts);
+        }
+        long queued = queue.database().autocommit(d -> d.fetchCount(DBMQ_TASK,
+                DBMQ_TASK.TASK_NAME.eq(ChildMain.FLAKY.name())));
+        long instances = queue.database().autocommit(d -> d.fetchCount(DBMQ_TASK,
+                DBMQ_TASK.UNIQUE_KEY.eq(RecurringTasks.key(ChildMain.TICK_NAME))));
+
+        // The schedule: on its grid, going on after each kill, every gap explained.
+        long period = ChildMain.TICK_PERIOD.toMillis();
+        List<Start> ran = new ArrayList<>(ticks.values());
+        int missed = 0;
+        for (int i = 1; i < ran.size(); i++) {
+            Start before = ran.get(i - 1);
+            Start next = ran.get(i);
+            long gap = next.scheduledAt() - before.scheduledAt();
+            if (gap % period != 0) {
+                errors.add("tick " + Instant.ofEpochMilli(next.scheduledAt()) + " off the grid");
+            } else if (gap > period) {
+                missed += (int) (gap / period - 1);
+                // The claim of `before` wrote `next`, as the first tick after the claim: late if it started past
+                // next - period. Or a tick between them was claimed at c (next - period <= c, since that claim wrote
+                // next) by a process that died before logging it, soon after c.
+                boolean late = before.startedAt() >= next.scheduledAt() - period;
+                boolean killed = runs.stream().anyMatch(r -> r.killed() && r.killedTo() >= next.scheduledAt() - period
+                        && r.killedFrom() <= next.scheduledAt() + CLAIM_TO_START.toMillis());
+                if (!late && !killed) {
+                    errors.add("ticks missed between " + Instant.ofEpochMilli(before.scheduledAt()) + " (started at "
+                            + Instant.ofEpochMilli(before.startedAt()) + ") and "
+                            + Instant.ofEpochMilli(next.scheduledAt()) + ", with no kill then");
+                }
+            }
+        }
+        Map<Path, Long> ticksByRun = new TreeMap<>();
+        for (Run run : runs) {
+            ticksByRun.put(run.log().getFileName(), ran.stream().filter(t -> t.run() == run).count());
+        }
+        for (Run run : runs) {
+            if (alone && ticksByRun.get(run.log().getFileName()) == 0) {
+                errors.add(run.log().getFileName() + " ran no tick");
+            }
+        }
+        long afterKills = ran.stream().filter(t -> t.scheduledAt() > lastKill).count();
+        System.out.printf("kill test with retries on %s: %d tasks (%d attempts), %d kills: %d done, %d kept failed,"
+                        + " %d lost running + %d lost claimed (bound %d); %d ticks (%d after the kills, %d missed),"
+                        + " by process %s%n",
+                queue.backend().describe(), argsById.size(), starts.size() - ticks.size(), kills, done, kept, lost,
+                lostAtClaim, kills * WORKERS, ran.size(), afterKills, missed, ticksByRun);
+        assertEquals(List.of(), errors);
+        assertEquals(0, queued, "FLAKY tasks still queued");
+        assertEquals(1, instances, "pending instances of the schedule");
+        assertTrue(lost + lostAtClaim <= kills * WORKERS, lost + " + " + lostAtClaim + " lost");
+        assertTrue(afterKills >= ticksAfterKills, afterKills + " ticks after the kills");
+        assertEquals(argsById.size(), done + kept + lost + lostAtClaim);
+    }
+
+    private static String outcome(String[] end) {
+        return end == null ? null : end[3];
+    }
+
+    /** The complete lines of a log that start with {@code kind}, split, with {@code fields} fields. */
+    private static List<String[]> lines(Path log, char kind, int fields) throws Exception {
+        List<String[]> lines = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return lines;
+        }
+        String text = Files.readString(log);
+        // Lines end with a newline; text after the last one is a write cut short by the kill.
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+            String[] f = line.split(" ");
+            if (!line.isEmpty() && line.charAt(0) == kind) {
+                assertEquals(fields, f.length, "log line " + line);
+                lines.add(f);
+            }
+        }
+        return lines;
+    }
+
+    private static List<Start> startsOf(List<Run> runs) throws Exception {
+        List<Start> starts = new ArrayList<>();
+        for (Run run : runs) {
+            for (String[] s : lines(run.log(), 'S', 4)) {
+                starts.add(new Start(Long.parseLong(s[1]), Integer.parseInt(s[2]), Integer.parseInt(s[3]), 0, 0,
+                        run));
+            }
+            for (String[] t : lines(run.log(), 'T', 4)) {
+                starts.add(new Start(Long.parseLong(t[1]), 1, -1, Long.parseLong(t[2]), Long.parseLong(t[3]), run));
+            }
+        }
+        return starts;
     }
 
     /** 3 producers of {@code perProducer} tasks each; the foreman is killed {@code kills} times, then one drains. */
