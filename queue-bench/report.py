@@ -171,8 +171,13 @@ def main():
     res = Results(jmh)
     run_keys = set(res.by_key)
     # The SQLite sections are headed by the run that holds them; the PostgreSQL section by its own (they may differ).
-    sqlite_runs = [run for run in runs if not run.has("Postgres")] or runs
-    pg_runs = [run for run in runs if run.has("Postgres")]
+    # A run of the issue #12 benchmarks holds SQLite and PostgreSQL rows of section 6 only: each section is headed by
+    # the run that holds its own rows.
+    sqlite_runs = ([run for run in runs if run.has("EnqueueToFinish")]
+                   or [run for run in runs if not run.has("Postgres")] or runs)
+    pg_runs = ([run for run in runs if run.has("PostgresEnqueueToFinish")]
+               or [run for run in runs if run.has("Postgres")])
+    scheduled_runs = [run for run in runs if run.has("ScheduledLateness") or run.has("PostgresScheduledLateness")]
     main = sqlite_runs[-1]
     when, jvm, jmh_cfg, load1 = main.when, main.jvm, main.jmh_cfg, main.load1
 
@@ -276,6 +281,12 @@ def main():
                         for b in ("ScheduledLateness", "FutureRows", "Recurring", "PostgresScheduledLateness",
                                   "PostgresFutureRows"))
     if has_scheduled:
+        md.append("## 6. Scheduled tasks (issue #12)\n")
+        if scheduled_runs:
+            sr = scheduled_runs[-1]
+            md.append(f"Run: `{sr.command}` on {sr.when}, {sr.jvm}; {sr.jmh_cfg}."
+                      + (f" Load average (1 min) at the end of each trial: {min(sr.load1):.2f} to "
+                         f"{max(sr.load1):.2f}." if sr.load1 else "") + "\n")
         scheduled_section(md, rows, res, scheduled, run_keys)
 
     # targets
@@ -415,7 +426,6 @@ RECURRING = "RecurringBenchmark.every100ms"
 
 def scheduled_section(md, rows, res, scheduled, run_keys):
     """Section 6 (issue #12): lateness of a task due at T, future-dated rows, a recurring schedule; and their targets."""
-    md.append("## 6. Scheduled tasks (issue #12)\n")
     md.append("### Lateness: a task due at T on an idle foreman, from T to its handler's start (µs)\n")
     md.append("T is the instant given to `Enqueue.at(T)`, a whole epoch millisecond 30 ms after the enqueue, so the "
               "foreman has handled the enqueue's wakeup and sleeps until T; the end is `Instant.now()` read first "
