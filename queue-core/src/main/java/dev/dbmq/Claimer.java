@@ -40,11 +40,8 @@ final class Claimer {
     /**
      * @param rows      how many tasks were claimed; a full claim ({@code rows == limit}) means there may be more
      * @param nowMillis the time the claim took due tasks at, by the queue's clock
-     * @param nextDueAt after a claim that was not full: the earliest due time among the tasks still pending of the
-     *                  names this foreman handles, epoch ms; {@link Long#MAX_VALUE} when none is pending, or the claim
-     *                  was full (the caller claims again anyway)
      */
-    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis, long nextDueAt) {
+    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis) {
     }
 
     private record Rejected(TaskStore.Row row, String reason) {
@@ -100,13 +97,13 @@ final class Claimer {
         List<Rejected> rejected = new ArrayList<>();
         List<ClaimedTask> runnable = new ArrayList<>();
         int rows;
-        long[] times = new long[2]; // the claim's now, and nextDueAt: set inside the transaction
+        long[] now = new long[1]; // the claim's time, read inside the transaction
         try {
-            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable, times));
+            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable, now));
         } catch (Abandoned e) {
             log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
                     + " tasks stay queued");
-            return new Claim(0, List.of(), times[0], Long.MAX_VALUE);
+            return new Claim(0, List.of(), now[0]);
         }
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
@@ -116,15 +113,27 @@ final class Claimer {
             counters.failed(r.row().taskName());
             listener.taskRejected(r.row().id(), r.row().taskName(), r.reason());
         }
-        return new Claim(rows, runnable, times[0], times[1]);
+        return new Claim(rows, runnable, now[0]);
+    }
+
+    /**
+     * The earliest due time among the pending tasks of the names this foreman handles, epoch ms, or
+     * {@link Long#MAX_VALUE} when none is pending: read after a claim that was not full, once its tasks are with the
+     * workers (not in the claim's transaction, where it would delay them by a statement). A task committed after
+     * the claim is seen here or, committed after this read, wakes the foreman, whose wakeup flag was cleared before
+     * the claim: none is missed.
+     */
+    long nextDueAt() {
+        Long next = database.autocommit(dsl -> backend.nextDueAt(dsl, names));
+        return next == null ? Long.MAX_VALUE : next;
     }
 
     private int claimIn(DSLContext dsl, int limit, BooleanSupplier mayCommit, List<Rejected> rejected,
-                        List<ClaimedTask> runnable, long[] times) {
+                        List<ClaimedTask> runnable, long[] claimedAt) {
         rejected.clear(); // a retried transaction starts over
         runnable.clear();
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
-        times[0] = now;
+        claimedAt[0] = now;
         List<TaskStore.Row> claimed = TaskStore.claim(backend, dsl, limit, names, now);
         for (TaskStore.Row row : claimed) {
             recurring.writeNext(dsl, row, now); // a recurring instance's next tick, whether this one can run or not
@@ -147,14 +156,6 @@ final class Claimer {
         }
         for (Rejected r : rejected) {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
-        }
-        if (claimed.size() < limit) {
-            // About to go idle: when to look next. In this transaction, after the claim, so a task committed before
-            // it is seen here and one committed after it wakes the foreman after the wakeup flag was cleared.
-            Long next = backend.nextDueAt(dsl, names);
-            times[1] = next == null ? Long.MAX_VALUE : next;
-        } else {
-            times[1] = Long.MAX_VALUE;
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * it claims in small batches as slots free up rather than in batches of {@code batchSize}. A full claim means "there
  * may be more": the loop looks again as soon as a slot is free, without waiting to be woken.
  *
- * <p>Due times: a claim that was not full also reads the earliest due time among the tasks still pending
- * ({@link Claimer.Claim#nextDueAt()}), and the loop sleeps until then unless woken: no polling for scheduled tasks.
+ * <p>Due times: after a claim that was not full the loop reads the earliest due time among the tasks still pending
+ * ({@link Claimer#nextDueAt()}), and sleeps until then unless woken: no polling for scheduled tasks.
  * An enqueue of any due time wakes it, and the claim that follows reads the new earliest due time, so a task due
  * earlier than the one it slept for is never missed; the backstop poll stays a backstop.
  *
@@ -209,7 +209,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 }
                 backoff = 0;
                 mayHaveMore = claim.rows() >= want;
-                planNextDue(claim);
+                // Going idle: when the next pending task is due (read once the claimed tasks are with the workers).
+                hasNextDue = false;
+                if (!mayHaveMore) {
+                    planNextDue(claim.nowMillis(), claimer.nextDueAt());
+                }
                 // Forced only when the queue was found empty: a claim that found some tasks going idle happens once
                 // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
                 counters.flush(claim.rows() == 0);
@@ -232,23 +236,23 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     /**
-     * Foreman thread: when to claim next without a wakeup, from the claim's earliest due time. The queue's clock is
+     * Foreman thread: when to claim next without a wakeup, from the earliest due time read after a claim. The queue's clock is
      * read to microseconds where it has them, so a task due at T ms is claimed just after T, not up to 1 ms later.
      * A task that was due at the claim's time and still pending was not claimable (another PostgreSQL foreman's claim
      * holds it, or it committed between the claim and the look): look again in 1 ms, not in a busy loop.
      */
-    private void planNextDue(Claimer.Claim claim) {
-        hasNextDue = claim.nextDueAt() != Long.MAX_VALUE;
+    private void planNextDue(long claimedAtMillis, long nextDueAt) {
+        hasNextDue = nextDueAt != Long.MAX_VALUE;
         if (!hasNextDue) {
             return;
         }
         long nowNanos = System.nanoTime();
-        if (claim.nextDueAt() <= claim.nowMillis()) {
+        if (nextDueAt <= claimedAtMillis) {
             nextDueNanos = nowNanos + 1_000_000L;
             return;
         }
         java.time.Instant now = clock.instant();
-        long untilMillis = claim.nextDueAt() - now.getEpochSecond() * 1000;
+        long untilMillis = nextDueAt - now.getEpochSecond() * 1000;
         long untilNanos = untilMillis > Long.MAX_VALUE / 2_000_000 ? Long.MAX_VALUE / 2
                 : untilMillis * 1_000_000L - now.getNano();
         nextDueNanos = nowNanos + Math.max(0, untilNanos);
