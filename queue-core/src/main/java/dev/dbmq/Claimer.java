@@ -183,9 +183,9 @@ final class Claimer {
                 long ageMillis = Math.max(0, now - w.earliestDueAt());
                 due |= ageMillis >= unhandledTimeoutMillis;
                 log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler for"
-                        + " them (it handles {}). They stay queued for a foreman that has one; after unhandledTimeout ({} s) they are"
-                        + " kept in dbmq_failed_task", w.count(), printable(w.taskName()), ageMillis / 1000, names,
-                        unhandledTimeoutMillis / 1000);
+                        + " them (it handles {}). They stay queued for a foreman that has one; after unhandledTimeout"
+                        + " ({} s) they are kept in dbmq_failed_task", w.count(), printable(w.taskName()),
+                        ageMillis / 1000, names, unhandledTimeoutMillis / 1000);
             }
             return due ? keepUnhandled(now - unhandledTimeoutMillis) : 0;
         } catch (Throwable t) {

@@ -236,8 +236,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     /**
-     * Foreman thread: when to claim next without a wakeup, from the earliest due time read after a claim. The queue's clock is
-     * read to microseconds where it has them, so a task due at T ms is claimed just after T, not up to 1 ms later.
+     * Foreman thread: when to claim next without a wakeup, from the earliest due time read after a claim. The
+     * queue's clock is read to microseconds where it has them, so a task due at T ms is claimed just after T, not up
+     * to 1 ms later.
      * A task that was due at the claim's time and still pending was not claimable (another PostgreSQL foreman's claim
      * holds it, or it committed between the claim and the look): look again in 1 ms, not in a busy loop.
      */
