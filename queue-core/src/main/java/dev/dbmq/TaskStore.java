@@ -223,15 +223,18 @@ final class TaskStore {
      * of the (task_name, due_at, id) index per name. The foreman sleeps until then unless woken.
      */
     static Long nextDueAt(DSLContext dsl, List<String> names) {
-        Long earliest = null;
+        // One statement, one round trip on PostgreSQL: the per-name seeks as a UNION ALL, their minimum outside.
+        Field<Long> due = DSL.field(DSL.name("due"), Long.class);
+        Select<Record1<Long>> perName = null;
         for (String name : names) {
-            Long due = dsl.select(DSL.min(DBMQ_TASK.DUE_AT)).from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq(name))
-                    .fetchOne(0, Long.class);
-            if (due != null && (earliest == null || due < earliest)) {
-                earliest = due;
-            }
+            Select<Record1<Long>> seek = dsl.select(DSL.min(DBMQ_TASK.DUE_AT).as(due)).from(DBMQ_TASK)
+                    .where(DBMQ_TASK.TASK_NAME.eq(name));
+            perName = perName == null ? seek : perName.unionAll(seek);
         }
-        return earliest;
+        if (perName == null) {
+            return null;
+        }
+        return dsl.select(DSL.min(due)).from(perName.asTable("per_name")).fetchOne(0, Long.class);
     }
 
     /** Deletes a pending task; false when there is none with that id (claimed, cancelled, or never there). */
