@@ -64,6 +64,15 @@ interface Backend extends AutoCloseable {
         return TaskStore.insert(dsl, taskName, args, createdAt, dueAt);
     }
 
+    /**
+     * Inserts one task without a key and commits it before returning; returns its id. By default a transaction of its
+     * own; SQLite shares one among producer threads that call at once ({@link GroupCommit}), since it has one writer
+     * at a time anyway.
+     */
+    default long enqueue(String taskName, String args, long createdAt, long dueAt) {
+        return database().autocommit(dsl -> insert(dsl, taskName, args, createdAt, dueAt));
+    }
+
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
     default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
         return TaskStore.insertAll(dsl, taskName, args, createdAt, dueAt);

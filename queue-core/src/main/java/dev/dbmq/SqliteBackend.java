@@ -61,6 +61,7 @@ final class SqliteBackend implements Backend {
     private final Path lockFile;
     private final SqliteWakeupDirectory wakeupDirectory;
     private final SqliteCommitWakeups commitWakeups = new SqliteCommitWakeups();
+    private final GroupCommit groupCommit;
 
     SqliteBackend(QueueSettings settings) {
         this.file = settings.databaseFile();
@@ -73,6 +74,7 @@ final class SqliteBackend implements Backend {
                     : settings.withWakeupDirectory(real.resolveSibling(real.getFileName() + "-wakeup"));
             this.wakeupDirectory = new SqliteWakeupDirectory(this.settings.wakeupDirectory());
             wakeupDirectory.prepare();
+            this.groupCommit = new GroupCommit(database, this);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -119,6 +121,12 @@ final class SqliteBackend implements Backend {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
         return cache == null ? Backend.super.insert(dsl, taskName, args, createdAt, dueAt)
                 : SqliteStatements.insert(cache, taskName, args, createdAt, dueAt);
+    }
+
+    /** Producer threads that enqueue at once share one transaction: see {@link GroupCommit}. */
+    @Override
+    public long enqueue(String taskName, String args, long createdAt, long dueAt) {
+        return groupCommit.insert(taskName, args, createdAt, dueAt);
     }
 
     @Override

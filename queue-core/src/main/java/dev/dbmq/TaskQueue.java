@@ -99,7 +99,7 @@ public final class TaskQueue implements AutoCloseable {
         String key = options.uniqueKey();
         long id;
         if (key == null) {
-            id = database.autocommit(dsl -> backend.insert(dsl, task.name(), json, now, dueAt));
+            id = backend.enqueue(task.name(), json, now, dueAt);
         } else {
             TaskStore.Keyed keyed = database.transaction(dsl ->
                     TaskStore.insertKeyed(dsl, task.name(), json, now, dueAt, key));

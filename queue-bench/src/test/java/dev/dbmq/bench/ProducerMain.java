@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <pre>
  *   (start)        → ready
- *   enqueue N      → ok T   N enqueues, one transaction each; T = System.nanoTime() after the last returned
+ *   enqueue N      → ok T C N enqueues, one transaction each; T = System.nanoTime() after the last returned, C =
+ *                           System.nanoTime() just before the first was called
  *   enqueueAll N   → ok T   one enqueueAll of N tasks
  *   quit           → (exits)
  * </pre>
@@ -39,9 +40,11 @@ public final class ProducerMain {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] cmd = line.split(" ");
+                String called = "";
                 switch (cmd[0]) {
                     case "enqueue" -> {
                         int n = Integer.parseInt(cmd[1]);
+                        called = " " + System.nanoTime();
                         for (int i = 0; i < n; i++) {
                             queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(i));
                         }
@@ -59,7 +62,7 @@ public final class ProducerMain {
                     }
                     default -> throw new IllegalArgumentException("unknown command: " + line);
                 }
-                out.println("ok " + System.nanoTime());
+                out.println("ok " + System.nanoTime() + called);
                 out.flush();
             }
         }

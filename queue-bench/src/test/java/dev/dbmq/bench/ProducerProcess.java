@@ -50,11 +50,30 @@ final class ProducerProcess implements AutoCloseable {
 
     /** Waits for the answer to a command: the producer's System.nanoTime() once it finished. */
     long awaitOk() {
+        return answer()[0];
+    }
+
+    /** Waits for the answer to an {@code enqueue}: the producer's System.nanoTime() before the call, after it. */
+    long[] awaitCallAndReturn() {
+        long[] answer = answer();
+        if (answer.length != 2) {
+            throw new IllegalStateException("producer JVM answered without the call's time");
+        }
+        return new long[] {answer[1], answer[0]};
+    }
+
+    /** "ok T" or "ok T C", as numbers. */
+    private long[] answer() {
         String line = readLine();
         if (line == null || !line.startsWith("ok ")) {
             throw new IllegalStateException("producer JVM answered " + line);
         }
-        return Long.parseLong(line.substring(3));
+        String[] parts = line.substring(3).split(" ");
+        long[] numbers = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            numbers[i] = Long.parseLong(parts[i]);
+        }
+        return numbers;
     }
 
     private String readLine() {
