@@ -123,6 +123,22 @@ final class SqliteStatements {
         return rows;
     }
 
+    /** Binds id. */
+    static final String DELETE = SqliteStatementCache.render(
+            RENDER.deleteFrom(DBMQ_TASK).where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L));
+
+    /** Deletes one task by id, prepared: a hand-over's claim of the row its transaction inserted. */
+    static boolean delete(SqliteStatementCache cache, long id) {
+        try {
+            PreparedStatement delete = cache.prepared(DELETE);
+            delete.setLong(1, id);
+            return delete.executeUpdate() > 0;
+        } catch (SQLException e) {
+            cache.discard(DELETE);
+            throw new DataAccessException("SQL [" + DELETE + "]; " + e.getMessage(), e);
+        }
+    }
+
     /** Binds task_name; returns MIN(due_at), NULL when none: one seek of the (task_name, due_at, id) index. */
     static final String NEXT_DUE = SqliteStatementCache.render(RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
             .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name"));
