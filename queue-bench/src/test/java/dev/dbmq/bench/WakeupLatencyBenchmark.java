@@ -5,6 +5,7 @@ import dev.dbmq.Synchronous;
 import dev.dbmq.TaskQueue;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -100,6 +101,56 @@ public class WakeupLatencyBenchmark {
         public void stop() throws InterruptedException {
             producer.close();
         }
+    }
+
+    /**
+     * The floor of "from the call": one raw JDBC single-row INSERT transaction (RawInsert, reused statement) on a
+     * database with the same settings, after the same 5 ms idle, from its call to its return. No foreman.
+     */
+    @State(Scope.Benchmark)
+    public static class IdleRawInsert {
+        Path dir;
+        RawInsert insert;
+        LatencyHistogram histogram;
+        boolean measuring;
+        int n;
+
+        @Setup(Level.Trial)
+        public void open(BenchmarkParams params) throws Exception {
+            dir = BenchDb.newDirectory();
+            BenchDb.openQueue(dir, Synchronous.NORMAL).close(); // creates and migrates the schema
+            insert = new RawInsert(BenchDb.rawConnection(dir, Synchronous.NORMAL));
+            histogram = new LatencyHistogram(SideResults.key(params));
+        }
+
+        @Setup(Level.Iteration)
+        public void iteration(IterationParams params) {
+            measuring = params.getType() == IterationType.MEASUREMENT;
+        }
+
+        /** Untimed: the same idle time as the foreman's before each sample (the workload, not synchronisation). */
+        @Setup(Level.Invocation)
+        public void idle() {
+            LockSupport.parkNanos(IDLE_NANOS);
+        }
+
+        @TearDown(Level.Trial)
+        public void close(BenchmarkParams params) throws Exception {
+            insert.close();
+            BenchDb.deleteTree(dir);
+            histogram.write();
+            SideResults.recordLoad(params);
+        }
+    }
+
+    @Benchmark
+    public long rawInsertAfterIdle(IdleRawInsert r) throws Exception {
+        long called = System.nanoTime();
+        long id = r.insert.insertReusingStatement("trivial", "{\"n\":" + r.n++ + "}", System.currentTimeMillis());
+        if (r.measuring) {
+            r.histogram.add(System.nanoTime() - called);
+        }
+        return id;
     }
 
     @Benchmark
