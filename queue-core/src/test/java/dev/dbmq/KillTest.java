@@ -125,15 +125,7 @@ class KillTest {
                 killedLogs.add(log);
             }
             Path finalLog = dir.resolve("final.log");
-            try (ChildJvm last = ChildJvm.start("recording-foreman", db.toString(), finalLog.toString(),
-                    Integer.toString(WORKERS))) {
-                last.await("STARTED");
-                while (!last.await("IDLE").equals("IDLE pending=0")) {
-                    // each IDLE line is the foreman finding the queue empty; wait for one with nothing left
-                }
-                last.terminate();
-                last.awaitExit();
-            }
+            drain(db.toString(), finalLog);
             assertEquals(0, queue.pending());
             assertEquals(0, queue.failedTasks(10).size());
 
@@ -552,15 +544,7 @@ class KillTest {
             }
         }
         Path finalLog = dir.resolve("foreman-final.log");
-        try (ChildJvm last = ChildJvm.start("recording-foreman", db, finalLog.toString(),
-                Integer.toString(WORKERS))) {
-            last.await("STARTED");
-            while (!last.await("IDLE").equals("IDLE pending=0")) {
-                // each IDLE line is the foreman finding the queue empty; wait for one with nothing left
-            }
-            last.terminate();
-            last.awaitExit();
-        }
+        drain(db, finalLog);
         assertEquals(0, queue.pending());
 
         // Accounting.
@@ -587,5 +571,17 @@ class KillTest {
         System.out.printf("kill test on %s: %d tasks, %d kills, %d lost (bound %d)%n", db.startsWith("pg:")
                 ? "PostgreSQL" : "SQLite", total, kills, lost, lostBound);
         assertTrue(lost >= 0 && lost <= lostBound, lost + " lost, more than " + lostBound);
+    }
+
+    /** A recording foreman that runs what is left queued and stops once it finds the queue empty. */
+    private static void drain(String db, Path log) throws Exception {
+        try (ChildJvm last = ChildJvm.start("recording-foreman", db, log.toString(), Integer.toString(WORKERS))) {
+            last.await("STARTED");
+            while (!last.await("IDLE").equals("IDLE pending=0")) {
+                // each IDLE line is the foreman finding the queue empty; wait for one with nothing left
+            }
+            last.terminate();
+            last.awaitExit();
+        }
     }
 }

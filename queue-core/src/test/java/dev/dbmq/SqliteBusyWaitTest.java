@@ -44,12 +44,7 @@ class SqliteBusyWaitTest {
     void an_enqueue_waits_for_another_writer_and_commits_once_it_is_done() throws Exception {
         try (TaskQueue queue = open(Duration.ofSeconds(30))) {
             Connection holder = holdWriteLock();
-            AtomicReference<Thread> producer = new AtomicReference<>();
-            CompletableFuture<Long> id = CompletableFuture.supplyAsync(() -> {
-                producer.set(Thread.currentThread());
-                return queue.enqueue(ECHO, new Echo(1));
-            });
-            awaitParkedInBusyWait(producer);
+            CompletableFuture<Long> id = enqueueWaitingForTheLock(queue);
             try (Statement st = holder.createStatement()) {
                 st.execute("COMMIT");
             }
@@ -88,12 +83,7 @@ class SqliteBusyWaitTest {
             }
             // the deadline was for that transaction only: the next one waits the busy timeout again
             Connection holder = holdWriteLock();
-            AtomicReference<Thread> producer = new AtomicReference<>();
-            CompletableFuture<Long> id = CompletableFuture.supplyAsync(() -> {
-                producer.set(Thread.currentThread());
-                return queue.enqueue(ECHO, new Echo(1));
-            });
-            awaitParkedInBusyWait(producer);
+            CompletableFuture<Long> id = enqueueWaitingForTheLock(queue);
             holder.close(); // rolls back: the lock is free
             assertTrue(id.get(10, TimeUnit.SECONDS) > 0);
         }
@@ -115,6 +105,17 @@ class SqliteBusyWaitTest {
             assertTrue(interruptedAfter.get(10, TimeUnit.SECONDS));
             assertEquals(1L, queue.pending());
         }
+    }
+
+    /** Enqueues on another thread and returns once that thread waits for the write lock. */
+    private static CompletableFuture<Long> enqueueWaitingForTheLock(TaskQueue queue) {
+        AtomicReference<Thread> producer = new AtomicReference<>();
+        CompletableFuture<Long> id = CompletableFuture.supplyAsync(() -> {
+            producer.set(Thread.currentThread());
+            return queue.enqueue(ECHO, new Echo(1));
+        });
+        awaitParkedInBusyWait(producer);
+        return id;
     }
 
     /** Waits, up to 10 s, until the thread is parked by a SqliteBusyWait, i.e. waiting for the write lock. */

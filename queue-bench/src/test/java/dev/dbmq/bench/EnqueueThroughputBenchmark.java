@@ -4,6 +4,7 @@ import dev.dbmq.Synchronous;
 import dev.dbmq.TaskQueue;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,7 +40,11 @@ public class EnqueueThroughputBenchmark {
 
         Path dir;
         TaskQueue queue;
-        int n;
+        private final AtomicInteger n = new AtomicInteger(); // ConcurrentEnqueueBenchmark's producers share it
+
+        int next() {
+            return n.getAndIncrement();
+        }
 
         @Setup(Level.Trial)
         public void open() {
@@ -91,7 +96,7 @@ public class EnqueueThroughputBenchmark {
 
     @Benchmark
     public long enqueue(Queue q) {
-        return q.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(q.n++));
+        return q.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(q.next()));
     }
 
     /** The floor as plain JDBC code writes it: prepare, bind, execute, close. */
