@@ -145,12 +145,15 @@ class KillTest {
             int lost = 0;
             int committed = 0;
             for (int k = 0; k < kills; k++) {
+                int lostOfRun = 0;
                 for (String[] line : lines(killedLogs.get(k), 'P', 2)) {
                     committed++;
                     if (!runs.containsKey(Integer.parseInt(line[1]))) {
-                        lost++;
+                        lostOfRun++;
                     }
                 }
+                assertTrue(lostOfRun <= WORKERS, "run " + k + " lost " + lostOfRun + ", more than " + WORKERS);
+                lost += lostOfRun;
             }
             System.out.printf("hand-over kill test: %d enqueued before the kills, %d handed over, %d lost (bound %d)%n",
                     committed, handed, lost, kills * WORKERS);
