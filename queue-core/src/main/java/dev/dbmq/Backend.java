@@ -70,6 +70,14 @@ interface Backend extends AutoCloseable {
      * at a time anyway.
      */
     default long enqueue(String taskName, String args, long createdAt, long dueAt) {
+        return insertAutocommit(taskName, args, createdAt, dueAt);
+    }
+
+    /**
+     * Inserts one task without a key in its own autocommit transaction; returns its id. A backend may do it without
+     * a jOOQ context (SQLite: a cold producer's first enqueue then never loads jOOQ's DSL).
+     */
+    default long insertAutocommit(String taskName, String args, long createdAt, long dueAt) {
         return database().autocommit(dsl -> insert(dsl, taskName, args, createdAt, dueAt));
     }
 

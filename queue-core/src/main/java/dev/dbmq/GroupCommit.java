@@ -179,8 +179,7 @@ final class GroupCommit {
 
     private void writeAlone(Row row) {
         try {
-            row.id = database.autocommit(dsl -> backend.insert(dsl, row.taskName, row.args, row.createdAt,
-                    row.dueAt));
+            row.id = backend.insertAutocommit(row.taskName, row.args, row.createdAt, row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
         }
