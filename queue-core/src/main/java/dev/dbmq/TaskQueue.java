@@ -39,10 +39,20 @@ public final class TaskQueue implements AutoCloseable {
     private TaskQueue(QueueSettings settings) {
         JooqBanner.suppress(); // before the first SQL statement: see there
         // Jackson's first ObjectMapper is about 0.2 s of class loading in a cold JVM (issue #13): a thread of its own
-        // makes the codec while this one opens the database. It owns nothing else, and ends with the codec made.
+        // makes the codec while this one opens the database, then warms it up (the codec is thread-safe). It owns
+        // nothing else, and ends after the warm-up.
         FutureTask<ArgsCodec> codec = new FutureTask<>(
                 () -> new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes()));
-        Thread maker = new Thread(codec, "dbmq-codec");
+        Thread maker = new Thread(() -> {
+            codec.run();
+            if (!codec.isCancelled()) {
+                try {
+                    codec.get().warmUp();
+                } catch (InterruptedException | ExecutionException e) {
+                    // the opening thread reports the codec's failure
+                }
+            }
+        }, "dbmq-codec");
         maker.setDaemon(true);
         maker.start();
         this.clock = settings.clock();
