@@ -70,15 +70,7 @@ interface Backend extends AutoCloseable {
      * at a time anyway.
      */
     default long enqueue(String taskName, String args, long createdAt, long dueAt) {
-        return insertAutocommit(taskName, args, createdAt, dueAt);
-    }
-
-    /**
-     * Inserts one task without a key in its own autocommit transaction; returns its id. A backend may do it without
-     * a jOOQ context (SQLite: a cold producer's first enqueue then never loads jOOQ's DSL).
-     */
-    default long insertAutocommit(String taskName, String args, long createdAt, long dueAt) {
-        return database().autocommit(dsl -> insert(dsl, taskName, args, createdAt, dueAt));
+        return database().insertAutocommit(this, taskName, args, createdAt, dueAt);
     }
 
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */

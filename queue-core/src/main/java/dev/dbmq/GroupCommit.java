@@ -179,7 +179,7 @@ final class GroupCommit {
 
     private void writeAlone(Row row) {
         try {
-            row.id = backend.insertAutocommit(row.taskName, row.args, row.createdAt, row.dueAt);
+            row.id = database.insertAutocommit(backend, row.taskName, row.args, row.createdAt, row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
         }

@@ -130,12 +130,6 @@ final class SqliteBackend implements Backend {
     }
 
     @Override
-    public long insertAutocommit(String taskName, String args, long createdAt, long dueAt) {
-        return database.autocommitStatements(cache -> SqliteStatements.insert(cache, taskName, args, createdAt,
-                dueAt));
-    }
-
-    @Override
     public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
         return cache == null ? Backend.super.insertAll(dsl, taskName, args, createdAt, dueAt)

@@ -176,6 +176,12 @@ final class SqliteDatabase implements Database {
         }
     }
 
+    /** The prepared INSERT on this connection, with no jOOQ context made: see {@link #autocommitStatements}. */
+    @Override
+    public long insertAutocommit(Backend backend, String taskName, String args, long createdAt, long dueAt) {
+        return autocommitStatements(cache -> SqliteStatements.insert(cache, taskName, args, createdAt, dueAt));
+    }
+
     /**
      * As {@link #autocommit}, with the connection's prepared statements only: no jOOQ context is made. A short-lived
      * producer's one enqueue then never loads jOOQ's DSL (about 0.4 s of a cold JVM, issue #13).
