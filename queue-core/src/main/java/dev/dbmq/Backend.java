@@ -65,12 +65,39 @@ interface Backend extends AutoCloseable {
     }
 
     /**
-     * Inserts one task without a key and commits it before returning; returns its id. By default a transaction of its
-     * own; SQLite shares one among producer threads that call at once ({@link GroupCommit}), since it has one writer
-     * at a time anyway.
+     * Inserts one task without a key and commits it before returning; returns its id. With {@code claim}, the same
+     * transaction claims it too ({@link #claimInserted}): a foreman of this JVM takes it from the producer
+     * ({@link Handoff}). By default a transaction of its own; SQLite shares one among producer threads that call at
+     * once ({@link GroupCommit}), since it has one writer at a time anyway.
      */
-    default long enqueue(String taskName, String args, long createdAt, long dueAt) {
-        return database().insertAutocommit(this, taskName, args, createdAt, dueAt);
+    default long enqueue(String taskName, String args, long createdAt, long dueAt, boolean claim) {
+        if (!claim) {
+            return database().insertAutocommit(this, taskName, args, createdAt, dueAt);
+        }
+        return database().transaction(dsl -> {
+            long id = insert(dsl, taskName, args, createdAt, dueAt);
+            claimInserted(dsl, id);
+            return id;
+        });
+    }
+
+    /**
+     * Whether a producer of this JVM may hand a task due now straight to an idle foreman of this JVM ({@link Handoff}):
+     * SQLite yes; PostgreSQL no, as its insert trigger notifies every foreman anyway, so each hand-over would still
+     * cost the foremen an empty claim.
+     */
+    default boolean handsOver() {
+        return false;
+    }
+
+    /**
+     * Claims the task this transaction just inserted, for a hand-over ({@link Handoff}): deletes its row, so it is
+     * claimed when the insert commits, at most once, as by {@link #claim}.
+     */
+    default void claimInserted(DSLContext dsl, long id) {
+        if (!TaskStore.cancel(dsl, id)) {
+            throw new IllegalStateException("task " + id + " inserted by this transaction is not there to claim");
+        }
     }
 
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */

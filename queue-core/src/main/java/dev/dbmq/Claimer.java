@@ -47,6 +47,13 @@ final class Claimer {
     private record Rejected(TaskStore.Row row, String reason) {
     }
 
+    /** A task's handler and decoded args, before its row exists: a hand-over ({@link Handoff}). */
+    record Decoded(Handlers.Registration<?> registration, Object args) {
+        ClaimedTask claimed(TaskStore.Row row) {
+            return new ClaimedTask(row, registration, args);
+        }
+    }
+
     /** Thrown inside the claim's transaction to roll it back: the foreman stopped while the claim waited. */
     private static final class Abandoned extends RuntimeException {
         Abandoned() {
@@ -114,6 +121,23 @@ final class Claimer {
             listener.taskRejected(r.row().id(), r.row().taskName(), r.reason());
         }
         return new Claim(rows, runnable, now[0]);
+    }
+
+    /**
+     * The handler and decoded args for a task a producer wants to hand over, or null when this foreman has no handler
+     * for the name or the args don't decode: that task is enqueued as any other, and a claim keeps it as failed
+     * ({@link #claimIn}), with the reason. Decoded with this foreman's codec, as a claim would.
+     */
+    Decoded decodeForHandoff(String taskName, String args) {
+        Handlers.Registration<?> registration = handlers.find(taskName);
+        if (registration == null) {
+            return null;
+        }
+        try {
+            return new Decoded(registration, codec.decode(args, registration.task().argsType()));
+        } catch (Throwable e) {
+            return null;
+        }
     }
 
     /**

@@ -550,4 +550,9 @@ public final class Foreman implements AutoCloseable {
             }
         }
     }
+
+    /** Tasks producers of this JVM handed straight to this foreman's workers ({@link Handoff}): for tests. */
+    long handedOver() {
+        return loop.handedOver();
+    }
 }

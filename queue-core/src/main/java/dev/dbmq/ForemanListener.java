@@ -43,7 +43,10 @@ public interface ForemanListener {
     default void claimFailed(Throwable error) {
     }
 
-    /** The foreman found the queue empty and is about to sleep until woken (foreman thread). */
+    /**
+     * The foreman found the queue empty and is about to sleep until woken (foreman thread). A task that a producer of
+     * the foreman's JVM hands straight to an idle foreman (SQLite) runs without waking it: no idle() follows.
+     */
     default void idle() {
     }
 

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * it claims in small batches as slots free up rather than in batches of {@code batchSize}. A full claim means "there
  * may be more": the loop looks again as soon as a slot is free, without waiting to be woken.
  *
+ * <p>Hand-overs (SQLite): while the loop is idle with nothing known to be waiting, a producer of this JVM may take a
+ * free slot ({@link #reserve}), insert and claim its task in its own transaction, and start it on a worker: the
+ * claim transaction and the hop through this thread are saved, and the slot count still bounds what is claimed.
+ *
  * <p>Due times: after a claim that was not full the loop reads the earliest due time among the tasks still pending
  * ({@link Claimer#nextDueAt()}), and sleeps until then unless woken: no polling for scheduled tasks.
  * An enqueue of any due time wakes it, and the claim that follows reads the new earliest due time, so a task due
@@ -42,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * pool shuts down.
  *
  * <p>Threads: {@link #run()} runs on the one foreman thread, which alone decrements {@code freeSlots} and sets
- * {@code committing}; worker threads increment {@code freeSlots}; producers and the wakeup watcher set
- * {@code wakePending}; {@link Foreman#close()} sets {@code stopRequested} and {@code abandoned}. All live under
+ * {@code committing} and opens hand-overs; worker threads increment {@code freeSlots}; producers and the wakeup
+ * watcher set {@code wakePending}, and producers take a slot for a hand-over; {@link Foreman#close()} sets {@code stopRequested} and {@code abandoned}. All live under
  * {@code lock}: the foreman thread alone waits on {@code changed}, close() alone on {@code commitDone}.
  */
 final class ForemanLoop implements Runnable, WakeTarget {
@@ -96,6 +100,13 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private long stopDeadline;
     private boolean abandoned;
     private boolean committing;
+    // Hand-overs (see reserve): open while idle with nothing known to be waiting; until handoffUntil, if set.
+    private boolean handoffOpen;
+    private boolean hasHandoffUntil;
+    private long handoffUntil;
+
+    /** Tasks handed over by producers of this JVM (see reserve) and started: for tests and diagnostics. */
+    private final java.util.concurrent.atomic.AtomicLong handedOver = new java.util.concurrent.atomic.AtomicLong();
 
     /** Running tasks, id to name: written by workers and the foreman thread, read for logs at stop. */
     private final Map<Long, String> running = new ConcurrentHashMap<>();
@@ -127,6 +138,80 @@ final class ForemanLoop implements Runnable, WakeTarget {
         try {
             wakePending = true;
             changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A producer of this JVM asks to hand a task due now straight to a worker (issue #13: no claim transaction, no hop
+     * through this thread). Granted only while the loop is idle with nothing known to be waiting: its last claim was
+     * not full, no wakeup is pending (from another process's producer, say), no due time it sleeps for has come, no
+     * stop was asked for. So no older due task of this foreman's names is known to be queued, and taking the new one
+     * first keeps the order of claims. The slot is taken here, so claimed tasks never outnumber workers and a crash
+     * still loses at most {@code workers} of them.
+     */
+    @Override
+    public Handoff reserve(String taskName, String args) {
+        lock.lock();
+        try {
+            if (!handoffOpen || wakePending || stopRequested || freeSlots == 0
+                    || (hasHandoffUntil && System.nanoTime() - handoffUntil >= 0)) {
+                return null;
+            }
+            freeSlots--;
+        } finally {
+            lock.unlock();
+        }
+        Claimer.Decoded decoded;
+        try {
+            decoded = claimer.decodeForHandoff(taskName, args);
+        } catch (Throwable t) {
+            decoded = null;
+        }
+        if (decoded == null) {
+            releaseSlot();
+            return null;
+        }
+        Claimer.Decoded task = decoded;
+        return new Handoff() {
+            @Override
+            public void start(TaskStore.Row row) {
+                startHandedOver(task.claimed(row));
+            }
+
+            @Override
+            public void cancel() {
+                releaseSlot();
+            }
+        };
+    }
+
+    /** Producer's thread: a handed-over task, claimed by its enqueue's commit, onto its reserved slot. */
+    private void startHandedOver(Claimer.ClaimedTask task) {
+        running.put(task.id(), task.name());
+        try {
+            workers.execute(new TaskJob(task));
+            handedOver.incrementAndGet();
+        } catch (RejectedExecutionException e) {
+            // The pool shut after the slot was reserved (a stop): nothing ran; the task goes back in the queue.
+            running.remove(task.id());
+            releaseSlot();
+            claimer.giveBack(List.of(task), "the foreman stopped while a producer handed the task over");
+        } catch (Throwable t) {
+            running.remove(task.id());
+            releaseSlot();
+            claimer.giveBack(List.of(task), "handing the task over failed: " + t);
+        }
+    }
+
+    /** Foreman thread, going idle after a claim that was not full: hand-overs are welcome until something waits. */
+    private void openHandoffs() {
+        lock.lock();
+        try {
+            handoffOpen = true;
+            hasHandoffUntil = hasNextDue;
+            handoffUntil = nextDueNanos;
         } finally {
             lock.unlock();
         }
@@ -175,6 +260,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
+    long handedOver() {
+        return handedOver.get();
+    }
+
     Map<Long, String> running() {
         return running;
     }
@@ -218,6 +307,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
                 counters.flush(claim.rows() == 0);
                 if (!mayHaveMore) {
+                    openHandoffs();
                     listener.idle();
                 }
             } catch (InterruptedException e) {
@@ -371,7 +461,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     }
                     if (freeSlots > 0) {
                         wakePending = false;
-                        return Next.claim(freeSlots);
+                        return claimNext();
                     }
                     changed.awaitNanos(left);
                 } else if (System.nanoTime() - nextUnhandledCheck >= 0) {
@@ -391,12 +481,12 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     }
                 } else if (mayHaveMore || wakePending) {
                     wakePending = false;
-                    return Next.claim(freeSlots);
+                    return claimNext();
                 } else if (hasNextDue && System.nanoTime() - nextDueNanos >= 0) {
-                    return Next.claim(freeSlots); // a task is due: what this loop slept for
+                    return claimNext(); // a task is due: what this loop slept for
                 } else if (idleNanos <= 0) {
                     log.debug("Foreman {}: backstop poll", foremanId);
-                    return Next.claim(freeSlots);
+                    return claimNext();
                 } else {
                     // Idle. Counts of handlers that finished after the last claim are flushed within a second;
                     // the backstop poll above goes first, so failing flushes can't starve it.
@@ -415,6 +505,12 @@ final class ForemanLoop implements Runnable, WakeTarget {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Caller holds lock: a claim is next, so no hand-overs until it has found the queue empty again. */
+    private Next claimNext() {
+        handoffOpen = false;
+        return Next.claim(freeSlots);
     }
 
     /**

@@ -55,22 +55,27 @@ final class GroupCommit {
         final String args;
         final long createdAt;
         final long dueAt;
+        final boolean claim; // and claim it in the same transaction: a hand-over (Backend#claimInserted)
         final Thread producer = Thread.currentThread();
         volatile int state = WAITING;
         long id;
         Throwable failure;
 
-        Row(String taskName, String args, long createdAt, long dueAt) {
+        Row(String taskName, String args, long createdAt, long dueAt, boolean claim) {
             this.taskName = taskName;
             this.args = args;
             this.createdAt = createdAt;
             this.dueAt = dueAt;
+            this.claim = claim;
         }
     }
 
-    /** Inserts one task in a transaction of its own or shared with concurrent callers; returns once committed. */
-    long insert(String taskName, String args, long createdAt, long dueAt) {
-        Row mine = new Row(taskName, args, createdAt, dueAt);
+    /**
+     * Inserts one task (with {@code claim}, and claims it: {@link Backend#claimInserted}) in a transaction of its own
+     * or shared with concurrent callers; returns once committed.
+     */
+    long insert(String taskName, String args, long createdAt, long dueAt, boolean claim) {
+        Row mine = new Row(taskName, args, createdAt, dueAt, claim);
         boolean lead;
         lock.lock();
         try {
@@ -160,7 +165,7 @@ final class GroupCommit {
             ids = database.transaction(dsl -> {
                 List<Long> written = new ArrayList<>(batch.size());
                 for (Row row : batch) {
-                    written.add(backend.insert(dsl, row.taskName, row.args, row.createdAt, row.dueAt));
+                    written.add(insert(dsl, row));
                 }
                 return written;
             });
@@ -179,10 +184,19 @@ final class GroupCommit {
 
     private void writeAlone(Row row) {
         try {
-            row.id = database.insertAutocommit(backend, row.taskName, row.args, row.createdAt, row.dueAt);
+            row.id = row.claim ? database.transaction(dsl -> insert(dsl, row))
+                    : database.insertAutocommit(backend, row.taskName, row.args, row.createdAt, row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
         }
+    }
+
+    private long insert(org.jooq.DSLContext dsl, Row row) {
+        long id = backend.insert(dsl, row.taskName, row.args, row.createdAt, row.dueAt);
+        if (row.claim) {
+            backend.claimInserted(dsl, id);
+        }
+        return id;
     }
 
     /** SQLite's CONSTRAINT and TOOBIG: a row's own fault, not the database's. */

@@ -125,8 +125,24 @@ final class SqliteBackend implements Backend {
 
     /** Producer threads that enqueue at once share one transaction: see {@link GroupCommit}. */
     @Override
-    public long enqueue(String taskName, String args, long createdAt, long dueAt) {
-        return groupCommit.insert(taskName, args, createdAt, dueAt);
+    public long enqueue(String taskName, String args, long createdAt, long dueAt, boolean claim) {
+        return groupCommit.insert(taskName, args, createdAt, dueAt, claim);
+    }
+
+    /** Nothing else wakes a foreman on an insert: a hand-over saves its claim and the hop through its thread. */
+    @Override
+    public boolean handsOver() {
+        return true;
+    }
+
+    @Override
+    public void claimInserted(DSLContext dsl, long id) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        if (cache == null) {
+            Backend.super.claimInserted(dsl, id);
+        } else if (!SqliteStatements.delete(cache, id)) {
+            throw new IllegalStateException("task " + id + " inserted by this transaction is not there to claim");
+        }
     }
 
     @Override

@@ -23,8 +23,8 @@ import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -32,7 +32,7 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Why one connection: SQLite admits one writer at a time anyway. Threads of this JVM queue on a Java lock, which
  * hands over in microseconds, instead of on SQLite's busy handler, which sleeps in steps of milliseconds. Other
- * processes (the foreman, other producers) still meet us through the busy timeout.
+ * processes (the foreman, other producers) still meet us through the busy timeout ({@link SqliteBusyWait}).
  *
  * <p>Why this connection never starves WAL checkpoints (snappea's growing WAL): it stays in autocommit between uses
  * and every result is fully read and closed by jOOQ before the lock is released, so no read transaction stays open
@@ -60,6 +60,7 @@ final class SqliteDatabase implements Database {
     private final SQLiteConfig config;
     private final String schemaVersion;
     private final ReentrantLock lock = new ReentrantLock();
+    private final SqliteBusyWait busyWait;
 
     // Guarded by lock.
     private Connection connection;
@@ -76,7 +77,9 @@ final class SqliteDatabase implements Database {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(settings.synchronous() == Synchronous.FULL
                 ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        // Migrations' connections wait with SQLite's own handler; the queue's connection with busyWait (see there).
         config.setBusyTimeout((int) settings.busyTimeout().toMillis());
+        this.busyWait = new SqliteBusyWait(settings.busyTimeout().toNanos());
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         // After a checkpoint, truncate a WAL that a burst grew past this, rather than keep its peak size forever.
         config.setJournalSizeLimit(WAL_SIZE_LIMIT);
@@ -239,23 +242,11 @@ final class SqliteDatabase implements Database {
             throw new DbmqException("interrupted waiting for " + file, e);
         }
         try {
-            open();
-            SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
-            int busyTimeout = sqlite.getBusyTimeout();
             // Another process's write lock: wait for it only until the deadline, then fail with SQLITE_BUSY.
-            sqlite.setBusyTimeout((int) Math.min(busyTimeout,
-                    Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()))));
-            try {
-                return transaction(work); // the lock is reentrant
-            } finally {
-                if (connection != null) {
-                    connection.unwrap(SQLiteConnection.class).setBusyTimeout(busyTimeout);
-                }
-            }
-        } catch (SQLException e) {
-            dropConnectionIfBroken(e);
-            throw new DbmqException("transaction on " + file + " failed: " + e.getMessage(), e);
+            busyWait.waitUntil(deadlineNanos);
+            return transaction(work); // the lock is reentrant
         } finally {
+            busyWait.clearDeadline();
             lock.unlock();
         }
     }
@@ -333,11 +324,26 @@ final class SqliteDatabase implements Database {
         }
         if (connection == null) {
             try {
-                connection = config.createConnection(url);
+                connection = openConnection();
             } catch (SQLException e) {
                 throw new DbmqException("cannot open the queue database " + file + ": " + e.getMessage(), e);
             }
             statements = new SqliteStatementCache(connection);
+        }
+    }
+
+    private Connection openConnection() throws SQLException {
+        Connection c = config.createConnection(url);
+        try {
+            BusyHandler.setHandler(c, busyWait); // replaces the busy timeout's handler
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 

@@ -139,6 +139,21 @@ final class SqliteStatements {
         return rows;
     }
 
+    /** Binds id. */
+    static final String DELETE = Rendering.rendered("delete");
+
+    /** Deletes one task by id, prepared: a hand-over's claim of the row its transaction inserted. */
+    static boolean delete(SqliteStatementCache cache, long id) {
+        try {
+            PreparedStatement delete = cache.prepared(DELETE);
+            delete.setLong(1, id);
+            return delete.executeUpdate() > 0;
+        } catch (SQLException e) {
+            cache.discard(DELETE);
+            throw new DataAccessException("SQL [" + DELETE + "]; " + e.getMessage(), e);
+        }
+    }
+
     /** {@link TaskStore#nextDueAt}, prepared: it runs after every claim that was not full. */
     static Long nextDueAt(SqliteStatementCache cache, List<String> names) {
         Long earliest = null;
@@ -208,6 +223,8 @@ final class SqliteStatements {
             all.put("insertRows", insertRows());
             all.put("claimAnyName", SqliteStatementCache.render(
                     TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
+            all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
+                    .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
                     .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name")));
             return all;

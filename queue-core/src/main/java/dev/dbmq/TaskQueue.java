@@ -150,7 +150,19 @@ public final class TaskQueue implements AutoCloseable {
         String key = options.uniqueKey();
         long id;
         if (key == null) {
-            id = backend.enqueue(task.name(), json, now, dueAt);
+            Handoff handoff = dueAt <= now ? reserveHandoff(task.name(), json) : null;
+            try {
+                id = backend.enqueue(task.name(), json, now, dueAt, handoff != null);
+            } catch (Throwable t) {
+                if (handoff != null) {
+                    handoff.cancel();
+                }
+                throw t;
+            }
+            if (handoff != null) {
+                handoff.start(new TaskStore.Row(id, task.name(), json, now, dueAt, 1, null, null));
+                return id; // claimed by its own commit: nothing to wake
+            }
         } else {
             TaskStore.Keyed keyed = database.transaction(dsl ->
                     TaskStore.insertKeyed(dsl, task.name(), json, now, dueAt, key));
@@ -325,6 +337,23 @@ public final class TaskQueue implements AutoCloseable {
             local.wakeFromCommitHook();
         } else {
             local.wake();
+        }
+    }
+
+    /**
+     * A worker slot of an idle foreman of this JVM for a task due now, or null: see {@link Handoff}. Never throws:
+     * without one the task is enqueued and claimed as any other.
+     */
+    private Handoff reserveHandoff(String taskName, String json) {
+        WakeTarget local = backend.handsOver() ? LocalForemen.find(backend.key()) : null;
+        if (local == null) {
+            return null;
+        }
+        try {
+            return local.reserve(taskName, json);
+        } catch (Throwable t) {
+            log.debug("No hand-over to the foreman of this JVM: {}", t.toString());
+            return null;
         }
     }
 

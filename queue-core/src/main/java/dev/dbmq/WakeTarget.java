@@ -14,4 +14,13 @@ interface WakeTarget {
     default void wakeFromCommitHook() {
         wake();
     }
+
+    /**
+     * A producer of this JVM is about to enqueue a task named {@code taskName}, due now, with these JSON args: a worker
+     * slot to hand it to directly, or null (the default: it is enqueued and claimed as any other). See
+     * {@link Handoff}. Called on the producer's thread; must not block.
+     */
+    default Handoff reserve(String taskName, String args) {
+        return null;
+    }
 }

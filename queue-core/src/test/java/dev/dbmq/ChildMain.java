@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code recording-foreman <db> <log file> <workers>}: a foreman that appends to its log, unbuffered (a write
  * survives kill -9 of this process): "S taskId" when a task starts, "R n" when the ECHO handler ran with args n,
  * "D taskId" when it finished. Prints "STARTED", "PROGRESS n" every 100 tasks, "IDLE pending=<n>" when idle.
+ * <li>{@code producing-foreman <db> <log file> <workers> <from> <n>}: a recording-foreman whose own JVM also
+ * enqueues ECHO from..from+n-1 one by one (at most 2 × workers unfinished), so idle moments hand tasks over
+ * ({@link Handoff}); appends "P n" once enqueue n returned,
+ * prints "HANDED h produced=p" every 200 enqueues (h: tasks handed over so far), "ALL PRODUCED" at the end.
  * <li>{@code retrying-foreman <db> <log file> <workers>}: a foreman of {@link #FLAKY} tasks (they fail as
  * {@link #failures} says, retried by {@code Retry.fixed(50 ms, 3)}) and of the recurring schedule {@link #TICK_NAME}
  * (every 100 ms, running {@link #TICK}). It appends to its log as recording-foreman does: "S id attempt n" when a
@@ -100,6 +104,8 @@ public final class ChildMain {
             case "worker-main" -> workerMain(db);
             case "try-foreman-lock" -> tryForemanLock(db);
             case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
+            case "producing-foreman" -> producingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "retrying-foreman" -> retryingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -206,13 +212,37 @@ public final class ChildMain {
 
     private static void recordingForeman(String db, Path log, int workers) throws Exception {
         FileOutputStream out = new FileOutputStream(log.toFile(), true); // unbuffered: each write is a syscall
-        AtomicLong done = new AtomicLong();
+        startRecordingForeman(open(db), out, workers, () -> { });
+        Thread.currentThread().join();
+    }
+
+    private static void producingForeman(String db, Path log, int workers, int from, int n) throws Exception {
+        FileOutputStream out = new FileOutputStream(log.toFile(), true);
         TaskQueue queue = open(db);
+        // At most 2 × workers unfinished: the foreman keeps up and is idle now and then, so some enqueues hand over.
+        java.util.concurrent.Semaphore unfinished = new java.util.concurrent.Semaphore(2 * workers);
+        Foreman foreman = startRecordingForeman(queue, out, workers, unfinished::release);
+        for (int i = 0; i < n; i++) {
+            unfinished.acquire();
+            queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(from + i));
+            record(out, "P " + (from + i));
+            if (i % 200 == 199) {
+                System.out.println("HANDED " + foreman.handedOver() + " produced=" + (i + 1));
+            }
+        }
+        System.out.println("ALL PRODUCED");
+        Thread.currentThread().join();
+    }
+
+    private static Foreman startRecordingForeman(TaskQueue queue, FileOutputStream out, int workers,
+                                                 Runnable afterEach) {
+        AtomicLong done = new AtomicLong();
         Foreman foreman = Foreman.builder(queue)
                 .workers(workers)
                 .pollInterval(Duration.ofSeconds(1))
                 .handle(TestTasks.ECHO, a -> {
                     record(out, "R " + a.n());
+                    afterEach.run();
                     if (done.incrementAndGet() % 100 == 0) {
                         System.out.println("PROGRESS " + done.get());
                     }
@@ -235,7 +265,7 @@ public final class ChildMain {
                 })
                 .start();
         System.out.println("STARTED " + foreman.id());
-        Thread.currentThread().join();
+        return foreman;
     }
 
     private static void retryingForeman(String db, Path log, int workers) throws Exception {

@@ -95,6 +95,78 @@ class KillTest {
      * schedule, and restarted; the last one drains the load and runs ticks after the kills. See
      * {@link #runRetrying} for the accounting.
      */
+    /**
+     * Issue #13's hand-over: the producer runs in the foreman's JVM, so while the foreman is idle its enqueues claim
+     * their tasks in their own transactions and hand them to workers. Killed mid-stream, three times: every task
+     * enqueued before the kill ran once, is still queued (run by the next foreman), or is among at most
+     * {@code workers} lost per kill; none ran twice.
+     */
+    @Test
+    void sqlite_foreman_taking_tasks_from_its_own_producer_killed_loses_at_most_workers_per_kill() throws Exception {
+        Path db = dir.resolve("queue.db");
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            int kills = 3;
+            int perRun = 10_000_000; // far more than a run gets through before its kill
+            List<Path> killedLogs = new ArrayList<>();
+            long handed = 0;
+            for (int k = 0; k < kills; k++) {
+                Path log = dir.resolve("producing-" + k + ".log");
+                try (ChildJvm child = ChildJvm.start("producing-foreman", db.toString(), log.toString(),
+                        Integer.toString(WORKERS), Integer.toString(k * perRun), Integer.toString(perRun))) {
+                    child.await("STARTED");
+                    String line;
+                    do {
+                        line = child.await("HANDED");
+                    } while (line.startsWith("HANDED 0 ") || Integer.parseInt(line.split("=")[1]) < 600);
+                    handed += Long.parseLong(line.split(" ")[1]);
+                    child.kill();
+                    child.awaitExit();
+                }
+                killedLogs.add(log);
+            }
+            Path finalLog = dir.resolve("final.log");
+            try (ChildJvm last = ChildJvm.start("recording-foreman", db.toString(), finalLog.toString(),
+                    Integer.toString(WORKERS))) {
+                last.await("STARTED");
+                while (!last.await("IDLE").equals("IDLE pending=0")) {
+                    // each IDLE line is the foreman finding the queue empty; wait for one with nothing left
+                }
+                last.terminate();
+                last.awaitExit();
+            }
+            assertEquals(0, queue.pending());
+            assertEquals(0, queue.failedTasks(10).size());
+
+            // Run k enqueued k·perRun, k·perRun + 1, … in order: all up to its last "P n" line were committed.
+            Map<Integer, Integer> runs = new HashMap<>(); // args n → how many times it ran, in any process
+            List<Path> allLogs = new ArrayList<>(killedLogs);
+            allLogs.add(finalLog);
+            for (Path p : allLogs) {
+                Log log = Log.read(p);
+                log.ran().forEach(n -> runs.merge(n, 1, Integer::sum));
+                if (killedLogs.contains(p)) {
+                    assertTrue(log.runningAtKill() <= WORKERS, p + " had " + log.runningAtKill() + " running");
+                }
+            }
+            assertEquals(List.of(), runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                    .toList(), "tasks that ran twice");
+            int lost = 0;
+            int committed = 0;
+            for (int k = 0; k < kills; k++) {
+                for (String[] line : lines(killedLogs.get(k), 'P', 2)) {
+                    committed++;
+                    if (!runs.containsKey(Integer.parseInt(line[1]))) {
+                        lost++;
+                    }
+                }
+            }
+            System.out.printf("hand-over kill test: %d enqueued before the kills, %d handed over, %d lost (bound %d)%n",
+                    committed, handed, lost, kills * WORKERS);
+            assertTrue(handed > 0, "no task was handed over: the test did not test the hand-over");
+            assertTrue(lost <= kills * WORKERS, lost + " lost, more than " + kills * WORKERS);
+        }
+    }
+
     @Test
     void sqlite_foreman_killed_repeatedly_under_retries_and_a_schedule_repeats_no_attempt_and_no_tick()
             throws Exception {

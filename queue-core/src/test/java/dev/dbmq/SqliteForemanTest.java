@@ -101,4 +101,65 @@ class SqliteForemanTest extends ForemanContract {
         assertTrue(watcher.isAlive());
         assertEquals(Foreman.State.RUNNING, f.state());
     }
+
+    // ---- hand-over (issue #13): an idle foreman takes a task from a producer of its JVM in the enqueue's commit ----
+
+    @Test
+    void an_idle_foreman_takes_a_task_from_a_producer_of_its_jvm_without_claiming() {
+        java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Foreman f = started(foreman().handle(ECHO, a -> ran.add(a.n())));
+        recorder.awaitIdleAfter(0);
+        int idles = recorder.idles();
+        long id = queue.enqueue(ECHO, new TestTasks.Echo(7));
+        recorder.awaitCount("succeeded", 1);
+        assertEquals(java.util.Set.of(7), ran);
+        assertEquals(1, f.handedOver());
+        assertEquals(idles, recorder.idles(), "the foreman claimed (and went idle again): no hand-over");
+        assertEquals(0, queue.pending(), "claimed by its own commit");
+        assertTrue(id > 0);
+    }
+
+    @Test
+    void a_task_due_later_or_with_a_key_is_not_handed_over() {
+        Foreman f = started(foreman().handle(ECHO, a -> { }));
+        recorder.awaitIdleAfter(0);
+        queue.enqueue(ECHO, new TestTasks.Echo(1), Enqueue.after(Duration.ofHours(1)));
+        queue.enqueue(ECHO, new TestTasks.Echo(2), Enqueue.now().key("k2"));
+        recorder.awaitCount("succeeded", 1); // the keyed one, claimed as usual
+        assertEquals(0, f.handedOver());
+        assertEquals(1, queue.pending());
+    }
+
+    @Test
+    void a_task_the_foreman_cannot_decode_is_not_handed_over_and_its_claim_keeps_it_as_failed() {
+        record Other(java.util.List<String> words) {
+        }
+        Task<Other> sameName = Task.of(ECHO.name(), Other.class);
+        Foreman f = started(foreman().handle(sameName, a -> { }));
+        recorder.awaitIdleAfter(0);
+        long id = queue.enqueue(ECHO, new TestTasks.Echo(3)); // {"n":3}: no "n" in Other
+        recorder.await(() -> queue.failedTasks(1).size() == 1, "the claim to keep it as failed");
+        assertEquals(id, queue.failedTasks(1).get(0).id());
+        assertEquals(0, f.handedOver());
+    }
+
+    @Test
+    void a_task_handed_over_as_its_foreman_stops_goes_back_to_the_queue() throws Exception {
+        Foreman f = started(foreman().handle(ECHO, a -> { }));
+        recorder.awaitIdleAfter(0);
+        String json = "{\"n\":5}";
+        Handoff handoff = LocalForemen.find(queue.backend().key()).reserve(ECHO.name(), json);
+        assertTrue(handoff != null, "an idle foreman with free workers grants a hand-over");
+        f.close(); // the pool shuts before the producer's commit hands the task over
+        long now = System.currentTimeMillis();
+        long id = queue.backend().enqueue(ECHO.name(), json, now, now, true);
+        assertEquals(0, queue.pending(), "inserted and claimed in one transaction");
+        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null));
+        assertEquals(1, queue.pending(), "put back: nothing ran it");
+        assertEquals(0, f.handedOver());
+        java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        started(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).pollInterval(NO_POLL)
+                .stopOnShutdown(false));
+        recorder.await(() -> ran.contains(5), "the next foreman to run it");
+    }
 }

@@ -31,8 +31,10 @@ import org.openjdk.jmh.runner.IterationType;
  * {@code …:fromCall}). JMH's own SampleTime covers more: the whole enqueue call (and for the cross-process case the
  * command pipe to the producer JVM) plus the benchmark thread's own wake-up.
  *
- * <p>Before each sample the foreman has gone idle again (its idle() hook fired after the previous claim) and stayed
- * idle for {@link #IDLE_NANOS}, untimed. Synchronous=NORMAL (the default) only: durability shows in questions 1
+ * <p>Before each sample the previous sample's task has finished and the foreman has then been idle for
+ * {@link #IDLE_NANOS}, untimed. In-process, an idle foreman takes the task from the enqueue's own commit (a
+ * hand-over: no claim transaction, no hop through the foreman's thread); from the other JVM it is woken and claims.
+ * Synchronous=NORMAL (the default) only: durability shows in questions 1
  * and 3.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -69,7 +71,7 @@ public class WakeupLatencyBenchmark {
             probe.measuring = params.getType() == IterationType.MEASUREMENT;
         }
 
-        /** Untimed: waits until the previous sample's claim has gone idle, then arms the next sample. */
+        /** Untimed: waits until the previous sample's task has finished and the foreman idled, then arms. */
         @Setup(Level.Invocation)
         public void awaitIdle() throws InterruptedException {
             probe.arm();

@@ -10,8 +10,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * One wakeup sample at a time, for the wakeup-latency benchmarks (SQLite and PostgreSQL): a foreman built with
  * {@link #attach} records when its handler starts; {@link #arm} waits (untimed) until the previous sample's claim has
- * gone idle (and, when asked, stayed idle a while); {@link #record} adds "handler started − enqueue returned" to one
- * histogram and "handler started − enqueue called" to another (key + {@value #FROM_CALL}) in measurement iterations.
+ * gone idle (or, given an idle time, until the previous sample's task finished, and then that long); {@link #record}
+ * adds "handler started − enqueue returned" to one histogram and "handler started − enqueue called" to another (key +
+ * {@value #FROM_CALL}) in measurement iterations.
  *
  * <p>Threads: the benchmark thread arms and records; the foreman's worker and loop threads count the latches down.
  */
@@ -26,6 +27,7 @@ final class WakeupProbe {
     private volatile long startedAt;
     private volatile CountDownLatch started = new CountDownLatch(0);
     private volatile CountDownLatch idle = new CountDownLatch(0);
+    private volatile CountDownLatch finished = new CountDownLatch(0);
     volatile boolean measuring;
 
     WakeupProbe(BenchmarkParams params) {
@@ -51,16 +53,26 @@ final class WakeupProbe {
                     public void idle() {
                         idle.countDown();
                     }
+
+                    @Override
+                    public void taskSucceeded(long taskId, String taskName, java.time.Duration took) {
+                        finished.countDown();
+                    }
                 });
     }
 
     void arm() throws InterruptedException {
-        await(idle, "the foreman to go idle");
         if (idleNanos > 0) {
-            // the workload, not synchronisation: a foreman idle this long, its threads parked, its caches cooled
+            // A task handed over by a producer of the foreman's JVM (SQLite) leaves the foreman idle throughout: no
+            // idle() follows it. So: the previous sample's task has finished, and then the workload (not
+            // synchronisation): a foreman idle this long, its threads parked, its caches cooled.
+            await(finished, "the previous sample's task to finish");
             LockSupport.parkNanos(idleNanos);
+        } else {
+            await(idle, "the foreman to go idle");
         }
         idle = new CountDownLatch(1);
+        finished = new CountDownLatch(1);
         started = new CountDownLatch(1);
     }
 
