@@ -61,6 +61,7 @@ class Run:
         self.loads = load("bench-load.json", {}, prefix=prefix)
         self.enqueue_phase = load("pg-enqueue-phase.json", {}, prefix=prefix)
         self.scheduled = load("scheduled-lateness.json", {}, prefix=prefix)
+        self.cold = load("cold-start.json", {}, prefix=prefix)
         meta = load("run.json", {}, prefix=prefix)
         self.keys = {key_of(r) for r in self.jmh}
         jmh_path = (prefix + "jmh-result.json") if prefix is not None else os.path.join(TARGET, "jmh-result.json")
@@ -164,7 +165,9 @@ def main():
     wake = {}
     enqueue_phase = {}
     scheduled = {}
+    cold = {}
     for run in runs:
+        cold.update({k: v for k, v in run.cold.items() if k in run.keys})
         wake.update({k: v for k, v in run.wake.items() if k in run.keys})
         enqueue_phase.update({k: v for k, v in run.enqueue_phase.items() if k in run.keys})
         scheduled.update({k: v for k, v in run.scheduled.items() if k in run.keys})
@@ -178,6 +181,7 @@ def main():
     pg_runs = ([run for run in runs if run.has("PostgresEnqueueToFinish")]
                or [run for run in runs if run.has("Postgres")])
     scheduled_runs = [run for run in runs if run.has("ScheduledLateness") or run.has("PostgresScheduledLateness")]
+    cold_runs = [run for run in runs if run.has("ColdStart")]
     main = sqlite_runs[-1]
     when, jvm, jmh_cfg, load1 = main.when, main.jvm, main.jmh_cfg, main.load1
 
@@ -325,7 +329,11 @@ def main():
                          f"{max(sr.load1):.2f}." if sr.load1 else "") + "\n")
         scheduled_section(md, rows, res, scheduled, run_keys)
 
-    # 7. many producers (issue #13)
+    # 7. cold start (issue #13)
+    if cold_runs:
+        cold_section(md, rows13, res, cold, cold_runs[-1])
+
+    # 8. many producers (issue #13)
     if any(k.startswith(PKG + "ConcurrentEnqueueBenchmark") for k in run_keys):
         concurrent_section(md, rows13, res, runs)
 
@@ -386,7 +394,7 @@ def main():
 def concurrent_section(md, rows13, res, runs):
     b = "ConcurrentEnqueueBenchmark."
     cr = [run for run in runs if run.has("ConcurrentEnqueue")]
-    md.append("## 7. Many producers: threads of one JVM enqueuing at once, no foreman (enqueues/s, median iteration)\n")
+    md.append("## 8. Many producers: threads of one JVM enqueuing at once, no foreman (enqueues/s, median iteration)\n")
     if cr:
         run = cr[-1]
         md.append(f"Run: `{run.command}` on {run.when}, {run.jvm}; {run.jmh_cfg}."
@@ -594,6 +602,39 @@ def scheduled_section(md, rows, res, scheduled, run_keys):
     rows.append(("recurring every 100 ms: lateness per tick p50 / p99 / max",
                  f"{fmt(lat.get('p50_us'))} / {fmt(lat.get('p99_us'))} / {fmt(lat.get('max_us'))} µs", "(no target)",
                  ""))
+
+
+COLD = "ColdStartBenchmark.firstCommit"
+
+
+def cold_section(md, rows, res, cold, run):
+    """Section 7 (issue #13): a fresh JVM to its first committed task, dbmq against raw JDBC; and its targets."""
+    md.append("## 7. Cold start: a fresh JVM to its first committed task (issue #13, ms, median)\n")
+    md.append(f"Run: `{run.command}` on {run.when}, {run.jvm}; {run.jmh_cfg}."
+              + (f" Load average (1 min) at the end of each trial: {min(run.load1):.2f} to {max(run.load1):.2f}."
+                 if run.load1 else "") + "\n")
+    md.append("Each invocation starts a child JVM (same java and classpath) that opens the file and commits one task: "
+              "dbmq `TaskQueue.open` and one `enqueue`; raw JDBC with the same SQLite settings (WAL), `CREATE TABLE` "
+              "on a new file, one `INSERT` in autocommit. **Child**: the child's own figure, from the first line of "
+              "its `main()` to the task committed (the measure); **process**: JMH's single shot, from starting the "
+              "process to reading the child's report line (adds the JVM's own start-up). Existing file: made once "
+              "per trial by an untimed new-file run, so dbmq's is at the current schema with a task pending.\n")
+    md.append("| file | dbmq, child | raw JDBC, child | ratio | dbmq, process | raw JDBC, process | "
+              "dbmq open alone (child) | samples |")
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for file in ("new", "existing"):
+        ours = cold.get(f"{PKG}{COLD}:client=dbmq,file={file}") or {}
+        raw = cold.get(f"{PKG}{COLD}:client=rawJdbc,file={file}") or {}
+        o, r = ours.get("p50_ms"), raw.get("p50_ms")
+        ratio = o / r if o and r else None
+        po = res.median(COLD, client="dbmq", file=file)
+        pr = res.median(COLD, client="rawJdbc", file=file)
+        md.append(f"| {file} | {fmt(o)} | {fmt(r)} | {fmt(ratio, 2)}× | {fmt(po)} | {fmt(pr)} | "
+                  f"{fmt(ours.get('open_p50_ms'))} | {ours.get('samples', 0)} / {raw.get('samples', 0)} |")
+        rows.append((f"cold start to the first committed task, {file} file, dbmq vs. raw JDBC (child's figure)",
+                     f"{fmt(ratio, 2)}× ({fmt(o)} ms vs {fmt(r)} ms)", "≤ 2.0×",
+                     verdict(None if ratio is None else ratio <= 2.0)))
+    md.append("")
 
 
 def svg(bars, title):

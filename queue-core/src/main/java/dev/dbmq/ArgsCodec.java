@@ -81,6 +81,18 @@ final class ArgsCodec {
         return json;
     }
 
+    /**
+     * Writes a small map once, unused, so the first {@link #encode} finds Jackson's generator and serializer classes
+     * loaded (about 30-50 ms of a cold JVM, issue #13). Best effort: a mapper that can't write it is left as it is.
+     */
+    void warmUp() {
+        try {
+            mapper.writeValueAsString(java.util.Map.of("n", 1));
+        } catch (JsonProcessingException | RuntimeException | LinkageError e) {
+            // only a warm-up: the first encode reports what matters
+        }
+    }
+
     /** Decodes at claim time. */
     <A> A decode(String json, Class<A> type) throws JsonProcessingException {
         A args = mapper.readValue(json, type);

@@ -72,7 +72,7 @@ interface Backend extends AutoCloseable {
      */
     default long enqueue(String taskName, String args, long createdAt, long dueAt, boolean claim) {
         if (!claim) {
-            return database().autocommit(dsl -> insert(dsl, taskName, args, createdAt, dueAt));
+            return database().insertAutocommit(this, taskName, args, createdAt, dueAt);
         }
         return database().transaction(dsl -> {
             long id = insert(dsl, taskName, args, createdAt, dueAt);

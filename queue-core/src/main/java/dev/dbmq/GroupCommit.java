@@ -185,7 +185,7 @@ final class GroupCommit {
     private void writeAlone(Row row) {
         try {
             row.id = row.claim ? database.transaction(dsl -> insert(dsl, row))
-                    : database.autocommit(dsl -> insert(dsl, row));
+                    : database.insertAutocommit(backend, row.taskName, row.args, row.createdAt, row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
         }

@@ -28,7 +28,8 @@ public final class QueueSettings {
     private final Duration busyTimeout;
     private final Path wakeupDirectory;
     private final int maxArgsBytes;
-    private final ObjectMapper objectMapper;
+    private final ObjectMapper objectMapper; // the application's; null: defaultMapper's
+    private final DefaultMapper defaultMapper; // shared by copies of these settings
     private final InstantSource clock;
 
     private QueueSettings(Builder b) {
@@ -39,7 +40,8 @@ public final class QueueSettings {
         this.busyTimeout = b.busyTimeout;
         this.wakeupDirectory = b.wakeupDirectory; // null: the default, resolved by the queue when it opens
         this.maxArgsBytes = b.maxArgsBytes;
-        this.objectMapper = b.objectMapper != null ? b.objectMapper : ArgsCodec.defaultMapper();
+        this.objectMapper = b.objectMapper;
+        this.defaultMapper = new DefaultMapper();
         this.clock = b.clock;
     }
 
@@ -52,6 +54,7 @@ public final class QueueSettings {
         this.wakeupDirectory = wakeupDirectory;
         this.maxArgsBytes = s.maxArgsBytes;
         this.objectMapper = s.objectMapper;
+        this.defaultMapper = s.defaultMapper;
         this.clock = s.clock;
     }
 
@@ -110,8 +113,25 @@ public final class QueueSettings {
         return maxArgsBytes;
     }
 
+    /** The application's mapper, or dbmq's default ({@link ArgsCodec#defaultMapper}), the same on every call. */
     public ObjectMapper objectMapper() {
-        return objectMapper;
+        return objectMapper != null ? objectMapper : defaultMapper.get();
+    }
+
+    /**
+     * The default mapper, made at its first use rather than by {@link Builder#build()}: Jackson's first ObjectMapper
+     * is about 0.2 s of class loading in a cold JVM, which {@link TaskQueue} spends on a thread of its own while it
+     * opens the database (issue #13). Any thread may ask; the first one makes it.
+     */
+    private static final class DefaultMapper {
+        private ObjectMapper mapper; // guarded by this
+
+        synchronized ObjectMapper get() {
+            if (mapper == null) {
+                mapper = ArgsCodec.defaultMapper();
+            }
+            return mapper;
+        }
     }
 
     public InstantSource clock() {

@@ -18,7 +18,7 @@ import org.jooq.Query;
  * and checks its bind values are the ones the caller will bind by position. Only binding and reading are by hand.
  *
  * <p>Owned by {@link SqliteDatabase}, one per connection, reached through the {@link DSLContext} that database hands
- * out ({@link #of}); used only by the thread holding that database's lock, and closed with the connection. A context
+ * out ({@link #of}) or handed over directly ({@code SqliteDatabase.autocommitStatements}); used only by the thread holding that database's lock, and closed with the connection. A context
  * without one (an application's own transaction, PostgreSQL) takes jOOQ's ordinary path.
  */
 final class SqliteStatementCache implements AutoCloseable {
@@ -28,15 +28,14 @@ final class SqliteStatementCache implements AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-    private SqliteStatementCache(Connection connection) {
+    /** SqliteDatabase makes one per connection. */
+    SqliteStatementCache(Connection connection) {
         this.connection = connection;
     }
 
-    /** Attaches a cache for this context's connection; SqliteDatabase calls it once per connection. */
-    static SqliteStatementCache attach(DSLContext dsl, Connection connection) {
-        SqliteStatementCache cache = new SqliteStatementCache(connection);
-        dsl.configuration().data(KEY, cache);
-        return cache;
+    /** Attaches this cache to a context on its connection, for {@link #of}; SqliteDatabase calls it once. */
+    void attach(DSLContext dsl) {
+        dsl.configuration().data(KEY, this);
     }
 
     /** The cache of the connection behind this context, or null when it has none. */

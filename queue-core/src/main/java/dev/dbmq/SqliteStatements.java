@@ -3,12 +3,24 @@ package dev.dbmq;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.jooq.InsertValuesStep4;
@@ -17,25 +29,29 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
- * SQLite's hot statements (enqueue's INSERT, the foreman's claim), rendered once by jOOQ with placeholders and run
+ * SQLite's hot statements (enqueue's INSERT, the foreman's claim), rendered by jOOQ with placeholders and run
  * through the connection's {@link SqliteStatementCache}, so a call only binds and executes. Each is checked to bind
  * exactly the values the code below binds, in that order. On a context without a cache (an application's own
  * transaction) the caller takes {@link TaskStore}'s portable path instead.
+ *
+ * <p>The fixed statements are rendered when the jar is built ({@link Rendering#main}, run by queue-core's pom) into
+ * {@value Rendering#RESOURCE}, and read from there: rendering at run time cost a cold JVM about 0.6 s of jOOQ's first
+ * use (its DSL classes and every dialect's data types) before the first enqueue (issue #13), which a short-lived
+ * producer paid on every start. The claims by name (any number of names) are still rendered at first use.
  */
 final class SqliteStatements {
 
-    private static final DSLContext RENDER = DSL.using(SQLDialect.SQLITE, SqliteDatabase.jooqSettings());
     /** Binds task_name, args, created_at, due_at; returns id. */
-    static final String INSERT = SqliteStatementCache.render(
-            TaskStore.insertQuery(RENDER, "task_name", "args", 0L, 1L), List.of("task_name", "args", 0L, 1L));
+    static final String INSERT = Rendering.rendered("insert");
     /** Rows of {@link #INSERT_ROWS}. */
     static final int PREPARED_ROWS = 100;
     /** Binds task_name, args, created_at, due_at for each of PREPARED_ROWS rows; returns their ids. */
-    static final String INSERT_ROWS = renderInsertRows();
-    /** Claims of any name, then of 1, 2, … names: rendered at first use, for the life of the class. */
-    private static final String ANY_NAME = SqliteStatementCache.render(
-            TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, null, 2L), List.of(2L, 1));
+    static final String INSERT_ROWS = Rendering.rendered("insertRows");
+    /** Claims of any name (binds now, limit); of 1, 2, … names rendered at first use, for the life of the class. */
+    private static final String ANY_NAME = Rendering.rendered("claimAnyName");
     private static final ConcurrentHashMap<Integer, String> BY_NAME_COUNT = new ConcurrentHashMap<>();
+    /** Binds task_name; returns MIN(due_at), NULL when none: one seek of the (task_name, due_at, id) index. */
+    static final String NEXT_DUE = Rendering.rendered("nextDue");
 
     private SqliteStatements() {
     }
@@ -124,8 +140,7 @@ final class SqliteStatements {
     }
 
     /** Binds id. */
-    static final String DELETE = SqliteStatementCache.render(
-            RENDER.deleteFrom(DBMQ_TASK).where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L));
+    static final String DELETE = Rendering.rendered("delete");
 
     /** Deletes one task by id, prepared: a hand-over's claim of the row its transaction inserted. */
     static boolean delete(SqliteStatementCache cache, long id) {
@@ -138,10 +153,6 @@ final class SqliteStatements {
             throw new DataAccessException("SQL [" + DELETE + "]; " + e.getMessage(), e);
         }
     }
-
-    /** Binds task_name; returns MIN(due_at), NULL when none: one seek of the (task_name, due_at, id) index. */
-    static final String NEXT_DUE = SqliteStatementCache.render(RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
-            .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name"));
 
     /** {@link TaskStore#nextDueAt}, prepared: it runs after every claim that was not full. */
     static Long nextDueAt(SqliteStatementCache cache, List<String> names) {
@@ -171,19 +182,7 @@ final class SqliteStatements {
         if (names == null) {
             return ANY_NAME;
         }
-        return BY_NAME_COUNT.computeIfAbsent(names.size(), k -> {
-            List<String> placeholders = new ArrayList<>();
-            List<Object> binds = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                placeholders.add("name" + i);
-                binds.addAll(List.of("name" + i, 2L, 1));
-            }
-            if (k > 1) {
-                binds.add(1);
-            }
-            return SqliteStatementCache.render(
-                    TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, RENDER, 1, placeholders, 2L), binds);
-        });
+        return BY_NAME_COUNT.computeIfAbsent(names.size(), Rendering::claimByNames);
     }
 
     private static void bindClaim(PreparedStatement claim, int limit, List<String> names, long nowMillis)
@@ -204,14 +203,99 @@ final class SqliteStatements {
         }
     }
 
-    private static String renderInsertRows() {
-        InsertValuesStep4<DbmqTaskRecord, String, String, Long, Long> insert = RENDER.insertInto(DBMQ_TASK,
-                DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
-        List<Object> binds = new ArrayList<>();
-        for (int row = 0; row < PREPARED_ROWS; row++) {
-            insert = insert.values("task_name" + row, "args" + row, (long) row, -1L - row);
-            binds.addAll(List.of("task_name" + row, "args" + row, (long) row, -1L - row));
+    /**
+     * jOOQ's rendering of the statements above, from the generated schema classes. {@link #main} runs at build time
+     * (queue-core's pom, process-classes) and writes the fixed ones to {@value #RESOURCE}; at run time only the
+     * claims by name are rendered here, so jOOQ's DSL is loaded with the first of them, not with the class.
+     */
+    static final class Rendering {
+
+        static final String RESOURCE = "sqlite-statements.properties";
+
+        private Rendering() {
         }
-        return SqliteStatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
+
+        /** The statements {@link #main} writes, by name, each rendered by jOOQ now. */
+        static Map<String, String> all() {
+            Map<String, String> all = new TreeMap<>();
+            all.put("insert", SqliteStatementCache.render(TaskStore.insertQuery(Jooq.RENDER, "task_name", "args",
+                    0L, 1L), List.of("task_name", "args", 0L, 1L)));
+            all.put("insertRows", insertRows());
+            all.put("claimAnyName", SqliteStatementCache.render(
+                    TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
+            all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
+                    .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
+            all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
+                    .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name")));
+            return all;
+        }
+
+        /** Writes {@link #all()} to the file named by {@code args[0]}, as the properties {@link #rendered} reads. */
+        public static void main(String[] args) throws IOException {
+            JooqBanner.suppress();
+            Properties p = new Properties();
+            p.putAll(all());
+            Path file = Path.of(args[0]);
+            Files.createDirectories(file.getParent());
+            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                p.store(out, "rendered by jOOQ at build time: " + Rendering.class.getName());
+            }
+        }
+
+        /**
+         * A statement rendered at build time; rendered now when the build's file is missing (classes compiled by
+         * something other than queue-core's pom, e.g. an IDE), so the library still works, only slower to start.
+         */
+        static String rendered(String name) {
+            String sql = Built.STATEMENTS.getProperty(name);
+            return sql != null ? sql : Objects.requireNonNull(all().get(name), name);
+        }
+
+        static String claimByNames(int count) {
+            List<String> placeholders = new ArrayList<>();
+            List<Object> binds = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                placeholders.add("name" + i);
+                binds.addAll(List.of("name" + i, 2L, 1));
+            }
+            if (count > 1) {
+                binds.add(1);
+            }
+            return SqliteStatementCache.render(
+                    TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, Jooq.RENDER, 1, placeholders, 2L), binds);
+        }
+
+        private static String insertRows() {
+            InsertValuesStep4<DbmqTaskRecord, String, String, Long, Long> insert = Jooq.RENDER.insertInto(DBMQ_TASK,
+                    DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
+            List<Object> binds = new ArrayList<>();
+            for (int row = 0; row < PREPARED_ROWS; row++) {
+                insert = insert.values("task_name" + row, "args" + row, (long) row, -1L - row);
+                binds.addAll(List.of("task_name" + row, "args" + row, (long) row, -1L - row));
+            }
+            return SqliteStatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
+        }
+
+        /** Holder: jOOQ's DSL, made at the first rendering. */
+        private static final class Jooq {
+            static final DSLContext RENDER = DSL.using(SQLDialect.SQLITE, SqliteDatabase.jooqSettings());
+        }
+
+        /** Holder: the build's file, read once (empty when missing). */
+        private static final class Built {
+            static final Properties STATEMENTS = load();
+
+            private static Properties load() {
+                Properties p = new Properties();
+                try (InputStream in = SqliteStatements.class.getResourceAsStream(RESOURCE)) {
+                    if (in != null) {
+                        p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + RESOURCE + " of queue-core's jar", e);
+                }
+                return p;
+            }
+        }
     }
 }

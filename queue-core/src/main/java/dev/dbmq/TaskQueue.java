@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +38,61 @@ public final class TaskQueue implements AutoCloseable {
 
     private TaskQueue(QueueSettings settings) {
         JooqBanner.suppress(); // before the first SQL statement: see there
-        this.codec = new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes());
+        // Jackson's first ObjectMapper is about 0.2 s of class loading in a cold JVM (issue #13): a thread of its own
+        // makes the codec while this one opens the database, then warms it up (the codec is thread-safe). It owns
+        // nothing else, and ends after the warm-up.
+        FutureTask<ArgsCodec> codec = new FutureTask<>(
+                () -> new ArgsCodec(settings.objectMapper(), settings.maxArgsBytes()));
+        Thread maker = new Thread(() -> {
+            codec.run();
+            if (!codec.isCancelled()) {
+                try {
+                    codec.get().warmUp();
+                } catch (InterruptedException | ExecutionException e) {
+                    // the opening thread reports the codec's failure
+                }
+            }
+        }, "dbmq-codec");
+        maker.setDaemon(true);
+        maker.start();
         this.clock = settings.clock();
         this.backend = Backend.open(settings);
         this.database = backend.database();
+        try {
+            this.codec = await(codec);
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
         // The one INFO line of an open (Flyway's are at DEBUG): what an operator checks first.
         log.info("{}", backend.describeOpened());
+    }
+
+    /** The codec, waiting for it uninterruptibly (the interrupt is kept); its own exception as thrown. */
+    private static ArgsCodec await(FutureTask<ArgsCodec> codec) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return codec.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

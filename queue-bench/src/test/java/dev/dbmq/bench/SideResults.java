@@ -24,6 +24,8 @@ final class SideResults {
     static final String PG_ENQUEUE_PHASE = "pg-enqueue-phase.json";
     /** Issue #12: lateness of tasks due at a given time, and the recurring schedule's ticks. */
     static final String SCHEDULED = "scheduled-lateness.json";
+    /** Issue #13: cold start to the first committed task, the child JVM's own figures. */
+    static final String COLD_START = "cold-start.json";
 
     private static final Pattern LINE = Pattern.compile("\\s*\"([^\"]+)\": (.*?),?");
 
