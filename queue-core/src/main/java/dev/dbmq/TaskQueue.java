@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer side: writes tasks into the database and wakes the foreman. Thread-safe; starts no threads.
+ * The producer side: writes tasks into the database and wakes the foreman. Thread-safe; starts no threads but one
+ * that lives only while it opens (it makes the JSON codec meanwhile).
  *
  * <p>Every enqueue is committed before it returns (or, for {@link #enqueue(DSLContext, Task, Object)}, with the
  * caller's transaction) and wakes the foreman after the commit: directly when the foreman runs in this JVM, through
