@@ -168,7 +168,8 @@ def main():
     cold = {}
     for run in runs:
         cold.update({k: v for k, v in run.cold.items() if k in run.keys})
-        wake.update({k: v for k, v in run.wake.items() if k in run.keys})
+        # a histogram's key is its benchmark's, or that plus a suffix (":fromCall")
+        wake.update({k: v for k, v in run.wake.items() if k.split(":")[0] in run.keys})
         enqueue_phase.update({k: v for k, v in run.enqueue_phase.items() if k in run.keys})
         scheduled.update({k: v for k, v in run.scheduled.items() if k in run.keys})
     res = Results(jmh)
