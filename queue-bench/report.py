@@ -366,7 +366,8 @@ def main():
               f"{fmt(cross_wake.get('p50_us'))} µs |")
     md.append("| snappea's seed (foreman.py, 2024-05), documented | \"a few seconds\" | "
               "\"n·10⁻⁵ s\" (write/inotify/delete only) |")
-    md.append("| snappea (Python), reference, not measured by this suite | ~630 ms | ~1,700 µs |")
+    md.append("| snappea (Python), measured on this machine 2026-12-01 (../shared/SNAPPEA-LESSONS.md), not in this run "
+              "| 350-460 ms | ~1,800 µs |")
     md.append("| db-scheduler on SQLite, reference, not measured by this suite | ~250 ms | |")
     md.append("| JobRunr on SQLite, reference, not measured by this suite | ~19,000 ms | |")
     md.append("")
