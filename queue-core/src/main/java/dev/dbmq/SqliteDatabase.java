@@ -165,18 +165,7 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T autocommit(Function<DSLContext, T> work) {
-        lock.lock();
-        try {
-            return work.apply(dsl());
-        } catch (DataAccessException e) {
-            dropConnectionIfBroken(e);
-            throw new DbmqException("statement on " + file + " failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            dropConnectionIfBroken(e);
-            throw e;
-        } finally {
-            lock.unlock();
-        }
+        return autocommitStatements(opened -> work.apply(jooq()));
     }
 
     /** The prepared INSERT on this connection, with no jOOQ context made: see {@link #autocommitStatements}. */
@@ -300,6 +289,11 @@ final class SqliteDatabase implements Database {
     // Caller holds lock.
     private DSLContext dsl() {
         open();
+        return jooq();
+    }
+
+    /** The jOOQ context on the open connection, made at its first use. Caller holds lock, after open(). */
+    private DSLContext jooq() {
         if (dsl == null) {
             dsl = DSL.using(connection, SQLDialect.SQLITE, jooqSettings());
             statements.attach(dsl);
