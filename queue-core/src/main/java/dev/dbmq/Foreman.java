@@ -555,4 +555,13 @@ public final class Foreman implements AutoCloseable {
     long handedOver() {
         return loop.handedOver();
     }
+
+    /** Claims made by the foreman thread, and by workers for themselves while busy: for tests. */
+    long foremanClaims() {
+        return loop.foremanClaims();
+    }
+
+    long workerClaims() {
+        return loop.workerClaims();
+    }
 }

@@ -35,11 +35,17 @@ public interface ForemanListener {
     default void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
     }
 
-    /** A claimed task could not be run (unknown name, undecodable args) and was kept (foreman thread). */
+    /**
+     * A claimed task could not be run (unknown name, undecodable args) and was kept (the thread that claimed: the
+     * foreman thread, or while the queue is busy a worker thread claiming for itself).
+     */
     default void taskRejected(long taskId, String taskName, String reason) {
     }
 
-    /** Claiming failed, e.g. the database is unavailable; the foreman retries with backoff (foreman thread). */
+    /**
+     * Claiming failed, e.g. the database is unavailable; the foreman retries with backoff (the foreman thread; or a
+     * worker thread whose own claim failed, after which the foreman thread claims).
+     */
     default void claimFailed(Throwable error) {
     }
 

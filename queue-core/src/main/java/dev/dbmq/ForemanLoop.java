@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * The foreman's loop: wait for a free worker slot and a reason to look (a wakeup, a full previous claim, or the
  * backstop poll), claim at most as many tasks as there are free slots, hand each to a worker, repeat.
  *
+ * <p>While the queue is busy, workers claim for themselves (leader/follower, {@link #afterTask}): the worker whose task
+ * ends claims for the free slots, runs the first task it claimed and gives the rest to the pool. The foreman thread
+ * claims when the queue wakes up from idle, at start, in a drain at stop, and after a worker's claim failed; it goes
+ * idle after any claim that was not full. One claim runs at a time ({@code claiming}), whoever makes it.
+ *
  * <p>Policy: it never claims more tasks than it has free workers, so every claimed task starts at once and a crash
  * loses at most the tasks running at that moment ({@code workers}). The price is throughput: with all workers busy
  * it claims in small batches as slots free up rather than in batches of {@code batchSize}. A full claim means "there
@@ -45,10 +50,12 @@ import org.slf4j.LoggerFactory;
  * tasks that nobody would run; a claim already committing is waited for, so its tasks reach the workers before the
  * pool shuts down.
  *
- * <p>Threads: {@link #run()} runs on the one foreman thread, which alone decrements {@code freeSlots} and sets
- * {@code committing} and opens hand-overs; worker threads increment {@code freeSlots}; producers and the wakeup
- * watcher set {@code wakePending}, and producers take a slot for a hand-over; {@link Foreman#close()} sets {@code stopRequested} and {@code abandoned}. All live under
- * {@code lock}: the foreman thread alone waits on {@code changed}, close() alone on {@code commitDone}.
+ * <p>Threads: {@link #run()} runs on the one foreman thread, which alone opens hand-overs and goes idle. The
+ * holder of {@code claiming} (the foreman thread or one worker) alone decrements {@code freeSlots} for a claim,
+ * sets {@code committing} and {@code mayHaveMore}; workers increment {@code freeSlots}; producers and the wakeup
+ * watcher set {@code wakePending}, and producers take a slot for a hand-over; {@link Foreman#close()} sets
+ * {@code stopRequested} and {@code abandoned}. All live under {@code lock}: the foreman thread alone waits on
+ * {@code changed}, close() alone on {@code commitDone}.
  */
 final class ForemanLoop implements Runnable, WakeTarget {
 
@@ -57,11 +64,14 @@ final class ForemanLoop implements Runnable, WakeTarget {
     /** The last stretch before a due time, waited in slices of {@link #DUE_SLICE_NANOS} (see untilDue). */
     private static final long DUE_APPROACH_NANOS = 3_000_000L;
     private static final long DUE_SLICE_NANOS = 100_000L;
+    /** At a stop, how often the foreman thread looks whether a worker's claim has ended (it is signalled too). */
+    private static final long STOP_POLL_NANOS = 10_000_000L;
 
     /** What the loop does next, as {@link #awaitWork} decides. */
     private record Next(Kind kind, int freeSlots) {
-        enum Kind { CLAIM, FLUSH_COUNTS, CHECK_UNHANDLED, STOP }
+        enum Kind { CLAIM, GO_IDLE, FLUSH_COUNTS, CHECK_UNHANDLED, STOP }
 
+        static final Next GO_IDLE = new Next(Kind.GO_IDLE, 0);
         static final Next FLUSH_COUNTS = new Next(Kind.FLUSH_COUNTS, 0);
         static final Next CHECK_UNHANDLED = new Next(Kind.CHECK_UNHANDLED, 0);
         static final Next STOP = new Next(Kind.STOP, 0);
@@ -100,6 +110,17 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private long stopDeadline;
     private boolean abandoned;
     private boolean committing;
+    // One claim at a time, the foreman thread's or a worker's (see afterTask): its holder alone dispatches.
+    private boolean claiming;
+    // The last claim was full: there may be more. Start-up drains the backlog before the first sleep.
+    private boolean mayHaveMore = true;
+    // Workers claim for themselves while busy (see afterTask); off after a worker's claim failed, until the foreman
+    // thread, with its backoff, has claimed again.
+    private boolean workerClaims = true;
+    // A worker's claim was not full: the foreman thread goes idle for it (due times, counts, hand-overs, idle()).
+    private boolean goIdle;
+    private long goIdleNowMillis;
+    private int goIdleRows;
     // Hand-overs (see reserve): open while idle with nothing known to be waiting; until handoffUntil, if set.
     private boolean handoffOpen;
     private boolean hasHandoffUntil;
@@ -107,6 +128,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     /** Tasks handed over by producers of this JVM (see reserve) and started: for tests and diagnostics. */
     private final java.util.concurrent.atomic.AtomicLong handedOver = new java.util.concurrent.atomic.AtomicLong();
+    /** Claims made by the foreman thread and by workers (see afterTask): for tests and diagnostics. */
+    private final java.util.concurrent.atomic.AtomicLong foremanClaims = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong workerClaimCount = new java.util.concurrent.atomic.AtomicLong();
+    /** Jobs given to the pool and not yet started: a worker that ends its task while some wait leaves the claim to them. */
+    private final java.util.concurrent.atomic.AtomicInteger queuedJobs = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Running tasks, id to name: written by workers and the foreman thread, read for logs at stop. */
     private final Map<Long, String> running = new ConcurrentHashMap<>();
@@ -190,25 +216,34 @@ final class ForemanLoop implements Runnable, WakeTarget {
     /** Producer's thread: a handed-over task, claimed by its enqueue's commit, onto its reserved slot. */
     private void startHandedOver(Claimer.ClaimedTask task) {
         running.put(task.id(), task.name());
+        queuedJobs.incrementAndGet();
         try {
             workers.execute(new TaskJob(task));
             handedOver.incrementAndGet();
         } catch (RejectedExecutionException e) {
             // The pool shut after the slot was reserved (a stop): nothing ran; the task goes back in the queue.
+            queuedJobs.decrementAndGet();
             running.remove(task.id());
             releaseSlot();
             claimer.giveBack(List.of(task), "the foreman stopped while a producer handed the task over");
         } catch (Throwable t) {
+            queuedJobs.decrementAndGet();
             running.remove(task.id());
             releaseSlot();
             claimer.giveBack(List.of(task), "handing the task over failed: " + t);
         }
     }
 
-    /** Foreman thread, going idle after a claim that was not full: hand-overs are welcome until something waits. */
+    /**
+     * Foreman thread, going idle after a claim that was not full: hand-overs are welcome until something waits. Not
+     * when a claim has started since (a worker's, see afterTask), or found the queue full again.
+     */
     private void openHandoffs() {
         lock.lock();
         try {
+            if (claiming || mayHaveMore) {
+                return;
+            }
             handoffOpen = true;
             hasHandoffUntil = hasNextDue;
             handoffUntil = nextDueNanos;
@@ -264,6 +299,15 @@ final class ForemanLoop implements Runnable, WakeTarget {
         return handedOver.get();
     }
 
+    /** Claims made by the foreman thread, and by workers for themselves (see afterTask). */
+    long foremanClaims() {
+        return foremanClaims.get();
+    }
+
+    long workerClaims() {
+        return workerClaimCount.get();
+    }
+
     Map<Long, String> running() {
         return running;
     }
@@ -271,13 +315,16 @@ final class ForemanLoop implements Runnable, WakeTarget {
     @Override
     public void run() {
         log.info("Foreman {}: clearing the task backlog", foremanId);
-        boolean mayHaveMore = true; // start-up drains the backlog before the first sleep
         long backoff = 0;
         while (true) {
             try {
-                Next next = awaitWork(mayHaveMore);
+                Next next = awaitWork();
                 if (next.kind() == Next.Kind.STOP) {
                     return;
+                }
+                if (next.kind() == Next.Kind.GO_IDLE) {
+                    goIdleAfter(goIdleNowMillis, goIdleRows); // written under lock before awaitWork returned
+                    continue;
                 }
                 if (next.kind() == Next.Kind.FLUSH_COUNTS) {
                     counters.flush(false);
@@ -290,25 +337,23 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 }
                 int want = Math.min(next.freeSlots(), batchSize);
                 Claimer.Claim claim;
+                boolean full = true; // a claim that throws may have left tasks: look again (after the backoff)
+                boolean done = false;
                 try {
                     claim = claimer.claim(want, this::enterCommit);
-                    dispatch(claim.runnable());
+                    foremanClaims.incrementAndGet();
+                    dispatch(claim.runnable(), false);
+                    full = claim.rows() >= want;
+                    done = true;
                 } finally {
-                    leaveCommit();
+                    endClaim(full, done);
                 }
                 backoff = 0;
-                mayHaveMore = claim.rows() >= want;
-                // Going idle: when the next pending task is due (read once the claimed tasks are with the workers).
                 hasNextDue = false;
-                if (!mayHaveMore) {
-                    planNextDue(claim.nowMillis(), claimer.nextDueAt());
-                }
-                // Forced only when the queue was found empty: a claim that found some tasks going idle happens once
-                // per task in a trickle of enqueues, and a write there would be the write per task counting avoids.
-                counters.flush(claim.rows() == 0);
-                if (!mayHaveMore) {
-                    openHandoffs();
-                    listener.idle();
+                if (full) {
+                    counters.flush(false);
+                } else {
+                    goIdleAfter(claim.nowMillis(), claim.rows());
                 }
             } catch (InterruptedException e) {
                 // Only a stop ends the loop, and requestStop() is always seen before an interrupt matters.
@@ -320,8 +365,43 @@ final class ForemanLoop implements Runnable, WakeTarget {
                         backoff / 1_000_000, t);
                 listener.claimFailed(t);
                 awaitBackoff(backoff);
-                mayHaveMore = true;
             }
+        }
+    }
+
+    /** Foreman thread, after a claim (its own or a worker's) that was not full. */
+    private void goIdleAfter(long claimedAtMillis, int rows) {
+        // When the next pending task is due, read once the claimed tasks are with the workers.
+        hasNextDue = false;
+        planNextDue(claimedAtMillis, claimer.nextDueAt());
+        // Forced only when the queue was found empty: a claim that found some tasks going idle happens once per task
+        // in a trickle of enqueues, and a write there would be the write per task counting avoids.
+        counters.flush(rows == 0);
+        openHandoffs();
+        listener.idle();
+    }
+
+    /**
+     * The claim's end, on its holder's thread: whether it found the queue full (look again) or not; a claim that
+     * threw counts as full (it may have left tasks). The foreman thread, woken, decides what follows an empty one.
+     */
+    private void endClaim(boolean full, boolean foremanClaimed) {
+        lock.lock();
+        try {
+            committing = false;
+            commitDone.signalAll();
+            claiming = false;
+            mayHaveMore = full;
+            if (foremanClaimed) {
+                workerClaims = true; // the foreman's claim worked (after a worker's failed): workers may claim again
+            }
+            if (!full || stopRequested || !workerClaims || (freeSlots > 0 && queuedJobs.get() == 0)) {
+                // The foreman thread goes idle, or stops, or claims for slots freed during this claim that no job
+                // of it will claim for. A full claim with jobs to start needs nothing of it: no wakeup per claim.
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -363,20 +443,14 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
-    private void leaveCommit() {
-        lock.lock();
-        try {
-            committing = false;
-            commitDone.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void dispatch(List<Claimer.ClaimedTask> tasks) {
+    /**
+     * The claim holder's thread: claimed tasks onto free slots, to the pool. With {@code keepFirst} (a worker's own
+     * claim, see afterTask) the first is returned instead, for the calling worker to run: no hop to another thread.
+     */
+    private Claimer.ClaimedTask dispatch(List<Claimer.ClaimedTask> tasks, boolean keepFirst) {
         int n = tasks.size();
         if (n == 0) {
-            return;
+            return null;
         }
         int take;
         lock.lock();
@@ -387,19 +461,27 @@ final class ForemanLoop implements Runnable, WakeTarget {
             lock.unlock();
         }
         claimer.giveBack(tasks.subList(take, n), "the claim returned more tasks than there were free workers");
+        Claimer.ClaimedTask kept = null;
         List<Claimer.ClaimedTask> unstarted = new ArrayList<>();
         for (Claimer.ClaimedTask task : tasks.subList(0, take)) {
             running.put(task.id(), task.name());
+            if (keepFirst && kept == null) {
+                kept = task;
+                continue;
+            }
+            queuedJobs.incrementAndGet();
             try {
                 workers.execute(new TaskJob(task));
             } catch (RejectedExecutionException e) {
                 // The pool is shut: close() stopped waiting for this claim's commit. Nothing ran.
+                queuedJobs.decrementAndGet();
                 running.remove(task.id());
                 releaseSlot();
                 unstarted.add(task);
             }
         }
         claimer.giveBack(unstarted, "the foreman stopped while their claim committed");
+        return kept;
     }
 
     /** Jobs the pool never started (returned by shutdownNow at a forced stop): their slots go back. */
@@ -424,17 +506,102 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
         @Override
         public void run() {
-            try {
-                if (runner.run(task)) {
-                    wake(); // its next attempt is a task this loop has not seen: claim, and read the due times again
-                }
-            } catch (Throwable t) {
-                // TaskRunner guards the handler and the listener; this is its own bookkeeping failing (the log, say)
-                log.error("Task {} ({}): recording its outcome failed", ShortId.of(task.id()), task.name(), t);
-            } finally {
-                running.remove(task.id());
-                releaseSlot();
+            queuedJobs.decrementAndGet();
+            Claimer.ClaimedTask next = task;
+            while (next != null) {
+                runOne(next);
+                next = afterTask();
             }
+        }
+    }
+
+    /** A worker: one task, its slot still held. */
+    private void runOne(Claimer.ClaimedTask task) {
+        try {
+            if (runner.run(task)) {
+                wake(); // its next attempt is a task this loop has not seen: claim, and read the due times again
+            }
+        } catch (Throwable t) {
+            // TaskRunner guards the handler and the listener; this is its own bookkeeping failing (the log, say)
+            log.error("Task {} ({}): recording its outcome failed", ShortId.of(task.id()), task.name(), t);
+        } finally {
+            running.remove(task.id());
+        }
+    }
+
+    /**
+     * A worker whose task ended: frees its slot and, while the queue is busy (the last claim was full, or a wakeup is
+     * pending), claims for the free slots itself and returns the first claimed task to run next (leader/follower,
+     * issue #13): no hop to the foreman thread and back, and none to another worker for that first task. Only when no
+     * claim is under way, no stop was asked, and no job given to the pool waits to start: that job's worker will
+     * claim when it ends, so one claim takes the slots of tasks that end together instead of one claim per slot. The
+     * slot count bounds this claim as it bounds the foreman thread's, so a crash still loses at most {@code workers}.
+     *
+     * @return the next task for this worker, or null to go back to the pool
+     */
+    private Claimer.ClaimedTask afterTask() {
+        int want;
+        lock.lock();
+        try {
+            freeSlots++;
+            if (!workerClaims || claiming || stopRequested || !(mayHaveMore || wakePending) || queuedJobs.get() > 0) {
+                changed.signal(); // the foreman thread may wait for this slot, or for counts to flush
+                return null;
+            }
+            claiming = true;
+            wakePending = false; // cleared before the claim: a wakeup during it means one more claim
+            handoffOpen = false;
+            want = Math.min(freeSlots, batchSize);
+        } finally {
+            lock.unlock();
+        }
+        boolean full = true;
+        Claimer.ClaimedTask first = null;
+        try {
+            boolean[] refused = new boolean[1];
+            Claimer.Claim claim = claimer.claim(want, () -> enterWorkerCommit(refused));
+            workerClaimCount.incrementAndGet();
+            first = dispatch(claim.runnable(), true);
+            full = refused[0] || claim.rows() >= want; // refused at a stop: tasks may be left for a drain
+            if (!full) {
+                lock.lock();
+                try {
+                    goIdle = true;
+                    goIdleNowMillis = claim.nowMillis();
+                    goIdleRows = claim.rows();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (Throwable t) {
+            // Rolled back, nothing taken. The foreman thread claims next, with its backoff if the database is failing.
+            log.warn("Foreman {}: a worker's claim failed ({}); the foreman thread will claim", foremanId,
+                    t.toString());
+            lock.lock();
+            try {
+                workerClaims = false;
+            } finally {
+                lock.unlock();
+            }
+            listener.claimFailed(t);
+        } finally {
+            endClaim(full, false);
+        }
+        return first;
+    }
+
+    /** A worker's claim, inside its transaction: it commits unless a stop was asked for (the foreman drains). */
+    private boolean enterWorkerCommit(boolean[] refused) {
+        lock.lock();
+        try {
+            if (stopRequested || abandoned) {
+                refused[0] = true;
+                return false;
+            }
+            committing = true;
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -448,7 +615,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
-    private Next awaitWork(boolean mayHaveMore) throws InterruptedException {
+    private Next awaitWork() throws InterruptedException {
         lock.lock();
         try {
             long idleNanos = jittered(pollIntervalNanos);
@@ -456,7 +623,16 @@ final class ForemanLoop implements Runnable, WakeTarget {
             while (true) {
                 if (stopRequested) {
                     long left = stopDeadline - System.nanoTime();
-                    if (abandoned || !drainOnStop || !(mayHaveMore || wakePending) || left <= 0) {
+                    if (abandoned) {
+                        return Next.STOP;
+                    }
+                    if (claiming) {
+                        // A worker's claim: it rolls back at the stop, or is committing and hands its tasks out
+                        // first. endClaim() and abandon() signal.
+                        changed.awaitNanos(STOP_POLL_NANOS);
+                        continue;
+                    }
+                    if (!drainOnStop || !(mayHaveMore || wakePending) || left <= 0) {
                         return Next.STOP;
                     }
                     if (freeSlots > 0) {
@@ -466,8 +642,19 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     changed.awaitNanos(left);
                 } else if (System.nanoTime() - nextUnhandledCheck >= 0) {
                     return Next.CHECK_UNHANDLED; // a few minutes apart, busy or idle
-                } else if (freeSlots == 0) {
-                    changed.awaitNanos(Math.max(1, nextUnhandledCheck - System.nanoTime())); // or a worker frees its slot
+                } else if (goIdle) {
+                    goIdle = false;
+                    if (!claiming && !mayHaveMore) {
+                        return Next.GO_IDLE; // else stale: a claim followed the worker's that was not full
+                    }
+                } else if (claiming || freeSlots == 0 || (queuedJobs.get() > 0 && (mayHaveMore || wakePending))) {
+                    // A claim is under way, or every worker is busy, or a job given to the pool waits to start (its
+                    // worker claims when it ends, see afterTask). Counts are flushed meanwhile.
+                    long untilFlush = counters.nanosUntilFlush();
+                    if (untilFlush <= 0) {
+                        return Next.FLUSH_COUNTS;
+                    }
+                    changed.awaitNanos(Math.max(1, Math.min(untilFlush, nextUnhandledCheck - System.nanoTime())));
                 } else if ((mayHaveMore || wakePending) && freeSlots < workerCount && !yielded) {
                     // Woken by the first worker to free its slot, others that just finished are often runnable but
                     // not yet scheduled (2 cores, many threads): let them release first, so one claim takes all
@@ -507,9 +694,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
     }
 
-    /** Caller holds lock: a claim is next, so no hand-overs until it has found the queue empty again. */
+    /** Caller holds lock: the foreman thread claims next, so no hand-overs until a claim finds the queue empty. */
     private Next claimNext() {
         handoffOpen = false;
+        claiming = true;
         return Next.claim(freeSlots);
     }
 

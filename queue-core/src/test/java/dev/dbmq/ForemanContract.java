@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -129,6 +130,41 @@ abstract class ForemanContract {
         release.countDown();
         recorder.awaitCount("succeeded", 10);
         assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void while_busy_a_worker_claims_for_its_own_free_slot_and_runs_the_task_itself() throws Exception {
+        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+        Map<Integer, String> threadOf = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstToEnd = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int i = 0; i < 10; i++) {
+            queue.enqueue(SLOW, new Echo(i));
+        }
+        Foreman f = started(foreman().workers(2).handle(SLOW, a -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            threadOf.put(a.n(), Thread.currentThread().getName());
+            try {
+                permits.acquire();
+                firstToEnd.compareAndSet(null, Thread.currentThread().getName());
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }));
+        recorder.awaitCount("started", 2);
+        assertEquals(1, f.foremanClaims()); // the backlog at start: 2 tasks, a full claim
+        permits.release();
+        recorder.await(() -> threadOf.size() == 3, "a third task in its handler");
+        // The worker whose task ended claimed for its one free slot and ran what it claimed: no hop to another thread.
+        assertEquals(7, queue.pending());
+        assertEquals(1, f.workerClaims());
+        assertEquals(1, f.foremanClaims());
+        assertEquals(firstToEnd.get(), threadOf.get(2), threadOf.toString()); // tasks 0 and 1 ran first
+        permits.release(9);
+        recorder.awaitCount("succeeded", 10);
+        assertEquals(0, queue.pending());
+        assertEquals(2, maxInFlight.get()); // whoever claimed, never for more than the free slots
     }
 
     @Test

@@ -194,6 +194,20 @@ class KillTest {
         }
     }
 
+    /** Enqueues FLAKY tasks nextN..nextN+wave-1 in one call and records them; returns the next n. */
+    private static int enqueueWave(TaskQueue queue, int nextN, int wave, Map<Long, Enqueued> argsById) {
+        List<TestTasks.Echo> args = new ArrayList<>();
+        for (int i = 0; i < wave; i++) {
+            args.add(new TestTasks.Echo(nextN + i));
+        }
+        long at = System.currentTimeMillis();
+        List<Long> ids = queue.enqueueAll(ChildMain.FLAKY, args);
+        for (int i = 0; i < wave; i++) {
+            argsById.put(ids.get(i), new Enqueued(args.get(i).n(), at));
+        }
+        return nextN + wave;
+    }
+
     /** One retrying-foreman process: its log, and when it was killed ({@code killedTo == 0}: stopped by SIGTERM). */
     record Run(Path log, long killedFrom, long killedTo) {
         boolean killed() {
@@ -215,7 +229,8 @@ class KillTest {
     /**
      * Starts {@code survivors} retrying-foremen that run to the end and, with them, a victim; then {@code kills}
      * times: enqueues a wave of {@code wave} FLAKY tasks, waits until the victim has ended {@code killAfterEnds}
-     * attempts and run {@code ticksBeforeKill} ticks, kills it (SIGKILL) and starts it again. The last one runs until
+     * attempts (another wave when the warm survivors took a whole one first) and run {@code ticksBeforeKill} ticks,
+     * kills it (SIGKILL) and starts it again. The last one runs until
      * no FLAKY task is queued and {@code ticksAfterKills} ticks due after the last kill have run; then all are
      * stopped with SIGTERM.
      *
@@ -265,21 +280,23 @@ class KillTest {
             for (ChildJvm survivor : stopped) {
                 survivor.await("STARTED");
             }
+            int nextN = 0;
             for (int k = 0; k < kills; k++) {
                 victim.await("STARTED");
-                List<TestTasks.Echo> args = new ArrayList<>();
-                for (int i = 0; i < wave; i++) {
-                    args.add(new TestTasks.Echo(k * wave + i));
-                }
-                long at = System.currentTimeMillis();
-                List<Long> ids = queue.enqueueAll(ChildMain.FLAKY, args);
-                for (int i = 0; i < wave; i++) {
-                    argsById.put(ids.get(i), new Enqueued(args.get(i).n(), at));
-                }
+                nextN = enqueueWave(queue, nextN, wave, argsById);
+                long waitUntil = System.nanoTime() + Recorder.TIMEOUT.toNanos();
                 while (true) {
                     String[] p = victim.await("PROGRESS").split(" ");
-                    if (Long.parseLong(p[1]) >= killAfterEnds && Long.parseLong(p[2]) >= ticksBeforeKill) {
+                    long ends = Long.parseLong(p[1]);
+                    if (ends >= killAfterEnds && Long.parseLong(p[2]) >= ticksBeforeKill) {
                         break;
+                    }
+                    assertTrue(System.nanoTime() - waitUntil < 0, "the victim ended only " + ends + " of the "
+                            + killAfterEnds + " attempts it is killed after, within " + Recorder.TIMEOUT);
+                    if (ends < killAfterEnds && queue.stats().pendingByName().getOrDefault(ChildMain.FLAKY.name(), 0L)
+                            == 0) {
+                        // The survivors, warm, took the whole wave while the restarted victim warmed up: another.
+                        nextN = enqueueWave(queue, nextN, wave, argsById);
                     }
                 }
                 long from = System.currentTimeMillis();
