@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -68,16 +70,20 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private static final long STOP_POLL_NANOS = 10_000_000L;
 
     /** What the loop does next, as {@link #awaitWork} decides. */
-    private record Next(Kind kind, int freeSlots) {
+    private record Next(Kind kind, int freeSlots, long claimedAtMillis, int rows) {
         enum Kind { CLAIM, GO_IDLE, FLUSH_COUNTS, CHECK_UNHANDLED, STOP }
 
-        static final Next GO_IDLE = new Next(Kind.GO_IDLE, 0);
-        static final Next FLUSH_COUNTS = new Next(Kind.FLUSH_COUNTS, 0);
-        static final Next CHECK_UNHANDLED = new Next(Kind.CHECK_UNHANDLED, 0);
-        static final Next STOP = new Next(Kind.STOP, 0);
+        static final Next FLUSH_COUNTS = new Next(Kind.FLUSH_COUNTS, 0, 0, 0);
+        static final Next CHECK_UNHANDLED = new Next(Kind.CHECK_UNHANDLED, 0, 0, 0);
+        static final Next STOP = new Next(Kind.STOP, 0, 0, 0);
 
         static Next claim(int freeSlots) {
-            return new Next(Kind.CLAIM, freeSlots);
+            return new Next(Kind.CLAIM, freeSlots, 0, 0);
+        }
+
+        /** After a worker's claim that was not full: its time and rows. */
+        static Next goIdle(long claimedAtMillis, int rows) {
+            return new Next(Kind.GO_IDLE, 0, claimedAtMillis, rows);
         }
     }
 
@@ -127,12 +133,12 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private long handoffUntil;
 
     /** Tasks handed over by producers of this JVM (see reserve) and started: for tests and diagnostics. */
-    private final java.util.concurrent.atomic.AtomicLong handedOver = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong handedOver = new AtomicLong();
     /** Claims made by the foreman thread and by workers (see afterTask): for tests and diagnostics. */
-    private final java.util.concurrent.atomic.AtomicLong foremanClaims = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong workerClaimCount = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong foremanClaims = new AtomicLong();
+    private final AtomicLong workerClaimCount = new AtomicLong();
     /** Jobs given to the pool and not yet started: a worker that ends its task while some wait leaves the claim to them. */
-    private final java.util.concurrent.atomic.AtomicInteger queuedJobs = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queuedJobs = new AtomicInteger();
 
     /** Running tasks, id to name: written by workers and the foreman thread, read for logs at stop. */
     private final Map<Long, String> running = new ConcurrentHashMap<>();
@@ -216,18 +222,15 @@ final class ForemanLoop implements Runnable, WakeTarget {
     /** Producer's thread: a handed-over task, claimed by its enqueue's commit, onto its reserved slot. */
     private void startHandedOver(Claimer.ClaimedTask task) {
         running.put(task.id(), task.name());
-        queuedJobs.incrementAndGet();
         try {
-            workers.execute(new TaskJob(task));
+            submit(task);
             handedOver.incrementAndGet();
         } catch (RejectedExecutionException e) {
             // The pool shut after the slot was reserved (a stop): nothing ran; the task goes back in the queue.
-            queuedJobs.decrementAndGet();
             running.remove(task.id());
             releaseSlot();
             claimer.giveBack(List.of(task), "the foreman stopped while a producer handed the task over");
         } catch (Throwable t) {
-            queuedJobs.decrementAndGet();
             running.remove(task.id());
             releaseSlot();
             claimer.giveBack(List.of(task), "handing the task over failed: " + t);
@@ -323,7 +326,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     return;
                 }
                 if (next.kind() == Next.Kind.GO_IDLE) {
-                    goIdleAfter(goIdleNowMillis, goIdleRows); // written under lock before awaitWork returned
+                    goIdleAfter(next.claimedAtMillis(), next.rows());
                     continue;
                 }
                 if (next.kind() == Next.Kind.FLUSH_COUNTS) {
@@ -349,8 +352,8 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     endClaim(full, done);
                 }
                 backoff = 0;
-                hasNextDue = false;
                 if (full) {
+                    hasNextDue = false; // claiming on, whatever was due
                     counters.flush(false);
                 } else {
                     goIdleAfter(claim.nowMillis(), claim.rows());
@@ -372,7 +375,6 @@ final class ForemanLoop implements Runnable, WakeTarget {
     /** Foreman thread, after a claim (its own or a worker's) that was not full. */
     private void goIdleAfter(long claimedAtMillis, int rows) {
         // When the next pending task is due, read once the claimed tasks are with the workers.
-        hasNextDue = false;
         planNextDue(claimedAtMillis, claimer.nextDueAt());
         // Forced only when the queue was found empty: a claim that found some tasks going idle happens once per task
         // in a trickle of enqueues, and a write there would be the write per task counting avoids.
@@ -469,12 +471,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 kept = task;
                 continue;
             }
-            queuedJobs.incrementAndGet();
             try {
-                workers.execute(new TaskJob(task));
+                submit(task);
             } catch (RejectedExecutionException e) {
                 // The pool is shut: close() stopped waiting for this claim's commit. Nothing ran.
-                queuedJobs.decrementAndGet();
                 running.remove(task.id());
                 releaseSlot();
                 unstarted.add(task);
@@ -482,6 +482,17 @@ final class ForemanLoop implements Runnable, WakeTarget {
         }
         claimer.giveBack(unstarted, "the foreman stopped while their claim committed");
         return kept;
+    }
+
+    /** A task, its slot taken, to the pool; counted in queuedJobs until a worker starts it. */
+    private void submit(Claimer.ClaimedTask task) {
+        queuedJobs.incrementAndGet();
+        try {
+            workers.execute(new TaskJob(task));
+        } catch (Throwable t) {
+            queuedJobs.decrementAndGet();
+            throw t;
+        }
     }
 
     /** Jobs the pool never started (returned by shutdownNow at a forced stop): their slots go back. */
@@ -645,7 +656,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 } else if (goIdle) {
                     goIdle = false;
                     if (!claiming && !mayHaveMore) {
-                        return Next.GO_IDLE; // else stale: a claim followed the worker's that was not full
+                        return Next.goIdle(goIdleNowMillis, goIdleRows); // else stale: a claim followed it
                     }
                 } else if (claiming || freeSlots == 0 || (queuedJobs.get() > 0 && (mayHaveMore || wakePending))) {
                     // A claim is under way, or every worker is busy, or a job given to the pool waits to start (its

@@ -18,8 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,11 +137,11 @@ abstract class ForemanContract {
 
     @Test
     void while_busy_a_worker_claims_for_its_own_free_slot_and_runs_the_task_itself() throws Exception {
-        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+        Semaphore permits = new Semaphore(0);
         Map<Integer, String> threadOf = new ConcurrentHashMap<>();
-        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<String> firstToEnd = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicReference<String> firstToEnd = new AtomicReference<>();
         for (int i = 0; i < 10; i++) {
             queue.enqueue(SLOW, new Echo(i));
         }
