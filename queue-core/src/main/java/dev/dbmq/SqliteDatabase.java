@@ -61,6 +61,7 @@ final class SqliteDatabase implements Database {
     private final String schemaVersion;
     private final ReentrantLock lock = new ReentrantLock();
     private final SqliteBusyWait busyWait;
+    private final boolean createdFromTemplate;
 
     // Guarded by lock.
     private Connection connection;
@@ -71,6 +72,11 @@ final class SqliteDatabase implements Database {
     private boolean closed;
 
     SqliteDatabase(QueueSettings settings) {
+        this(settings, true);
+    }
+
+    /** @param fromTemplate whether a missing file starts as a copy of the build's template ({@link SqliteTemplate}) */
+    SqliteDatabase(QueueSettings settings, boolean fromTemplate) {
         this.file = settings.databaseFile();
         this.url = "jdbc:sqlite:" + file;
         this.config = new SQLiteConfig();
@@ -83,7 +89,10 @@ final class SqliteDatabase implements Database {
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         // After a checkpoint, truncate a WAL that a burst grew past this, rather than keep its peak size forever.
         config.setJournalSizeLimit(WAL_SIZE_LIMIT);
-        createOwnerOnly(file);
+        this.createdFromTemplate = fromTemplate && SqliteTemplate.createFrom(file);
+        if (!createdFromTemplate) {
+            createOwnerOnly(file);
+        }
         warnIfNotOwnerOnly(file);
         this.schemaVersion = migrate();
         lock.lock();
@@ -156,6 +165,11 @@ final class SqliteDatabase implements Database {
     @Override
     public String schemaVersion() {
         return schemaVersion;
+    }
+
+    /** Whether this open created the file, as a copy of the build's template: for tests. */
+    boolean createdFromTemplate() {
+        return createdFromTemplate;
     }
 
     @Override

@@ -1,0 +1,115 @@
+package dev.dbmq;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A new queue file starts as a copy of one that queue-core's build made and migrated ({@link Making}, run by its pom
+ * into the jar), so a new file needs no Flyway at run time: opening then reads the copied history table, finds it
+ * current and skips Flyway, as for any current file (issue #13: Flyway creating the schema was most of a new file's
+ * cold start). The copy is a file that SQLite itself wrote through this class's own open path, with this jar's
+ * migrations, so it is what a new file migrated here would be, down to the history rows (a test compares the two).
+ *
+ * <p>Atomic: the copy is written to a temporary file beside the target, forced to disk, and hard-linked to the target
+ * name, which fails if the name exists. So two processes opening the same new path at once never see a half-written
+ * file: one links, the other finds the file there and opens it. Where this cannot work (no template in the jar, a
+ * file system without hard links, any I/O error) it returns false and the file is created empty and migrated by
+ * Flyway, as before.
+ */
+final class SqliteTemplate {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteTemplate.class);
+
+    static final String RESOURCE = "sqlite-template.db";
+
+    private SqliteTemplate() {
+    }
+
+    /**
+     * Creates {@code file} as a copy of the template, owner-only, unless it exists.
+     *
+     * @return true when this call created it from the template; false when the file exists (made by someone else, at
+     * any time) or the template could not be used (the caller then creates it the old way)
+     */
+    static boolean createFrom(Path file) {
+        if (Files.exists(file)) {
+            return false;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        Path tmp = parent.resolve(file.getFileName() + ".dbmq-new-" + Long.toHexString(ThreadLocalRandom.current()
+                .nextLong()));
+        try (InputStream in = SqliteTemplate.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return false; // classes built without queue-core's pom (an IDE): Flyway creates the schema
+            }
+            Files.createDirectories(parent);
+            createOwnerOnly(tmp); // written into, not replaced: a replacement would take the umask's mode
+            try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                in.transferTo(Channels.newOutputStream(c));
+                c.force(true); // the name must never point at a file whose bytes a power cut can still lose
+            }
+            Files.createLink(file, tmp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false; // another process (or thread) created it first: it is opened as it is
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            log.debug("Not created from the template ({}); Flyway creates the schema of {}", e.toString(), file);
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                log.warn("Cannot delete the temporary file {} ({}); it can be deleted by hand", tmp, e.toString());
+            }
+        }
+    }
+
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file); // not a POSIX file system: the platform's default, as SQLite would create it
+        }
+    }
+
+    /** The build's step: makes the template with this jar's migrations, through the queue's own open path. */
+    static final class Making {
+
+        private Making() {
+        }
+
+        /** Writes the template to the file named by {@code args[0]}. */
+        public static void main(String[] args) throws IOException {
+            JooqBanner.suppress();
+            Path out = Path.of(args[0]);
+            Files.deleteIfExists(out); // an earlier build's template must not be the start of this one
+            Path dir = Files.createTempDirectory("dbmq-template");
+            Path db = dir.resolve("template.db");
+            try {
+                try (SqliteDatabase database = new SqliteDatabase(QueueSettings.sqlite(db).build(), false)) {
+                    database.schemaVersion(); // opened and migrated; closing checkpoints the WAL into the file
+                }
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.copy(db, out, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                try (var files = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        }
+    }
+}
