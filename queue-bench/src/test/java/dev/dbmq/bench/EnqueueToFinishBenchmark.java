@@ -97,6 +97,38 @@ public class EnqueueToFinishBenchmark {
         }
     }
 
+    /**
+     * The producer's own share: the same 1000 enqueues on a queue with the same settings and no foreman anywhere, so
+     * nothing is claimed or run. Beside the floor it shows what {@code enqueue} costs by itself, before a foreman
+     * competes for the two vCPUs and the write lock.
+     */
+    @State(Scope.Benchmark)
+    public static class NoForeman {
+        @Param({"NORMAL", "FULL"})
+        public Synchronous synchronous;
+
+        Path dir;
+        TaskQueue queue;
+
+        @Setup(Level.Trial)
+        public void open() {
+            dir = BenchDb.newDirectory();
+            queue = BenchDb.openQueue(dir, synchronous);
+        }
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            BenchDb.clearTasks(dir, synchronous);
+        }
+
+        @TearDown(Level.Trial)
+        public void close(BenchmarkParams params) {
+            SideResults.recordLoad(params);
+            queue.close();
+            BenchDb.deleteTree(dir);
+        }
+    }
+
     /** The floor: a database with the same settings and no foreman, written through raw JDBC. */
     @State(Scope.Benchmark)
     public static class Raw {
@@ -157,6 +189,16 @@ public class EnqueueToFinishBenchmark {
         p.producer.send("enqueueAll " + TASKS);
         p.producer.awaitOk();
         await(latch);
+    }
+
+    /** The producer alone: {@link #inProcess_1000_enqueue}'s enqueues, with no foreman to claim or run them. */
+    @Benchmark
+    public long producerOnly_1000_enqueue(NoForeman q) {
+        long last = 0;
+        for (int i = 0; i < TASKS; i++) {
+            last = q.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(i));
+        }
+        return last;
     }
 
     @Benchmark
