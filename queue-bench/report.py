@@ -210,6 +210,7 @@ def main():
         ("inProcess_1000_enqueueAll", "in-process foreman, one `enqueueAll`"),
         ("crossProcess_1000_enqueue", "producer in a second JVM, 1000 × `enqueue`"),
         ("crossProcess_1000_enqueueAll", "producer in a second JVM, one `enqueueAll`"),
+        ("producerOnly_1000_enqueue", "the producer's own share: 1000 × `enqueue`, no foreman anywhere"),
         ("rawJdbc_1000_inserts", "floor: 1000 raw JDBC single-row INSERT transactions, no foreman"),
     ]
     for b, label in labels:
