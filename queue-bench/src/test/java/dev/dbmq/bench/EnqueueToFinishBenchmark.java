@@ -97,38 +97,6 @@ public class EnqueueToFinishBenchmark {
         }
     }
 
-    /**
-     * The producer's own share: the same 1000 enqueues on a queue with the same settings and no foreman anywhere, so
-     * nothing is claimed or run. Beside the floor it shows what {@code enqueue} costs by itself, before a foreman
-     * competes for the two vCPUs and the write lock.
-     */
-    @State(Scope.Benchmark)
-    public static class NoForeman {
-        @Param({"NORMAL", "FULL"})
-        public Synchronous synchronous;
-
-        Path dir;
-        TaskQueue queue;
-
-        @Setup(Level.Trial)
-        public void open() {
-            dir = BenchDb.newDirectory();
-            queue = BenchDb.openQueue(dir, synchronous);
-        }
-
-        @Setup(Level.Iteration)
-        public void clear() {
-            BenchDb.clearTasks(dir, synchronous);
-        }
-
-        @TearDown(Level.Trial)
-        public void close(BenchmarkParams params) {
-            SideResults.recordLoad(params);
-            queue.close();
-            BenchDb.deleteTree(dir);
-        }
-    }
-
     /** The floor: a database with the same settings and no foreman, written through raw JDBC. */
     @State(Scope.Benchmark)
     public static class Raw {
@@ -191,9 +159,13 @@ public class EnqueueToFinishBenchmark {
         await(latch);
     }
 
-    /** The producer alone: {@link #inProcess_1000_enqueue}'s enqueues, with no foreman to claim or run them. */
+    /**
+     * The producer's own share: {@link #inProcess_1000_enqueue}'s enqueues on a queue with the same settings and no
+     * foreman anywhere (question 3's state), so nothing is claimed or run. Beside the floor it shows what
+     * {@code enqueue} costs by itself, before a foreman competes for the two vCPUs and the connection.
+     */
     @Benchmark
-    public long producerOnly_1000_enqueue(NoForeman q) {
+    public long producerOnly_1000_enqueue(EnqueueThroughputBenchmark.Queue q) {
         long last = 0;
         for (int i = 0; i < TASKS; i++) {
             last = q.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(i));
