@@ -339,6 +339,10 @@ def main():
     if any(k.startswith(PKG + "ConcurrentEnqueueBenchmark") for k in run_keys):
         concurrent_section(md, rows13, res, runs)
 
+    # 9. blocking handlers on many workers (issue #14)
+    if any(k.startswith(PKG + "BlockingWorkersBenchmark") for k in run_keys):
+        blocking_section(md, res, runs)
+
     rows13 += [r for r in rows if r[0].startswith("PostgreSQL: 10,000 tasks finished with 2 foremen (4 workers")]
     if rows13:
         md.append("## Targets of issue #13 (performance)\n")
@@ -425,6 +429,26 @@ def concurrent_section(md, rows13, res, runs):
         rows13.append((f"16 producer threads vs. the one-thread raw JDBC floor ({sync})",
                        f"{fmt(r, 2)}× ({fmt(v)} vs {fmt(f)} enqueues/s)", "≥ 3×",
                        verdict(None if r is None else r >= 3.0)))
+
+
+def blocking_section(md, res, runs):
+    b = "BlockingWorkersBenchmark."
+    md.append("## 9. Handlers that block: 10,000 tasks sleeping 100 ms each, 1,000 workers (issue #14, ms, median)\n")
+    br = [run for run in runs if run.has("BlockingWorkers")]
+    if br:
+        run = br[-1]
+        md.append(f"Run: `{run.command}` on {run.when}, {run.jvm}; {run.jmh_cfg}.\n")
+    md.append("One `enqueueAll` of 10,000 to the last handler finished, in-process, SQLite NORMAL; each handler sleeps "
+              "100 ms (a stand-in for waiting on the network). The floor is the sleeping itself: 10 rounds of 100 ms. "
+              "Virtual threads need JDK 21+ (JMH's Main run on a newer JDK: README-bench, \"Blocking handlers\"); "
+              "on JDK 17 that row is n/a.\n")
+    md.append("| workers | median | × floor (1,000 ms) |")
+    md.append("|---|---:|---:|")
+    for m, label in [("platformThreads", "1,000 platform threads (the default factory)"),
+                     ("virtualThreads", "1,000 virtual threads (`Thread.ofVirtual().factory()`)")]:
+        v = res.median(b + m)
+        md.append(f"| {label} | {fmt(v)} | {fmt(v / 1000.0, 2) + '×' if v else ''} |")
+    md.append("")
 
 
 PG_ETF = "PostgresEnqueueToFinishBenchmark.enqueueAll_toFinished"

@@ -10,11 +10,11 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,10 +104,12 @@ public final class Foreman implements AutoCloseable {
     /** The builder's settings, copied at start(): changing the builder later changes nothing here. */
     private record Settings(Handlers handlers, RecurringTasks recurring, int workers, int batchSize,
                             Duration gracefulTimeout, Duration pollInterval, boolean drainOnStop,
-                            boolean stopOnShutdown, Duration unhandledTimeout, GuardedListener listener) {
+                            boolean stopOnShutdown, Duration unhandledTimeout, GuardedListener listener,
+                            ThreadFactory workerThreadFactory) {
         Settings(Builder b) {
             this(b.handlers.copy(), b.recurring.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval,
-                    b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listener));
+                    b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listener),
+                    b.workerThreadFactory);
         }
     }
 
@@ -149,8 +151,10 @@ public final class Foreman implements AutoCloseable {
                     b.listener(), b.unhandledTimeout());
             b.recurring().ensureScheduled(backend.database(), queue.clock().millis());
             TaskRunner runner = new TaskRunner(backend.database(), queue.clock(), counters, b.listener());
-            this.workers = newWorkerPool(b.workers(), id);
+            WorkerThreads workerThreads = new WorkerThreads(id, b.workerThreadFactory());
+            this.workers = newWorkerPool(b.workers(), workerThreads);
             undo.add(workers::shutdownNow);
+            workerThreads.prestart(workers); // a failing workerThreadFactory fails the start here, nothing claimed
             this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), workers, b.workers(),
                     b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(), UNHANDLED_CHECK_INTERVAL.toNanos(),
                     queue.clock());
@@ -202,14 +206,9 @@ public final class Foreman implements AutoCloseable {
         return host + ":" + ProcessHandle.current().pid() + ":" + random;
     }
 
-    private static ThreadPoolExecutor newWorkerPool(int n, String foremanId) {
-        AtomicInteger count = new AtomicInteger();
+    private static ThreadPoolExecutor newWorkerPool(int n, ThreadFactory threads) {
         // Unbounded queue, but never more than n tasks in it: the loop only hands over tasks for free slots.
-        return new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "dbmq-worker-" + count.incrementAndGet() + "-" + foremanId);
-            t.setDaemon(true);
-            return t;
-        });
+        return new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
     }
 
     public static Builder builder(TaskQueue queue) {
@@ -370,6 +369,7 @@ public final class Foreman implements AutoCloseable {
         private Duration unhandledTimeout = DEFAULT_UNHANDLED_TIMEOUT;
         private ForemanListener listener = new ForemanListener() {
         };
+        private ThreadFactory workerThreadFactory; // null: daemon platform threads
 
         private Builder(TaskQueue queue) {
             this.queue = queue;
@@ -495,6 +495,17 @@ public final class Foreman implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the worker threads, all of them when the foreman starts, e.g. {@code Thread.ofVirtual().factory()} on
+         * JDK 21+ for handlers that mostly wait (then {@code workers} can be in the hundreds). A factory that throws
+         * or returns null fails {@link #start()}; one that fails later, when a worker is replaced, is logged and a
+         * platform thread is used instead. Defaults to daemon platform threads named {@code dbmq-worker-N-<id>}.
+         */
+        public Builder workerThreadFactory(ThreadFactory workerThreadFactory) {
+            this.workerThreadFactory = Objects.requireNonNull(workerThreadFactory, "workerThreadFactory");
+            return this;
+        }
+
         /** Hooks for metrics, error reporting and tests. Defaults to none. */
         public Builder listener(ForemanListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -507,6 +518,7 @@ public final class Foreman implements AutoCloseable {
          *
          * @throws IllegalStateException when no handler is registered (every task would be kept as failed)
          * @throws DbmqException         when another foreman runs on this database, or the wakeup directory is unsafe
+         * @throws IllegalArgumentException when the {@link #workerThreadFactory} fails to make the worker threads
          */
         public Foreman start() {
             requireHandlers();

@@ -70,8 +70,13 @@ final class ChildJvm implements AutoCloseable {
         java.nio.file.Files.writeString(config, "");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", emptyDir + java.io.File.pathSeparator + System.getProperty("java.class.path"),
-                ChildMain.class.getName()));
+                "-cp", emptyDir + java.io.File.pathSeparator + System.getProperty("java.class.path")));
+        if (Runtime.version().feature() >= 22) {
+            // JDK 24+ warns on stderr that sqlite-jdbc loads its native library (JEP 472) unless the application
+            // allows it, as the README says; the JDK's line, not dbmq's, so allowed here as an application would
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add(ChildMain.class.getName());
         cmd.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }

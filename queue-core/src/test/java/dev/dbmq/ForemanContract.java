@@ -85,6 +85,77 @@ abstract class ForemanContract {
     }
 
     @Test
+    void workers_run_on_the_threads_of_the_given_factory() {
+        AtomicInteger made = new AtomicInteger();
+        Set<String> ranOn = ConcurrentHashMap.newKeySet();
+        started(foreman().workers(3).workerThreadFactory(r -> {
+            Thread t = new Thread(r, "mine-" + made.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }).handle(ECHO, a -> ranOn.add(Thread.currentThread().getName())));
+        assertEquals(3, made.get(), "all workers are made at start");
+        for (int i = 0; i < 50; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        recorder.awaitCount("succeeded", 50);
+        assertTrue(ranOn.stream().allMatch(n -> n.startsWith("mine-")), "ran on " + ranOn);
+        assertEquals(3, made.get(), "no thread beyond the pool's");
+    }
+
+    @Test
+    void a_worker_thread_factory_that_fails_fails_the_start_and_claims_nothing() {
+        queue.enqueue(ECHO, new Echo(1));
+        AtomicInteger calls = new AtomicInteger();
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> foreman().workers(4)
+                .workerThreadFactory(r -> {
+                    if (calls.incrementAndGet() == 3) {
+                        throw new IllegalStateException("no more threads");
+                    }
+                    return new Thread(r);
+                }).handle(ECHO, a -> { }).start());
+        assertTrue(thrown.getMessage().contains("workerThreadFactory"), thrown.getMessage());
+        IllegalArgumentException nul = assertThrows(IllegalArgumentException.class, () -> foreman()
+                .workerThreadFactory(r -> null).handle(ECHO, a -> { }).start());
+        assertTrue(nul.getMessage().contains("workerThreadFactory returned null"), nul.getMessage());
+        assertEquals(1, queue.pending(), "nothing was claimed");
+        started(foreman().handle(ECHO, a -> { })); // and the failed starts left nothing held
+        recorder.awaitCount("succeeded", 1);
+    }
+
+    /** JDK 21+ (CI runs this class on Temurin 25 too): 100 handlers that block at once on 100 virtual workers. */
+    @Test
+    void virtual_threads_as_workers_run_a_hundred_blocking_handlers_at_once() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads: JDK 21+");
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        java.util.concurrent.ThreadFactory virtual = (java.util.concurrent.ThreadFactory)
+                Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+        java.lang.reflect.Method isVirtual = Thread.class.getMethod("isVirtual");
+        CountDownLatch allRunning = new CountDownLatch(100);
+        AtomicInteger onVirtual = new AtomicInteger();
+        started(foreman().workers(100).workerThreadFactory(virtual).handle(ECHO, a -> {
+            try {
+                if ((Boolean) isVirtual.invoke(Thread.currentThread())) {
+                    onVirtual.incrementAndGet();
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            allRunning.countDown();
+            if (!allRunning.await(30, TimeUnit.SECONDS)) { // blocks until all 100 run at once
+                throw new IllegalStateException("not all 100 handlers ran at once");
+            }
+        }));
+        List<Echo> args = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            args.add(new Echo(i));
+        }
+        queue.enqueueAll(ECHO, args);
+        assertTrue(allRunning.await(30, TimeUnit.SECONDS), allRunning.getCount() + " of 100 never started");
+        recorder.awaitCount("succeeded", 100);
+        assertEquals(100, onVirtual.get());
+    }
+
+    @Test
     void wakes_up_when_a_task_is_enqueued() {
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
         started(foreman().handle(ECHO, a -> seen.add(a.n())));
