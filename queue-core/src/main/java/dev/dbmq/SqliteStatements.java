@@ -237,8 +237,18 @@ final class SqliteStatements {
             p.putAll(all());
             Path file = Path.of(args[0]);
             Files.createDirectories(file.getParent());
+            java.io.StringWriter text = new java.io.StringWriter();
+            p.store(text, "rendered by jOOQ at build time: " + Rendering.class.getName());
+            // Properties.store's second line is the time of writing: dropped, so two builds write the same bytes
+            String[] lines = text.toString().split("\n", -1);
+            StringBuilder kept = new StringBuilder();
+            for (int i = 0; i < lines.length; i++) {
+                if (i != 1) {
+                    kept.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
+                }
+            }
             try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                p.store(out, "rendered by jOOQ at build time: " + Rendering.class.getName());
+                out.write(kept.toString());
             }
         }
 

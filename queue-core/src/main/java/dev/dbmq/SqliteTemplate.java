@@ -90,8 +90,12 @@ final class SqliteTemplate {
         private Making() {
         }
 
-        /** Writes the template to the file named by {@code args[0]}. */
-        public static void main(String[] args) throws IOException {
+        /**
+         * Writes the template to the file named by {@code args[0]}; with {@code args[1]}, an ISO instant (the build's
+         * {@code project.build.outputTimestamp}), the history's install times are that instant and its execution times
+         * zero, so two builds make the same bytes.
+         */
+        public static void main(String[] args) throws Exception {
             JooqBanner.suppress();
             Path out = Path.of(args[0]);
             Files.deleteIfExists(out); // an earlier build's template must not be the start of this one
@@ -100,6 +104,9 @@ final class SqliteTemplate {
             try {
                 try (SqliteDatabase database = new SqliteDatabase(QueueSettings.sqlite(db).build(), false)) {
                     database.schemaVersion(); // opened and migrated; closing checkpoints the WAL into the file
+                }
+                if (args.length > 1) {
+                    reproducible(db, java.time.Instant.parse(args[1]));
                 }
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 Files.copy(db, out, StandardCopyOption.REPLACE_EXISTING);
@@ -110,6 +117,21 @@ final class SqliteTemplate {
                     }
                 }
                 Files.deleteIfExists(dir);
+            }
+        }
+
+        /** Build-time only: fixes the history's times (the only bytes that differ between two builds) and compacts. */
+        private static void reproducible(Path db, java.time.Instant at) throws java.sql.SQLException {
+            String installedOn = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                    .withZone(java.time.ZoneOffset.UTC).format(at);
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                 java.sql.PreparedStatement update = c.prepareStatement("UPDATE "
+                         + dev.dbmq.migrations.QueueMigrations.HISTORY_TABLE
+                         + " SET installed_on = ?, execution_time = 0");
+                 java.sql.Statement s = c.createStatement()) {
+                update.setString(1, installedOn);
+                update.executeUpdate();
+                s.execute("VACUUM");
             }
         }
     }
