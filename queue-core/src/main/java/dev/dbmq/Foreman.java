@@ -576,4 +576,9 @@ public final class Foreman implements AutoCloseable {
     long workerClaims() {
         return loop.workerClaims();
     }
+
+    /** Whether a claim is under way (from its start to its end, after its dispatch): for tests. */
+    boolean claimUnderWay() {
+        return loop.claimUnderWay();
+    }
 }

@@ -311,6 +311,15 @@ final class ForemanLoop implements Runnable, WakeTarget {
         return workerClaimCount.get();
     }
 
+    boolean claimUnderWay() {
+        lock.lock();
+        try {
+            return claiming;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     Map<Long, String> running() {
         return running;
     }

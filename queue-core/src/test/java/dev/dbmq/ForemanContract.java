@@ -228,6 +228,9 @@ abstract class ForemanContract {
         }));
         recorder.awaitCount("started", 2);
         assertEquals(1, f.foremanClaims()); // the backlog at start: 2 tasks, a full claim
+        // Its tasks run before the claim has ended (dispatch comes first): a task ending before that leaves the next
+        // claim to the foreman thread, rightly, as one claim runs at a time. Wait for the end, on a slow machine too.
+        recorder.await(() -> !f.claimUnderWay(), "the start's claim to end");
         permits.release();
         recorder.await(() -> threadOf.size() == 3, "a third task in its handler");
         // The worker whose task ended claimed for its one free slot and ran what it claimed: no hop to another thread.
