@@ -141,7 +141,7 @@ class CurrentSchemaTest {
 
     private static Flyway flyway(DataSource ds, String schema) {
         var config = Flyway.configure(CurrentSchemaTest.class.getClassLoader()).dataSource(ds)
-                .locations(schema == null ? "classpath:db/migration/sqlite" : "classpath:db/migration/postgresql")
+                .locations(schema == null ? "classpath:dev/dbmq/migrations/sqlite" : "classpath:dev/dbmq/migrations/postgresql")
                 .table(HISTORY);
         if (schema != null) {
             config = config.schemas(schema).defaultSchema(schema);

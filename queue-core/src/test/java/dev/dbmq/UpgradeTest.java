@@ -85,7 +85,7 @@ class UpgradeTest {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         SQLiteDataSource old = new SQLiteDataSource(config);
         old.setUrl("jdbc:sqlite:" + db);
-        String location = "classpath:db/migration/sqlite";
+        String location = "classpath:dev/dbmq/migrations/sqlite";
         makeReleaseDatabase(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(old)
                 .locations(location), version);
         writeAsRelease01(old, "");
@@ -111,7 +111,7 @@ class UpgradeTest {
         String schema = PostgresSupport.newSchema("dbmq_upgrade");
         try (HikariDataSource pool = PostgresSupport.pool(8)) {
             try {
-                String location = "classpath:db/migration/postgresql";
+                String location = "classpath:dev/dbmq/migrations/postgresql";
                 makeReleaseDatabase(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(pool)
                         .locations(location).schemas(schema).defaultSchema(schema).createSchemas(true), version);
                 writeAsRelease01(pool, schema + ".");

@@ -22,7 +22,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings a database's dbmq schema up to date with Flyway. The scripts are picked by the database behind the
- * {@link DataSource}: {@code db/migration/sqlite} or {@code db/migration/postgresql}; any other database is refused
+ * {@link DataSource}: {@code dev/dbmq/migrations/sqlite} or {@code dev/dbmq/migrations/postgresql}; any other database is refused
  * (dbmq's claim and wakeup logic is only proven on those two). The history lives in its own table,
  * {@value #HISTORY_TABLE}, so it never mixes with an application's own Flyway history in a shared database.
  */
@@ -47,7 +47,7 @@ public final class QueueMigrations {
 
         /** The classpath location of this vendor's scripts. */
         public String location() {
-            return "classpath:db/migration/" + folder;
+            return "classpath:dev/dbmq/migrations/" + folder;
         }
 
         /** The build's list of this vendor's script names (see queue-migrations' pom), next to this class. */
