@@ -108,7 +108,7 @@ public final class Foreman implements AutoCloseable {
                             ThreadFactory workerThreadFactory) {
         Settings(Builder b) {
             this(b.handlers.copy(), b.recurring.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval,
-                    b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listener),
+                    b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listeners),
                     b.workerThreadFactory);
         }
     }
@@ -367,8 +367,7 @@ public final class Foreman implements AutoCloseable {
         private boolean drainOnStop;
         private boolean stopOnShutdown = true;
         private Duration unhandledTimeout = DEFAULT_UNHANDLED_TIMEOUT;
-        private ForemanListener listener = new ForemanListener() {
-        };
+        private final List<ForemanListener> listeners = new ArrayList<>();
         private ThreadFactory workerThreadFactory; // null: daemon platform threads
 
         private Builder(TaskQueue queue) {
@@ -506,9 +505,12 @@ public final class Foreman implements AutoCloseable {
             return this;
         }
 
-        /** Hooks for metrics, error reporting and tests. Defaults to none. */
+        /**
+         * Adds hooks for metrics, error reporting and tests. Listeners are called in the order added, each guarded on
+         * its own: one that throws costs the next nothing. Defaults to none.
+         */
         public Builder listener(ForemanListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -533,7 +535,7 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startManual() {
             requireHandlers();
-            return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listener),
+            return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listeners),
                     batchSize, unhandledTimeout, false);
         }
 
@@ -545,7 +547,7 @@ public final class Foreman implements AutoCloseable {
          */
         public ManualForeman startEager() {
             requireHandlers();
-            return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listener),
+            return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listeners),
                     batchSize, unhandledTimeout, true);
         }
 

@@ -2,6 +2,7 @@ package dev.dbmq;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,56 @@ final class GuardedListener implements ForemanListener {
 
     static GuardedListener of(ForemanListener listener) {
         return listener instanceof GuardedListener g ? g : new GuardedListener(listener);
+    }
+
+    /** A builder's listeners, called in order, each guarded on its own. */
+    static GuardedListener of(List<ForemanListener> listeners) {
+        if (listeners.size() == 1) {
+            return of(listeners.get(0));
+        }
+        List<GuardedListener> each = listeners.stream().map(GuardedListener::of).toList();
+        return new GuardedListener(new ForemanListener() {
+            @Override
+            public void taskStarted(long taskId, String taskName) {
+                each.forEach(l -> l.taskStarted(taskId, taskName));
+            }
+
+            @Override
+            public void taskSucceeded(long taskId, String taskName, Duration took) {
+                each.forEach(l -> l.taskSucceeded(taskId, taskName, took));
+            }
+
+            @Override
+            public void taskFailed(long taskId, String taskName, Throwable error) {
+                each.forEach(l -> l.taskFailed(taskId, taskName, error));
+            }
+
+            @Override
+            public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt,
+                                     Throwable error) {
+                each.forEach(l -> l.taskRetrying(taskId, taskName, attempt, nextAttemptAt, error));
+            }
+
+            @Override
+            public void taskRejected(long taskId, String taskName, String reason) {
+                each.forEach(l -> l.taskRejected(taskId, taskName, reason));
+            }
+
+            @Override
+            public void claimFailed(Throwable error) {
+                each.forEach(l -> l.claimFailed(error));
+            }
+
+            @Override
+            public void idle() {
+                each.forEach(GuardedListener::idle);
+            }
+
+            @Override
+            public void foremanFailed(String thread, Throwable cause) {
+                each.forEach(l -> l.foremanFailed(thread, cause));
+            }
+        });
     }
 
     @Override

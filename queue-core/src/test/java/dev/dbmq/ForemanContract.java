@@ -480,6 +480,7 @@ abstract class ForemanContract {
     // ---- issue #9: no claimed task lost, no foreman stranded ----
 
     /** A listener that records, then throws an Error from the named hooks. */
+    /** A listener that throws an Error from these hooks and does nothing else (the recorder is a listener of its own). */
     ForemanListener throwingFrom(String... hooks) {
         Set<String> throwing = Set.of(hooks);
         return new ForemanListener() {
@@ -491,44 +492,37 @@ abstract class ForemanContract {
 
             @Override
             public void taskStarted(long taskId, String taskName) {
-                recorder.taskStarted(taskId, taskName);
                 maybeThrow("taskStarted");
             }
 
             @Override
             public void taskSucceeded(long taskId, String taskName, Duration took) {
-                recorder.taskSucceeded(taskId, taskName, took);
                 maybeThrow("taskSucceeded");
             }
 
             @Override
             public void taskFailed(long taskId, String taskName, Throwable error) {
-                recorder.taskFailed(taskId, taskName, error);
                 maybeThrow("taskFailed");
             }
 
             @Override
             public void taskRetrying(long taskId, String taskName, int attempt, java.time.Instant nextAttemptAt,
                                      Throwable error) {
-                recorder.taskRetrying(taskId, taskName, attempt, nextAttemptAt, error);
                 maybeThrow("taskRetrying");
             }
 
             @Override
             public void taskRejected(long taskId, String taskName, String reason) {
-                recorder.taskRejected(taskId, taskName, reason);
                 maybeThrow("taskRejected");
             }
 
             @Override
             public void claimFailed(Throwable error) {
-                recorder.claimFailed(error);
                 maybeThrow("claimFailed");
             }
 
             @Override
             public void idle() {
-                recorder.idle();
                 maybeThrow("idle");
             }
         };
@@ -558,6 +552,33 @@ abstract class ForemanContract {
         recorder.await(() -> !queue.failedTasks(10).isEmpty(), "the failed task to be kept");
         assertEquals(List.of(boom), queue.failedTasks(10).stream().map(FailedTask::id).toList());
         assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void listeners_are_called_in_the_order_added_each_guarded_so_one_that_throws_first_costs_the_next_nothing() {
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        ForemanListener first = new ForemanListener() {
+            @Override
+            public void taskSucceeded(long taskId, String taskName, Duration took) {
+                order.add("first " + taskId);
+                throw new AssertionError("the first listener failed");
+            }
+        };
+        ForemanListener second = new ForemanListener() {
+            @Override
+            public void taskSucceeded(long taskId, String taskName, Duration took) {
+                order.add("second " + taskId);
+            }
+        };
+        started(Foreman.builder(queue).pollInterval(NO_POLL).stopOnShutdown(false).workers(1)
+                .listener(throwingFrom("taskStarted", "taskSucceeded", "idle")).listener(first).listener(second)
+                .listener(recorder).handle(ECHO, a -> ran.add(a.n())));
+        long id = queue.enqueue(ECHO, new Echo(1));
+        recorder.awaitCount("succeeded", 1);
+        assertEquals(List.of("first " + id, "second " + id), order, "both called, in the order added");
+        assertEquals(1, recorder.count("started"), "the last listener still told, after two that threw");
+        assertEquals(Set.of(1), ran);
     }
 
     @Test
