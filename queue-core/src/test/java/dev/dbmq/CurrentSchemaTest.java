@@ -94,6 +94,39 @@ class CurrentSchemaTest {
     }
 
     @Test
+    void sqlite_a_database_holding_an_applications_tables_gets_the_queue_beside_them_and_then_opens_without_flyway()
+            throws Exception {
+        DataSource ds = sqlite();
+        execute(ds, "CREATE TABLE app_user (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
+        execute(ds, "INSERT INTO app_user (email) VALUES ('ada@example.com')");
+        try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
+            queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(1));
+            assertEquals(NEWEST, queue.database().schemaVersion());
+        }
+        assertEquals(1, count(ds, "app_user"), "the application's table untouched");
+        opensWithoutFlyway(ds, null, flyway(ds, null));
+    }
+
+    @Test
+    void postgres_a_schema_holding_an_applications_tables_gets_the_queue_beside_them_and_then_opens_without_flyway()
+            throws Exception {
+        String schema = PostgresSupport.newSchema("dbmq_shared");
+        try {
+            execute(pool, "CREATE SCHEMA " + schema);
+            execute(pool, "CREATE TABLE " + schema + ".app_user (id bigserial PRIMARY KEY, email text NOT NULL)");
+            execute(pool, "INSERT INTO " + schema + ".app_user (email) VALUES ('ada@example.com')");
+            try (TaskQueue queue = TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build())) {
+                queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(1));
+                assertEquals(NEWEST, queue.database().schemaVersion());
+            }
+            assertEquals(1, count(pool, schema + ".app_user"), "the application's table untouched");
+            opensWithoutFlyway(pool, schema, flyway(pool, schema));
+        } finally {
+            PostgresSupport.dropSchema(pool, schema);
+        }
+    }
+
+    @Test
     void sqlite_a_failed_row_goes_to_flyway() throws Exception {
         DataSource ds = sqlite();
         QueueMigrations.apply(ds, null);

@@ -123,9 +123,10 @@ public final class QueueMigrations {
      * The schema's version when its history says it is exactly at this jar's scripts, else null (Flyway decides).
      * Loading Flyway (its configuration, plugins, the classpath scan, validation) was most of a cold open (issue
      * #13: ~250 ms of ~600), for a schema that is current on nearly every open. Current means: the history table
-     * exists, every row succeeded, its rows are plain SQL migrations (and the SCHEMA row of a schema Flyway created),
-     * and their versions are exactly those of the scripts on the classpath. Anything else (no table, behind, a failed
-     * row, a version this jar doesn't know, a baseline, an unreadable list) goes to Flyway, which reports it as ever.
+     * exists, every row succeeded, its rows are plain SQL migrations (and the SCHEMA row of a schema Flyway created, or
+     * the version-0 BASELINE row of one that held other tables first), and their versions are exactly those of the
+     * scripts on the classpath. Anything else (no table, behind, a failed row, a version this jar doesn't know, another
+     * baseline, an unreadable list) goes to Flyway, which reports it as ever.
      *
      * <p>Trade-off: a current schema skips Flyway's validation, so a script edited after it was applied (its checksum
      * no longer matches) is not detected at open; Flyway still detects it at the next migration.
@@ -149,7 +150,7 @@ public final class QueueMigrations {
                 }
                 if ("SQL".equals(type) && version != null && applied.add(version)) {
                     newest = version;
-                } else if (!"SCHEMA".equals(type)) {
+                } else if (!"SCHEMA".equals(type) && !("BASELINE".equals(type) && "0".equals(version))) {
                     return null;
                 }
             }
@@ -215,6 +216,11 @@ public final class QueueMigrations {
                     .dataSource(dataSource)
                     .locations(vendor.location())
                     .table(HISTORY_TABLE)
+                    // A schema holding an application's tables but no dbmq history (PostgreSQL's public, an
+                    // application's SQLite file) is "non-empty" to Flyway, which would refuse it: the history is
+                    // dbmq's own, so it starts from a version-0 baseline and every script runs.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .loggers(flywayLogger());
             if (schema != null) {
                 config = config.schemas(schema).defaultSchema(schema).createSchemas(true);
