@@ -1,0 +1,227 @@
+package dev.dbmq.spring;
+
+import dev.dbmq.Synchronous;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code dbmq.*} settings. Each is passed to the core's builders, which check it when the context starts; a value
+ * they refuse fails the start with the property's name. Defaults are the core's, written out so the configuration
+ * metadata (IDE completion) shows them; DbmqPropertiesTest keeps them equal.
+ */
+@ConfigurationProperties("dbmq")
+public class DbmqProperties {
+
+    /** Where the queue lives. */
+    public enum Backend {
+        /** An embedded SQLite file ({@code dbmq.sqlite.*}): no setup, one foreman per file. */
+        SQLITE,
+        /** The application's PostgreSQL {@code DataSource} ({@code dbmq.postgres.*}): foremen on many hosts. */
+        POSTGRES
+    }
+
+    /** Where the queue lives: an embedded SQLite file, or the application's PostgreSQL DataSource. */
+    private Backend backend = Backend.SQLITE;
+
+    /** Largest args JSON accepted by enqueue, in UTF-8 bytes (1 to 64 MiB). */
+    private int maxArgsBytes = 1048576;
+
+    private final Sqlite sqlite = new Sqlite();
+
+    private final Postgres postgres = new Postgres();
+
+    private final ForemanSettings foreman = new ForemanSettings();
+
+    private final Health health = new Health();
+
+    public Backend getBackend() {
+        return backend;
+    }
+
+    public void setBackend(Backend backend) {
+        this.backend = backend;
+    }
+
+    public int getMaxArgsBytes() {
+        return maxArgsBytes;
+    }
+
+    public void setMaxArgsBytes(int maxArgsBytes) {
+        this.maxArgsBytes = maxArgsBytes;
+    }
+
+    public Sqlite getSqlite() {
+        return sqlite;
+    }
+
+    public Postgres getPostgres() {
+        return postgres;
+    }
+
+    public ForemanSettings getForeman() {
+        return foreman;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    /** {@code dbmq.sqlite.*}: the embedded queue. */
+    public static class Sqlite {
+
+        /** The queue's database file, created owner-only when missing; relative to the working directory. */
+        private String path = "dbmq.db";
+
+        /** SQLite's PRAGMA synchronous: NORMAL survives a process crash, FULL also a power loss (an fsync per commit). */
+        private Synchronous synchronous = Synchronous.NORMAL;
+
+        /** How long a statement waits for another process's write lock (0 to 10 minutes). */
+        private Duration busyTimeout = Duration.ofSeconds(5);
+
+        /** The directory through which producers in other processes wake the foreman; defaults to <path>-wakeup. */
+        private String wakeupDirectory;
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public Synchronous getSynchronous() {
+            return synchronous;
+        }
+
+        public void setSynchronous(Synchronous synchronous) {
+            this.synchronous = synchronous;
+        }
+
+        public Duration getBusyTimeout() {
+            return busyTimeout;
+        }
+
+        public void setBusyTimeout(Duration busyTimeout) {
+            this.busyTimeout = busyTimeout;
+        }
+
+        public String getWakeupDirectory() {
+            return wakeupDirectory;
+        }
+
+        public void setWakeupDirectory(String wakeupDirectory) {
+            this.wakeupDirectory = wakeupDirectory;
+        }
+    }
+
+    /** {@code dbmq.postgres.*}: the queue on the application's DataSource. */
+    public static class Postgres {
+
+        /** The schema of the queue's tables, created when missing; defaults to the connections' current schema. */
+        private String schema;
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+    }
+
+    /** {@code dbmq.foreman.*}: the foreman the application context starts and stops. */
+    public static class ForemanSettings {
+
+        /** Whether this application runs tasks; false for a node that only enqueues. */
+        private boolean enabled = true;
+
+        /** Worker threads: handlers running at once (1 to 1024). */
+        private int workers = 4;
+
+        /** Most tasks claimed by one statement (1 to 10000); claims are further limited to free workers. */
+        private int batchSize = 100;
+
+        /** How long the context's stop lets running handlers finish before interrupting them (0 to 1 hour). */
+        private Duration gracefulTimeout = Duration.ofSeconds(10);
+
+        /** How often an idle foreman looks at the queue when nobody wakes it: a backstop (10 ms to 1 hour). */
+        private Duration pollInterval = Duration.ofSeconds(1);
+
+        /** On stop, keep claiming until the queue is empty, all within the graceful timeout. */
+        private boolean drainOnStop = false;
+
+        /** How old a task no handler here knows may get before it is kept as failed (0 to 365 days). */
+        private Duration unhandledTimeout = Duration.ofDays(14);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getWorkers() {
+            return workers;
+        }
+
+        public void setWorkers(int workers) {
+            this.workers = workers;
+        }
+
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getGracefulTimeout() {
+            return gracefulTimeout;
+        }
+
+        public void setGracefulTimeout(Duration gracefulTimeout) {
+            this.gracefulTimeout = gracefulTimeout;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public boolean isDrainOnStop() {
+            return drainOnStop;
+        }
+
+        public void setDrainOnStop(boolean drainOnStop) {
+            this.drainOnStop = drainOnStop;
+        }
+
+        public Duration getUnhandledTimeout() {
+            return unhandledTimeout;
+        }
+
+        public void setUnhandledTimeout(Duration unhandledTimeout) {
+            this.unhandledTimeout = unhandledTimeout;
+        }
+    }
+
+    /** {@code dbmq.health.*}: the Actuator health indicator, {@code dbmq}. */
+    public static class Health {
+
+        /** DOWN when the most overdue due task has waited longer than this since its due time. */
+        private Duration maxOldestAge = Duration.ofMinutes(10);
+
+        public Duration getMaxOldestAge() {
+            return maxOldestAge;
+        }
+
+        public void setMaxOldestAge(Duration maxOldestAge) {
+            this.maxOldestAge = maxOldestAge;
+        }
+    }
+}
