@@ -14,6 +14,15 @@ public interface ForemanListener {
     default void taskStarted(long taskId, String taskName) {
     }
 
+    /**
+     * A handler is about to run, with its attempt's {@link TaskContext} (its due time, for how long it waited; its
+     * attempt number). The foreman calls this one; it calls {@link #taskStarted(long, String)} unless overridden, so
+     * implement either (worker thread).
+     */
+    default void taskStarted(long taskId, String taskName, TaskContext context) {
+        taskStarted(taskId, taskName);
+    }
+
     /** A handler returned normally (worker thread). */
     default void taskSucceeded(long taskId, String taskName, Duration took) {
     }

@@ -39,6 +39,11 @@ final class GuardedListener implements ForemanListener {
             }
 
             @Override
+            public void taskStarted(long taskId, String taskName, TaskContext context) {
+                each.forEach(l -> l.taskStarted(taskId, taskName, context));
+            }
+
+            @Override
             public void taskSucceeded(long taskId, String taskName, Duration took) {
                 each.forEach(l -> l.taskSucceeded(taskId, taskName, took));
             }
@@ -80,6 +85,15 @@ final class GuardedListener implements ForemanListener {
     public void taskStarted(long taskId, String taskName) {
         try {
             delegate.taskStarted(taskId, taskName);
+        } catch (Throwable t) {
+            threw("taskStarted", taskId, t);
+        }
+    }
+
+    @Override
+    public void taskStarted(long taskId, String taskName, TaskContext context) {
+        try {
+            delegate.taskStarted(taskId, taskName, context);
         } catch (Throwable t) {
             threw("taskStarted", taskId, t);
         }

@@ -34,7 +34,7 @@ final class TaskRunner {
         if (debug) {
             log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
         }
-        listener.taskStarted(task.id(), task.name());
+        listener.taskStarted(task.id(), task.name(), task.context());
         long t0 = System.nanoTime();
         try {
             ((ContextualTaskHandler) task.registration().handler()).handle(task.args(), task.context());

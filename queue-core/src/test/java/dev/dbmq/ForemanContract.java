@@ -555,6 +555,24 @@ abstract class ForemanContract {
     }
 
     @Test
+    void taskStarted_with_a_context_tells_the_listener_the_attempt_the_handler_gets() {
+        AtomicReference<TaskContext> heard = new AtomicReference<>();
+        AtomicReference<TaskContext> handled = new AtomicReference<>();
+        started(foreman().listener(new ForemanListener() {
+            @Override
+            public void taskStarted(long taskId, String taskName, TaskContext context) {
+                heard.set(context);
+            }
+        }).handle(ECHO, (ContextualTaskHandler<Echo>) (a, ctx) -> handled.set(ctx)));
+        long id = queue.enqueue(ECHO, new Echo(1));
+        recorder.awaitCount("succeeded", 1);
+        assertEquals(1, recorder.count("started"), "a listener that implements the two-argument form is still told");
+        assertEquals(handled.get(), heard.get());
+        assertEquals(id, heard.get().id());
+        assertEquals(1, heard.get().attempt());
+    }
+
+    @Test
     void listeners_are_called_in_the_order_added_each_guarded_so_one_that_throws_first_costs_the_next_nothing() {
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
         List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
