@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.ForemanListener;
+import dev.dbmq.TaskQueue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +13,32 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 
-/** What the sample's tests share: a POST to /signup, and a listener bean that hears which tasks succeeded. */
+/**
+ * What the sample's tests share: the running application's port and queue, a POST to /signup, and a listener bean
+ * that hears which tasks succeeded.
+ */
 abstract class SampleApplicationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Succeeded succeeded;
+
+    @Autowired
+    TaskQueue queue;
+
+    /** A signup through the application's HTTP endpoint runs the README's handler bean, and leaves nothing queued. */
+    void aSignupRunsTheWelcomeHandler(String email) throws Exception {
+        long id = signup(port, email);
+        assertEquals("welcome " + id, next(succeeded));
+        assertEquals(0, queue.pending());
+    }
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Succeeded {

@@ -2,16 +2,13 @@ package com.example.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.dbmq.TaskQueue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,20 +41,9 @@ class SamplePostgresTest extends SampleApplicationTest {
         }
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    Succeeded succeeded;
-
-    @Autowired
-    TaskQueue queue;
-
     @Test
     void a_signup_queues_a_welcome_that_the_handler_bean_runs() throws Exception {
-        long id = signup(port, "grace@example.com");
-        assertEquals("welcome " + id, next(succeeded));
-        assertEquals(0, queue.pending());
+        aSignupRunsTheWelcomeHandler("grace@example.com");
         assertEquals(SCHEMA, queue.settings().schema());
     }
 }

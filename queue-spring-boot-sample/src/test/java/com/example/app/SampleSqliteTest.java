@@ -2,14 +2,11 @@ package com.example.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,20 +29,9 @@ class SampleSqliteTest extends SampleApplicationTest {
         registry.add("dbmq.sqlite.path", file::toString);
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    Succeeded succeeded;
-
-    @Autowired
-    TaskQueue queue;
-
     @Test
     void a_signup_queues_a_welcome_that_the_handler_bean_runs() throws Exception {
-        long id = signup(port, "ada@example.com");
-        assertEquals("welcome " + id, next(succeeded));
-        assertEquals(0, queue.pending());
+        aSignupRunsTheWelcomeHandler("ada@example.com");
         assertEquals(null, queue.settings().dataSource(), "the embedded default");
     }
 }

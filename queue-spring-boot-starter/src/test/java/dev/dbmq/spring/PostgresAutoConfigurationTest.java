@@ -11,14 +11,10 @@ import dev.dbmq.TaskQueue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -45,23 +41,10 @@ class PostgresAutoConfigurationTest {
     }
 
     static final Task<Mail> MAIL = Task.of("mail", Mail.class);
-    static final Duration WAIT = Duration.ofSeconds(20);
     static final String URL = "jdbc:postgresql://" + System.getProperty("dbmq.pg.host", "127.0.0.1") + ":"
             + Integer.getInteger("dbmq.pg.port", 5432) + "/" + System.getProperty("dbmq.pg.database", "test");
     static final String USER = System.getProperty("dbmq.pg.user", "postgres");
     static final String SCHEMA = "dbmq_spring_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
-
-    static final class Ran {
-        final BlockingQueue<String> to = new ArrayBlockingQueue<>(100);
-
-        String next() throws InterruptedException {
-            String n = to.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            if (n == null) {
-                throw new AssertionError("no task ran within " + WAIT);
-            }
-            return n;
-        }
-    }
 
     @Configuration(proxyBeanMethods = false)
     static class MailHandler {
@@ -72,7 +55,7 @@ class PostgresAutoConfigurationTest {
 
         @Bean
         TaskHandlerBean<Mail> mailHandler(Ran ran) {
-            return TaskHandlerBean.of(MAIL, m -> ran.to.add(m.to()));
+            return TaskHandlerBean.of(MAIL, m -> ran.add(m.to()));
         }
     }
 
@@ -144,7 +127,7 @@ class PostgresAutoConfigurationTest {
             // woken by the commit; the rolled-back task, enqueued first, would have run first had it existed
             assertEquals("committed@example.com", ran.next());
             assertEquals(0, queue.pending());
-            assertEquals(0, ran.to.size());
+            assertEquals(0, ran.seen.size());
             // outside a transaction: its own
             tasks.enqueue(MAIL, new Mail("alone@example.com"));
             assertEquals("alone@example.com", ran.next());

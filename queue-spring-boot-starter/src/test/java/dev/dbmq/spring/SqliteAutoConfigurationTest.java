@@ -16,10 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.info.Info;
@@ -37,23 +34,9 @@ class SqliteAutoConfigurationTest {
     }
 
     static final Task<Greet> GREET = Task.of("greet", Greet.class);
-    static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
-
-    /** What the handler beans ran, in order; polled with a timeout. */
-    static final class Ran {
-        final BlockingQueue<String> names = new ArrayBlockingQueue<>(100);
-
-        String next() throws InterruptedException {
-            String n = names.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            if (n == null) {
-                throw new AssertionError("no task ran within " + WAIT);
-            }
-            return n;
-        }
-    }
 
     @Configuration(proxyBeanMethods = false)
     static class GreetHandler {
@@ -64,7 +47,7 @@ class SqliteAutoConfigurationTest {
 
         @Bean
         TaskHandlerBean<Greet> greetHandler(Ran ran) {
-            return TaskHandlerBean.of(GREET, g -> ran.names.add(g.name() + " on " + Thread.currentThread().getName()));
+            return TaskHandlerBean.of(GREET, g -> ran.add(g.name() + " on " + Thread.currentThread().getName()));
         }
     }
 
@@ -156,7 +139,7 @@ class SqliteAutoConfigurationTest {
             return new ForemanListener() {
                 @Override
                 public void taskSucceeded(long taskId, String taskName, Duration took) {
-                    ran.names.add("succeeded " + taskName);
+                    ran.add("succeeded " + taskName);
                 }
             };
         }
