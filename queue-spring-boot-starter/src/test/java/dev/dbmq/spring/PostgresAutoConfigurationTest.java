@@ -108,8 +108,10 @@ class PostgresAutoConfigurationTest {
     }
 
     @Test
-    void an_enqueue_in_a_spring_transaction_exists_only_if_it_commits() {
-        runner().withUserConfiguration(MailHandler.class).run(context -> {
+    void an_enqueue_in_a_spring_transaction_exists_only_if_it_commits_and_its_commit_wakes_the_foreman() {
+        // no backstop poll within the test: only the commit's NOTIFY can wake the idle foreman
+        runner().withUserConfiguration(MailHandler.class).withPropertyValues("dbmq.foreman.poll-interval=1h")
+                .run(context -> {
             TransactionalTaskQueue tasks = context.getBean(TransactionalTaskQueue.class);
             TaskQueue queue = tasks.queue();
             TransactionTemplate tx = context.getBean(TransactionTemplate.class);
