@@ -22,8 +22,9 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings a database's dbmq schema up to date with Flyway. The scripts are picked by the database behind the
- * {@link DataSource}: {@code dev/dbmq/migrations/sqlite} or {@code dev/dbmq/migrations/postgresql}; any other database is refused
- * (dbmq's claim and wakeup logic is only proven on those two). The history lives in its own table,
+ * {@link DataSource}: {@code dev/dbmq/migrations/sqlite} or {@code dev/dbmq/migrations/postgresql} (not under
+ * {@code db/migration}, where an application's own Flyway would find them); any other database is refused (dbmq's
+ * claim and wakeup logic is only proven on those two). The history lives in its own table,
  * {@value #HISTORY_TABLE}, so it never mixes with an application's own Flyway history in a shared database.
  */
 public final class QueueMigrations {
