@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dbmq.Foreman;
 import dev.dbmq.Task;
+import dev.dbmq.TaskContext;
 import dev.dbmq.TaskQueue;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -134,6 +136,58 @@ class PostgresAutoConfigurationTest {
             tasks.enqueue(MAIL, new Mail("alone@example.com"));
             assertEquals("alone@example.com", ran.next());
         });
+    }
+
+    static final Task<Mail> SIGNUP = Task.of("signup", Mail.class);
+
+    /** A handler whose run is a Spring transaction: what it enqueues commits or rolls back with it. */
+    public static class SignupHandler implements TaskHandlerBean<Mail> {
+        private final TransactionalTaskQueue tasks;
+
+        public SignupHandler(TransactionalTaskQueue tasks) {
+            this.tasks = tasks;
+        }
+
+        @Override
+        public Task<Mail> task() {
+            return SIGNUP;
+        }
+
+        @Override
+        @Transactional
+        public void handle(Mail args, TaskContext context) {
+            tasks.enqueue(MAIL, new Mail("welcome " + args.to()));
+            if (args.to().startsWith("fail")) {
+                throw new IllegalStateException("the handler's transaction rolls back");
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TransactionalHandler {
+        @Bean
+        SignupHandler signupHandler(TransactionalTaskQueue tasks) {
+            return new SignupHandler(tasks);
+        }
+    }
+
+    @Test
+    void a_transactional_handler_beans_enqueues_roll_back_with_it() {
+        // one worker: tasks run one at a time, oldest first, so a follow-up that existed would run before later ones
+        runner().withUserConfiguration(MailHandler.class, TransactionalHandler.class)
+                .withPropertyValues("dbmq.foreman.workers=1").run(context -> {
+                    assertThat(context.getBean(SignupHandler.class)).isNotExactlyInstanceOf(SignupHandler.class)
+                            .as("proxied for @Transactional");
+                    TaskQueue queue = context.getBean(TaskQueue.class);
+                    Ran ran = context.getBean(Ran.class);
+                    queue.enqueue(SIGNUP, new Mail("ok@example.com"));
+                    assertEquals("welcome ok@example.com", ran.next());
+                    long failed = queue.enqueue(SIGNUP, new Mail("fail@example.com"));
+                    queue.enqueue(SIGNUP, new Mail("later@example.com"));
+                    assertEquals("welcome later@example.com", ran.next(),
+                            "the failed handler's follow-up was rolled back with its transaction");
+                    assertEquals(List.of(failed), queue.failedTasks(10).stream().map(f -> f.id()).toList());
+                });
     }
 
     @Test
