@@ -70,6 +70,7 @@ class PostgresAutoConfigurationTest {
         try (Connection c = admin().getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + "_shared CASCADE");
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + "_tx CASCADE");
         }
     }
 
@@ -174,8 +175,11 @@ class PostgresAutoConfigurationTest {
     @Test
     void a_transactional_handler_beans_enqueues_roll_back_with_it() {
         // one worker: tasks run one at a time, oldest first, so a follow-up that existed would run before later ones
+        // a schema of its own: it leaves a failed task, and other tasks must not meet its task names
+        String own = SCHEMA + "_tx";
         runner().withUserConfiguration(MailHandler.class, TransactionalHandler.class)
-                .withPropertyValues("dbmq.foreman.workers=1").run(context -> {
+                .withPropertyValues("dbmq.foreman.workers=1", "spring.flyway.schemas=" + own,
+                        "spring.flyway.default-schema=" + own, "dbmq.postgres.schema=" + own).run(context -> {
                     assertThat(context.getBean(SignupHandler.class)).isNotExactlyInstanceOf(SignupHandler.class)
                             .as("proxied for @Transactional");
                     TaskQueue queue = context.getBean(TaskQueue.class);
