@@ -60,8 +60,8 @@ interface Backend extends AutoCloseable {
      * Inserts one task without a key in the transaction {@code dsl} is in (one of {@link #database()}'s); returns its
      * id. (A task with a key takes {@link TaskStore#insertKeyed}, the same on every database.)
      */
-    default long insert(DSLContext dsl, String taskName, String args, long createdAt, long dueAt) {
-        return TaskStore.insert(dsl, taskName, args, createdAt, dueAt);
+    default long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+        return TaskStore.insert(dsl, taskName, args, metadata, createdAt, dueAt);
     }
 
     /**
@@ -70,12 +70,12 @@ interface Backend extends AutoCloseable {
      * ({@link Handoff}). By default a transaction of its own; SQLite shares one among producer threads that call at
      * once ({@link GroupCommit}), since it has one writer at a time anyway.
      */
-    default long enqueue(String taskName, String args, long createdAt, long dueAt, boolean claim) {
+    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
         if (!claim) {
-            return database().insertAutocommit(this, taskName, args, createdAt, dueAt);
+            return database().insertAutocommit(this, taskName, args, metadata, createdAt, dueAt);
         }
         return database().transaction(dsl -> {
-            long id = insert(dsl, taskName, args, createdAt, dueAt);
+            long id = insert(dsl, taskName, args, metadata, createdAt, dueAt);
             claimInserted(dsl, id);
             return id;
         });
@@ -101,8 +101,9 @@ interface Backend extends AutoCloseable {
     }
 
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
-    default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
-        return TaskStore.insertAll(dsl, taskName, args, createdAt, dueAt);
+    default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
+                                 long dueAt) {
+        return TaskStore.insertAll(dsl, taskName, args, metadata, createdAt, dueAt);
     }
 
     /**
@@ -113,12 +114,12 @@ interface Backend extends AutoCloseable {
      * hook, where nothing may touch the database), or not at all (PostgreSQL: the insert trigger's NOTIFY reaches
      * every foreman).
      *
-     * @param key the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, long, long,
-     *            String)})
+     * @param key the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
+     *            long, String)})
      * @throws IllegalArgumentException when tx is not a context on this database, naming both; nothing is written
      */
-    long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt, long dueAt,
-                                   String key, Runnable wakeAtCommit);
+    long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata, long createdAt,
+                                   long dueAt, String key, Runnable wakeAtCommit);
 
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at

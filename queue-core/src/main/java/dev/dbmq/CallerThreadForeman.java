@@ -21,7 +21,7 @@ final class CallerThreadForeman implements ManualForeman {
     private boolean closed; // guarded by stepping
 
     CallerThreadForeman(TaskQueue queue, Handlers handlers, RecurringTasks recurring, GuardedListener listener,
-                        int batchSize, java.time.Duration unhandledTimeout, boolean eager) {
+                        TaskChain interceptors, int batchSize, java.time.Duration unhandledTimeout, boolean eager) {
         this.backend = queue.backend();
         if (queue.isClosed()) {
             throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
@@ -31,7 +31,7 @@ final class CallerThreadForeman implements ManualForeman {
         this.counters = new TaskCounters(backend.database());
         this.claimer = new Claimer(backend, handlers, recurring, queue.codec(), queue.clock(), counters, listener,
                 unhandledTimeout);
-        this.runner = new TaskRunner(backend.database(), queue.clock(), counters, listener);
+        this.runner = new TaskRunner(backend.database(), queue.clock(), counters, listener, interceptors);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
             public void wake() {

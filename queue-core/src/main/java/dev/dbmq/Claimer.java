@@ -31,9 +31,21 @@ final class Claimer {
             return row.taskName();
         }
 
+        /**
+         * Metadata that can't be read (written by something other than dbmq) is logged and left out: it must not
+         * keep the task from running.
+         */
         TaskContext context() {
+            java.util.Map<String, String> metadata;
+            try {
+                metadata = TaskMetadata.decode(row.metadata());
+            } catch (IllegalArgumentException e) {
+                log.warn("Task {} ({}) runs without its metadata: {}", ShortId.of(row.id()), row.taskName(),
+                        e.getMessage());
+                metadata = java.util.Map.of();
+            }
             return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(row.dueAt()),
-                    Instant.ofEpochMilli(row.createdAt()));
+                    Instant.ofEpochMilli(row.createdAt()), metadata);
         }
     }
 

@@ -13,8 +13,9 @@ interface Database extends AutoCloseable {
      * {@code backend}'s insert of one task without a key, in autocommit; returns its id. SQLite runs its prepared
      * INSERT without making a jOOQ context, so a cold producer's first enqueue never loads jOOQ's DSL (issue #13).
      */
-    default long insertAutocommit(Backend backend, String taskName, String args, long createdAt, long dueAt) {
-        return autocommit(dsl -> backend.insert(dsl, taskName, args, createdAt, dueAt));
+    default long insertAutocommit(Backend backend, String taskName, String args, String metadata, long createdAt,
+                                  long dueAt) {
+        return autocommit(dsl -> backend.insert(dsl, taskName, args, metadata, createdAt, dueAt));
     }
 
     /**

@@ -105,11 +105,11 @@ public final class Foreman implements AutoCloseable {
     private record Settings(Handlers handlers, RecurringTasks recurring, int workers, int batchSize,
                             Duration gracefulTimeout, Duration pollInterval, boolean drainOnStop,
                             boolean stopOnShutdown, Duration unhandledTimeout, GuardedListener listener,
-                            ThreadFactory workerThreadFactory) {
+                            ThreadFactory workerThreadFactory, TaskChain interceptors) {
         Settings(Builder b) {
             this(b.handlers.copy(), b.recurring.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval,
                     b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listeners),
-                    b.workerThreadFactory);
+                    b.workerThreadFactory, new TaskChain(b.interceptors));
         }
     }
 
@@ -150,7 +150,8 @@ public final class Foreman implements AutoCloseable {
             this.claimer = new Claimer(backend, handlers, b.recurring(), queue.codec(), queue.clock(), counters,
                     b.listener(), b.unhandledTimeout());
             b.recurring().ensureScheduled(backend.database(), queue.clock().millis());
-            TaskRunner runner = new TaskRunner(backend.database(), queue.clock(), counters, b.listener());
+            TaskRunner runner = new TaskRunner(backend.database(), queue.clock(), counters, b.listener(),
+                    b.interceptors());
             WorkerThreads workerThreads = new WorkerThreads(id, b.workerThreadFactory());
             this.workers = newWorkerPool(b.workers(), workerThreads);
             undo.add(workers::shutdownNow);
@@ -368,6 +369,7 @@ public final class Foreman implements AutoCloseable {
         private boolean stopOnShutdown = true;
         private Duration unhandledTimeout = DEFAULT_UNHANDLED_TIMEOUT;
         private final List<ForemanListener> listeners = new ArrayList<>();
+        private final List<TaskInterceptor> interceptors = new ArrayList<>();
         private ThreadFactory workerThreadFactory; // null: daemon platform threads
 
         private Builder(TaskQueue queue) {
@@ -515,6 +517,17 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
+         * Adds code to run around every task's handler, on its worker thread: tracing (queue-opentelemetry), an MDC
+         * from the task's {@link TaskContext#metadata() metadata}. Interceptors run in the order added, the first
+         * outermost; none can keep a task from running or change how it ended (see {@link TaskInterceptor}).
+         * Defaults to none.
+         */
+        public Builder interceptor(TaskInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
          * Takes the database's foreman lock, clears stale wakeup files, and starts the threads; the backlog is
          * drained first.
          *
@@ -536,7 +549,7 @@ public final class Foreman implements AutoCloseable {
         public ManualForeman startManual() {
             requireHandlers();
             return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listeners),
-                    batchSize, unhandledTimeout, false);
+                    new TaskChain(interceptors), batchSize, unhandledTimeout, false);
         }
 
         /**
@@ -548,7 +561,7 @@ public final class Foreman implements AutoCloseable {
         public ManualForeman startEager() {
             requireHandlers();
             return new CallerThreadForeman(queue, handlers.copy(), recurring.copy(), GuardedListener.of(listeners),
-                    batchSize, unhandledTimeout, true);
+                    new TaskChain(interceptors), batchSize, unhandledTimeout, true);
         }
 
         private void requireHandlers() {

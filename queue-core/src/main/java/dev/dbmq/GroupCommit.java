@@ -53,6 +53,7 @@ final class GroupCommit {
     private static final class Row {
         final String taskName;
         final String args;
+        final String metadata;
         final long createdAt;
         final long dueAt;
         final boolean claim; // and claim it in the same transaction: a hand-over (Backend#claimInserted)
@@ -61,9 +62,10 @@ final class GroupCommit {
         long id;
         Throwable failure;
 
-        Row(String taskName, String args, long createdAt, long dueAt, boolean claim) {
+        Row(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
             this.taskName = taskName;
             this.args = args;
+            this.metadata = metadata;
             this.createdAt = createdAt;
             this.dueAt = dueAt;
             this.claim = claim;
@@ -74,8 +76,8 @@ final class GroupCommit {
      * Inserts one task (with {@code claim}, and claims it: {@link Backend#claimInserted}) in a transaction of its own
      * or shared with concurrent callers; returns once committed.
      */
-    long insert(String taskName, String args, long createdAt, long dueAt, boolean claim) {
-        Row mine = new Row(taskName, args, createdAt, dueAt, claim);
+    long insert(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
+        Row mine = new Row(taskName, args, metadata, createdAt, dueAt, claim);
         boolean lead;
         lock.lock();
         try {
@@ -185,14 +187,15 @@ final class GroupCommit {
     private void writeAlone(Row row) {
         try {
             row.id = row.claim ? database.transaction(dsl -> insert(dsl, row))
-                    : database.insertAutocommit(backend, row.taskName, row.args, row.createdAt, row.dueAt);
+                    : database.insertAutocommit(backend, row.taskName, row.args, row.metadata, row.createdAt,
+                            row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
         }
     }
 
     private long insert(org.jooq.DSLContext dsl, Row row) {
-        long id = backend.insert(dsl, row.taskName, row.args, row.createdAt, row.dueAt);
+        long id = backend.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
         if (row.claim) {
             backend.claimInserted(dsl, id);
         }

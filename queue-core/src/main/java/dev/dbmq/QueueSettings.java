@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -31,6 +33,7 @@ public final class QueueSettings {
     private final ObjectMapper objectMapper; // the application's; null: defaultMapper's
     private final DefaultMapper defaultMapper; // shared by copies of these settings
     private final InstantSource clock;
+    private final List<EnqueueInterceptor> enqueueInterceptors;
 
     private QueueSettings(Builder b) {
         this.databaseFile = b.databaseFile;
@@ -43,6 +46,7 @@ public final class QueueSettings {
         this.objectMapper = b.objectMapper;
         this.defaultMapper = new DefaultMapper();
         this.clock = b.clock;
+        this.enqueueInterceptors = List.copyOf(b.enqueueInterceptors);
     }
 
     private QueueSettings(QueueSettings s, Path wakeupDirectory) {
@@ -56,6 +60,7 @@ public final class QueueSettings {
         this.objectMapper = s.objectMapper;
         this.defaultMapper = s.defaultMapper;
         this.clock = s.clock;
+        this.enqueueInterceptors = s.enqueueInterceptors;
     }
 
     /** For an opening queue: these settings with the wakeup directory it resolved. */
@@ -138,6 +143,11 @@ public final class QueueSettings {
         return clock;
     }
 
+    /** The {@link EnqueueInterceptor}s, in the order added (the first outermost); empty by default. */
+    public List<EnqueueInterceptor> enqueueInterceptors() {
+        return enqueueInterceptors;
+    }
+
     @Override
     public String toString() {
         if (dataSource != null) {
@@ -160,6 +170,7 @@ public final class QueueSettings {
         private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
         private ObjectMapper objectMapper;
         private InstantSource clock = InstantSource.system();
+        private final List<EnqueueInterceptor> enqueueInterceptors = new ArrayList<>();
 
         private Builder(Path databaseFile, DataSource dataSource) {
             this.dataSource = dataSource;
@@ -264,6 +275,16 @@ public final class QueueSettings {
          */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Adds code to run around every enqueue, on the producer's thread, which may store metadata with the tasks:
+         * tracing (queue-opentelemetry), a request id. Interceptors run in the order added, the first outermost;
+         * none can change whether or what an enqueue writes (see {@link EnqueueInterceptor}). Defaults to none.
+         */
+        public Builder enqueueInterceptor(EnqueueInterceptor interceptor) {
+            enqueueInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

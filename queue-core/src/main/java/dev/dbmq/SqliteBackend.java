@@ -117,16 +117,16 @@ final class SqliteBackend implements Backend {
     }
 
     @Override
-    public long insert(DSLContext dsl, String taskName, String args, long createdAt, long dueAt) {
+    public long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Backend.super.insert(dsl, taskName, args, createdAt, dueAt)
-                : SqliteStatements.insert(cache, taskName, args, createdAt, dueAt);
+        return cache == null ? Backend.super.insert(dsl, taskName, args, metadata, createdAt, dueAt)
+                : SqliteStatements.insert(cache, taskName, args, metadata, createdAt, dueAt);
     }
 
     /** Producer threads that enqueue at once share one transaction: see {@link GroupCommit}. */
     @Override
-    public long enqueue(String taskName, String args, long createdAt, long dueAt, boolean claim) {
-        return groupCommit.insert(taskName, args, createdAt, dueAt, claim);
+    public long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
+        return groupCommit.insert(taskName, args, metadata, createdAt, dueAt, claim);
     }
 
     /** Nothing else wakes a foreman on an insert: a hand-over saves its claim and the hop through its thread. */
@@ -146,10 +146,11 @@ final class SqliteBackend implements Backend {
     }
 
     @Override
-    public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
+    public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
+                                long dueAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Backend.super.insertAll(dsl, taskName, args, createdAt, dueAt)
-                : SqliteStatements.insertAll(cache, taskName, args, createdAt, dueAt);
+        return cache == null ? Backend.super.insertAll(dsl, taskName, args, metadata, createdAt, dueAt)
+                : SqliteStatements.insertAll(cache, taskName, args, metadata, createdAt, dueAt);
     }
 
     @Override
@@ -176,8 +177,8 @@ final class SqliteBackend implements Backend {
      * hook (see {@link SqliteCommitWakeups}).
      */
     @Override
-    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, long createdAt, long dueAt,
-                                          String key, Runnable wakeAtCommit) {
+    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata,
+                                          long createdAt, long dueAt, String key, Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.SQLITE) {
             throw new IllegalArgumentException("tx must be a SQLite context on " + file + ", its dialect is "
                     + tx.dialect());
@@ -192,7 +193,7 @@ final class SqliteBackend implements Backend {
         });
         // Native INSERT … RETURNING, as on the queue's own connection (see SqliteDatabase.jooqSettings)
         DSLContext nativeReturning = tx.configuration().derive(SqliteDatabase.jooqSettings()).dsl();
-        return TaskStore.insert(nativeReturning, taskName, args, createdAt, dueAt, key);
+        return TaskStore.insert(nativeReturning, taskName, args, metadata, createdAt, dueAt, key);
     }
 
     private boolean sameFile(String url) throws SQLException {

@@ -184,8 +184,10 @@ final class SqliteDatabase implements Database {
 
     /** The prepared INSERT on this connection, with no jOOQ context made: see {@link #autocommitStatements}. */
     @Override
-    public long insertAutocommit(Backend backend, String taskName, String args, long createdAt, long dueAt) {
-        return autocommitStatements(cache -> SqliteStatements.insert(cache, taskName, args, createdAt, dueAt));
+    public long insertAutocommit(Backend backend, String taskName, String args, String metadata, long createdAt,
+                                 long dueAt) {
+        return autocommitStatements(cache -> SqliteStatements.insert(cache, taskName, args, metadata, createdAt,
+                dueAt));
     }
 
     /**

@@ -23,7 +23,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep4;
+import org.jooq.InsertValuesStep5;
 import org.jooq.SQLDialect;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -41,11 +41,11 @@ import org.jooq.impl.DSL;
  */
 final class SqliteStatements {
 
-    /** Binds task_name, args, created_at, due_at; returns id. */
+    /** Binds task_name, args, metadata, created_at, due_at; returns id. */
     static final String INSERT = Rendering.rendered("insert");
     /** Rows of {@link #INSERT_ROWS}. */
     static final int PREPARED_ROWS = 100;
-    /** Binds task_name, args, created_at, due_at for each of PREPARED_ROWS rows; returns their ids. */
+    /** Binds task_name, args, metadata, created_at, due_at for each of PREPARED_ROWS rows; returns their ids. */
     static final String INSERT_ROWS = Rendering.rendered("insertRows");
     /** Claims of any name (binds now, limit); of 1, 2, … names rendered at first use, for the life of the class. */
     private static final String ANY_NAME = Rendering.rendered("claimAnyName");
@@ -56,13 +56,15 @@ final class SqliteStatements {
     private SqliteStatements() {
     }
 
-    static long insert(SqliteStatementCache cache, String taskName, String args, long createdAt, long dueAt) {
+    static long insert(SqliteStatementCache cache, String taskName, String args, String metadata, long createdAt,
+                       long dueAt) {
         try {
             PreparedStatement insert = cache.prepared(INSERT);
             insert.setString(1, taskName);
             insert.setString(2, args);
-            insert.setLong(3, createdAt);
-            insert.setLong(4, dueAt);
+            insert.setString(3, metadata);
+            insert.setLong(4, createdAt);
+            insert.setLong(5, dueAt);
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 long id = rs.getLong(1);
@@ -81,27 +83,29 @@ final class SqliteStatements {
      * Prepared statements of PREPARED_ROWS rows, then single rows: rendering and binding a fresh statement of 1000
      * rows took longer than running it (queue-bench: enqueueAll of 1000 tasks). Ids ascending.
      */
-    static List<Long> insertAll(SqliteStatementCache cache, String taskName, List<String> args, long createdAt,
-                                long dueAt) {
+    static List<Long> insertAll(SqliteStatementCache cache, String taskName, List<String> args, String metadata,
+                                long createdAt, long dueAt) {
         List<Long> ids = new ArrayList<>(args.size());
         int from = 0;
         for (; from + PREPARED_ROWS <= args.size(); from += PREPARED_ROWS) {
-            insertPreparedRows(cache, taskName, args.subList(from, from + PREPARED_ROWS), createdAt, dueAt, ids);
+            insertPreparedRows(cache, taskName, args.subList(from, from + PREPARED_ROWS), metadata, createdAt, dueAt,
+                    ids);
         }
         for (String json : args.subList(from, args.size())) {
-            ids.add(insert(cache, taskName, json, createdAt, dueAt));
+            ids.add(insert(cache, taskName, json, metadata, createdAt, dueAt));
         }
         return ids;
     }
 
     private static void insertPreparedRows(SqliteStatementCache cache, String taskName, List<String> args,
-                                           long createdAt, long dueAt, List<Long> ids) {
+                                           String metadata, long createdAt, long dueAt, List<Long> ids) {
         try {
             PreparedStatement insert = cache.prepared(INSERT_ROWS);
             int i = 1;
             for (String json : args) {
                 insert.setString(i++, taskName);
                 insert.setString(i++, json);
+                insert.setString(i++, metadata);
                 insert.setLong(i++, createdAt);
                 insert.setLong(i++, dueAt);
             }
@@ -129,7 +133,7 @@ final class SqliteStatements {
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) { // columns in the order of TaskStore.ROW_FIELDS
                     rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                            rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8)));
+                            rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9)));
                 }
             }
         } catch (SQLException e) {
@@ -219,7 +223,7 @@ final class SqliteStatements {
         static Map<String, String> all() {
             Map<String, String> all = new TreeMap<>();
             all.put("insert", SqliteStatementCache.render(TaskStore.insertQuery(Jooq.RENDER, "task_name", "args",
-                    0L, 1L), List.of("task_name", "args", 0L, 1L)));
+                    "metadata", 0L, 1L), List.of("task_name", "args", "metadata", 0L, 1L)));
             all.put("insertRows", insertRows());
             all.put("claimAnyName", SqliteStatementCache.render(
                     TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
@@ -276,12 +280,13 @@ final class SqliteStatements {
         }
 
         private static String insertRows() {
-            InsertValuesStep4<DbmqTaskRecord, String, String, Long, Long> insert = Jooq.RENDER.insertInto(DBMQ_TASK,
-                    DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
+            InsertValuesStep5<DbmqTaskRecord, String, String, String, Long, Long> insert = Jooq.RENDER.insertInto(
+                    DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT,
+                    DBMQ_TASK.DUE_AT);
             List<Object> binds = new ArrayList<>();
             for (int row = 0; row < PREPARED_ROWS; row++) {
-                insert = insert.values("task_name" + row, "args" + row, (long) row, -1L - row);
-                binds.addAll(List.of("task_name" + row, "args" + row, (long) row, -1L - row));
+                insert = insert.values("task_name" + row, "args" + row, "metadata" + row, (long) row, -1L - row);
+                binds.addAll(List.of("task_name" + row, "args" + row, "metadata" + row, (long) row, -1L - row));
             }
             return SqliteStatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
         }

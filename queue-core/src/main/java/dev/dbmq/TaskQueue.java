@@ -35,6 +35,7 @@ public final class TaskQueue implements AutoCloseable {
     private final Database database;
     private final ArgsCodec codec;
     private final InstantSource clock;
+    private final EnqueueChain interceptors;
     private volatile boolean closed;
 
     private TaskQueue(QueueSettings settings) {
@@ -57,6 +58,7 @@ public final class TaskQueue implements AutoCloseable {
         maker.setDaemon(true);
         maker.start();
         this.clock = settings.clock();
+        this.interceptors = new EnqueueChain(settings.enqueueInterceptors());
         this.backend = Backend.open(settings);
         this.database = backend.database();
         try {
@@ -146,6 +148,14 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
         ensureOpen();
+        if (interceptors.isEmpty()) {
+            return write(task, json, null, options);
+        }
+        return interceptors.run(task.name(), 1, metadata -> List.of(write(task, json, metadata, options))).get(0);
+    }
+
+    /** One task's write and wakeup, after the checks and the interceptors. */
+    private long write(Task<?> task, String json, String metadata, Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
         String key = options.uniqueKey();
@@ -153,7 +163,7 @@ public final class TaskQueue implements AutoCloseable {
         if (key == null) {
             Handoff handoff = dueAt <= now ? reserveHandoff(task.name(), json) : null;
             try {
-                id = backend.enqueue(task.name(), json, now, dueAt, handoff != null);
+                id = backend.enqueue(task.name(), json, metadata, now, dueAt, handoff != null);
             } catch (Throwable t) {
                 if (handoff != null) {
                     handoff.cancel();
@@ -161,12 +171,12 @@ public final class TaskQueue implements AutoCloseable {
                 throw t;
             }
             if (handoff != null) {
-                handoff.start(new TaskStore.Row(id, task.name(), json, now, dueAt, 1, null, null));
+                handoff.start(new TaskStore.Row(id, task.name(), json, now, dueAt, 1, null, null, metadata));
                 return id; // claimed by its own commit: nothing to wake
             }
         } else {
             TaskStore.Keyed keyed = database.transaction(dsl ->
-                    TaskStore.insertKeyed(dsl, task.name(), json, now, dueAt, key));
+                    TaskStore.insertKeyed(dsl, task.name(), json, metadata, now, dueAt, key));
             if (!keyed.written()) {
                 return keyed.id();
             }
@@ -209,9 +219,17 @@ public final class TaskQueue implements AutoCloseable {
             return List.of();
         }
         ensureOpen();
+        if (interceptors.isEmpty()) {
+            return writeAll(task, jsons, null, options);
+        }
+        return interceptors.run(task.name(), jsons.size(), metadata -> writeAll(task, jsons, metadata, options));
+    }
+
+    private List<Long> writeAll(Task<?> task, List<String> jsons, String metadata, Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
-        List<Long> ids = database.transaction(dsl -> backend.insertAll(dsl, task.name(), jsons, now, dueAt));
+        List<Long> ids = database.transaction(dsl -> backend.insertAll(dsl, task.name(), jsons, metadata, now,
+                dueAt));
         wake(false);
         return ids;
     }
@@ -243,9 +261,18 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
         ensureOpen();
+        if (interceptors.isEmpty()) {
+            return writeInCallerTransaction(tx, task, json, null, options);
+        }
+        return interceptors.run(task.name(), 1,
+                metadata -> List.of(writeInCallerTransaction(tx, task, json, metadata, options))).get(0);
+    }
+
+    private long writeInCallerTransaction(DSLContext tx, Task<?> task, String json, String metadata,
+                                          Enqueue options) {
         long now = clock.millis();
-        return backend.insertInCallerTransaction(tx, task.name(), json, now, options.dueAt(now), options.uniqueKey(),
-                () -> wake(true));
+        return backend.insertInCallerTransaction(tx, task.name(), json, metadata, now, options.dueAt(now),
+                options.uniqueKey(), () -> wake(true));
     }
 
     /**

@@ -19,12 +19,15 @@ final class TaskRunner {
     private final InstantSource clock;
     private final TaskCounters counters;
     private final GuardedListener listener;
+    private final TaskChain interceptors;
 
-    TaskRunner(Database database, InstantSource clock, TaskCounters counters, GuardedListener listener) {
+    TaskRunner(Database database, InstantSource clock, TaskCounters counters, GuardedListener listener,
+               TaskChain interceptors) {
         this.database = database;
         this.clock = clock;
         this.counters = counters;
         this.listener = listener;
+        this.interceptors = interceptors;
     }
 
     /** @return true when the handler threw and the task's next attempt was written (the foreman looks again) */
@@ -34,11 +37,12 @@ final class TaskRunner {
         if (debug) {
             log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
         }
-        listener.taskStarted(task.id(), task.name(), task.context());
+        TaskContext context = task.context();
+        listener.taskStarted(task.id(), task.name(), context);
         long t0 = System.nanoTime();
-        try {
-            ((ContextualTaskHandler) task.registration().handler()).handle(task.args(), task.context());
-        } catch (Throwable error) {
+        ContextualTaskHandler handler = task.registration().handler();
+        Throwable error = interceptors.run(task.name(), context, () -> handler.handle(task.args(), context));
+        if (error != null) {
             return fail(task, error);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);

@@ -16,7 +16,7 @@ import org.jooq.DSLContext;
 import org.jooq.DeleteResultStep;
 import org.jooq.Field;
 import org.jooq.InsertResultStep;
-import org.jooq.InsertValuesStep4;
+import org.jooq.InsertValuesStep5;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Record2;
@@ -31,7 +31,7 @@ import org.jooq.impl.DSL;
  */
 final class TaskStore {
 
-    /** Rows per INSERT in enqueueAll: 4 bind values a row stays far below SQLite's 32766-variable limit. */
+    /** Rows per INSERT in enqueueAll: 5 bind values a row stays far below SQLite's 32766-variable limit. */
     static final int INSERT_CHUNK = 1000;
 
     private TaskStore() {
@@ -50,25 +50,28 @@ final class TaskStore {
      * @param attempt   1 for the first
      * @param uniqueKey its key, or null (a recurring instance: {@link RecurringTasks#key})
      * @param schedule  a recurring instance's {@link Schedule#spec()}, or null
+     * @param metadata  what enqueue interceptors stored with it, as {@link TaskMetadata} JSON, or null (none)
      */
     record Row(long id, String taskName, String args, long createdAt, long dueAt, int attempt, String uniqueKey,
-               String schedule) {
+               String schedule, String metadata) {
     }
 
     /** The columns a claim returns, in {@link #row(Record)}'s order. */
     static final List<Field<?>> ROW_FIELDS = List.of(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
-            DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.ATTEMPT, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE);
+            DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.ATTEMPT, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE,
+            DBMQ_TASK.METADATA);
 
-    static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args, long createdAt,
-                                                       long dueAt) {
-        return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
-                .values(taskName, args, createdAt, dueAt)
+    static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args,
+                                                       String metadata, long createdAt, long dueAt) {
+        return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
+                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
+                .values(taskName, args, metadata, createdAt, dueAt)
                 .returningResult(DBMQ_TASK.ID);
     }
 
     /** The portable insert of a task without a key; {@link Backend#insert} may take a faster path. */
-    static long insert(DSLContext dsl, String taskName, String args, long createdAt, long dueAt) {
-        return insertQuery(dsl, taskName, args, createdAt, dueAt).fetchOne().value1();
+    static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+        return insertQuery(dsl, taskName, args, metadata, createdAt, dueAt).fetchOne().value1();
     }
 
     /**
@@ -79,11 +82,12 @@ final class TaskStore {
      *
      * @return the new task's id, or the holder's; and whether it was written
      */
-    static Keyed insertKeyed(DSLContext dsl, String taskName, String args, long createdAt, long dueAt, String key) {
+    static Keyed insertKeyed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
+                             long dueAt, String key) {
         for (int i = 0; i < KEYED_INSERT_TRIES; i++) {
             Record1<Long> inserted = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
-                            DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.UNIQUE_KEY)
-                    .values(taskName, args, createdAt, dueAt, key)
+                            DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.UNIQUE_KEY)
+                    .values(taskName, args, metadata, createdAt, dueAt, key)
                     .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                     .returningResult(DBMQ_TASK.ID)
                     .fetchOne();
@@ -118,22 +122,24 @@ final class TaskStore {
     }
 
     /** Inserts without a key, or with one through {@link #insertKeyed}; returns the id. */
-    static long insert(DSLContext dsl, String taskName, String args, long createdAt, long dueAt, String key) {
-        return key == null ? insert(dsl, taskName, args, createdAt, dueAt)
-                : insertKeyed(dsl, taskName, args, createdAt, dueAt, key).id();
+    static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt,
+                       String key) {
+        return key == null ? insert(dsl, taskName, args, metadata, createdAt, dueAt)
+                : insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, key).id();
     }
 
     /**
      * The portable multi-row insert, in statements of {@link #INSERT_CHUNK} rows; the ids come back ascending, which
      * is insertion order for one statement.
      */
-    static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, long createdAt, long dueAt) {
+    static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
+                                long dueAt) {
         List<Long> ids = new ArrayList<>(args.size());
         for (int from = 0; from < args.size(); from += INSERT_CHUNK) {
-            InsertValuesStep4<DbmqTaskRecord, String, String, Long, Long> insert = dsl.insertInto(DBMQ_TASK,
-                    DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
+            InsertValuesStep5<DbmqTaskRecord, String, String, String, Long, Long> insert = dsl.insertInto(DBMQ_TASK,
+                    DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
             for (String json : args.subList(from, Math.min(args.size(), from + INSERT_CHUNK))) {
-                insert = insert.values(taskName, json, createdAt, dueAt);
+                insert = insert.values(taskName, json, metadata, createdAt, dueAt);
             }
             List<Long> chunk = new ArrayList<>(insert.returningResult(DBMQ_TASK.ID).fetch(Record1::value1));
             chunk.sort(Comparator.naturalOrder());
@@ -182,7 +188,7 @@ final class TaskStore {
     static Row row(Record r) {
         return new Row(r.get(DBMQ_TASK.ID), r.get(DBMQ_TASK.TASK_NAME), r.get(DBMQ_TASK.ARGS),
                 r.get(DBMQ_TASK.CREATED_AT), r.get(DBMQ_TASK.DUE_AT), r.get(DBMQ_TASK.ATTEMPT),
-                r.get(DBMQ_TASK.UNIQUE_KEY), r.get(DBMQ_TASK.SCHEDULE));
+                r.get(DBMQ_TASK.UNIQUE_KEY), r.get(DBMQ_TASK.SCHEDULE), r.get(DBMQ_TASK.METADATA));
     }
 
     /**
@@ -243,7 +249,7 @@ final class TaskStore {
     }
 
     /**
-     * Writes the next attempt of a task whose attempt failed: same id, name, args and enqueue time, attempt + 1, due
+     * Writes the next attempt of a task whose attempt failed: same id, name, args, metadata and enqueue time, attempt + 1, due
      * at {@code dueAt}; without the key (freed at the claim) and without a schedule (the next tick was written then).
      */
     static void insertRetry(DSLContext dsl, Row row, long dueAt) {
@@ -254,6 +260,7 @@ final class TaskStore {
                 .set(DBMQ_TASK.CREATED_AT, row.createdAt())
                 .set(DBMQ_TASK.DUE_AT, dueAt)
                 .set(DBMQ_TASK.ATTEMPT, row.attempt() + 1)
+                .set(DBMQ_TASK.METADATA, row.metadata())
                 .execute();
     }
 
@@ -267,11 +274,13 @@ final class TaskStore {
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
                 .set(DBMQ_FAILED_TASK.REASON, reason)
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
+                .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
                 .onConflict(DBMQ_FAILED_TASK.ID)
                 .doUpdate()
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
                 .set(DBMQ_FAILED_TASK.REASON, reason)
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
+                .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
                 .execute();
     }
 
@@ -321,6 +330,7 @@ final class TaskStore {
                     .set(DBMQ_TASK.CREATED_AT, row.createdAt())
                     .set(DBMQ_TASK.DUE_AT, row.dueAt())
                     .set(DBMQ_TASK.ATTEMPT, row.attempt())
+                    .set(DBMQ_TASK.METADATA, row.metadata())
                     .execute();
         }
     }
@@ -388,16 +398,17 @@ final class TaskStore {
                         r.getAttempts()));
     }
 
-    /** Moves a kept task back into the queue under a new id; empty when no such failed task. */
+    /** Moves a kept task (args and metadata) back into the queue under a new id; empty when no such failed task. */
     static OptionalLong requeue(DSLContext dsl, long failedId, long nowMillis) {
         var row = dsl.deleteFrom(DBMQ_FAILED_TASK)
                 .where(DBMQ_FAILED_TASK.ID.eq(failedId))
-                .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS)
+                .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA)
                 .fetchOne();
         if (row == null) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), nowMillis, nowMillis));
+        return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis,
+                nowMillis));
     }
 
     static boolean deleteFailed(DSLContext dsl, long failedId) {

@@ -185,7 +185,7 @@ abstract class BackendContract {
     }
 
     static long insert(Backend b, String name, int n, long createdAt) {
-        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), createdAt, createdAt));
+        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), null, createdAt, createdAt));
     }
 
     static List<TaskStore.Row> claim(Backend b, int limit, List<String> names) {
@@ -266,7 +266,7 @@ abstract class BackendContract {
     void insert_returns_the_new_id_and_successive_ids_increase() {
         long first = insert(backend, A, 1, 1_000);
         long second = insert(backend, B, 2, 2_000);
-        long third = backend.database().transaction(dsl -> backend.insert(dsl, A, arg(3), 3_000, 3_000));
+        long third = backend.database().transaction(dsl -> backend.insert(dsl, A, arg(3), null, 3_000, 3_000));
         assertTrue(first < second && second < third, "ids " + first + ", " + second + ", " + third);
         assertEquals(3, pending(backend));
         QueueStats stats = backend.database().autocommit(dsl -> TaskStore.stats(dsl, 4_000));
@@ -286,7 +286,7 @@ abstract class BackendContract {
         for (int size : new int[] {1, 99, 100, 101, 150, TaskStore.INSERT_CHUNK, TaskStore.INSERT_CHUNK + 1, 2500}) {
             List<String> args = args(size);
             long createdAt = 10_000 + size;
-            List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, B, args, createdAt, createdAt));
+            List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, B, args, null, createdAt, createdAt));
             assertEquals(size, ids.size(), "ids for " + size + " args");
             for (int i = 0; i < size; i++) {
                 long previous = i == 0 ? last : ids.get(i - 1);
@@ -304,7 +304,7 @@ abstract class BackendContract {
                 assertEquals(createdAt, row.createdAt());
             }
         }
-        assertEquals(List.of(), backend.database().transaction(dsl -> backend.insertAll(dsl, B, List.of(), 0, 0)));
+        assertEquals(List.of(), backend.database().transaction(dsl -> backend.insertAll(dsl, B, List.of(), null, 0, 0)));
     }
 
     // ---- 3. claim -----------------------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ abstract class BackendContract {
         }
         List<TaskStore.Row> first = claim(backend, 3, null);
         assertEquals(ids.subList(0, 3), ids(first));
-        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null), first.get(0));
+        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null, null), first.get(0));
         assertEquals(7, pending(backend));
         assertEquals(ids.subList(3, 7), ids(claim(backend, 4, List.of(A))));
         assertEquals(ids.subList(7, 10), ids(claim(backend, 100, null)));
@@ -335,7 +335,7 @@ abstract class BackendContract {
         for (int round = 0; round < 4; round++) {
             for (int i = 0; i < pattern.length; i++) {
                 int n = round * pattern.length + i;
-                inserted.add(new TaskStore.Row(insert(backend, pattern[i], n, n), pattern[i], arg(n), n, n, 1, null, null));
+                inserted.add(new TaskStore.Row(insert(backend, pattern[i], n, n), pattern[i], arg(n), n, n, 1, null, null, null));
             }
         }
         List<TaskStore.Row> left = new ArrayList<>(inserted);
@@ -375,7 +375,7 @@ abstract class BackendContract {
         }
         backend.database().transaction(dsl -> {
             for (int i = 0; i < all.size(); i++) {
-                backend.insert(dsl, all.get(i), arg(i), i, i);
+                backend.insert(dsl, all.get(i), arg(i), null, i, i);
             }
             return null;
         });
@@ -395,7 +395,7 @@ abstract class BackendContract {
 
     @Test
     void concurrent_claims_from_two_backends_never_share_a_task() throws Exception {
-        List<Long> inserted = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(2000), 1, 1));
+        List<Long> inserted = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(2000), null, 1, 1));
         Backend[] claimers = {closing(openSame()), closing(openSame())};
         CountDownLatch ready = new CountDownLatch(claimers.length);
         CountDownLatch go = new CountDownLatch(1);
@@ -443,7 +443,7 @@ abstract class BackendContract {
         for (int i = 0; i < 30; i++) {
             String name = i % 3 == 0 ? A : i % 3 == 1 ? B : C;
             long createdAt = 1_000 + (i % 2 == 0 ? i : 100 + i); // odd ones are new
-            inserted.add(new TaskStore.Row(insert(backend, name, i, createdAt), name, arg(i), createdAt, createdAt, 1, null, null));
+            inserted.add(new TaskStore.Row(insert(backend, name, i, createdAt), name, arg(i), createdAt, createdAt, 1, null, null, null));
         }
         long cutoff = 1_050;
         List<TaskStore.Row> unhandled = inserted.stream()
@@ -483,7 +483,7 @@ abstract class BackendContract {
         watcher.start();
         long id;
         try (CallerTx tx = openCallerTx()) {
-            id = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, null, () -> {
+            id = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, null, () -> {
                 wakeAtCommitRuns.incrementAndGet();
                 woken.countDown();
             });
@@ -493,7 +493,7 @@ abstract class BackendContract {
         }
         await(woken, "after the caller's commit, wakeAtCommit to run or a foreman's wakeup source to fire");
         assertTrue(wakeAtCommitRuns.get() <= 1, "wakeAtCommit ran " + wakeAtCommitRuns.get() + " times");
-        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 5, 5, 1, null, null)), claim(backend, 10, null));
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 5, 5, 1, null, null, null)), claim(backend, 10, null));
     }
 
     @Test
@@ -502,7 +502,7 @@ abstract class BackendContract {
         try (CallerTx tx = openCallerTx()) {
             tx.dsl().execute("CREATE TABLE app_note (n INTEGER)");
             tx.commit();
-            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, null, wakeAtCommitRuns::incrementAndGet);
+            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, null, wakeAtCommitRuns::incrementAndGet);
             tx.rollback();
             assertEquals(0, pending(backend));
             assertEquals(0, wakeAtCommitRuns.get(), "wakeAtCommit ran for a rolled-back transaction");
@@ -524,7 +524,7 @@ abstract class BackendContract {
         int wakesBefore = foreman.wakes();
         try (CallerTx tx = openCallerTx()) {
             tx.autocommit(true);
-            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, null, woken::countDown);
+            backend.insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, null, woken::countDown);
         }
         assertEquals(1, pending(backend));
         if (woken.getCount() > 0) {
@@ -539,11 +539,11 @@ abstract class BackendContract {
         Runnable wakeAtCommit = wakeAtCommitRuns::incrementAndGet;
         try (CallerTx other = openCallerTxOnOther()) {
             assertThrows(IllegalArgumentException.class,
-                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(1), 5, 5, null, wakeAtCommit));
+                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(1), null, 5, 5, null, wakeAtCommit));
             other.commit(); // the application goes on with its transaction
             other.autocommit(true);
             IllegalArgumentException autocommit = assertThrows(IllegalArgumentException.class,
-                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(2), 5, 5, null, wakeAtCommit));
+                    () -> backend.insertInCallerTransaction(other.dsl(), A, arg(2), null, 5, 5, null, wakeAtCommit));
             assertTrue(autocommit.getMessage() != null && !autocommit.getMessage().isBlank());
             assertEquals(0, other.pending(), "tasks written to the other database");
         }
@@ -562,7 +562,7 @@ abstract class BackendContract {
                 }
                 DSLContext wrong = tx.dsl().configuration().derive(dialect).dsl();
                 assertThrows(IllegalArgumentException.class,
-                        () -> backend.insertInCallerTransaction(wrong, A, arg(1), 5, 5, null, () -> { }),
+                        () -> backend.insertInCallerTransaction(wrong, A, arg(1), null, 5, 5, null, () -> { }),
                         "a " + dialect + " context");
             }
             tx.commit();
@@ -650,7 +650,7 @@ abstract class BackendContract {
     // ---- 10. due times, keys, cancel (issue #12) ----------------------------------------------------------------
 
     static long insertDue(Backend b, String name, int n, long dueAt) {
-        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), 1, dueAt));
+        return b.database().autocommit(dsl -> b.insert(dsl, name, arg(n), null, 1, dueAt));
     }
 
     static List<TaskStore.Row> claimAt(Backend b, int limit, List<String> names, long nowMillis) {
@@ -674,7 +674,7 @@ abstract class BackendContract {
 
     @Test
     void the_same_due_time_claims_in_id_order_and_a_batch_shares_one_due_time() {
-        List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(150), 1, 500));
+        List<Long> ids = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(150), null, 1, 500));
         assertEquals(List.of(), claimAt(backend, 200, List.of(A), 499));
         List<TaskStore.Row> rows = claimAt(backend, 200, List.of(A), 500);
         assertEquals(ids, ids(rows));
@@ -695,15 +695,15 @@ abstract class BackendContract {
     @Test
     void a_key_admits_one_pending_task_and_is_free_once_it_is_claimed() {
         TaskStore.Keyed first = backend.database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, A, arg(1), 1, 10, "k"));
+                TaskStore.insertKeyed(dsl, A, arg(1), null, 1, 10, "k"));
         TaskStore.Keyed second = backend.database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, B, arg(2), 2, 20, "k"));
+                TaskStore.insertKeyed(dsl, B, arg(2), null, 2, 20, "k"));
         assertTrue(first.written());
         assertEquals(new TaskStore.Keyed(first.id(), false), second, "the holder's id, nothing written");
-        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null)),
+        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null, null)),
                 claimAt(backend, 10, null, 100));
         TaskStore.Keyed third = backend.database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, A, arg(3), 3, 30, "k"));
+                TaskStore.insertKeyed(dsl, A, arg(3), null, 3, 30, "k"));
         assertTrue(third.written() && third.id() > first.id(), "free again once claimed: " + third);
     }
 
@@ -711,13 +711,13 @@ abstract class BackendContract {
     void a_caller_transaction_enqueue_with_a_key_writes_one_row() throws Exception {
         long holder;
         try (CallerTx tx = openCallerTx()) {
-            holder = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), 5, 5, "caller-key", () -> { });
-            assertEquals(holder, backend.insertInCallerTransaction(tx.dsl(), A, arg(2), 5, 5, "caller-key",
+            holder = backend.insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, "caller-key", () -> { });
+            assertEquals(holder, backend.insertInCallerTransaction(tx.dsl(), A, arg(2), null, 5, 5, "caller-key",
                     () -> { }), "the same transaction sees its own holder");
             tx.commit();
         }
         assertEquals(holder, backend.database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, A, arg(3), 6, 6, "caller-key")).id());
+                TaskStore.insertKeyed(dsl, A, arg(3), null, 6, 6, "caller-key")).id());
         assertEquals(1, pending(backend));
     }
 
@@ -739,14 +739,64 @@ abstract class BackendContract {
 
     @Test
     void a_retry_keeps_the_id_and_enqueue_time_and_drops_the_key() {
-        long id = backend.database().transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(1), 7, 8, "r")).id();
+        long id = backend.database().transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(1), null, 7, 8, "r")).id();
         TaskStore.Row claimed = claimAt(backend, 1, List.of(A), 100).get(0);
         backend.database().transaction(dsl -> {
             TaskStore.insertRetry(dsl, claimed, 500);
             return null;
         });
-        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null)),
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null, null)),
                 claimAt(backend, 1, List.of(A), 500));
+    }
+
+    /**
+     * Metadata (V4) is stored by every way a task is written, returned by the claim, and kept by what re-writes a
+     * claimed row: a retry, a put-back, the failed table and its requeue. Written through the SQLite fast paths
+     * (prepared single and 100-row statements) and the portable ones alike.
+     */
+    @Test
+    void metadata_is_stored_by_every_insert_and_kept_by_retries_put_backs_failures_and_requeues() throws Exception {
+        String meta = TaskMetadata.encode(java.util.Map.of("traceparent", "00-abc-def-01"));
+        long single = backend.database().autocommit(dsl -> backend.insert(dsl, A, arg(1), meta, 1, 1));
+        long viaEnqueue = backend.enqueue(A, arg(2), meta, 2, 2, false);
+        long keyed = backend.database().transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(3), meta, 3, 3, "m")).id();
+        List<Long> many = backend.database().transaction(dsl -> backend.insertAll(dsl, A, args(101), meta, 4, 4));
+        long inCaller;
+        try (CallerTx tx = openCallerTx()) {
+            inCaller = backend.insertInCallerTransaction(tx.dsl(), A, arg(5), meta, 5, 5, null, () -> { });
+            tx.commit();
+        }
+        long without = backend.enqueue(A, arg(6), null, 6, 6, false);
+        List<TaskStore.Row> claimed = claim(backend, 200, List.of(A));
+        assertEquals(106, claimed.size());
+        java.util.Map<Long, String> byId = new java.util.HashMap<>();
+        claimed.forEach(r -> byId.put(r.id(), r.metadata()));
+        for (long id : List.of(single, viaEnqueue, keyed, inCaller, many.get(0), many.get(100))) {
+            assertEquals(meta, byId.get(id), "task " + id);
+        }
+        assertTrue(byId.containsKey(without) && byId.get(without) == null, "no metadata: NULL");
+
+        TaskStore.Row row = claimed.get(0);
+        backend.database().transaction(dsl -> {
+            TaskStore.insertRetry(dsl, row, 10);
+            return null;
+        });
+        TaskStore.Row retried = claim(backend, 1, List.of(A)).get(0);
+        assertEquals(meta, retried.metadata(), "a retry keeps it");
+        backend.database().transaction(dsl -> {
+            TaskStore.putBack(dsl, List.of(retried));
+            return null;
+        });
+        TaskStore.Row putBack = claim(backend, 1, List.of(A)).get(0);
+        assertEquals(meta, putBack.metadata(), "a put-back keeps it");
+        backend.database().transaction(dsl -> {
+            TaskStore.keepFailed(dsl, putBack, 20, "boom");
+            return null;
+        });
+        long requeued = backend.database().transaction(dsl -> TaskStore.requeue(dsl, putBack.id(), 30))
+                .getAsLong();
+        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 30, 1, null, null, meta)),
+                claim(backend, 10, List.of(A)), "a requeued failed task carries it again");
     }
 
     // ---- 11. close ----------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import org.sqlite.SQLiteDataSource;
  */
 class CurrentSchemaTest {
 
-    static final String NEWEST = "3";
+    static final String NEWEST = "4";
     static final String HISTORY = QueueMigrations.HISTORY_TABLE;
 
     @TempDir
@@ -165,9 +165,10 @@ class CurrentSchemaTest {
     @Test
     void sqlite_a_new_file_and_a_history_without_the_newest_row_go_to_flyway() throws Exception {
         DataSource ds = sqlite();
-        assertEquals(new QueueMigrations.Result(3, NEWEST), QueueMigrations.apply(ds, null), "a new file");
+        assertEquals(new QueueMigrations.Result(Integer.parseInt(NEWEST), NEWEST), QueueMigrations.apply(ds, null),
+                "a new file");
         execute(ds, "DELETE FROM " + HISTORY + " WHERE version = '" + NEWEST + "'");
-        // Flyway applies V3 again, which fails on the objects it made: proof that Flyway, not the shortcut, ran.
+        // Flyway applies the newest script again, which fails on the objects it made: proof that Flyway, not the shortcut, ran.
         RuntimeException e = assertThrows(RuntimeException.class, () -> QueueMigrations.apply(ds, null));
         assertTrue(e instanceof FlywayException, "Flyway's own report: " + e);
     }
@@ -205,9 +206,10 @@ class CurrentSchemaTest {
      * error: the wrong V1 checksum shows that it ran, as only Flyway's validation reads checksums.
      */
     private static void newerVersionGoesToFlyway(DataSource ds, String schema) throws SQLException {
+        String future = String.valueOf(Integer.parseInt(NEWEST) + 1);
         execute(ds, "INSERT INTO " + history(schema) + " (installed_rank, version, description, type, script,"
-                + " checksum, installed_by, execution_time, success) SELECT max(installed_rank) + 1, '4', 'from a"
-                + " newer jar', 'SQL', 'V4__from_a_newer_jar.sql', 1, 'test', 0, "
+                + " checksum, installed_by, execution_time, success) SELECT max(installed_rank) + 1, '" + future
+                + "', 'from a newer jar', 'SQL', 'V" + future + "__from_a_newer_jar.sql', 1, 'test', 0, "
                 + (schema == null ? "1" : "true") + " FROM " + history(schema));
         QueueMigrations.Result asToday = QueueMigrations.apply(ds, schema);
         assertEquals(0, asToday.applied(), "nothing applied on a newer schema: " + asToday);

@@ -44,8 +44,13 @@ abstract class ForemanContract {
     /** A new, empty queue for each test. */
     abstract TaskQueue openQueue() throws Exception;
 
+    /** The settings of another handle on the same queue, as a second process would open it. */
+    abstract QueueSettings.Builder sameQueueSettings();
+
     /** Another handle on the same queue, as a second process would open it. */
-    abstract TaskQueue openSameQueue() throws Exception;
+    TaskQueue openSameQueue() {
+        return TaskQueue.open(sameQueueSettings().build());
+    }
 
     /** Renames the queue's task table (so claims fail), or back. */
     abstract void renameTaskTable(String from, String to) throws Exception;
@@ -82,6 +87,64 @@ abstract class ForemanContract {
         Foreman f = builder.start();
         toClose.add(f);
         return f;
+    }
+
+    /**
+     * What an enqueue interceptor stores reaches the handler's context (and a task interceptor's) for every enqueue
+     * form, and every attempt of the task: a retry carries it too. Interceptors run outermost first.
+     */
+    @Test
+    void metadata_an_enqueue_interceptor_puts_reaches_every_attempt_through_the_task_interceptors() throws Exception {
+        List<String> around = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskQueue traced = TaskQueue.open(sameQueueSettings()
+                .enqueueInterceptor(e -> {
+                    e.putMetadata("trace", e.taskName() + "/" + e.taskCount());
+                    e.putMetadata("outer", "yes");
+                    around.add("outer " + e.proceed().size());
+                })
+                .enqueueInterceptor(e -> {
+                    around.add("inner sees " + e.metadata().get("outer"));
+                    e.putMetadata("outer", "replaced by inner");
+                    e.proceed();
+                })
+                .build());
+        toClose.add(traced);
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMillis(1), 2));
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        started(foreman()
+                .interceptor(t -> {
+                    seen.put("interceptor " + t.context().id() + " " + t.context().attempt(),
+                            String.valueOf(t.context().metadata().get("trace")));
+                    t.proceed();
+                })
+                .handle(ECHO, (a, ctx) -> seen.put("echo " + a.n(), ctx.metadata().toString()))
+                .handle(flaky, (a, ctx) -> {
+                    seen.put("flaky attempt " + ctx.attempt(), ctx.metadata().toString());
+                    if (ctx.attempt() == 1) {
+                        throw new IllegalStateException("first attempt fails");
+                    }
+                }));
+        Map<String, String> one = Map.of("trace", "echo/1", "outer", "replaced by inner");
+        traced.enqueue(ECHO, new Echo(1));
+        traced.enqueue(ECHO, new Echo(2), Enqueue.now().key("metadata-key"));
+        traced.enqueue(ECHO, new Echo(3), Enqueue.after(Duration.ofMillis(1)));
+        traced.enqueueAll(ECHO, List.of(new Echo(4), new Echo(5)));
+        long flakyId = traced.enqueue(flaky, new Echo(6));
+        long plainId = queue.enqueue(ECHO, new Echo(7)); // a queue without interceptors
+        recorder.awaitCount("succeeded", 7);
+        assertEquals(one.toString(), seen.get("echo 1"));
+        assertEquals(one.toString(), seen.get("echo 2"));
+        assertEquals(one.toString(), seen.get("echo 3"));
+        assertEquals(Map.of("trace", "echo/2", "outer", "replaced by inner").toString(), seen.get("echo 4"));
+        assertEquals(seen.get("echo 4"), seen.get("echo 5"));
+        assertEquals("{}", seen.get("echo 7"));
+        Map<String, String> flakyMeta = Map.of("trace", "flaky/1", "outer", "replaced by inner");
+        assertEquals(flakyMeta.toString(), seen.get("flaky attempt 1"));
+        assertEquals(flakyMeta.toString(), seen.get("flaky attempt 2"), "the retry carries the metadata");
+        assertEquals("flaky/1", seen.get("interceptor " + flakyId + " 2"));
+        assertEquals("null", seen.get("interceptor " + plainId + " 1"), "echo 7 has none; " + seen);
+        assertEquals(List.of("inner sees yes", "outer 1", "inner sees yes", "outer 1", "inner sees yes", "outer 1",
+                "inner sees yes", "outer 2", "inner sees yes", "outer 1"), around);
     }
 
     @Test
@@ -270,8 +333,8 @@ abstract class ForemanContract {
         // 2 x workers bad tasks first (snappea hung here), written by "another tool" straight into the table.
         queue.database().autocommit(dsl -> {
             for (int i = 0; i < workers; i++) {
-                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0, 0);
-                TaskStore.insert(dsl, "echo", "{not json", 0, 0);
+                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", null, 0, 0);
+                TaskStore.insert(dsl, "echo", "{not json", null, 0, 0);
             }
             return null;
         });
@@ -603,9 +666,9 @@ abstract class ForemanContract {
     void a_listener_throwing_an_error_from_taskRejected_costs_no_other_task_of_the_claim() {
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
         queue.database().autocommit(dsl -> {
-            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", 0, 0);
+            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", null, 0, 0);
             for (int i = 0; i < 3; i++) {
-                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", 0, 0);
+                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", null, 0, 0);
             }
             return null;
         });
@@ -707,10 +770,10 @@ abstract class ForemanContract {
     @Test
     void tasks_without_a_handler_older_than_unhandledTimeout_are_kept_as_failed() {
         long now = System.currentTimeMillis();
-        long old = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":1}",
+        long old = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":1}",null, 
                 now - Duration.ofHours(2).toMillis(),
                 now - Duration.ofHours(2).toMillis()));
-        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", now, now));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", null, now, now));
         started(foreman().unhandledTimeout(Duration.ofHours(1)).handle(ECHO, a -> { }));
         recorder.awaitCount("rejected", 1); // looked for at start
         List<FailedTask> failed = queue.failedTasks(10);

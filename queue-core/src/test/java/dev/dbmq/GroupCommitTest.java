@@ -110,7 +110,7 @@ class GroupCommitTest {
         db.gate.countDown();
         GroupCommit group = new GroupCommit(db, queue.backend());
         for (int i = 0; i < 3; i++) {
-            group.insert(ECHO.name(), "{\"n\":" + i + "}", 0, 0, false);
+            group.insert(ECHO.name(), "{\"n\":" + i + "}", null, 0, 0, false);
         }
         assertEquals(3, db.autocommits.get());
         assertEquals(0, db.transactions.get());
@@ -142,7 +142,7 @@ class GroupCommitTest {
         assertEquals(1L, queue.pending());
         // the lead was given up: the next producer writes at once
         db.failTransactions = null;
-        assertTrue(group.insert(ECHO.name(), "{\"n\":9}", 0, 0, false) > 0);
+        assertTrue(group.insert(ECHO.name(), "{\"n\":9}", null, 0, 0, false) > 0);
         assertEquals(2L, queue.pending());
     }
 
@@ -173,7 +173,7 @@ class GroupCommitTest {
         producers.submit(() -> {
             Thread.currentThread().interrupt();
             try {
-                follower.complete(group.insert(ECHO.name(), "{\"n\":1}", 0, 0, false));
+                follower.complete(group.insert(ECHO.name(), "{\"n\":1}", null, 0, 0, false));
             } catch (Throwable e) {
                 follower.completeExceptionally(e);
             }
@@ -210,7 +210,7 @@ class GroupCommitTest {
         CompletableFuture<Long> f = new CompletableFuture<>();
         producers.submit(() -> {
             try {
-                f.complete(group.insert(ECHO.name(), "{\"n\":" + n + "}", 0, 0, false));
+                f.complete(group.insert(ECHO.name(), "{\"n\":" + n + "}", null, 0, 0, false));
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }

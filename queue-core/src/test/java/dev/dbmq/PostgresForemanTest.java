@@ -30,8 +30,8 @@ class PostgresForemanTest extends ForemanContract {
     }
 
     @Override
-    TaskQueue openSameQueue() {
-        return TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build());
+    QueueSettings.Builder sameQueueSettings() {
+        return QueueSettings.postgres(pool).schema(schema);
     }
 
     @Override

@@ -26,9 +26,8 @@ class SqliteForemanTest extends ForemanContract {
 
     /** A long busy timeout: a claim waiting for another connection's write lock waits well past any close(). */
     @Override
-    TaskQueue openSameQueue() {
-        return TaskQueue.open(QueueSettings.sqlite(dir.resolve("queue.db")).busyTimeout(Duration.ofSeconds(30))
-                .build());
+    QueueSettings.Builder sameQueueSettings() {
+        return QueueSettings.sqlite(dir.resolve("queue.db")).busyTimeout(Duration.ofSeconds(30));
     }
 
     @Override
@@ -152,9 +151,9 @@ class SqliteForemanTest extends ForemanContract {
         assertTrue(handoff != null, "an idle foreman with free workers grants a hand-over");
         f.close(); // the pool shuts before the producer's commit hands the task over
         long now = System.currentTimeMillis();
-        long id = queue.backend().enqueue(ECHO.name(), json, now, now, true);
+        long id = queue.backend().enqueue(ECHO.name(), json, null, now, now, true);
         assertEquals(0, queue.pending(), "inserted and claimed in one transaction");
-        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null));
+        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null, null));
         assertEquals(1, queue.pending(), "put back: nothing ran it");
         assertEquals(0, f.handedOver());
         java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -43,10 +43,11 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A database made by an earlier release (0.1: schema version 1; 0.2: version 2), with tasks pending, opened by
- * today's {@link TaskQueue}: it is migrated to the newest schema on the classpath, and today's foreman runs every
- * task the old release left behind, exactly once, leaving its failed tasks and counts as they were. (The rows are
- * written as 0.1 wrote them; 0.2 wrote the same columns.)
+ * A database made by an earlier release (0.1: schema version 1; 0.2: version 2; 0.3: version 3), with tasks
+ * pending, opened by today's {@link TaskQueue}: it is migrated to the newest schema on the classpath, and today's
+ * foreman runs every task the old release left behind, exactly once, leaving its failed tasks and counts as they were.
+ * (The rows are written as 0.1 wrote them; 0.2 wrote the same columns; 0.3's new columns take their defaults: due at
+ * once, first attempt, no key.)
  *
  * <p>The old database is made as 0.1 made it: Flyway with dbmq's locations and history table, stopped at version 1
  * ({@code target("1")}), then rows written with plain SQL as 0.1's statements wrote them. The newest version is not
@@ -73,9 +74,9 @@ class UpgradeTest {
     @TempDir
     Path dir;
 
-    /** 0.1 left schema version 1; 0.2 (issue #9) version 2. */
+    /** 0.1 left schema version 1; 0.2 (issue #9) version 2; 0.3 (issue #12) version 3. */
     @ParameterizedTest(name = "schema version {0}")
-    @ValueSource(strings = {"1", "2"})
+    @ValueSource(strings = {"1", "2", "3"})
     void a_sqlite_database_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
             String version) throws Exception {
         Path db = dir.resolve("queue.db");
@@ -105,7 +106,7 @@ class UpgradeTest {
     }
 
     @ParameterizedTest(name = "schema version {0}")
-    @ValueSource(strings = {"1", "2"})
+    @ValueSource(strings = {"1", "2", "3"})
     void a_postgres_schema_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
             String version) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_upgrade");
