@@ -1,8 +1,10 @@
 package dev.dbmq.spring;
 
+import dev.dbmq.EnqueueInterceptor;
 import dev.dbmq.Foreman;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.QueueSettings;
+import dev.dbmq.TaskInterceptor;
 import dev.dbmq.TaskQueue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,8 +27,10 @@ import org.springframework.context.annotation.Import;
  * dbmq for a Spring Boot application: a {@link TaskQueue} (embedded SQLite by default, or PostgreSQL on the
  * application's DataSource with {@code dbmq.backend=postgres}), a {@link TransactionalTaskQueue}, and, unless
  * {@code dbmq.foreman.enabled=false}, a foreman that runs every {@link TaskHandlerBean} and {@link RecurringTaskBean}
- * of the context, started and stopped with it. Actuator's health and info get a {@code dbmq} entry when Actuator is
- * there ({@link DbmqActuatorConfiguration}).
+ * of the context, started and stopped with it. {@link EnqueueInterceptor} and {@link TaskInterceptor} beans are added
+ * to the queue and the foreman in their {@code @Order}. Actuator's health and info get a {@code dbmq} entry when
+ * Actuator is there ({@link DbmqActuatorConfiguration}); OpenTelemetry tracing when the application has an
+ * {@code OpenTelemetry} bean ({@link DbmqTracingConfiguration}).
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(DbmqProperties.class)
@@ -42,6 +46,7 @@ public class DbmqAutoConfiguration {
     @ConditionalOnMissingBean
     @DependsOnDatabaseInitialization
     public TaskQueue dbmqTaskQueue(DbmqProperties properties, ObjectProvider<DataSource> dataSource,
+                                   ObjectProvider<EnqueueInterceptor> interceptors,
                                    ObjectProvider<QueueSettingsCustomizer> customizers) {
         QueueSettings.Builder settings;
         if (properties.getBackend() == DbmqProperties.Backend.POSTGRES) {
@@ -61,6 +66,7 @@ public class DbmqAutoConfiguration {
             }
         }
         set("dbmq.max-args-bytes", properties.getMaxArgsBytes(), settings::maxArgsBytes);
+        interceptors.orderedStream().forEach(settings::enqueueInterceptor);
         customizers.orderedStream().forEach(c -> c.customize(settings));
         return TaskQueue.open(settings.build());
     }
@@ -75,6 +81,7 @@ public class DbmqAutoConfiguration {
     @ConditionalOnProperty(prefix = "dbmq.foreman", name = "enabled", matchIfMissing = true)
     ForemanLifecycle dbmqForeman(TaskQueue queue, DbmqProperties properties, ConfigurableListableBeanFactory beans,
                                  ObjectProvider<ForemanListener> listeners,
+                                 ObjectProvider<TaskInterceptor> interceptors,
                                  ObjectProvider<ForemanCustomizer> customizers) {
         DbmqProperties.ForemanSettings p = properties.getForeman();
         Foreman.Builder builder = Foreman.builder(queue).stopOnShutdown(false); // the context's own hook stops it
@@ -106,6 +113,7 @@ public class DbmqAutoConfiguration {
             }
         }
         listeners.orderedStream().forEach(builder::listener);
+        interceptors.orderedStream().forEach(builder::interceptor);
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return new ForemanLifecycle(builder);
     }

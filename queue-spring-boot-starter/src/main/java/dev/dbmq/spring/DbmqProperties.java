@@ -34,6 +34,8 @@ public class DbmqProperties {
 
     private final Health health = new Health();
 
+    private final Tracing tracing = new Tracing();
+
     public Backend getBackend() {
         return backend;
     }
@@ -60,6 +62,10 @@ public class DbmqProperties {
 
     public ForemanSettings getForeman() {
         return foreman;
+    }
+
+    public Tracing getTracing() {
+        return tracing;
     }
 
     public Health getHealth() {
@@ -222,6 +228,21 @@ public class DbmqProperties {
 
         public void setMaxOldestAge(Duration maxOldestAge) {
             this.maxOldestAge = maxOldestAge;
+        }
+    }
+
+    /** {@code dbmq.tracing.*}: OpenTelemetry tracing, when the application has an {@code OpenTelemetry} bean. */
+    public static class Tracing {
+
+        /** A producer span per enqueue and the handler's span as its child (queue-opentelemetry). */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 }

@@ -33,6 +33,7 @@ class DbmqPropertiesTest {
         assertEquals(Foreman.DEFAULT_UNHANDLED_TIMEOUT, p.getForeman().getUnhandledTimeout());
         assertFalse(p.getForeman().isDrainOnStop());
         assertTrue(p.getForeman().isEnabled());
+        assertTrue(p.getTracing().isEnabled());
     }
 
     /** What an IDE completes from: every property, described, with its default where it has one. */
@@ -49,10 +50,11 @@ class DbmqPropertiesTest {
                 "dbmq.sqlite.busy-timeout", "dbmq.sqlite.wakeup-directory", "dbmq.postgres.schema",
                 "dbmq.foreman.enabled", "dbmq.foreman.workers", "dbmq.foreman.batch-size",
                 "dbmq.foreman.graceful-timeout", "dbmq.foreman.poll-interval", "dbmq.foreman.drain-on-stop",
-                "dbmq.foreman.unhandled-timeout", "dbmq.health.max-oldest-age"), byName.keySet());
+                "dbmq.foreman.unhandled-timeout", "dbmq.health.max-oldest-age", "dbmq.tracing.enabled"), byName.keySet());
         byName.forEach((name, p) -> assertFalse(p.path("description").asText().isBlank(), name + " is described"));
         assertEquals(4, byName.get("dbmq.foreman.workers").get("defaultValue").asInt());
         assertEquals("10s", byName.get("dbmq.foreman.graceful-timeout").get("defaultValue").asText());
         assertEquals("dbmq.db", byName.get("dbmq.sqlite.path").get("defaultValue").asText());
+        assertTrue(byName.get("dbmq.tracing.enabled").get("defaultValue").asBoolean());
     }
 }
