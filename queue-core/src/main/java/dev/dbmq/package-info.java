@@ -7,7 +7,9 @@
  * {@link dev.dbmq.Task} and {@link dev.dbmq.TaskHandler} or {@link dev.dbmq.ContextualTaskHandler} (a task type and
  * its code, told its {@link dev.dbmq.TaskContext}); {@link dev.dbmq.Enqueue} (when a task may run, its unique key),
  * {@link dev.dbmq.Retry} (a task type's retries) and {@link dev.dbmq.Schedule} (recurring tasks);
- * {@link dev.dbmq.ForemanListener} (hooks for metrics and error reporting); the values they return
+ * {@link dev.dbmq.ForemanListener} (hooks for metrics and error reporting); {@link dev.dbmq.EnqueueInterceptor} and
+ * {@link dev.dbmq.TaskInterceptor} (code around enqueues and handlers, e.g. tracing, and the metadata a task carries
+ * from one to the other); the values they return
  * ({@link dev.dbmq.QueueStats}, {@link dev.dbmq.FailedTask}) and {@link dev.dbmq.DbmqException}. Test helpers are in {@code dev.dbmq.testing}.
  * Nothing else is API: every other class here is package-private, and {@code dev.dbmq.internal} (the jOOQ classes
  * generated from the migrations) may change in any release.
@@ -17,7 +19,8 @@
  * hands tasks to the pool) with {@code Claimer} (a claim's transaction: delete, decode, keep what can't run) and
  * {@code TaskRunner} (a worker running one handler); {@code ForemanThreads} (the threads, and what a death means);
  * {@code TaskStore} (the statements that are the same on each database); {@code TaskCounters}, {@code ArgsCodec},
- * {@code Handlers}, {@code GuardedListener}; {@code RecurringTasks} (one pending instance per schedule, the next
+ * {@code Handlers}, {@code GuardedListener}; {@code EnqueueChain} and {@code TaskChain} (interceptors, guarded),
+ * {@code TaskMetadata} (the metadata column's JSON), {@code Sneaky}; {@code RecurringTasks} (one pending instance per schedule, the next
  * written by the claim); {@code EverySchedule}, {@code CronSchedule}, {@code CronExpression}, {@code CronField} (the
  * schedules); {@code CallerThreadForeman} (the manual foreman of
  * {@code dev.dbmq.testing}); {@code LocalForemen} (a producer wakes a foreman of its own JVM
