@@ -92,8 +92,8 @@ final class CallerThreadForeman implements ManualForeman {
             if (closed) {
                 throw new IllegalStateException("this manual foreman is closed");
             }
-            Claimer.Claim claim = claimer.claim(limit, () -> true);
-            for (Claimer.ClaimedTask task : claim.runnable()) {
+            Claims.Claim claim = claimer.claim(limit, () -> true);
+            for (ClaimedTask task : claim.runnable()) {
                 runner.run(task);
             }
             counters.flush(true);

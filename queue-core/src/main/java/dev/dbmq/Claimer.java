@@ -1,6 +1,5 @@
 package dev.dbmq;
 
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,53 +16,11 @@ import org.slf4j.LoggerFactory;
  * never take a worker slot (snappea's hang after bad tasks). Tasks of other names are left for a foreman that handles
  * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()}).
  */
-final class Claimer {
+final class Claimer implements Claims {
 
     private static final Logger log = LoggerFactory.getLogger(Claimer.class);
 
-    /** A task ready to run: claimed, with its handler and decoded args. */
-    record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Object args) {
-        long id() {
-            return row.id();
-        }
-
-        String name() {
-            return row.taskName();
-        }
-
-        /**
-         * Metadata that can't be read (written by something other than dbmq) is logged and left out: it must not
-         * keep the task from running.
-         */
-        TaskContext context() {
-            java.util.Map<String, String> metadata;
-            try {
-                metadata = TaskMetadata.decode(row.metadata());
-            } catch (IllegalArgumentException e) {
-                log.warn("Task {} ({}) runs without its metadata: {}", ShortId.of(row.id()), row.taskName(),
-                        e.getMessage());
-                metadata = java.util.Map.of();
-            }
-            return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(row.dueAt()),
-                    Instant.ofEpochMilli(row.createdAt()), metadata);
-        }
-    }
-
-    /**
-     * @param rows      how many tasks were claimed; a full claim ({@code rows == limit}) means there may be more
-     * @param nowMillis the time the claim took due tasks at, by the queue's clock
-     */
-    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis) {
-    }
-
     private record Rejected(TaskStore.Row row, String reason) {
-    }
-
-    /** A task's handler and decoded args, before its row exists: a hand-over ({@link Handoff}). */
-    record Decoded(Handlers.Registration<?> registration, Object args) {
-        ClaimedTask claimed(TaskStore.Row row) {
-            return new ClaimedTask(row, registration, args);
-        }
     }
 
     /** Thrown inside the claim's transaction to roll it back: the foreman stopped while the claim waited. */
@@ -105,14 +62,8 @@ final class Claimer {
         this.listener = listener;
     }
 
-    /**
-     * Claims up to {@code limit} tasks.
-     *
-     * @param mayCommit asked inside the transaction, just before it commits; when it says no (the foreman stopped
-     *                  while this claim waited for the database), the claim rolls back and returns nothing, so no
-     *                  task is taken that nobody would run
-     */
-    Claim claim(int limit, BooleanSupplier mayCommit) {
+    @Override
+    public Claim claim(int limit, BooleanSupplier mayCommit) {
         List<Rejected> rejected = new ArrayList<>();
         List<ClaimedTask> runnable = new ArrayList<>();
         int rows;
@@ -140,7 +91,8 @@ final class Claimer {
      * for the name or the args don't decode: that task is enqueued as any other, and a claim keeps it as failed
      * ({@link #claimIn}), with the reason. Decoded with this foreman's codec, as a claim would.
      */
-    Decoded decodeForHandoff(String taskName, String args) {
+    @Override
+    public Decoded decodeForHandoff(String taskName, String args) {
         Handlers.Registration<?> registration = handlers.find(taskName);
         if (registration == null) {
             return null;
@@ -159,7 +111,8 @@ final class Claimer {
      * the claim is seen here or, committed after this read, wakes the foreman, whose wakeup flag was cleared before
      * the claim: none is missed.
      */
-    long nextDueAt() {
+    @Override
+    public long nextDueAt() {
         Long next = database.autocommit(dsl -> backend.nextDueAt(dsl, names));
         return next == null ? Long.MAX_VALUE : next;
     }
@@ -207,7 +160,8 @@ final class Claimer {
      *
      * @return how many tasks were kept as failed
      */
-    int checkUnhandled() {
+    @Override
+    public int checkUnhandled() {
         try {
             List<TaskStore.NameCount> waiting = database.autocommit(dsl -> TaskStore.pendingOtherThan(dsl, names));
             java.util.Map<String, Long> seen = new java.util.LinkedHashMap<>();
@@ -268,7 +222,8 @@ final class Claimer {
      * ids are never reused, so none can clash). Nothing ran, so at-most-once holds. When that write fails the
      * tasks are lost: each is logged by id at ERROR.
      */
-    void giveBack(List<ClaimedTask> unstarted, String why) {
+    @Override
+    public void giveBack(List<ClaimedTask> unstarted, String why) {
         if (unstarted.isEmpty()) {
             return;
         }

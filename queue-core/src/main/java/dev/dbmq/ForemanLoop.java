@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * claim transaction and the hop through this thread are saved, and the slot count still bounds what is claimed.
  *
  * <p>Due times: after a claim that was not full the loop reads the earliest due time among the tasks still pending
- * ({@link Claimer#nextDueAt()}), and sleeps until then unless woken: no polling for scheduled tasks.
+ * ({@link Claims#nextDueAt()}), and sleeps until then unless woken: no polling for scheduled tasks.
  * An enqueue of any due time wakes it, and the claim that follows reads the new earliest due time, so a task due
  * earlier than the one it slept for is never missed; the backstop poll stays a backstop.
  *
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * arrives while a claim runs makes the loop claim once more instead of sleeping. Many wakeups coalesce into one.
  *
  * <p>At start and every few minutes, busy or idle, it looks for tasks of names it has no handler for
- * ({@link Claimer#checkUnhandled()}): it never claims those, and keeps them as failed only after unhandledTimeout.
+ * ({@link Claims#checkUnhandled()}): it never claims those, and keeps them as failed only after unhandledTimeout.
  *
  * <p>It ends only when {@link #requestStop} asked it to. An interrupt, a failing database, a throwing listener or
  * anything else is logged and survived ("will keep running").
@@ -88,8 +88,8 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     private final String foremanId;
-    private final Claimer claimer;
-    private final TaskRunner runner;
+    private final Claims claimer;
+    private final AttemptRunner runner;
     private final TaskCounters counters;
     private final GuardedListener listener;
     private final ExecutorService workers;
@@ -143,7 +143,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     /** Running tasks, id to name: written by workers and the foreman thread, read for logs at stop. */
     private final Map<Long, String> running = new ConcurrentHashMap<>();
 
-    ForemanLoop(String foremanId, Claimer claimer, TaskRunner runner, TaskCounters counters,
+    ForemanLoop(String foremanId, Claims claimer, AttemptRunner runner, TaskCounters counters,
                 GuardedListener listener, ExecutorService workers, int workerCount, int batchSize,
                 long pollIntervalNanos, boolean drainOnStop, long unhandledCheckNanos, InstantSource clock) {
         this.foremanId = foremanId;
@@ -195,7 +195,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         } finally {
             lock.unlock();
         }
-        Claimer.Decoded decoded;
+        Claims.Decoded decoded;
         try {
             decoded = claimer.decodeForHandoff(taskName, args);
         } catch (Throwable t) {
@@ -205,7 +205,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
             releaseSlot();
             return null;
         }
-        Claimer.Decoded task = decoded;
+        Claims.Decoded task = decoded;
         return new Handoff() {
             @Override
             public void start(TaskStore.Row row) {
@@ -220,7 +220,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     /** Producer's thread: a handed-over task, claimed by its enqueue's commit, onto its reserved slot. */
-    private void startHandedOver(Claimer.ClaimedTask task) {
+    private void startHandedOver(ClaimedTask task) {
         running.put(task.id(), task.name());
         try {
             submit(task);
@@ -348,7 +348,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     continue;
                 }
                 int want = Math.min(next.freeSlots(), batchSize);
-                Claimer.Claim claim;
+                Claims.Claim claim;
                 boolean full = true; // a claim that throws may have left tasks: look again (after the backoff)
                 boolean done = false;
                 try {
@@ -458,7 +458,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
      * The claim holder's thread: claimed tasks onto free slots, to the pool. With {@code keepFirst} (a worker's own
      * claim, see afterTask) the first is returned instead, for the calling worker to run: no hop to another thread.
      */
-    private Claimer.ClaimedTask dispatch(List<Claimer.ClaimedTask> tasks, boolean keepFirst) {
+    private ClaimedTask dispatch(List<ClaimedTask> tasks, boolean keepFirst) {
         int n = tasks.size();
         if (n == 0) {
             return null;
@@ -472,9 +472,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
             lock.unlock();
         }
         claimer.giveBack(tasks.subList(take, n), "the claim returned more tasks than there were free workers");
-        Claimer.ClaimedTask kept = null;
-        List<Claimer.ClaimedTask> unstarted = new ArrayList<>();
-        for (Claimer.ClaimedTask task : tasks.subList(0, take)) {
+        ClaimedTask kept = null;
+        List<ClaimedTask> unstarted = new ArrayList<>();
+        for (ClaimedTask task : tasks.subList(0, take)) {
             running.put(task.id(), task.name());
             if (keepFirst && kept == null) {
                 kept = task;
@@ -494,7 +494,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     /** A task, its slot taken, to the pool; counted in queuedJobs until a worker starts it. */
-    private void submit(Claimer.ClaimedTask task) {
+    private void submit(ClaimedTask task) {
         queuedJobs.incrementAndGet();
         try {
             workers.execute(new TaskJob(task));
@@ -505,10 +505,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     /** Jobs the pool never started (returned by shutdownNow at a forced stop): their slots go back. */
-    List<Claimer.ClaimedTask> forget(List<Runnable> neverStarted) {
-        List<Claimer.ClaimedTask> tasks = new ArrayList<>();
+    List<ClaimedTask> forget(List<Runnable> neverStarted) {
+        List<ClaimedTask> tasks = new ArrayList<>();
         for (Runnable r : neverStarted) {
-            Claimer.ClaimedTask task = ((TaskJob) r).task;
+            ClaimedTask task = ((TaskJob) r).task;
             running.remove(task.id());
             releaseSlot();
             tasks.add(task);
@@ -518,16 +518,16 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     /** One claimed task on a worker thread; the pool hands never-started jobs back at a forced stop. */
     final class TaskJob implements Runnable {
-        final Claimer.ClaimedTask task;
+        final ClaimedTask task;
 
-        TaskJob(Claimer.ClaimedTask task) {
+        TaskJob(ClaimedTask task) {
             this.task = task;
         }
 
         @Override
         public void run() {
             queuedJobs.decrementAndGet();
-            Claimer.ClaimedTask next = task;
+            ClaimedTask next = task;
             while (next != null) {
                 runOne(next);
                 next = afterTask();
@@ -536,7 +536,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
     }
 
     /** A worker: one task, its slot still held. */
-    private void runOne(Claimer.ClaimedTask task) {
+    private void runOne(ClaimedTask task) {
         try {
             if (runner.run(task)) {
                 wake(); // its next attempt is a task this loop has not seen: claim, and read the due times again
@@ -559,7 +559,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
      *
      * @return the next task for this worker, or null to go back to the pool
      */
-    private Claimer.ClaimedTask afterTask() {
+    private ClaimedTask afterTask() {
         int want;
         lock.lock();
         try {
@@ -576,10 +576,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
             lock.unlock();
         }
         boolean full = true;
-        Claimer.ClaimedTask first = null;
+        ClaimedTask first = null;
         try {
             boolean[] refused = new boolean[1];
-            Claimer.Claim claim = claimer.claim(want, () -> enterWorkerCommit(refused));
+            Claims.Claim claim = claimer.claim(want, () -> enterWorkerCommit(refused));
             workerClaimCount.incrementAndGet();
             first = dispatch(claim.runnable(), true);
             full = refused[0] || claim.rows() >= want; // refused at a stop: tasks may be left for a drain

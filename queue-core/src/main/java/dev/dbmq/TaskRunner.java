@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * threw, a log line with the stack trace and, in one transaction, either its next attempt (attempts remain, see
  * {@link Retry}) or the task kept in the failed-tasks table. Never throws.
  */
-final class TaskRunner {
+final class TaskRunner implements AttemptRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
@@ -30,9 +30,9 @@ final class TaskRunner {
         this.interceptors = interceptors;
     }
 
-    /** @return true when the handler threw and the task's next attempt was written (the foreman looks again) */
+    @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    boolean run(Claimer.ClaimedTask task) {
+    public boolean run(ClaimedTask task) {
         boolean debug = log.isDebugEnabled();
         if (debug) {
             log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
@@ -54,7 +54,7 @@ final class TaskRunner {
         return false;
     }
 
-    private boolean fail(Claimer.ClaimedTask task, Throwable error) {
+    private boolean fail(ClaimedTask task, Throwable error) {
         boolean interrupted = error instanceof InterruptedException || Thread.interrupted();
         Retry retry = task.registration().task().retry();
         int attempt = task.row().attempt();

@@ -1,0 +1,37 @@
+package dev.dbmq;
+
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A task ready to run: claimed (its row is gone from the queue), with its handler and decoded args. */
+record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Object args) {
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimedTask.class);
+
+    long id() {
+        return row.id();
+    }
+
+    String name() {
+        return row.taskName();
+    }
+
+    /**
+     * Metadata that can't be read (written by something other than dbmq) is logged and left out: it must not keep
+     * the task from running.
+     */
+    TaskContext context() {
+        Map<String, String> metadata;
+        try {
+            metadata = TaskMetadata.decode(row.metadata());
+        } catch (IllegalArgumentException e) {
+            log.warn("Task {} ({}) runs without its metadata: {}", ShortId.of(row.id()), row.taskName(),
+                    e.getMessage());
+            metadata = Map.of();
+        }
+        return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(row.dueAt()),
+                Instant.ofEpochMilli(row.createdAt()), metadata);
+    }
+}

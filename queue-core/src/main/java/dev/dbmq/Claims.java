@@ -1,0 +1,51 @@
+package dev.dbmq;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The foreman loop's side of the database: claiming tasks, putting back those that never started, and the reads that
+ * tell it when to look next. {@link Claimer} is the one implementation; the loop's tests use a scripted fake, so the
+ * loop's rules are tested without a database.
+ *
+ * <p>Called by the foreman thread and by workers claiming for themselves, one claim at a time; {@link #giveBack} and
+ * {@link #decodeForHandoff} also by producers handing a task over.
+ */
+interface Claims {
+
+    /**
+     * @param rows      how many tasks were claimed; a full claim ({@code rows == limit}) means there may be more
+     * @param runnable  the claimed tasks that can run (rejected ones were kept as failed in the claim's transaction)
+     * @param nowMillis the time the claim took due tasks at, by the queue's clock
+     */
+    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis) {
+    }
+
+    /** A task's handler and decoded args, before its row exists: a hand-over ({@link Handoff}). */
+    record Decoded(Handlers.Registration<?> registration, Object args) {
+        ClaimedTask claimed(TaskStore.Row row) {
+            return new ClaimedTask(row, registration, args);
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} due tasks in one transaction.
+     *
+     * @param mayCommit asked inside the transaction, just before it commits; when it says no (the foreman stopped
+     *                  while this claim waited for the database), the claim rolls back and returns nothing, so no
+     *                  task is taken that nobody would run
+     */
+    Claim claim(int limit, BooleanSupplier mayCommit);
+
+    /** Puts claimed tasks that never started back in the queue; logs them as lost if it can't. Never throws. */
+    void giveBack(List<ClaimedTask> unstarted, String why);
+
+    /** The earliest due time among the pending tasks this foreman handles, epoch ms, or {@link Long#MAX_VALUE}. */
+    long nextDueAt();
+
+    /** Looks for pending tasks of names this foreman has no handler for. Never throws. */
+    int checkUnhandled();
+
+    /** The handler and decoded args for a task a producer wants to hand over, or null when it can't be. */
+    Decoded decodeForHandoff(String taskName, String args);
+}
