@@ -15,9 +15,14 @@
  * generated from the migrations) may change in any release.
  *
  * <h2>The engine</h2>
- * The same on every database. {@code ForemanLoop} (the foreman thread: sleeps, is woken, claims for free workers,
- * hands tasks to the pool) with {@code Claimer} (a claim's transaction: delete, decode, keep what can't run) and
- * {@code TaskRunner} (a worker running one handler); {@code ForemanThreads} (the threads, and what a death means);
+ * The same on every database. The foreman's loop, in parts: {@code ForemanLoop} (the foreman thread's steps, and the
+ * wiring), {@code LoopState} (the state the foreman thread, workers, producers and close() share: one method per
+ * transition), {@code NextStep} (what the foreman thread does next: a pure function of that state and the time),
+ * {@code TaskDispatcher} (claimed tasks onto worker slots), {@code WorkerClaims} (workers claiming for themselves
+ * while the queue is busy), {@code Handoffs} (a producer of this JVM handing a task straight to an idle foreman),
+ * {@code DueTime} (when to claim a task due later). Its seams: {@code Claims} (implemented by {@code Claimer}: a
+ * claim's transaction: delete, decode, keep what can't run) and {@code AttemptRunner} (implemented by
+ * {@code TaskRunner}: a worker running one handler); {@code ForemanThreads} (the threads, and what a death means);
  * {@code TaskStore} (the statements that are the same on each database); {@code TaskCounters}, {@code ArgsCodec},
  * {@code Handlers}, {@code GuardedListener}; {@code EnqueueChain} and {@code TaskChain} (interceptors, guarded),
  * {@code TaskMetadata} (the metadata column's JSON), {@code Sneaky}; {@code RecurringTasks} (one pending instance per schedule, the next

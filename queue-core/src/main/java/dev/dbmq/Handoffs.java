@@ -1,0 +1,60 @@
+package dev.dbmq;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hand-overs (SQLite): while the loop is idle with nothing known to be waiting, a producer of this JVM may take a
+ * free slot, insert and claim its task in its own transaction, and start it on a worker: the claim transaction and
+ * the hop through the foreman thread are saved, and the slot count still bounds what is claimed. Nothing known to
+ * be waiting means no older due task of this foreman's names is known to be queued, so taking the new one first
+ * keeps the order of claims. Called on producers' threads.
+ */
+final class Handoffs {
+
+    private final LoopState state;
+    private final Claims claims;
+    private final TaskDispatcher dispatcher;
+    /** Tasks handed over and started: for tests and diagnostics. */
+    private final AtomicLong handedOver = new AtomicLong();
+
+    Handoffs(LoopState state, Claims claims, TaskDispatcher dispatcher) {
+        this.state = state;
+        this.claims = claims;
+        this.dispatcher = dispatcher;
+    }
+
+    long handedOver() {
+        return handedOver.get();
+    }
+
+    /** A slot for a task due now, named {@code taskName} with these JSON args, or null: enqueue it as any other. */
+    Handoff reserve(String taskName, String args) {
+        if (!state.reserveForHandoff()) {
+            return null;
+        }
+        Claims.Decoded decoded;
+        try {
+            decoded = claims.decodeForHandoff(taskName, args);
+        } catch (Throwable t) {
+            decoded = null;
+        }
+        if (decoded == null) {
+            state.releaseSlot();
+            return null;
+        }
+        Claims.Decoded task = decoded;
+        return new Handoff() {
+            @Override
+            public void start(TaskStore.Row row) {
+                if (dispatcher.startHandedOver(task.claimed(row))) {
+                    handedOver.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void cancel() {
+                state.releaseSlot();
+            }
+        };
+    }
+}
