@@ -215,9 +215,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
         if (full) {
             state.noNextDue(); // claiming on, whatever was due
             counters.flush(false);
-        } else {
+        } else if (!state.stopRequested()) {
             goIdleAfter(claim.nowMillis(), claim.rows());
         }
+        // else stopping: no due time, hand-over or idle() to read or report. An abandoned claim ends after close()
+        // returned, when the queue may be closed: a read then would only log a failure.
     }
 
     /** Foreman thread, after a claim (its own or a worker's) that was not full. */

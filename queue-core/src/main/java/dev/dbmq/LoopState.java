@@ -277,6 +277,16 @@ final class LoopState {
         }
     }
 
+    /** Foreman thread, after its claim: a stop was asked for (nothing to go idle for: it stops, or drains on). */
+    boolean stopRequested() {
+        lock.lock();
+        try {
+            return stopRequested;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Foreman thread: the next look for unhandled names is due at this {@code nanoTime}. */
     void unhandledCheckAt(long nanos) {
         nextUnhandledCheck = nanos;

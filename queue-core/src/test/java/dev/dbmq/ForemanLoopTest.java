@@ -148,6 +148,8 @@ class ForemanLoopTest {
         thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertFalse(thread.isAlive());
         assertNull(runner.started.poll(), "a task of the rolled-back claim ran");
+        assertEquals(0, claims.nextDueReads.get(), "read the due time after close() returned");
+        assertEquals(0, events.idle.availablePermits(), "reported idle after close() returned");
     }
 
     @Test
@@ -370,6 +372,7 @@ class ForemanLoopTest {
         final List<ClaimedTask> givenBack = new CopyOnWriteArrayList<>();
         final AtomicInteger unhandledChecks = new AtomicInteger();
         volatile long nextDueAt = Long.MAX_VALUE;
+        final AtomicInteger nextDueReads = new AtomicInteger();
 
         ClaimCall next() throws InterruptedException {
             ClaimCall call = calls.poll(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -400,6 +403,7 @@ class ForemanLoopTest {
 
         @Override
         public long nextDueAt() {
+            nextDueReads.incrementAndGet();
             return nextDueAt;
         }
 
