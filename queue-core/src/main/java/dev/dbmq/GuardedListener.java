@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one guard between dbmq and a user's {@link ForemanListener}: whatever a hook throws, an {@code Error} included
  * (an {@code AssertionError} in a test's listener, say), is logged with the task id and dropped. So no hook can cost
- * a claimed task, the other tasks of its claim, or a foreman thread (issue #9). Foremen call listeners only through
- * this class.
+ * a claimed task, the other tasks of its claim, or a foreman thread: a listener is user code, and a task must end as
+ * run, kept as failed or recorded whatever it does. Foremen call listeners only through this class.
  */
 final class GuardedListener implements ForemanListener {
 

@@ -30,7 +30,8 @@ final class PostgresBackend implements Backend {
      * statement (an InitPlan) into an array of at most {@code n} ids, and the delete matches those ids (a primary
      * key) and no others. The form {@code id IN (SELECT …)} leaves that to the planner: a legal nested-loop semi-join
      * rescans the sub-select for every row of the table, each rescan skips the rows this statement already deleted
-     * and locks {@code n} more, and one claim deletes the whole queue (issue #9; {@code PostgresClaimBoundTest}).
+     * and locks {@code n} more, and one claim deletes the whole queue ({@code PostgresClaimBoundTest} provokes that
+     * plan).
      *
      * <p>Rather than River's and Oban's {@code WITH … AS MATERIALIZED (…)}, which bounds it too: the delete is an
      * index lookup of the ids ({@code Index Cond: id = ANY($1)}), not a join, so join-method settings and statistics

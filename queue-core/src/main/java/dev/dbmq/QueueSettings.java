@@ -125,8 +125,9 @@ public final class QueueSettings {
 
     /**
      * The default mapper, made at its first use rather than by {@link Builder#build()}: Jackson's first ObjectMapper
-     * is about 0.2 s of class loading in a cold JVM, which {@link TaskQueue} spends on a thread of its own while it
-     * opens the database (issue #13). Any thread may ask; the first one makes it.
+     * is a noticeable part of a cold JVM's start (class loading), which {@link TaskQueue} spends on a thread of its own
+     * while it opens the database, so a short-lived producer's first enqueue does not wait for both in turn. Any
+     * thread may ask; the first one makes it.
      */
     private static final class DefaultMapper {
         private ObjectMapper mapper; // guarded by this

@@ -35,9 +35,9 @@ import org.jooq.impl.DSL;
  * transaction) the caller takes {@link TaskStore}'s portable path instead.
  *
  * <p>The fixed statements are rendered when the jar is built ({@link Rendering#main}, run by queue-core's pom) into
- * {@value Rendering#RESOURCE}, and read from there: rendering at run time cost a cold JVM about 0.6 s of jOOQ's first
- * use (its DSL classes and every dialect's data types) before the first enqueue (issue #13), which a short-lived
- * producer paid on every start. The claims by name (any number of names) are still rendered at first use.
+ * {@value Rendering#RESOURCE}, and read from there: rendering at run time made a cold JVM load jOOQ's DSL classes and
+ * every dialect's data types before the first enqueue, most of a short-lived producer's start (README-bench, "Cold
+ * start"). The claims by name (any number of names) are still rendered at first use.
  */
 final class SqliteStatements {
 

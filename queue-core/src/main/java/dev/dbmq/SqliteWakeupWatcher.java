@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Watches the wakeup directory (inotify, through Java's WatchService) and wakes the foreman for each burst of
  * files, unlinking them first (see {@link SqliteWakeupDirectory} for why that order loses nothing).
  *
- * <p>Never blocks without a timeout (snappea issue #492: a foreman asleep in an inotify read while work piled up):
+ * <p>Never blocks without a timeout (snappea's foreman was once found asleep in an inotify read while work piled up):
  * after {@code recheck} without events it lists the directory, and files found without an event are treated as
  * missed events. An OVERFLOW clears the directory and wakes; a lost watch (directory deleted) is re-created and
  * re-registered.

@@ -40,7 +40,7 @@ public final class TaskQueue implements AutoCloseable {
 
     private TaskQueue(QueueSettings settings) {
         JooqBanner.suppress(); // before the first SQL statement: see there
-        // Jackson's first ObjectMapper is about 0.2 s of class loading in a cold JVM (issue #13): a thread of its own
+        // Jackson's first ObjectMapper is a noticeable part of a cold JVM's start (class loading): a thread of its own
         // makes the codec while this one opens the database, then warms it up (the codec is thread-safe). It owns
         // nothing else, and ends after the warm-up.
         FutureTask<ArgsCodec> codec = new FutureTask<>(

@@ -122,8 +122,8 @@ public final class QueueMigrations {
 
     /**
      * The schema's version when its history says it is exactly at this jar's scripts, else null (Flyway decides).
-     * Loading Flyway (its configuration, plugins, the classpath scan, validation) was most of a cold open (issue
-     * #13: ~250 ms of ~600), for a schema that is current on nearly every open. Current means: the history table
+     * Loading Flyway (its configuration, plugins, the classpath scan, validation) was most of a cold open (README-bench,
+     * "Cold start"), for a schema that is current on nearly every open. Current means: the history table
      * exists, every row succeeded, its rows are plain SQL migrations (and the SCHEMA row of a schema Flyway created, or
      * the version-0 BASELINE row of one that held other tables first), and their versions are exactly those of the
      * scripts on the classpath. Anything else (no table, behind, a failed row, a version this jar doesn't know, another
