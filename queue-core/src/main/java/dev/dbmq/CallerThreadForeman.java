@@ -1,6 +1,5 @@
 package dev.dbmq;
 
-import dev.dbmq.testing.ManualForeman;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**

@@ -1,6 +1,5 @@
 package dev.dbmq;
 
-import dev.dbmq.testing.ManualForeman;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -272,7 +272,7 @@ public final class QueueSettings {
          * The clock for due times (when a task may run, retry backoffs, recurring ticks), created/failed times and
          * ages: every process of one queue should use the system clock, kept in step by NTP (a host ahead by δ runs
          * tasks up to δ early). Defaults to the system clock; tests set their own
-         * ({@link dev.dbmq.testing.SettableClock}).
+         * ({@code dev.dbmq.testing.SettableClock}).
          */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");

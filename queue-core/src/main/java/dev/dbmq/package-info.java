@@ -3,7 +3,8 @@
  *
  * <h2>The public API</h2>
  * {@link dev.dbmq.TaskQueue} (producers: enqueue, stats, failed tasks) opened with {@link dev.dbmq.QueueSettings};
- * {@link dev.dbmq.Foreman} (consumers: claims and runs tasks on a bounded pool) configured by its builder;
+ * {@link dev.dbmq.Foreman} (consumers: claims and runs tasks on a bounded pool) configured by its builder, or a
+ * {@link dev.dbmq.ManualForeman} (runs what is due on the caller's thread, for tests and batch jobs);
  * {@link dev.dbmq.Task} and {@link dev.dbmq.TaskHandler} or {@link dev.dbmq.ContextualTaskHandler} (a task type and
  * its code, told its {@link dev.dbmq.TaskContext}); {@link dev.dbmq.Enqueue} (when a task may run, its unique key),
  * {@link dev.dbmq.Retry} (a task type's retries) and {@link dev.dbmq.Schedule} (recurring tasks);

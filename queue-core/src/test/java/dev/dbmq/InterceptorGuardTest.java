@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.TestTasks.Echo;
-import dev.dbmq.testing.ManualForeman;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.TestTasks.Echo;
-import dev.dbmq.testing.ManualForeman;
 import dev.dbmq.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;

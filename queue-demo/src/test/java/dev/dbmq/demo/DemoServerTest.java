@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmq.Enqueue;
 import dev.dbmq.QueueSettings;
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.ManualForeman;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.net.InetSocketAddress;

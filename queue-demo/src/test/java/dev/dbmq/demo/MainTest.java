@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dbmq.Enqueue;
 import dev.dbmq.QueueSettings;
 import dev.dbmq.TaskQueue;
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.ManualForeman;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;

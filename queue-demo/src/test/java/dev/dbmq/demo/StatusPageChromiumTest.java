@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dbmq.Foreman;
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.ManualForeman;
 import dev.dbmq.QueueSettings;
 import dev.dbmq.TaskQueue;
 import java.net.InetSocketAddress;

@@ -10,7 +10,7 @@ import dev.dbmq.QueueSettings;
 import dev.dbmq.QueueStats;
 import dev.dbmq.TaskContext;
 import dev.dbmq.TaskQueue;
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.ManualForeman;
 import dev.dbmq.testing.RecordingListener;
 import java.nio.file.Path;
 import java.time.Duration;

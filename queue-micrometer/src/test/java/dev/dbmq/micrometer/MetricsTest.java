@@ -8,7 +8,7 @@ import dev.dbmq.QueueSettings;
 import dev.dbmq.Retry;
 import dev.dbmq.Task;
 import dev.dbmq.TaskQueue;
-import dev.dbmq.testing.ManualForeman;
+import dev.dbmq.ManualForeman;
 import dev.dbmq.testing.SettableClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,4 @@
-package dev.dbmq.testing;
-
-import dev.dbmq.Foreman;
+package dev.dbmq;
 
 /**
  * A foreman without threads, for tests: tasks run on the thread that calls {@link #runPending()}, through the same
@@ -16,6 +14,10 @@ import dev.dbmq.Foreman;
  * }
  * }</pre>
  *
+ * <p>Not only for tests: a batch job that runs what is due and exits (from cron, say) is a manual foreman too. It is
+ * part of the API, beside {@link Foreman}, because the builder returns it; the helpers in {@code dev.dbmq.testing}
+ * build on the API, never the other way round.
+ *
  * <p>An interface so that code under test can take one where it would take a started foreman's work; dbmq's own
  * implementation is the one the builder returns.
  */
@@ -25,7 +27,7 @@ public interface ManualForeman extends AutoCloseable {
      * Claims and runs tasks on this thread until no task it has a handler for is due by the queue's clock, including
      * tasks that handlers enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout}
      * says. Tasks due later (run-at, a retry's backoff, a recurring schedule's next tick) stay queued: move a
-     * {@link SettableClock} past their due time and call this again. Called from a handler (eager mode, a task
+     * {@code dev.dbmq.testing.SettableClock} past their due time and call this again. Called from a handler (eager mode, a task
      * enqueuing a task), it returns 0 and the outer call runs the new task.
      *
      * @return how many tasks were claimed (run, or kept as failed)
