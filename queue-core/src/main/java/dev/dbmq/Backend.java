@@ -1,25 +1,16 @@
 package dev.dbmq;
 
-import java.time.Duration;
-import java.util.List;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.Record;
-import org.jooq.Record1;
-import org.jooq.Select;
-import org.jooq.SelectForUpdateStep;
-
 /**
  * Everything that differs between the databases dbmq runs on, behind one seam: {@link SqliteBackend} and
  * {@link PostgresBackend} (River's driver, Oban's engine, db-scheduler's JdbcCustomization). The engine
- * ({@link TaskQueue}, {@link Foreman}, {@link CallerThreadForeman}, {@link Claimer}, {@link TaskStore}) reaches a database
- * only through this, and never asks which one it is; {@link #open} is the one place that chooses.
+ * ({@link TaskQueue}, {@link Foreman}, {@link CallerThreadForeman}, {@link Claimer}, {@link TaskStore}) reaches a
+ * database only through this, and never asks which one it is; {@link #open} is the one place that chooses.
  *
- * <p>What a backend owns: its {@link Database} (connections and transactions), the statements that differ (the claim,
- * the insert fast path, the transactional enqueue), exclusivity (one foreman per database, or any number), how a
- * producer wakes foremen in other processes, and the wakeup source a foreman listens to. Statements that are the same
- * on every database are in {@link TaskStore}. {@code BackendContract} is what a backend must pass; a third database
- * would add one class here and one subclass of that contract.
+ * <p>A backend is three concerns, as Oban splits Engine, Notifier and Peer: {@link Storage} (connections,
+ * transactions, the statements that differ), {@link Wakeups} (how producers in other processes wake foremen) and
+ * {@link Exclusivity} (one foreman per database, or any number). Each user takes the concern it needs.
+ * {@code BackendContract} is what a backend must pass; a third database would add one class here and one subclass of
+ * that contract.
  *
  * <p>Thread-safe: producers, the foreman thread and worker threads call it at once.
  */
@@ -29,9 +20,6 @@ interface Backend extends AutoCloseable {
     static Backend open(QueueSettings settings) {
         return settings.dataSource() != null ? new PostgresBackend(settings) : new SqliteBackend(settings);
     }
-
-    /** Connections and transactions. */
-    Database database();
 
     /**
      * The settings as this backend resolved them (SQLite: with the default wakeup directory filled in); what
@@ -47,150 +35,19 @@ interface Backend extends AutoCloseable {
 
     /** For messages: the file, or the PostgreSQL schema. */
     default String describe() {
-        return database().describe();
+        return storage().database().describe();
     }
-
-    /** For the foreman's start line: how it is woken, e.g. "from /data/queue.db-wakeup". */
-    String describeWakeups();
 
     /** The line an opened queue logs at INFO: what an operator checks first. */
     String describeOpened();
 
-    /**
-     * Inserts one task without a key in the transaction {@code dsl} is in (one of {@link #database()}'s); returns its
-     * id. (A task with a key takes {@link TaskStore#insertKeyed}, the same on every database.)
-     */
-    default long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
-        return TaskStore.insert(dsl, taskName, args, metadata, createdAt, dueAt);
-    }
+    Storage storage();
 
-    /**
-     * Inserts one task without a key and commits it before returning; returns its id. With {@code claim}, the same
-     * transaction claims it too ({@link #claimInserted}): a foreman of this JVM takes it from the producer
-     * ({@link Handoff}). By default a transaction of its own; SQLite shares one among producer threads that call at
-     * once ({@link GroupCommit}), since it has one writer at a time anyway.
-     */
-    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
-        if (!claim) {
-            return database().insertAutocommit(this, taskName, args, metadata, createdAt, dueAt);
-        }
-        return database().transaction(dsl -> {
-            long id = insert(dsl, taskName, args, metadata, createdAt, dueAt);
-            claimInserted(dsl, id);
-            return id;
-        });
-    }
+    Wakeups wakeups();
 
-    /**
-     * Whether a producer of this JVM may hand a task due now straight to an idle foreman of this JVM ({@link Handoff}):
-     * SQLite yes; PostgreSQL no, as its insert trigger notifies every foreman anyway, so each hand-over would still
-     * cost the foremen an empty claim.
-     */
-    default boolean handsOver() {
-        return false;
-    }
-
-    /**
-     * Claims the task this transaction just inserted, for a hand-over ({@link Handoff}): deletes its row, so it is
-     * claimed when the insert commits, at most once, as by {@link #claim}.
-     */
-    default void claimInserted(DSLContext dsl, long id) {
-        if (!TaskStore.cancel(dsl, id)) {
-            throw new IllegalStateException("task " + id + " inserted by this transaction is not there to claim");
-        }
-    }
-
-    /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
-    default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
-                                 long dueAt) {
-        return TaskStore.insertAll(dsl, taskName, args, metadata, createdAt, dueAt);
-    }
-
-    /**
-     * Inserts one task in the caller's own transaction {@code tx} (the application's context, not one of
-     * {@link #database()}'s), so that it exists only if that transaction commits, and makes sure foremen are woken
-     * when it does and not when it rolls back. {@code wakeAtCommit} is what wakes a foreman of this JVM or another
-     * process; a backend runs it at commit when the database does not wake foremen by itself (SQLite: from the commit
-     * hook, where nothing may touch the database), or not at all (PostgreSQL: the insert trigger's NOTIFY reaches
-     * every foreman).
-     *
-     * @param key the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
-     *            long, String)})
-     * @throws IllegalArgumentException when tx is not a context on this database, naming both; nothing is written
-     */
-    long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata, long createdAt,
-                                   long dueAt, String key, Runnable wakeAtCommit);
-
-    /**
-     * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at
-     * {@code nowMillis}, oldest due first, in one statement of the transaction {@code dsl} is in, so that a task is
-     * claimed by exactly one caller, whatever other foremen do at the same time. Returned in any order; never more
-     * than {@code limit} rows (the caller checks).
-     */
-    default List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
-        return TaskStore.claimQuery(claimForm(), dsl, limit, names, nowMillis).fetch(TaskStore::row);
-    }
-
-    /**
-     * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending, in the
-     * transaction {@code dsl} is in: after a claim that was not full, the foreman sleeps until then unless woken.
-     */
-    default Long nextDueAt(DSLContext dsl, List<String> names) {
-        return TaskStore.nextDueAt(dsl, names);
-    }
-
-    /** How this database's claims are bounded and kept apart; see {@link ClaimForm}. */
-    ClaimForm claimForm();
-
-    /**
-     * Takes what admits foremen on this database, for the life of one foreman: SQLite one per database (an OS file
-     * lock), PostgreSQL any number (nothing to take). Released by closing it.
-     *
-     * @param holder the foreman's identity, for the message a second one gets
-     * @throws DbmqException when another foreman holds it (in this JVM or another process)
-     */
-    Exclusivity exclusivity(String holder);
-
-    /**
-     * After a commit of tasks, when no foreman of this JVM was woken directly: wakes foremen in other processes where
-     * the database does not (SQLite: a file in the wakeup directory). Called on the producer's thread, after the
-     * commit; must not block.
-     */
-    void wakeOtherProcesses();
-
-    /**
-     * What wakes a foreman when producers in other processes commit tasks (SQLite: the wakeup directory watched;
-     * PostgreSQL: LISTEN for the insert trigger's NOTIFY), not started yet. Its thread comes from {@code threads}.
-     *
-     * @param recheck how often it checks on its own that nothing was missed (the foreman's pollInterval)
-     */
-    WakeupSource wakeupSource(WakeTarget target, Duration recheck, String foremanId, ForemanThreads threads);
+    Exclusivity exclusivity();
 
     /** Closes the database; idempotent. Leaves what the application owns (a DataSource) alone. */
     @Override
     void close();
-
-    /**
-     * The two parts of "delete the oldest n tasks" that differ per database: {@code DELETE FROM dbmq_task WHERE
-     * idIn(claimable(SELECT id … ORDER BY id LIMIT n)) RETURNING …} ({@link TaskStore#claimQuery}). Together they
-     * must bound the delete to the ids the sub-select picks, under any plan, and keep two concurrent claims from
-     * taking one task.
-     */
-    interface ClaimForm {
-        /** One sub-select of the oldest ids, made safe against concurrent claimers (e.g. FOR UPDATE SKIP LOCKED). */
-        <R extends Record> Select<R> claimable(SelectForUpdateStep<R> oldest);
-
-        /** The delete's condition: the ids {@code ids} returns, evaluated once, and no others. */
-        Condition idIn(Select<Record1<Long>> ids);
-    }
-
-    /** Held for the life of one foreman, see {@link #exclusivity}. */
-    interface Exclusivity extends AutoCloseable {
-        /** Nothing to take: any number of foremen may run. */
-        Exclusivity NONE = () -> { };
-
-        /** Releases it; idempotent. */
-        @Override
-        void close();
-    }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class CallerThreadForeman implements ManualForeman {
 
     private final Backend backend;
-    private final Backend.Exclusivity exclusivity;
+    private final Exclusivity.Lease exclusivity;
     private final Claimer claimer;
     private final TaskRunner runner;
     private final TaskCounters counters;
@@ -26,11 +26,11 @@ final class CallerThreadForeman implements ManualForeman {
             throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
         }
         this.batchSize = batchSize;
-        this.exclusivity = backend.exclusivity("manual foreman, pid " + ProcessHandle.current().pid());
-        this.counters = new TaskCounters(backend.database());
-        this.claimer = new Claimer(backend, handlers, recurring, queue.codec(), queue.clock(), counters, listener,
-                unhandledTimeout);
-        this.runner = new TaskRunner(backend.database(), queue.clock(), counters, listener, interceptors);
+        this.exclusivity = backend.exclusivity().acquire("manual foreman, pid " + ProcessHandle.current().pid());
+        this.counters = new TaskCounters(backend.storage().database());
+        this.claimer = new Claimer(backend.storage(), handlers, recurring, queue.codec(), queue.clock(), counters,
+                listener, unhandledTimeout);
+        this.runner = new TaskRunner(backend.storage().database(), queue.clock(), counters, listener, interceptors);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
             public void wake() {
@@ -48,7 +48,7 @@ final class CallerThreadForeman implements ManualForeman {
                     + " in this JVM; refusing to start a second one");
         }
         try {
-            recurring.ensureScheduled(backend.database(), queue.clock().millis());
+            recurring.ensureScheduled(backend.storage().database(), queue.clock().millis());
         } catch (RuntimeException e) {
             LocalForemen.unregister(backend.key(), wakeTarget);
             exclusivity.close();

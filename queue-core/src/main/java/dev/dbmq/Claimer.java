@@ -30,8 +30,7 @@ final class Claimer implements Claims {
         }
     }
 
-
-    private final Backend backend;
+    private final Storage storage;
     private final Database database;
     private final Handlers handlers;
     private final RecurringTasks recurring;
@@ -48,10 +47,10 @@ final class Claimer implements Claims {
      * @param unhandledTimeout how old a task of a name this foreman has no handler for may get before it is kept in
      *                         the failed-tasks table (see {@link #checkUnhandled()})
      */
-    Claimer(Backend backend, Handlers handlers, RecurringTasks recurring, ArgsCodec codec, InstantSource clock,
+    Claimer(Storage storage, Handlers handlers, RecurringTasks recurring, ArgsCodec codec, InstantSource clock,
             TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout) {
-        this.backend = backend;
-        this.database = backend.database();
+        this.storage = storage;
+        this.database = storage.database();
         this.handlers = handlers;
         this.recurring = recurring;
         this.names = handlers.names();
@@ -113,7 +112,7 @@ final class Claimer implements Claims {
      */
     @Override
     public long nextDueAt() {
-        Long next = database.autocommit(dsl -> backend.nextDueAt(dsl, names));
+        Long next = database.autocommit(dsl -> storage.nextDueAt(dsl, names));
         return next == null ? Long.MAX_VALUE : next;
     }
 
@@ -123,7 +122,7 @@ final class Claimer implements Claims {
         runnable.clear();
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
         claimedAt[0] = now;
-        List<TaskStore.Row> claimed = TaskStore.claim(backend, dsl, limit, names, now);
+        List<TaskStore.Row> claimed = TaskStore.claim(storage, dsl, limit, names, now);
         for (TaskStore.Row row : claimed) {
             recurring.writeNext(dsl, row, now); // a recurring instance's next tick, whether this one can run or not
         }
@@ -194,7 +193,8 @@ final class Claimer implements Claims {
         List<TaskStore.Row> rows;
         do {
             rows = database.transaction(dsl -> {
-                List<TaskStore.Row> taken = TaskStore.takeUnhandled(backend.claimForm(), dsl, names, createdBefore, 1000);
+                List<TaskStore.Row> taken = TaskStore.takeUnhandled(storage.claimForm(), dsl, names, createdBefore,
+                        1000);
                 long now = clock.millis();
                 for (TaskStore.Row row : taken) {
                     TaskStore.keepFailed(dsl, row, now, unhandledReason(row));

@@ -10,15 +10,6 @@ interface Database extends AutoCloseable {
     <T> T autocommit(Function<DSLContext, T> work);
 
     /**
-     * {@code backend}'s insert of one task without a key, in autocommit; returns its id. SQLite runs its prepared
-     * INSERT without making a jOOQ context, so a cold producer's first enqueue never loads jOOQ's DSL (issue #13).
-     */
-    default long insertAutocommit(Backend backend, String taskName, String args, String metadata, long createdAt,
-                                  long dueAt) {
-        return autocommit(dsl -> backend.insert(dsl, taskName, args, metadata, createdAt, dueAt));
-    }
-
-    /**
      * Runs work in one transaction that holds the write lock from its start (SQLite's BEGIN IMMEDIATE), so it never
      * reads a snapshot that a concurrent commit makes stale; rolled back when work throws.
      */

@@ -118,7 +118,7 @@ public final class Foreman implements AutoCloseable {
     private final Claimer claimer;
     private final ForemanThreads threads;
     private final Backend backend;
-    private final Backend.Exclusivity exclusivity;
+    private final Exclusivity.Lease exclusivity;
     private final ForemanLoop loop;
     private final WakeupSource wakeups;
     private final ThreadPoolExecutor workers;
@@ -143,13 +143,13 @@ public final class Foreman implements AutoCloseable {
         this.threads = new ForemanThreads(id, closing::get, b.listener(), state);
         List<AutoCloseable> undo = new ArrayList<>();
         try {
-            this.exclusivity = backend.exclusivity(id);
+            this.exclusivity = backend.exclusivity().acquire(id);
             undo.add(exclusivity);
-            this.counters = new TaskCounters(backend.database());
-            this.claimer = new Claimer(backend, handlers, b.recurring(), queue.codec(), queue.clock(), counters,
-                    b.listener(), b.unhandledTimeout());
-            b.recurring().ensureScheduled(backend.database(), queue.clock().millis());
-            TaskRunner runner = new TaskRunner(backend.database(), queue.clock(), counters, b.listener(),
+            this.counters = new TaskCounters(backend.storage().database());
+            this.claimer = new Claimer(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
+                    counters, b.listener(), b.unhandledTimeout());
+            b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
+            TaskRunner runner = new TaskRunner(backend.storage().database(), queue.clock(), counters, b.listener(),
                     b.interceptors());
             WorkerThreads workerThreads = new WorkerThreads(id, b.workerThreadFactory());
             this.workers = newWorkerPool(b.workers(), workerThreads);
@@ -164,7 +164,7 @@ public final class Foreman implements AutoCloseable {
             if (LocalForemen.register(backend.key(), loop)) {
                 undo.add(() -> LocalForemen.unregister(backend.key(), loop));
             }
-            this.wakeups = backend.wakeupSource(loop, b.pollInterval(), id, threads);
+            this.wakeups = backend.wakeups().source(loop, b.pollInterval(), id, threads);
             undo.add(wakeups);
         } catch (RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
@@ -186,7 +186,7 @@ public final class Foreman implements AutoCloseable {
                         + " drainOnStop={}, unhandledTimeout={}, handlers={}, recurring={}, wakeups {}", id,
                 backend.describe(), settings.workers(), settings.batchSize(), settings.gracefulTimeout(),
                 settings.pollInterval(), settings.drainOnStop(), settings.unhandledTimeout(), settings.handlers(),
-                settings.recurring(), backend.describeWakeups());
+                settings.recurring(), backend.wakeups().describe());
         wakeups.start();
         loopThread.start();
         if (shutdownHook != null) {

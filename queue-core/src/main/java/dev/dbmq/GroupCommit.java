@@ -37,16 +37,24 @@ final class GroupCommit {
     private static final int DONE = 2;
 
     private final Database database;
-    private final Backend backend;
+    private final Storage storage;
+    private final LoneInsert alone;
 
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock.
     private boolean writing;
     private final ArrayDeque<Row> queued = new ArrayDeque<>();
 
-    GroupCommit(Database database, Backend backend) {
+    /** A row written alone, in autocommit (SQLite's prepared INSERT, with no jOOQ context made); returns its id. */
+    @FunctionalInterface
+    interface LoneInsert {
+        long insert(String taskName, String args, String metadata, long createdAt, long dueAt);
+    }
+
+    GroupCommit(Database database, Storage storage, LoneInsert alone) {
         this.database = database;
-        this.backend = backend;
+        this.storage = storage;
+        this.alone = alone;
     }
 
     /** One producer's row; the outcome is written by the thread that wrote the batch, then {@code state} = DONE. */
@@ -56,7 +64,7 @@ final class GroupCommit {
         final String metadata;
         final long createdAt;
         final long dueAt;
-        final boolean claim; // and claim it in the same transaction: a hand-over (Backend#claimInserted)
+        final boolean claim; // and claim it in the same transaction: a hand-over (Storage#claimInserted)
         final Thread producer = Thread.currentThread();
         volatile int state = WAITING;
         long id;
@@ -73,7 +81,7 @@ final class GroupCommit {
     }
 
     /**
-     * Inserts one task (with {@code claim}, and claims it: {@link Backend#claimInserted}) in a transaction of its own
+     * Inserts one task (with {@code claim}, and claims it: {@link Storage#claimInserted}) in a transaction of its own
      * or shared with concurrent callers; returns once committed.
      */
     long insert(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
@@ -187,17 +195,16 @@ final class GroupCommit {
     private void writeAlone(Row row) {
         try {
             row.id = row.claim ? database.transaction(dsl -> insert(dsl, row))
-                    : database.insertAutocommit(backend, row.taskName, row.args, row.metadata, row.createdAt,
-                            row.dueAt);
+                    : alone.insert(row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
         }
     }
 
     private long insert(org.jooq.DSLContext dsl, Row row) {
-        long id = backend.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
+        long id = storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
         if (row.claim) {
-            backend.claimInserted(dsl, id);
+            storage.claimInserted(dsl, id);
         }
         return id;
     }

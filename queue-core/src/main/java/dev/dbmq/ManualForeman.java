@@ -27,8 +27,8 @@ public interface ManualForeman extends AutoCloseable {
      * Claims and runs tasks on this thread until no task it has a handler for is due by the queue's clock, including
      * tasks that handlers enqueue; then looks for tasks of other names, as {@link Foreman.Builder#unhandledTimeout}
      * says. Tasks due later (run-at, a retry's backoff, a recurring schedule's next tick) stay queued: move a
-     * {@code dev.dbmq.testing.SettableClock} past their due time and call this again. Called from a handler (eager mode, a task
-     * enqueuing a task), it returns 0 and the outer call runs the new task.
+     * {@code dev.dbmq.testing.SettableClock} past their due time and call this again. Called from a handler (eager
+     * mode, a task enqueuing a task), it returns 0 and the outer call runs the new task.
      *
      * @return how many tasks were claimed (run, or kept as failed)
      * @throws IllegalStateException when closed

@@ -182,10 +182,11 @@ final class SqliteDatabase implements Database {
         return autocommitStatements(opened -> work.apply(jooq()));
     }
 
-    /** The prepared INSERT on this connection, with no jOOQ context made: see {@link #autocommitStatements}. */
-    @Override
-    public long insertAutocommit(Backend backend, String taskName, String args, String metadata, long createdAt,
-                                 long dueAt) {
+    /**
+     * One task without a key, in autocommit, by the prepared INSERT on this connection with no jOOQ context made (see
+     * {@link #autocommitStatements}); returns its id.
+     */
+    long insertAutocommit(String taskName, String args, String metadata, long createdAt, long dueAt) {
         return autocommitStatements(cache -> SqliteStatements.insert(cache, taskName, args, metadata, createdAt,
                 dueAt));
     }

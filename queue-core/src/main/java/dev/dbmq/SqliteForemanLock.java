@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * file drops every lock the process holds on it, so opening, failing to lock and closing would silently release the
  * first foreman's lock, and a foreman in another process could then start beside it.
  */
-final class SqliteForemanLock implements Backend.Exclusivity {
+final class SqliteForemanLock implements Exclusivity.Lease {
 
     /** Lock files held in this JVM, by path (a real path: SqliteBackend names it after the database's). */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();

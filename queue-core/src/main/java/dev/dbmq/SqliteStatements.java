@@ -226,7 +226,7 @@ final class SqliteStatements {
                     "metadata", 0L, 1L), List.of("task_name", "args", "metadata", 0L, 1L)));
             all.put("insertRows", insertRows());
             all.put("claimAnyName", SqliteStatementCache.render(
-                    TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
+                    TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
             all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
@@ -276,7 +276,7 @@ final class SqliteStatements {
                 binds.add(1);
             }
             return SqliteStatementCache.render(
-                    TaskStore.claimQuery(SqliteBackend.CLAIM_FORM, Jooq.RENDER, 1, placeholders, 2L), binds);
+                    TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, placeholders, 2L), binds);
         }
 
         private static String insertRows() {

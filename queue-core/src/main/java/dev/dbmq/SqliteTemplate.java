@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * A new queue file starts as a copy of one that queue-core's build made and migrated ({@link Making}, run by its pom
  * into the jar), so a new file needs no Flyway at run time: opening then reads the copied history table, finds it
  * current and skips Flyway, as for any current file (Flyway creating the schema was most of a new file's cold start;
- * README-bench, "Cold start"). The template is a file that the queue's own open path ({@link SqliteDatabase}, Flyway, this jar's
- * migrations) wrote at build time, so a copy is what a new file migrated here would be, down to the history rows but
- * their times (SqliteTemplateTest compares the two).
+ * README-bench, "Cold start"). The template is a file that the queue's own open path ({@link SqliteDatabase}, Flyway,
+ * this jar's migrations) wrote at build time, so a copy is what a new file migrated here would be, down to the history
+ * rows but their times (SqliteTemplateTest compares the two).
  *
  * <p>Atomic: the copy is written to a temporary file beside the target, forced to disk, and hard-linked to the target
  * name, which fails if the name exists. So two processes opening the same new path at once never see a half-written

@@ -60,7 +60,7 @@ public final class TaskQueue implements AutoCloseable {
         this.clock = settings.clock();
         this.interceptors = new EnqueueChain(settings.enqueueInterceptors());
         this.backend = Backend.open(settings);
-        this.database = backend.database();
+        this.database = backend.storage().database();
         try {
             this.codec = await(codec);
         } catch (RuntimeException | Error e) {
@@ -163,7 +163,7 @@ public final class TaskQueue implements AutoCloseable {
         if (key == null) {
             Handoff handoff = dueAt <= now ? reserveHandoff(task.name(), json) : null;
             try {
-                id = backend.enqueue(task.name(), json, metadata, now, dueAt, handoff != null);
+                id = backend.storage().enqueue(task.name(), json, metadata, now, dueAt, handoff != null);
             } catch (Throwable t) {
                 if (handoff != null) {
                     handoff.cancel();
@@ -228,7 +228,7 @@ public final class TaskQueue implements AutoCloseable {
     private List<Long> writeAll(Task<?> task, List<String> jsons, String metadata, Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
-        List<Long> ids = database.transaction(dsl -> backend.insertAll(dsl, task.name(), jsons, metadata, now,
+        List<Long> ids = database.transaction(dsl -> backend.storage().insertAll(dsl, task.name(), jsons, metadata, now,
                 dueAt));
         wake(false);
         return ids;
@@ -271,7 +271,7 @@ public final class TaskQueue implements AutoCloseable {
     private long writeInCallerTransaction(DSLContext tx, Task<?> task, String json, String metadata,
                                           Enqueue options) {
         long now = clock.millis();
-        return backend.insertInCallerTransaction(tx, task.name(), json, metadata, now, options.dueAt(now),
+        return backend.storage().insertInCallerTransaction(tx, task.name(), json, metadata, now, options.dueAt(now),
                 options.uniqueKey(), () -> wake(true));
     }
 
@@ -360,7 +360,7 @@ public final class TaskQueue implements AutoCloseable {
     void wake(boolean fromCommitHook) {
         WakeTarget local = LocalForemen.find(backend.key());
         if (local == null) {
-            backend.wakeOtherProcesses();
+            backend.wakeups().wakeOtherProcesses();
         } else if (fromCommitHook) {
             local.wakeFromCommitHook();
         } else {
@@ -373,7 +373,7 @@ public final class TaskQueue implements AutoCloseable {
      * without one the task is enqueued and claimed as any other.
      */
     private Handoff reserveHandoff(String taskName, String json) {
-        WakeTarget local = backend.handsOver() ? LocalForemen.find(backend.key()) : null;
+        WakeTarget local = backend.storage().handsOver() ? LocalForemen.find(backend.key()) : null;
         if (local == null) {
             return null;
         }

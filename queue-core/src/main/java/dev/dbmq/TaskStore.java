@@ -25,8 +25,8 @@ import org.jooq.impl.DSL;
 
 /**
  * Every statement on the queue's tables that is the same on each database, written with the jOOQ classes generated
- * from the migrations; where a database differs (the claim's bound and locking, faster paths) it asks the
- * {@link Backend}. Stateless: each method runs on the {@link DSLContext} it is given, inside whatever transaction the
+ * from the migrations; where a database differs (the claim's bound and locking, faster paths) it asks the backend's
+ * {@link Storage}. Stateless: each method runs on the {@link DSLContext} it is given, inside whatever transaction the
  * caller holds.
  */
 final class TaskStore {
@@ -69,7 +69,7 @@ final class TaskStore {
                 .returningResult(DBMQ_TASK.ID);
     }
 
-    /** The portable insert of a task without a key; {@link Backend#insert} may take a faster path. */
+    /** The portable insert of a task without a key; {@link Storage#insert} may take a faster path. */
     static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
         return insertQuery(dsl, taskName, args, metadata, createdAt, dueAt).fetchOne().value1();
     }
@@ -149,19 +149,19 @@ final class TaskStore {
     }
 
     /**
-     * Claims through the backend: deletes and returns up to {@code limit} of the tasks named {@code names} (null: any
-     * name) due at {@code nowMillis}, oldest due first, in that order; one statement, so a task is claimed by exactly
-     * one caller.
+     * Claims through the backend's storage: deletes and returns up to {@code limit} of the tasks named {@code names}
+     * (null: any name) due at {@code nowMillis}, oldest due first, in that order; one statement, so a task is claimed
+     * by exactly one caller.
      *
      * @throws DbmqException when the statement returned more than {@code limit} rows (no backend's statement can,
      *                       under any plan; should one ever do it, the caller's transaction must roll back rather
      *                       than hold tasks no worker is free for)
      */
-    static List<Row> claim(Backend backend, DSLContext dsl, int limit, List<String> names, long nowMillis) {
+    static List<Row> claim(Storage storage, DSLContext dsl, int limit, List<String> names, long nowMillis) {
         if (names != null && names.isEmpty()) {
             return List.of(); // no name: nothing to claim (a foreman always has one; this keeps oldest() total)
         }
-        List<Row> sorted = new ArrayList<>(backend.claim(dsl, limit, names, nowMillis));
+        List<Row> sorted = new ArrayList<>(storage.claim(dsl, limit, names, nowMillis));
         if (sorted.size() > limit) {
             throw new DbmqException("a claim of at most " + limit + " tasks returned " + sorted.size()
                     + " rows; rolled back, nothing claimed");
@@ -175,9 +175,9 @@ final class TaskStore {
 
     /**
      * The claim: {@code DELETE FROM dbmq_task WHERE <ids of oldestDue(…)> RETURNING <ROW_FIELDS>}, the condition in
-     * the database's {@link Backend.ClaimForm}. The columns come back in that order.
+     * the database's {@link Storage.ClaimForm}. The columns come back in that order.
      */
-    static DeleteResultStep<DbmqTaskRecord> claimQuery(Backend.ClaimForm form, DSLContext dsl, int limit,
+    static DeleteResultStep<DbmqTaskRecord> claimQuery(Storage.ClaimForm form, DSLContext dsl, int limit,
                                                        List<String> names, long nowMillis) {
         return dsl.deleteFrom(DBMQ_TASK)
                 .where(form.idIn(oldestDue(form, dsl, limit, names, nowMillis)))
@@ -197,10 +197,10 @@ final class TaskStore {
      * due_at, id) index (V3), so tasks of other names, and future-dated tasks, pending in any number cost nothing.
      * Several: that per name, merged ({@code UNION ALL}, then the first {@code n}): k index ranges of at most n rows,
      * where {@code task_name IN (…) ORDER BY due_at, id} would have the planner choose between scanning the other
-     * names' rows in due order and sorting every matching row. Each range is made {@link Backend.ClaimForm#claimable}.
+     * names' rows in due order and sorting every matching row. Each range is made {@link Storage.ClaimForm#claimable}.
      * (Any name, a test's claim, scans the table: no index serves it.)
      */
-    private static Select<Record1<Long>> oldestDue(Backend.ClaimForm form, DSLContext dsl, int limit,
+    private static Select<Record1<Long>> oldestDue(Storage.ClaimForm form, DSLContext dsl, int limit,
                                                    List<String> names, long nowMillis) {
         if (names == null) {
             return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).where(DBMQ_TASK.DUE_AT.le(nowMillis))
@@ -304,7 +304,7 @@ final class TaskStore {
      * {@code dueBefore} (epoch ms), oldest due first: the caller keeps them as failed, in the same transaction. Due
      * time, not enqueue time: a task scheduled a month ahead has not waited for a handler until it is due.
      */
-    static List<Row> takeUnhandled(Backend.ClaimForm form, DSLContext dsl, List<String> names, long dueBefore,
+    static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, List<String> names, long dueBefore,
                                    int limit) {
         var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
                 .where(DBMQ_TASK.TASK_NAME.notIn(names)).and(DBMQ_TASK.DUE_AT.lt(dueBefore))

@@ -34,9 +34,12 @@
  *
  * <h2>The backends</h2>
  * {@code Backend} is the seam: everything that differs between databases is behind it, and the engine never asks
- * which one it is on. {@code SqliteBackend} and the {@code Sqlite*} classes (one connection, prepared hot statements,
- * a file lock for one foreman per database, the wakeup directory); {@code PostgresBackend} and the
+ * which one it is on. It is three concerns: {@code Storage} (connections, transactions, the statements that differ),
+ * {@code Wakeups} (producers in other processes waking a foreman) and {@code Exclusivity} (how many foremen a
+ * database admits). {@code SqliteBackend} and the {@code Sqlite*} classes (one connection, prepared hot statements,
+ * group commit, a file lock for one foreman per database, the wakeup directory); {@code PostgresBackend} and the
  * {@code Postgres*} classes (a borrowed pool, {@code FOR UPDATE SKIP LOCKED} claims, LISTEN/NOTIFY). The tests'
- * {@code BackendContract} says what a backend must do.
+ * backend contract, one interface per area ({@code InsertContract}, {@code ClaimContract}, …), says what a backend
+ * must do.
  */
 package dev.dbmq;

@@ -113,7 +113,7 @@ public final class ChildMain {
 
     private static void tryForemanLock(String db) {
         try (Backend backend = Backend.open(QueueSettings.sqlite(Path.of(db)).build())) {
-            backend.exclusivity("child pid " + ProcessHandle.current().pid()).close();
+            backend.exclusivity().acquire("child pid " + ProcessHandle.current().pid()).close();
             System.out.println("LOCKED");
         } catch (DbmqException e) {
             System.out.println("REFUSED " + e.getMessage());

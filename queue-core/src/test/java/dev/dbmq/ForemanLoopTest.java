@@ -361,7 +361,8 @@ class ForemanLoopTest {
             List<ClaimedTask> tasks = (List<ClaimedTask>) a;
             boolean commit = mayCommit.getAsBoolean(); // as the real claim asks, just before its commit
             committed.complete(commit);
-            return commit ? new Claims.Claim(tasks.size(), tasks, nowMillis) : new Claims.Claim(0, List.of(), nowMillis);
+            return commit ? new Claims.Claim(tasks.size(), tasks, nowMillis)
+                    : new Claims.Claim(0, List.of(), nowMillis);
         }
     }
 

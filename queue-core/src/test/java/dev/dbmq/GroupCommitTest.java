@@ -88,7 +88,7 @@ class GroupCommitTest {
     @Test
     void producers_arriving_during_a_write_share_the_next_transaction() throws Exception {
         CountingDatabase db = new CountingDatabase(queue.database());
-        GroupCommit group = new GroupCommit(db, queue.backend());
+        GroupCommit group = group(db);
         CompletableFuture<Long> leader = insertBehindGate(db, group, 0);
         List<CompletableFuture<Long>> followers = queueFollowers(group, 5);
 
@@ -108,7 +108,7 @@ class GroupCommitTest {
     void a_lone_producer_writes_alone_every_time() {
         CountingDatabase db = new CountingDatabase(queue.database());
         db.gate.countDown();
-        GroupCommit group = new GroupCommit(db, queue.backend());
+        GroupCommit group = group(db);
         for (int i = 0; i < 3; i++) {
             group.insert(ECHO.name(), "{\"n\":" + i + "}", null, 0, 0, false);
         }
@@ -121,7 +121,7 @@ class GroupCommitTest {
     void a_failed_batch_fails_every_producer_in_it_and_writes_none_of_them() throws Exception {
         CountingDatabase db = new CountingDatabase(queue.database());
         db.failTransactions = new DbmqException("disk on fire");
-        GroupCommit group = new GroupCommit(db, queue.backend());
+        GroupCommit group = group(db);
         CompletableFuture<Long> leader = insertBehindGate(db, group, 0);
         List<CompletableFuture<Long>> followers = queueFollowers(group, 3);
 
@@ -150,7 +150,7 @@ class GroupCommitTest {
     void a_batch_failing_on_a_constraint_is_written_row_by_row_so_each_gets_its_own_outcome() throws Exception {
         CountingDatabase db = new CountingDatabase(queue.database());
         db.failTransactions = new DataAccessException("constraint", new SQLException("CHECK failed", "23000", 19));
-        GroupCommit group = new GroupCommit(db, queue.backend());
+        GroupCommit group = group(db);
         CompletableFuture<Long> leader = insertBehindGate(db, group, 0);
         List<CompletableFuture<Long>> followers = queueFollowers(group, 3);
 
@@ -166,7 +166,7 @@ class GroupCommitTest {
     @Test
     void an_interrupted_producer_still_gets_its_outcome_and_keeps_its_interrupt() throws Exception {
         CountingDatabase db = new CountingDatabase(queue.database());
-        GroupCommit group = new GroupCommit(db, queue.backend());
+        GroupCommit group = group(db);
         CompletableFuture<Long> leader = insertBehindGate(db, group, 0);
         CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
         CompletableFuture<Long> follower = new CompletableFuture<>();
@@ -243,6 +243,14 @@ class GroupCommitTest {
      * The queue's database, counting the transactions GroupCommit runs; its first use blocks until {@code gate} opens,
      * so a test can queue producers behind a write in progress; transactions can be made to fail.
      */
+    /** A group commit through {@code db}: its lone rows through {@code db} too, so they are counted. */
+    private GroupCommit group(Database db) {
+        Storage storage = queue.backend().storage();
+        return new GroupCommit(db, storage,
+                (name, args, metadata, createdAt, dueAt) -> db.autocommit(dsl -> storage.insert(dsl, name, args,
+                        metadata, createdAt, dueAt)));
+    }
+
     private static final class CountingDatabase implements Database {
         final Database real;
         final CountDownLatch entered = new CountDownLatch(1);

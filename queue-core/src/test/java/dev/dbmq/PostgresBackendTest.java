@@ -12,10 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The backend contract on PostgreSQL: a schema per test on the tests' database; "another database" is a scratch
+ * The backend() contract on PostgreSQL: a schema per test on the tests' database; "another database" is a scratch
  * database of the same server holding a queue in a schema of the same name. Any number of foremen.
  */
-class PostgresBackendTest extends BackendContract {
+class PostgresBackendTest extends BackendContract implements InsertContract, ClaimContract,
+        CallerTransactionContract, WakeupContract, ExclusivityContract {
 
     static HikariDataSource admin;
     static HikariDataSource pool;  // the queue's
@@ -51,44 +52,44 @@ class PostgresBackendTest extends BackendContract {
     Backend openFresh() {
         schema = PostgresSupport.newSchema("dbmq_backend");
         String dropped = schema;
-        closing(() -> PostgresSupport.dropSchema(pool, dropped)); // closed last, after every backend of the test
+        closing(() -> PostgresSupport.dropSchema(pool, dropped)); // closed last, after every backend() of the test
         return openSame();
     }
 
     @Override
-    Backend openSame() {
+    public Backend openSame() {
         return Backend.open(QueueSettings.postgres(pool).schema(schema).build());
     }
 
     /** The same schema name on the other database (dropped with it). */
     @Override
-    Backend openOther() {
+    public Backend openOther() {
         return Backend.open(QueueSettings.postgres(there).schema(schema).build());
     }
 
     @Override
-    boolean admitsSeveralForemen() {
+    public boolean admitsSeveralForemen() {
         return true;
     }
 
     /** It wakes its target once LISTEN is in place, for what was committed while it was not listening. */
     @Override
-    boolean wakesOnceListening() {
+    public boolean wakesOnceListening() {
         return true;
     }
 
     @Override
-    String describedAs() {
+    public String describedAs() {
         return schema;
     }
 
     @Override
-    CallerTx openCallerTx() throws Exception {
+    public CallerTx openCallerTx() throws Exception {
         return callerTx(app, schema);
     }
 
     @Override
-    CallerTx openCallerTxOnOther() throws Exception {
+    public CallerTx openCallerTxOnOther() throws Exception {
         return callerTx(there, schema);
     }
 
@@ -110,6 +111,6 @@ class PostgresBackendTest extends BackendContract {
         String otherSchema = PostgresSupport.newSchema("dbmq_backend_other");
         closing(() -> PostgresSupport.dropSchema(pool, otherSchema));
         Backend other = closing(Backend.open(QueueSettings.postgres(pool).schema(otherSchema).build()));
-        assertNotEquals(backend.key(), other.key());
+        assertNotEquals(backend().key(), other.key());
     }
 }

@@ -66,7 +66,8 @@ class PostgresClaimBoundTest {
     }
 
     List<TaskStore.Row> claim(int limit) {
-        return queue.database().transaction(dsl -> TaskStore.claim(queue.backend(), dsl, limit, null, Long.MAX_VALUE));
+        return queue.database().transaction(dsl -> TaskStore.claim(queue.backend().storage(), dsl, limit, null,
+                Long.MAX_VALUE));
     }
 
     /** The premise of this class: on this server, these settings really do give the naive statement that plan. */
@@ -114,7 +115,8 @@ class PostgresClaimBoundTest {
             CountDownLatch bClaimed = new CountDownLatch(1);
             CompletableFuture<List<TaskStore.Row>> a = CompletableFuture.supplyAsync(() ->
                     queue.database().transaction(dsl -> {
-                        List<TaskStore.Row> rows = TaskStore.claim(queue.backend(), dsl, 4, null, Long.MAX_VALUE);
+                        List<TaskStore.Row> rows = TaskStore.claim(queue.backend().storage(), dsl, 4, null,
+                                Long.MAX_VALUE);
                         aClaimed.countDown();
                         await(bClaimed);
                         return rows;
@@ -168,7 +170,7 @@ class PostgresClaimBoundTest {
             }
         };
         DbmqException e = assertThrows(DbmqException.class, () -> queue.database().transaction(dsl ->
-                TaskStore.claim(queue.backend(),
+                TaskStore.claim(queue.backend().storage(),
                         dsl.configuration().derive(new DefaultExecuteListenerProvider(ignoresTheLimit)).dsl(), 4,
                         null, Long.MAX_VALUE)));
 

@@ -13,8 +13,9 @@ import org.jooq.SQLDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The backend contract on SQLite: a file in a temporary directory per test; one foreman per database. */
-class SqliteBackendTest extends BackendContract {
+/** The backend() contract on SQLite: a file in a temporary directory per test; one foreman per database. */
+class SqliteBackendTest extends BackendContract implements InsertContract, ClaimContract,
+        CallerTransactionContract, WakeupContract, ExclusivityContract {
 
     @TempDir
     Path dir;
@@ -34,38 +35,38 @@ class SqliteBackendTest extends BackendContract {
     }
 
     @Override
-    Backend openSame() {
+    public Backend openSame() {
         return open(file());
     }
 
     @Override
-    Backend openOther() {
+    public Backend openOther() {
         return open(dir.resolve("other.db"));
     }
 
     @Override
-    boolean admitsSeveralForemen() {
+    public boolean admitsSeveralForemen() {
         return false;
     }
 
     /** The watch is registered when the source is made, before start(): nothing to wait for. */
     @Override
-    boolean wakesOnceListening() {
+    public boolean wakesOnceListening() {
         return false;
     }
 
     @Override
-    String describedAs() {
+    public String describedAs() {
         return file().toString();
     }
 
     @Override
-    CallerTx openCallerTx() throws Exception {
+    public CallerTx openCallerTx() throws Exception {
         return callerTx(file());
     }
 
     @Override
-    CallerTx openCallerTxOnOther() throws Exception {
+    public CallerTx openCallerTxOnOther() throws Exception {
         return callerTx(dir.resolve("other.db"));
     }
 
@@ -79,10 +80,10 @@ class SqliteBackendTest extends BackendContract {
     void a_backend_opened_through_a_symlink_has_the_key_of_the_real_file() throws Exception {
         Path link = Files.createSymbolicLink(dir.resolve("link.db"), file());
         Backend linked = closing(open(link));
-        assertEquals(backend.key(), linked.key());
+        assertEquals(backend().key(), linked.key());
         assertThrows(DbmqException.class, () -> {
-            try (Backend.Exclusivity first = backend.exclusivity("contract-foreman-1")) {
-                linked.exclusivity("contract-foreman-2");
+            try (Exclusivity.Lease first = backend().exclusivity().acquire("contract-foreman-1")) {
+                linked.exclusivity().acquire("contract-foreman-2");
             }
         });
     }
@@ -93,9 +94,9 @@ class SqliteBackendTest extends BackendContract {
      */
     @Test
     void a_refused_second_foreman_of_this_jvm_leaves_the_lock_held_against_other_processes() throws Exception {
-        try (Backend.Exclusivity first = backend.exclusivity("contract-foreman-1")) {
+        try (Exclusivity.Lease first = backend().exclusivity().acquire("contract-foreman-1")) {
             Backend second = closing(openSame());
-            assertThrows(DbmqException.class, () -> second.exclusivity("contract-foreman-2"));
+            assertThrows(DbmqException.class, () -> second.exclusivity().acquire("contract-foreman-2"));
             try (ChildJvm child = ChildJvm.start("try-foreman-lock", file().toString())) {
                 String line = child.await("LOCKED", "REFUSED");
                 assertTrue(line.startsWith("REFUSED") && line.contains("contract-foreman-1"),

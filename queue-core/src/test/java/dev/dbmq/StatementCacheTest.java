@@ -46,7 +46,7 @@ class StatementCacheTest {
             List<Long> ids = queue.enqueueAll(ECHO, List.of(new Echo(1), new Echo(2), new Echo(3)));
             List<TaskStore.Row> claimed = queue.database().transaction(dsl -> {
                 assertNotNull(SqliteStatementCache.of(dsl), "the queue's own connection has a statement cache");
-                return TaskStore.claim(queue.backend(), dsl, 2, null, Long.MAX_VALUE);
+                return TaskStore.claim(queue.backend().storage(), dsl, 2, null, Long.MAX_VALUE);
             });
             assertEquals(ids.subList(0, 2), claimed.stream().map(TaskStore.Row::id).toList());
             assertEquals("echo", claimed.get(0).taskName());
@@ -65,7 +65,7 @@ class StatementCacheTest {
                 assertTrue(ids.get(i) > ids.get(i - 1), "ascending at " + i);
             }
             List<TaskStore.Row> claimed = queue.database().transaction(dsl ->
-                    TaskStore.claim(queue.backend(), dsl, 1000, null, Long.MAX_VALUE));
+                    TaskStore.claim(queue.backend().storage(), dsl, 1000, null, Long.MAX_VALUE));
             assertEquals(ids, claimed.stream().map(TaskStore.Row::id).toList());
             for (int i = 0; i < 250; i++) {
                 assertEquals("{\"n\":" + i + "}", claimed.get(i).args(), "the id of task " + i + " names its args");
