@@ -182,6 +182,15 @@ final class SqliteDatabase implements Database {
         return autocommitStatements(opened -> work.apply(jooq()));
     }
 
+    /** With a statement cache of its own, so SQLite's prepared statements take the path they take here. */
+    @Override
+    public DSLContext offline() {
+        Connection offline = OfflineConnection.open();
+        DSLContext context = DSL.using(offline, SQLDialect.SQLITE, jooqSettings());
+        new SqliteStatementCache(offline).attach(context);
+        return context;
+    }
+
     /** The prepared INSERT on this connection, with no jOOQ context made: see {@link #autocommitStatements}. */
     @Override
     public long insertAutocommit(Backend backend, String taskName, String args, String metadata, long createdAt,
