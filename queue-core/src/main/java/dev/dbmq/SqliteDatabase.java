@@ -179,6 +179,7 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T autocommit(Function<DSLContext, T> work) {
+        JooqLoaded.ensure();
         return autocommitStatements(opened -> work.apply(jooq()));
     }
 
@@ -221,6 +222,7 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T transaction(Function<DSLContext, T> work) {
+        JooqLoaded.ensure();
         lock.lock();
         try {
             DSLContext ctx = dsl();
@@ -247,6 +249,7 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work) {
+        JooqLoaded.ensure();
         try {
             if (!lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new DbmqException("gave up waiting for " + file + ": in use by another thread of this JVM");
@@ -315,6 +318,23 @@ final class SqliteDatabase implements Database {
     private DSLContext dsl() {
         open();
         return jooq();
+    }
+
+    /**
+     * Holder: jOOQ's DSL initialised and one statement rendered, in this JVM: the largest part of jOOQ's first use
+     * (its classes, every dialect's data types, the rendering machinery). Done by the first {@link #jooq()}, inside the
+     * lock, every other thread of the JVM waited for it, producers included; so whoever needs a jOOQ context
+     * initialises this first, before taking the lock. The statement-only path ({@link #autocommitStatements}, a lone
+     * enqueue) never does, so a short-lived producer still never loads jOOQ's DSL.
+     */
+    private static final class JooqLoaded {
+        static {
+            DSL.using(SQLDialect.SQLITE, jooqSettings()).render(DSL.selectOne());
+        }
+
+        /** Initialises this class, once: a no-op after that. */
+        static void ensure() {
+        }
     }
 
     /** The jOOQ context on the open connection, made at its first use. Caller holds lock, after open(). */
