@@ -93,6 +93,62 @@ final class ArgsCodec {
         }
     }
 
+    /**
+     * Builds and caches Jackson's deserializer for {@code type} (ObjectMapper's root deserializers, which
+     * {@link #decode} reads), so that the first claim of a task of that type does not build it inside the claim's
+     * transaction ({@link ForemanWarmUp}). Runs no constructor or setter of {@code type}. Best effort: a type that
+     * can't be decoded fails at its claim, with the task's own reason.
+     */
+    void prepareDecode(Class<?> type) {
+        try {
+            mapper.readerFor(type);
+        } catch (Throwable e) {
+            // a custom module or deserializer failing here fails again at the claim, which reports it
+        }
+    }
+
+    /**
+     * Loads Jackson's decoding path (the parser; a record's creator, a bean's setters and fields; numbers, strings,
+     * lists, maps, enums, nested objects; the error a claim turns into a rejection) by decoding types of dbmq's own,
+     * so no application code runs here ({@link ForemanWarmUp}). An args type's own deserializers and modules are
+     * still first used at its first claim. Best effort.
+     */
+    void warmUpDecoding() {
+        String json = "{\"n\":1,\"id\":2,\"text\":\"a\",\"flag\":true,\"ratio\":1.5,\"list\":[\"b\"],"
+                + "\"map\":{\"c\":3},\"kind\":\"ONE\",\"nested\":{\"n\":4,\"text\":null}}";
+        try {
+            mapper.readValue(json, SampleRecord.class);
+            mapper.readValue(json, SampleBean.class);
+            mapper.readTree(json);
+        } catch (Throwable e) {
+            // an application's mapper may refuse our samples (a naming strategy, stricter features): only a warm-up
+        }
+        try {
+            mapper.readValue("\"not an object\"", SampleRecord.class);
+        } catch (Throwable e) {
+            // expected: the path of args that can't be decoded, which a claim keeps as failed
+        }
+    }
+
+    enum SampleKind { ONE }
+
+    record SampleRecord(int n, long id, String text, boolean flag, double ratio, java.util.List<String> list,
+                        java.util.Map<String, Integer> map, SampleKind kind, SampleBean nested) {
+    }
+
+    static final class SampleBean {
+        public int n;
+        private String text;
+
+        public void setText(String text) {
+            this.text = text;
+        }
+
+        public String getText() {
+            return text;
+        }
+    }
+
     /** Decodes at claim time. */
     <A> A decode(String json, Class<A> type) throws JsonProcessingException {
         A args = mapper.readValue(json, type);

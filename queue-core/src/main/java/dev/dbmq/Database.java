@@ -22,6 +22,13 @@ interface Database extends AutoCloseable {
      */
     <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work);
 
+    /**
+     * A context with this database's dialect and settings on an {@link OfflineConnection}: its statements reach no
+     * database, take no lock and borrow no connection. For first-use work away from the database
+     * ({@link ForemanWarmUp}).
+     */
+    DSLContext offline();
+
     /** The dbmq schema version found or migrated to when this opened, e.g. "2". */
     String schemaVersion();
 

@@ -148,6 +148,8 @@ public final class Foreman implements AutoCloseable {
             this.counters = new TaskCounters(backend.storage().database());
             this.claimer = new Claimer(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
                     counters, b.listener(), b.unhandledTimeout());
+            // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
+            ForemanWarmUp.run(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock().millis());
             b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
             TaskRunner runner = new TaskRunner(backend.storage().database(), queue.clock(), counters, b.listener(),
                     b.interceptors());

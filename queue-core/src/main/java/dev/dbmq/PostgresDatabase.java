@@ -173,6 +173,11 @@ final class PostgresDatabase implements Database {
     }
 
     @Override
+    public DSLContext offline() {
+        return DSL.using(OfflineConnection.open(), SQLDialect.POSTGRES, settings);
+    }
+
+    @Override
     public <T> T transaction(Function<DSLContext, T> work) {
         try (Connection c = connection()) {
             boolean autoCommit = c.getAutoCommit();

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
+import org.jooq.Record5;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,8 +106,7 @@ final class RecurringTasks {
     }
 
     private static void ensure(DSLContext dsl, Registration r, long nowMillis) {
-        var pending = dsl.select(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.SCHEDULE,
-                DBMQ_TASK.DUE_AT).from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(r.key())).fetchOne();
+        var pending = pending(dsl, r);
         long first = r.schedule().first(Instant.ofEpochMilli(nowMillis)).toEpochMilli();
         if (pending == null) {
             if (TaskStore.insertInstance(dsl, r.taskName(), r.args(), nowMillis, first, r.key(),
@@ -121,16 +121,41 @@ final class RecurringTasks {
         }
         // A changed schedule starts over from now; changed args or task keep the due time.
         long due = sameSchedule ? pending.value5() : first;
+        update(dsl, pending.value1(), r, due);
+        log.info("Recurring {}: pending instance {} now runs {} on {} (was {} on {}), due {}", r.name(),
+                ShortId.of(pending.value1()), r.taskName(), r.schedule().spec(), pending.value2(), pending.value4(),
+                Instant.ofEpochMilli(due));
+    }
+
+    /** The pending instance: id, task name, args, schedule, due time; null when none. */
+    private static Record5<Long, String, String, String, Long> pending(DSLContext dsl, Registration r) {
+        return dsl.select(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.SCHEDULE, DBMQ_TASK.DUE_AT)
+                .from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(r.key())).fetchOne();
+    }
+
+    private static void update(DSLContext dsl, long id, Registration r, long dueAt) {
         dsl.update(DBMQ_TASK)
                 .set(DBMQ_TASK.TASK_NAME, r.taskName())
                 .set(DBMQ_TASK.ARGS, r.args())
                 .set(DBMQ_TASK.SCHEDULE, r.schedule().spec())
-                .set(DBMQ_TASK.DUE_AT, due)
-                .where(DBMQ_TASK.ID.eq(pending.value1()))
+                .set(DBMQ_TASK.DUE_AT, dueAt)
+                .where(DBMQ_TASK.ID.eq(id))
                 .execute();
-        log.info("Recurring {}: pending instance {} now runs {} on {} (was {} on {}), due {}", r.name(),
-                ShortId.of(pending.value1()), r.taskName(), r.schedule().spec(), pending.value2(), pending.value4(),
-                Instant.ofEpochMilli(due));
+    }
+
+    /**
+     * Runs what {@link #ensureScheduled} and {@link #writeNext} run, for each registration, on {@code offline}: see
+     * {@link ForemanWarmUp}.
+     */
+    void warmUp(DSLContext offline, long nowMillis) {
+        for (Registration r : byName.values()) {
+            pending(offline, r);
+            TaskStore.insertInstance(offline, r.taskName(), r.args(), nowMillis, nowMillis, r.key(),
+                    r.schedule().spec());
+            update(offline, -1, r, nowMillis);
+            r.schedule().first(Instant.ofEpochMilli(nowMillis));
+            r.schedule().next(Instant.ofEpochMilli(nowMillis), Instant.ofEpochMilli(nowMillis));
+        }
     }
 
     /**

@@ -179,7 +179,17 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T autocommit(Function<DSLContext, T> work) {
+        JooqLoaded.ensure();
         return autocommitStatements(opened -> work.apply(jooq()));
+    }
+
+    /** With a statement cache of its own, so SQLite's prepared statements take the path they take here. */
+    @Override
+    public DSLContext offline() {
+        Connection offline = OfflineConnection.open();
+        DSLContext context = DSL.using(offline, SQLDialect.SQLITE, jooqSettings());
+        new SqliteStatementCache(offline).attach(context);
+        return context;
     }
 
     /**
@@ -213,6 +223,7 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T transaction(Function<DSLContext, T> work) {
+        JooqLoaded.ensure();
         lock.lock();
         try {
             DSLContext ctx = dsl();
@@ -239,6 +250,7 @@ final class SqliteDatabase implements Database {
 
     @Override
     public <T> T transactionBy(long deadlineNanos, Function<DSLContext, T> work) {
+        JooqLoaded.ensure();
         try {
             if (!lock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new DbmqException("gave up waiting for " + file + ": in use by another thread of this JVM");
@@ -307,6 +319,23 @@ final class SqliteDatabase implements Database {
     private DSLContext dsl() {
         open();
         return jooq();
+    }
+
+    /**
+     * Holder: jOOQ's DSL initialised and one statement rendered, in this JVM: the largest part of jOOQ's first use
+     * (its classes, every dialect's data types, the rendering machinery). Done by the first {@link #jooq()}, inside the
+     * lock, every other thread of the JVM waited for it, producers included; so whoever needs a jOOQ context
+     * initialises this first, before taking the lock. The statement-only path ({@link #autocommitStatements}, a lone
+     * enqueue) never does, so a short-lived producer still never loads jOOQ's DSL.
+     */
+    private static final class JooqLoaded {
+        static {
+            DSL.using(SQLDialect.SQLITE, jooqSettings()).render(DSL.selectOne());
+        }
+
+        /** Initialises this class, once: a no-op after that. */
+        static void ensure() {
+        }
     }
 
     /** The jOOQ context on the open connection, made at its first use. Caller holds lock, after open(). */

@@ -23,7 +23,9 @@
  * while the queue is busy), {@code Handoffs} (a producer of this JVM handing a task straight to an idle foreman),
  * {@code DueTime} (when to claim a task due later). Its seams: {@code Claims} (implemented by {@code Claimer}: a
  * claim's transaction: delete, decode, keep what can't run) and {@code AttemptRunner} (implemented by
- * {@code TaskRunner}: a worker running one handler); {@code ForemanThreads} (the threads, and what a death means);
+ * {@code TaskRunner}: a worker running one handler); {@code ForemanWarmUp} (start() runs the foreman's statements
+ * once on an {@code OfflineConnection}, so no foreman thread does jOOQ's first use inside a lock producers need);
+ * {@code ForemanThreads} (the threads, and what a death means);
  * {@code TaskStore} (the statements that are the same on each database); {@code TaskCounters}, {@code ArgsCodec},
  * {@code Handlers}, {@code GuardedListener}; {@code EnqueueChain} and {@code TaskChain} (interceptors, guarded),
  * {@code TaskMetadata} (the metadata column's JSON), {@code Sneaky}; {@code RecurringTasks} (one pending instance per schedule, the next

@@ -276,6 +276,11 @@ class GroupCommitTest {
         }
 
         @Override
+        public DSLContext offline() {
+            return real.offline();
+        }
+
+        @Override
         public <T> T autocommit(Function<DSLContext, T> work) {
             pass();
             autocommits.incrementAndGet();

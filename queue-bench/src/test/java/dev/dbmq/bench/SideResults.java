@@ -26,6 +26,8 @@ final class SideResults {
     static final String SCHEDULED = "scheduled-lateness.json";
     /** Issue #13: cold start to the first committed task, the child JVM's own figures. */
     static final String COLD_START = "cold-start.json";
+    /** A foreman's start: the first enqueues after start() in a fresh JVM, the child JVM's own figures. */
+    static final String FOREMAN_START = "foreman-start.json";
 
     private static final Pattern LINE = Pattern.compile("\\s*\"([^\"]+)\": (.*?),?");
 

@@ -1,0 +1,77 @@
+package dev.dbmq;
+
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A foreman's first-use work, done by {@link Foreman.Builder#start()} on the caller's thread before the foreman's
+ * threads run, holding nothing a producer waits for.
+ *
+ * <p>Why: in a fresh JVM the first statement through jOOQ is slow (its DSL classes, every dialect's data types, the
+ * first rendering of each kind of statement), and so is the first decode of an args type (Jackson builds its
+ * deserializer). The foreman's threads did that work inside the statements they run, so while holding what producers
+ * need too: SQLite's one connection (its lock), or a pooled PostgreSQL connection. Every producer of the JVM waited,
+ * and the first enqueues after start() took many times as long as with no foreman (queue-bench's
+ * {@code ForemanStartBenchmark}).
+ *
+ * <p>So each statement the foreman's threads run (the claim and the next due time, the look for unhandled tasks and
+ * keeping them, recurring instances, retries, kept failures, put-backs, counts) is run once here, with the foreman's
+ * task names, on the database's {@link Database#offline() offline} context: same dialect and settings, a mock
+ * connection that returns one row, no lock. jOOQ's classes are loaded, including those that read a row, and what is
+ * rendered once and cached (SQLite's claim by name) is cached; the foreman's first real statements then only render,
+ * bind and run. Jackson's decoding path is loaded on types of dbmq's own, and each handled args type's deserializer is
+ * built, without running application code.
+ *
+ * <p>What it gives up: start() takes that time instead (in a fresh JVM most of what the producers used to wait; in a
+ * JVM that has run these statements before, little), so the foreman is ready when start() returns, and nobody else
+ * waits for it. The list below must follow the statements the foreman runs: {@code StartStallTest} fails when a
+ * foreman thread loads a jOOQ or Jackson class while producers can't enqueue. Not covered: an args type's own
+ * deserializers and Jackson modules, first used at its first claim. Best effort: a statement that fails here is logged
+ * at DEBUG and fails again where it runs for real, with its own error.
+ */
+final class ForemanWarmUp {
+
+    private static final Logger log = LoggerFactory.getLogger(ForemanWarmUp.class);
+
+    private ForemanWarmUp() {
+    }
+
+    static void run(Storage storage, Handlers handlers, RecurringTasks recurring, ArgsCodec codec, long nowMillis) {
+        long t0 = System.nanoTime();
+        List<String> names = handlers.names();
+        DSLContext dsl = storage.database().offline();
+        TaskStore.Row row = new TaskStore.Row(-1, names.get(0), "{}", nowMillis, nowMillis, 1, null, null, null);
+        // Claimer: the claim and, after a claim that was not full, the next due time; rejected tasks kept
+        step("claim", () -> TaskStore.claim(storage, dsl, 1, names, nowMillis));
+        step("next due time", () -> storage.nextDueAt(dsl, names));
+        step("keep failed", () -> TaskStore.keepFailed(dsl, row, nowMillis, "warm-up"));
+        // Claimer.checkUnhandled, at start and every few minutes
+        step("unhandled", () -> TaskStore.pendingOtherThan(dsl, names));
+        step("take unhandled", () -> TaskStore.takeUnhandled(storage.claimForm(), dsl, names, nowMillis, 1));
+        // RecurringTasks: ensureScheduled (start() runs it next, inside the lock) and writeNext (in claims)
+        step("recurring", () -> recurring.warmUp(dsl, nowMillis));
+        // TaskRunner (workers): a retry, a failure kept
+        step("retry", () -> TaskStore.insertRetry(dsl, row, nowMillis));
+        // Claimer.giveBack; TaskCounters.flush
+        step("put back", () -> TaskStore.putBack(dsl, List.of(row)));
+        step("counts", () -> TaskStore.addCounts(dsl, Map.of(row.taskName(), new long[] {1, 0})));
+        step("decoding", codec::warmUpDecoding);
+        for (String name : names) {
+            Class<?> type = handlers.find(name).task().argsType();
+            step("decode " + type.getName(), () -> codec.prepareDecode(type));
+        }
+        log.debug("Foreman warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void step(String what, Runnable statement) {
+        try {
+            statement.run();
+        } catch (Throwable t) {
+            log.debug("Foreman warm-up: {} failed on the offline connection ({}); it runs for real later", what,
+                    t.toString());
+        }
+    }
+}
