@@ -12,7 +12,7 @@ final class ArgsCodec {
 
     /**
      * Deepest nesting of objects and arrays in args, at enqueue and at claim. Jackson's own default (500) lets a
-     * recursive args type overflow a thread's stack while it decodes (issue #9: a few hundred levels at -Xss256k);
+     * recursive args type overflow a thread's stack while it decodes (a few hundred levels do at -Xss256k);
      * task args are flat records in practice, and 100 levels leave room for trees while decoding stays far from the
      * stack's end.
      */
@@ -39,7 +39,7 @@ final class ArgsCodec {
     }
 
     /**
-     * How args evolve (issue #10): a field the JSON has and the type lacks is ignored, so producers may write a field
+     * How args evolve: a field the JSON has and the type lacks is ignored, so producers may write a field
      * before foremen know it; a field the type has and the JSON lacks (renamed, or added after the task was queued)
      * makes the args undecodable, as does {@code null} for a primitive, so the task is kept in the failed-tasks table
      * instead of running with a zero (a renamed {@code eventId} ran as {@code id = 0}). An explicit {@code null} for
@@ -83,7 +83,7 @@ final class ArgsCodec {
 
     /**
      * Writes a small map once, unused, so the first {@link #encode} finds Jackson's generator and serializer classes
-     * loaded (about 30-50 ms of a cold JVM, issue #13). Best effort: a mapper that can't write it is left as it is.
+     * loaded (a noticeable part of a cold JVM's first enqueue). Best effort: a mapper that can't write it is left as it is.
      */
     void warmUp() {
         try {

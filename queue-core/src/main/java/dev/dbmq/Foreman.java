@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@link ForemanListener#foremanFailed} is called.
  *
  * <p>The JVM: a started foreman keeps it running, as a server socket does, so a worker process may be a
- * {@code main} that calls {@code start()} and returns (issue #10: with daemon threads only, such a JVM ended about
- * 1.7 s later). One non-daemon "dbmq-alive" thread, which does nothing but wait, holds the JVM from {@code start()}
+ * {@code main} that calls {@code start()} and returns (with daemon threads only, such a JVM ended right after
+ * {@code main}). One non-daemon "dbmq-alive" thread, which does nothing but wait, holds the JVM from {@code start()}
  * until {@link #close()} has stopped the foreman, or until the foreman turns {@link State#FAILED} (a worker process
  * then ends, and its supervisor can start a new one; it ends with status 0, so a supervisor that restarts only on
  * failure needs {@link ForemanListener#foremanFailed} to exit non-zero). So:

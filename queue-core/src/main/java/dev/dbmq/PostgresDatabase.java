@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Its database's name is read once, when it opens, so that a transactional enqueue on a connection to another
  * database can be refused ({@link #requireSameDatabase}).
  *
- * <p>A DataSource that does not pool connections makes every statement open a server connection (issue #10:
- * {@code PGSimpleDataSource} ran 71 tasks/s where HikariCP ran 2,419/s). When it opens, the queue logs that once, at
+ * <p>A DataSource that does not pool connections makes every statement open a server connection, which costs
+ * far more than the statement (the README's PostgreSQL part has the measured difference). When it opens, the queue logs that once, at
  * WARN ({@link #warnIfNotPooled}); it still works.
  */
 final class PostgresDatabase implements Database {
@@ -42,9 +42,9 @@ final class PostgresDatabase implements Database {
     static final Set<String> NON_POOLING_SIMPLE_NAMES = Set.of("DriverManagerDataSource", "SimpleDriverDataSource");
     /**
      * A getConnection() slower than this, at its fastest of {@link #CONNECTION_SAMPLES}, is taken for a new server
-     * connection. Measured here (2026-12-01, PostgreSQL 15 on 127.0.0.1): PGSimpleDataSource 4.6 ms at its fastest
-     * (7.8 ms median), HikariCP 0.007 ms. A real server is further away than localhost, which only widens the gap;
-     * 1 ms leaves a pool 100 times its usual time on a busy machine.
+     * connection: a new server connection takes milliseconds even on localhost, a pooled one microseconds (the
+     * README's PostgreSQL part has the measured figures). A real server is further away than localhost, which only
+     * widens the gap; 1 ms leaves a pool 100 times its usual time on a busy machine.
      */
     static final long SLOW_CONNECTION_NANOS = 1_000_000L;
     static final int CONNECTION_SAMPLES = 3;
@@ -97,7 +97,7 @@ final class PostgresDatabase implements Database {
         }
         log.warn("The queue's DataSource ({}) {} (getConnection() took {} ms at its fastest of {}): every enqueue,"
                         + " claim and count then opens a new PostgreSQL connection, over 30 times slower than"
-                        + " through a pool (issue #10: 71 against 2,419 tasks/s). Give TaskQueue.postgres() a"
+                        + " through a pool. Give TaskQueue.postgres() a"
                         + " connection pool, e.g. HikariCP's HikariDataSource over this one", type,
                 known ? "does not pool connections" : "seems not to pool connections",
                 String.format(java.util.Locale.ROOT, "%.3f", fastest / 1e6), CONNECTION_SAMPLES);

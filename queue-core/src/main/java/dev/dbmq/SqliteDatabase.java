@@ -203,7 +203,8 @@ final class SqliteDatabase implements Database {
 
     /**
      * As {@link #autocommit}, with the connection's prepared statements only: no jOOQ context is made. A short-lived
-     * producer's one enqueue then never loads jOOQ's DSL (about 0.4 s of a cold JVM, issue #13).
+     * producer's one enqueue then never loads jOOQ's DSL (most of a cold JVM's first enqueue; README-bench, "Cold
+     * start").
      */
     <T> T autocommitStatements(Function<SqliteStatementCache, T> work) {
         lock.lock();

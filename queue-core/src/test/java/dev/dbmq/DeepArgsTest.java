@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Args that can't be decoded, however they fail, are kept and never hold up the claim (issue #9, case 5). */
+/** Args that can't be decoded, however they fail, are kept and never hold up the claim. */
 class DeepArgsTest {
 
     record Node(Node next) {

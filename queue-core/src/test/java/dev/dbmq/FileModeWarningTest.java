@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A queue database that others can read (created by another tool, such as the Flyway command, under umask 022) is
- * reported once at WARN when a queue opens it, with the fix; its mode is left as it is (issue #10 item 4b).
+ * reported once at WARN when a queue opens it, with the fix; its mode is left as it is.
  */
 class FileModeWarningTest {
 

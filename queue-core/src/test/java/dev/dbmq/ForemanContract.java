@@ -540,7 +540,7 @@ abstract class ForemanContract {
                 && !e.kind().equals("succeeded")).collect(Collectors.toSet()));
     }
 
-    // ---- issue #9: no claimed task lost, no foreman stranded ----
+    // ---- no claimed task lost, no foreman stranded ----
 
     /** A listener that records, then throws an Error from the named hooks. */
     /** A listener that throws an Error from these hooks and does nothing else (the recorder is a listener of its own). */
@@ -719,7 +719,7 @@ abstract class ForemanContract {
             long t0 = System.nanoTime();
             f.close();
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            // Not a speed test: before issue #9 close() waited for the claim (the busy timeout, 30 s here).
+            // Not a speed test: close() once waited for the claim (the busy timeout, 30 s here).
             assertTrue(tookMillis < 10_000, "close() took " + tookMillis + " ms");
             other.commit(); // the claim goes on now, after close() returned and the pool is gone
             loop.join(TimeUnit.SECONDS.toMillis(30));

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An application that opens a queue and enqueues, with slf4j-simple at its defaults (INFO, nothing configured),
- * sees one line from dbmq and nothing from the libraries behind it (issue #10: jOOQ's banner and tips, Flyway's INFO
- * lines).
+ * sees one line from dbmq and nothing from the libraries behind it (no jOOQ banner or tips, no Flyway INFO lines).
  */
 class QuietLogsTest {
 

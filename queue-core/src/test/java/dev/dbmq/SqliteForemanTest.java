@@ -101,7 +101,7 @@ class SqliteForemanTest extends ForemanContract {
         assertEquals(Foreman.State.RUNNING, f.state());
     }
 
-    // ---- hand-over (issue #13): an idle foreman takes a task from a producer of its JVM in the enqueue's commit ----
+    // ---- hand-over: an idle foreman takes a task from a producer of its JVM in the enqueue's commit ----
 
     @Test
     void an_idle_foreman_takes_a_task_from_a_producer_of_its_jvm_without_claiming() {

@@ -193,7 +193,7 @@ class TaskQueueTest {
 
     @Test
     void migrations_refuse_a_database_dbmq_does_not_support() {
-        // snappea issue #252: someone pointed it at MySQL. We say no, clearly.
+        // Someone once pointed snappea at MySQL. We say no, clearly.
         java.sql.DatabaseMetaData meta = (java.sql.DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {java.sql.DatabaseMetaData.class},
                 (p, m, a) -> m.getName().equals("getDatabaseProductName") ? "MySQL" : null);

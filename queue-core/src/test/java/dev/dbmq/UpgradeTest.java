@@ -74,7 +74,7 @@ class UpgradeTest {
     @TempDir
     Path dir;
 
-    /** 0.1 left schema version 1; 0.2 (issue #9) version 2; 0.3 (issue #12) version 3. */
+    /** 0.1 left schema version 1; 0.2 version 2; 0.3 version 3. */
     @ParameterizedTest(name = "schema version {0}")
     @ValueSource(strings = {"1", "2", "3"})
     void a_sqlite_database_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(

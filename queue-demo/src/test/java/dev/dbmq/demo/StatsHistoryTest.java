@@ -40,7 +40,7 @@ class StatsHistoryTest {
 
     @Test
     void a_short_window_is_not_extrapolated_to_a_minute() {
-        // issue #10: a young server showed 2008/min after 501 tasks; before this change this read 2004.0 per minute
+        // A young server once showed 2008/min after 501 tasks; before this change this read 2004.0 per minute
         StatsHistory h = new StatsHistory(100);
         h.add(0, stats(0, 0, 0));
         assertEquals(new StatsHistory.Rates(0, Map.of("digest", new StatsHistory.Rate(0, 0, 0, 0),
