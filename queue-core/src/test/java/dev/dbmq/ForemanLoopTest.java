@@ -173,16 +173,7 @@ class ForemanLoopTest {
     @Test
     void a_stop_while_a_worker_claims_refuses_that_claim_and_ends_the_loop() throws Exception {
         start(2, 10, false);
-        claims.next().answer(task(1), task(2)); // full: workers claim for themselves as they end
-        Run one = runner.next();
-        Run two = runner.next();
-        awaitClaimEnded(); // tasks start before their claim ends; one ending earlier leaves the claim to the foreman
-        one.finish();
-        ClaimCall workers = claims.next();
-        assertNotEquals(FOREMAN_THREAD, workers.thread.getName());
-        loop.requestStop(System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
-        workers.answer(task(3));
-        assertFalse(workers.committed.get(WAIT_SECONDS, TimeUnit.SECONDS), "a claim committed after the stop");
+        Run two = stopWhileAWorkerClaims();
         thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertFalse(thread.isAlive(), "the loop ended");
         two.finish();
@@ -193,16 +184,7 @@ class ForemanLoopTest {
     @Test
     void with_drain_on_stop_a_refused_worker_claim_is_followed_by_the_foreman_threads_drain() throws Exception {
         start(2, 10, true);
-        claims.next().answer(task(1), task(2));
-        Run one = runner.next();
-        Run two = runner.next();
-        awaitClaimEnded(); // tasks start before their claim ends; one ending earlier leaves the claim to the foreman
-        one.finish();
-        ClaimCall workers = claims.next();
-        assertNotEquals(FOREMAN_THREAD, workers.thread.getName());
-        loop.requestStop(System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
-        workers.answer(task(3));
-        assertFalse(workers.committed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        Run two = stopWhileAWorkerClaims();
         ClaimCall drain = claims.next();
         assertEquals(FOREMAN_THREAD, drain.thread.getName());
         assertEquals(1, drain.limit, "one worker is still busy");
@@ -300,6 +282,24 @@ class ForemanLoopTest {
         assertEquals(List.of(7L, 8L), List.of(seven.task.id(), eight.task.id()).stream().sorted().toList());
         assertEquals(2, loop.handedOver());
         assertNull(claims.calls.poll(), "a hand-over made the loop claim");
+    }
+
+    /**
+     * Two tasks from a full claim; the first ends, its worker claims for itself, and a stop comes while that claim
+     * runs: it must not commit. Returns the second task, still running.
+     */
+    private Run stopWhileAWorkerClaims() throws Exception {
+        claims.next().answer(task(1), task(2)); // full: workers claim for themselves as they end
+        Run one = runner.next();
+        Run two = runner.next();
+        awaitClaimEnded(); // tasks start before their claim ends; one ending earlier leaves the claim to the foreman
+        one.finish();
+        ClaimCall workers = claims.next();
+        assertNotEquals(FOREMAN_THREAD, workers.thread.getName());
+        loop.requestStop(System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+        workers.answer(task(3));
+        assertFalse(workers.committed.get(WAIT_SECONDS, TimeUnit.SECONDS), "a worker's claim committed after a stop");
+        return two;
     }
 
     /** Waits for the claim under way to end: a condition, polled, with the hang guard's bound. */
