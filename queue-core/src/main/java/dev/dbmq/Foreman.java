@@ -530,7 +530,9 @@ public final class Foreman implements AutoCloseable {
 
         /**
          * Takes the database's foreman lock, clears stale wakeup files, and starts the threads; the backlog is
-         * drained first.
+         * drained first. In a fresh JVM this returns only after the first use of the foreman's statements (jOOQ) and
+         * of its args types (Jackson), done here so that no foreman thread does that slow work while holding the
+         * connection that producers of this JVM need; in a JVM that did it before, it returns at once.
          *
          * @throws IllegalStateException when no handler is registered (every task would be kept as failed)
          * @throws DbmqException         when another foreman runs on this database, or the wakeup directory is unsafe
