@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * The backend contract on PostgreSQL: a schema per test on the tests' database; "another database" is a scratch
  * database of the same server holding a queue in a schema of the same name. Any number of foremen.
  */
+@NeedsPostgres
 class PostgresBackendTest extends BackendContract {
 
     static HikariDataSource admin;

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * every row of the table: each rescan skips the rows this statement already deleted and locks the next n, so the
  * statement deletes the whole queue.
  */
+@NeedsPostgres
 class PostgresClaimBoundTest {
 
     /** All five are needed on PostgreSQL 15: with any one left on, the planner finds a plan that reads the subquery once. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The foreman contract on PostgreSQL: a schema per test. */
+@NeedsPostgres
 class PostgresForemanTest extends ForemanContract {
 
     static HikariDataSource pool;
