@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +23,21 @@ class BadInputTest {
 
     @Test
     void random_task_names_and_args_written_by_another_tool_never_stop_the_foreman() {
+        randomRows(2_000);
+    }
+
+    /** The long variant (a reliability test, run by hand with {@code -Plong}). */
+    @Test
+    @Tag("reliability")
+    @Tag("long")
+    void random_task_names_and_args_written_by_another_tool_never_stop_the_foreman_long_variant() {
+        randomRows(20_000);
+    }
+
+    private void randomRows(int rows) {
         long seed = Long.getLong("dbmq.fuzz.seed", System.nanoTime());
         System.out.println("fuzz seed " + seed + " (rerun with -Ddbmq.fuzz.seed=" + seed + ")");
         Random random = new Random(seed);
-        int rows = KillTest.LONG ? 20_000 : 2_000;
         Recorder recorder = new Recorder();
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
             int valid = 0;

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Producer and foreman in different JVMs, as Bugsink runs them. */
+@Tag("smoke") // one of the few CI runs again on the newest JDK
 class CrossProcessTest {
 
     @TempDir

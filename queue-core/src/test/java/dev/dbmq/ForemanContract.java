@@ -185,8 +185,9 @@ abstract class ForemanContract {
         recorder.awaitCount("succeeded", 1);
     }
 
-    /** JDK 21+ (CI runs this class on Temurin 25 too): 100 handlers that block at once on 100 virtual workers. */
+    /** JDK 21+ (CI runs the jdk21 tag on the newest JDK too): 100 handlers that block at once on 100 virtual workers. */
     @Test
+    @org.junit.jupiter.api.Tag("jdk21")
     void virtual_threads_as_workers_run_a_hundred_blocking_handlers_at_once() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads: JDK 21+");
         Object builder = Thread.class.getMethod("ofVirtual").invoke(null);

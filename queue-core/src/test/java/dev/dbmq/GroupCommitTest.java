@@ -29,6 +29,7 @@ import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Group commit of single enqueues ({@link GroupCommit}): concurrent producers share transactions, each returns its own
  * committed row's id, a lone producer still writes its row alone, and a failed batch fails every producer in it.
  */
+@Tag("smoke") // one of the few CI runs again on the newest JDK
 class GroupCommitTest {
 
     @TempDir

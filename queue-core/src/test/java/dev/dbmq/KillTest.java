@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,12 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 under load: producers in separate JVMs enqueue while the foreman's JVM is killed and restarted. The
  * accounting proves the at-most-once guarantee and its bound: no task ran twice, and each kill lost at most
  * {@code workers} tasks. The same under retries and a recurring schedule: no attempt and no tick ran twice, and
- * every loss is one of the kills' ({@link #runRetrying}). The default build runs short variants;
- * {@code -Preliability-long} the full ones.
+ * every loss is one of the kills' ({@link #runRetrying}). Tagged {@code reliability} (CI runs them, a plain
+ * {@code mvn verify} does not); each has a long variant, tagged {@code long} as well, run by hand
+ * ({@code -Plong}: see the README's "Building").
  */
+@Tag("reliability")
 class KillTest {
 
-    static final boolean LONG = Boolean.getBoolean("dbmq.reliability.long");
     static final int WORKERS = 4;
 
     @TempDir
@@ -65,22 +67,44 @@ class KillTest {
     @Test
     void sqlite_foreman_killed_repeatedly_under_load_loses_at_most_workers_per_kill_and_runs_nothing_twice()
             throws Exception {
+        sqliteKilledUnderLoad(1_000, 3);
+    }
+
+    @Test
+    @Tag("long")
+    void sqlite_foreman_killed_repeatedly_under_load_long_variant() throws Exception {
+        sqliteKilledUnderLoad(10_000, 6);
+    }
+
+    private void sqliteKilledUnderLoad(int perProducer, int kills) throws Exception {
         Path db = dir.resolve("queue.db");
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
-            run(db.toString(), queue, LONG ? 10_000 : 1_000, LONG ? 6 : 3);
+            run(db.toString(), queue, perProducer, kills);
             assertEquals("ok", queue.database().autocommit(d -> d.fetchValue("pragma integrity_check")));
         }
     }
 
+    @NeedsPostgres
     @Test
     void postgres_foreman_killed_under_load_beside_a_second_one() throws Exception {
+        postgresKilledUnderLoad(1_000, 2);
+    }
+
+    @NeedsPostgres
+    @Test
+    @Tag("long")
+    void postgres_foreman_killed_under_load_beside_a_second_one_long_variant() throws Exception {
+        postgresKilledUnderLoad(10_000, 4);
+    }
+
+    private void postgresKilledUnderLoad(int perProducer, int kills) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_kill");
         try (HikariDataSource pool = PostgresSupport.pool(4);
              TaskQueue queue = TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build())) {
             try (ChildJvm survivor = ChildJvm.start("recording-foreman", "pg:" + schema,
                     dir.resolve("survivor.log").toString(), Integer.toString(WORKERS))) {
                 survivor.await("STARTED");
-                run("pg:" + schema, queue, LONG ? 10_000 : 1_000, LONG ? 4 : 2);
+                run("pg:" + schema, queue, perProducer, kills);
                 survivor.terminate();
                 survivor.awaitExit();
             } finally {
@@ -165,11 +189,20 @@ class KillTest {
     @Test
     void sqlite_foreman_killed_repeatedly_under_retries_and_a_schedule_repeats_no_attempt_and_no_tick()
             throws Exception {
+        sqliteKilledUnderRetries(200, 3, 5);
+    }
+
+    @Test
+    @Tag("long")
+    void sqlite_foreman_killed_repeatedly_under_retries_and_a_schedule_long_variant() throws Exception {
+        sqliteKilledUnderRetries(2_000, 6, 100);
+    }
+
+    private void sqliteKilledUnderRetries(int wave, int kills, int ticksAfter) throws Exception {
         Path db = dir.resolve("queue.db");
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
-            int wave = LONG ? 2_000 : 200;
             // ticksBeforeKill 1: after a restart the overdue tick runs first; a second waits behind the whole wave
-            runRetrying(db.toString(), queue, 0, LONG ? 6 : 3, wave, wave / 3, 1, LONG ? 100 : 5);
+            runRetrying(db.toString(), queue, 0, kills, wave, wave / 3, 1, ticksAfter);
         }
     }
 
@@ -179,15 +212,26 @@ class KillTest {
      * most once, each one missed is explained, and ticks go on after the kills. The long variant runs the schedule
      * for about 60 s after the kills.
      */
+    @NeedsPostgres
     @Test
     void postgres_three_foremen_one_killed_repeatedly_under_retries_and_a_schedule_repeat_no_attempt_and_no_tick()
             throws Exception {
+        postgresKilledUnderRetries(300, 2, 10);
+    }
+
+    @NeedsPostgres
+    @Test
+    @Tag("long")
+    void postgres_three_foremen_one_killed_repeatedly_under_retries_and_a_schedule_long_variant() throws Exception {
+        postgresKilledUnderRetries(3_000, 5, 600);
+    }
+
+    private void postgresKilledUnderRetries(int wave, int kills, int ticksAfter) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_killretry");
         try (HikariDataSource pool = PostgresSupport.pool(4);
              TaskQueue queue = TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build())) {
             try {
-                int wave = LONG ? 3_000 : 300;
-                runRetrying("pg:" + schema, queue, 2, LONG ? 5 : 2, wave, wave / 10, 0, LONG ? 600 : 10);
+                runRetrying("pg:" + schema, queue, 2, kills, wave, wave / 10, 0, ticksAfter);
             } finally {
                 PostgresSupport.dropSchema(pool, schema);
             }

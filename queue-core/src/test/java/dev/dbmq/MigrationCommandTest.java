@@ -51,6 +51,7 @@ class MigrationCommandTest {
                 .table(QueueMigrations.HISTORY_TABLE);
     }
 
+    @NeedsPostgres
     @Test
     void without_the_vendor_flag_on_postgresql_it_fails_naming_the_flag_and_creates_nothing() throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_cmd");

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The backend() contract on PostgreSQL: a schema per test on the tests' database; "another database" is a scratch
+ * The backend contract on PostgreSQL: a schema per test on the tests' database; "another database" is a scratch
  * database of the same server holding a queue in a schema of the same name. Any number of foremen.
  */
+@NeedsPostgres
 class PostgresBackendTest extends BackendContract implements InsertContract, ClaimContract,
         CallerTransactionContract, WakeupContract, ExclusivityContract {
 
@@ -52,7 +53,7 @@ class PostgresBackendTest extends BackendContract implements InsertContract, Cla
     Backend openFresh() {
         schema = PostgresSupport.newSchema("dbmq_backend");
         String dropped = schema;
-        closing(() -> PostgresSupport.dropSchema(pool, dropped)); // closed last, after every backend() of the test
+        closing(() -> PostgresSupport.dropSchema(pool, dropped)); // closed last, after every backend of the test
         return openSame();
     }
 

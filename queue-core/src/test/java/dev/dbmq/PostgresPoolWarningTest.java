@@ -17,6 +17,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * A DataSource that opens a connection per use makes every statement pay a new server connection (71 tasks/s against
  * 2,419/s with HikariCP): the queue says so once, at open, in its log.
  */
+@NeedsPostgres
 class PostgresPoolWarningTest {
 
     static PGSimpleDataSource plain() {

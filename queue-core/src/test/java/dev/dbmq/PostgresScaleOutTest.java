@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Several foremen on one PostgreSQL database, each with its own connections, as on several hosts. */
+@NeedsPostgres
 class PostgresScaleOutTest {
 
     static final Duration NO_POLL = Duration.ofHours(1);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The scheduling contract on PostgreSQL: a schema per test. */
+@NeedsPostgres
 class PostgresSchedulingTest extends SchedulingContract {
 
     static HikariDataSource pool;

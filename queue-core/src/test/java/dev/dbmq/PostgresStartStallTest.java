@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
  * has two, one held by the foreman's LISTEN, so a foreman thread doing its first-use work on a borrowed connection
  * leaves producers none.
  */
+@NeedsPostgres
 class PostgresStartStallTest {
 
     @Test

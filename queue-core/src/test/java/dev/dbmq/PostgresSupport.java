@@ -18,6 +18,11 @@ final class PostgresSupport {
     private PostgresSupport() {
     }
 
+    /** Whether the tests' server answered (asked once per JVM; see {@link NeedsPostgres}). */
+    static boolean available() {
+        return NeedsPostgres.Condition.unavailable().isEmpty();
+    }
+
     static HikariDataSource pool(int size) {
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setServerNames(new String[] {System.getProperty("dbmq.pg.host", "127.0.0.1")});

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * refused. Without the check the task lands in that database's queue table (here there is one, in a schema of the
  * same name, as a second queue would have migrated it), where no foreman of this queue ever looks.
  */
+@NeedsPostgres
 class PostgresTransactionalEnqueueTest {
 
     static HikariDataSource admin;

@@ -24,7 +24,7 @@ class PublishedPomsTest {
     void queue_core_brings_only_jooq_jackson_flyway_the_sqlite_driver_and_slf4j_api() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         assertEquals(List.of("dev.dbmq:queue-migrations", "org.jooq:jooq", "com.fasterxml.jackson.core:jackson-databind",
-                        "org.xerial:sqlite-jdbc", "org.postgresql:postgresql (optional)", "org.slf4j:slf4j-api"),
+                        "com.fasterxml.jackson.core:jackson-core", "org.xerial:sqlite-jdbc", "org.postgresql:postgresql (optional)", "org.slf4j:slf4j-api"),
                 runtimeDependencies(root.resolve("queue-core/pom.xml")));
         assertEquals(List.of("org.flywaydb:flyway-core", "org.flywaydb:flyway-database-postgresql",
                 "org.slf4j:slf4j-api"), runtimeDependencies(root.resolve("queue-migrations/pom.xml")));

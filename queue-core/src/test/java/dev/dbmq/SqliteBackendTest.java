@@ -13,7 +13,7 @@ import org.jooq.SQLDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The backend() contract on SQLite: a file in a temporary directory per test; one foreman per database. */
+/** The backend contract on SQLite: a file in a temporary directory per test; one foreman per database. */
 class SqliteBackendTest extends BackendContract implements InsertContract, ClaimContract,
         CallerTransactionContract, WakeupContract, ExclusivityContract {
 

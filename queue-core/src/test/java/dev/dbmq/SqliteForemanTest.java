@@ -11,9 +11,11 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("smoke") // one of the few CI runs again on the newest JDK
 class SqliteForemanTest extends ForemanContract {
 
     @TempDir

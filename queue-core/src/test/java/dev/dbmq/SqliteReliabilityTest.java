@@ -16,10 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Producers and a foreman writing at once, killed producers, and the WAL under sustained load. */
+/**
+ * Producers and a foreman writing at once, killed producers, and the WAL under sustained load. Tagged
+ * {@code reliability} (CI runs them, a plain {@code mvn verify} does not); the long variants are tagged {@code long}
+ * as well.
+ */
+@Tag("reliability")
 class SqliteReliabilityTest {
 
     @TempDir
@@ -45,8 +51,17 @@ class SqliteReliabilityTest {
 
     @Test
     void producers_in_three_processes_and_the_foreman_never_see_sqlite_busy() throws Exception {
+        producersInThreeProcesses(2_000);
+    }
+
+    @Test
+    @Tag("long")
+    void producers_in_three_processes_and_the_foreman_never_see_sqlite_busy_long_variant() throws Exception {
+        producersInThreeProcesses(10_000);
+    }
+
+    private void producersInThreeProcesses(int perProducer) throws Exception {
         Path db = dir.resolve("queue.db");
-        int perProducer = KillTest.LONG ? 10_000 : 2_000;
         Recorder recorder = new Recorder();
         try (TaskQueue queue = TaskQueue.sqlite(db);
              Foreman foreman = Foreman.builder(queue).handle(ECHO, a -> { }).listener(recorder)
@@ -101,9 +116,18 @@ class SqliteReliabilityTest {
 
     @Test
     void the_wal_stays_bounded_under_sustained_load() throws Exception {
+        walUnderSustainedLoad(10);
+    }
+
+    @Test
+    @Tag("long")
+    void the_wal_stays_bounded_under_sustained_load_long_variant() throws Exception {
+        walUnderSustainedLoad(180);
+    }
+
+    private void walUnderSustainedLoad(long seconds) throws Exception {
         Path db = dir.resolve("queue.db");
         Path wal = dir.resolve("queue.db-wal");
-        long seconds = KillTest.LONG ? 180 : 10;
         AtomicLong peak = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();

@@ -105,6 +105,7 @@ class UpgradeTest {
         }
     }
 
+    @NeedsPostgres
     @ParameterizedTest(name = "schema version {0}")
     @ValueSource(strings = {"1", "2", "3"})
     void a_postgres_schema_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(

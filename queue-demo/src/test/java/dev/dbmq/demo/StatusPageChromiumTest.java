@@ -22,13 +22,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The status page in a real headless Chromium: the DOM after the page's script has fetched /api/status and
- * rendered it. Skipped when Debian's chromium is not installed ({@code apt-get install -y chromium}).
+ * rendered it. Skipped when Debian's chromium is not installed ({@code apt-get install -y chromium}). Tagged
+ * {@code browser}: a plain {@code mvn verify} leaves it out, {@code -Pci} (CI, which installs Chromium) runs it.
  */
+@Tag("browser")
 class StatusPageChromiumTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");

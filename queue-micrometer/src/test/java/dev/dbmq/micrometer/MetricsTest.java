@@ -18,10 +18,12 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The meters' values, on a SQLite queue with a test clock and a foreman run on the test's thread. */
+@Tag("smoke") // one of the few CI runs again on the newest JDK
 class MetricsTest {
 
     record Echo(int n) {

@@ -32,10 +32,12 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Producer and consumer spans in one JVM (the two-JVM case is {@link TwoJvmTracingTest}). */
+@Tag("smoke") // one of the few CI runs again on the newest JDK
 class QueueTracingTest {
 
     @TempDir

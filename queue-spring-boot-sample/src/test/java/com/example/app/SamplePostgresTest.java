@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The same application on PostgreSQL, by properties only (the machine's server: 127.0.0.1:5432, database
  * {@code test}, trust auth), in a schema of this class's own.
  */
+@NeedsPostgres
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(SampleApplicationTest.Succeeded.class)
 class SamplePostgresTest extends SampleApplicationTest {

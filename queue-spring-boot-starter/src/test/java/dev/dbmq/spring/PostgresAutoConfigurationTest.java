@@ -37,6 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * trust auth), through Spring Boot's own DataSource, transaction manager and Flyway auto-configuration; the class
  * works in a schema of its own.
  */
+@NeedsPostgres
 class PostgresAutoConfigurationTest {
 
     record Mail(String to) {
