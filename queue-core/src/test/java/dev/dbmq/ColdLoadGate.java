@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  * after {@code timeout} that is recorded as a stall, with the class and the thread's stack, and the gate opens for
  * good so the scenario can end. Where the thread holds nothing producers need, the probe takes milliseconds: the
  * margin is milliseconds against forever, not a timing. Class loading is where the cold work is (a fresh JVM's first
- * jOOQ statement spent most of a second loading and initialising jOOQ), so a foreman that does such work inside the
- * lock is caught at its first class, whatever statement it is in.
+ * jOOQ statement is slow mostly because it loads and initialises jOOQ: README-bench, "A foreman's start"), so a
+ * foreman that does such work inside the lock is caught at its first class, whatever statement it is in.
  *
  * <p>The probe runs on a thread of its own ("producer-probe"), one request at a time.
  */

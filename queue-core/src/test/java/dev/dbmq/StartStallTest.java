@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A foreman's start stalls no producer: on a cold copy of dbmq, jOOQ and Jackson ({@link ColdLoadGate}), none of a
  * foreman's threads loads a jOOQ or Jackson class while it holds what producers need; SQLite: the connection's lock.
- * Before the foreman's warm-up, the foreman thread's first unhandled check made jOOQ's first context inside that lock
- * (most of a second in a fresh JVM) and every producer of the JVM waited; here that is a stall the probe never gets
- * past, reported with the class and the stack.
+ * Before the foreman's warm-up ({@link ForemanWarmUp}), the foreman thread's first unhandled check made jOOQ's first
+ * context and rendered its first statements inside that lock, and every producer of the JVM waited; here that is a
+ * stall the probe never gets past, reported with the class and the stack.
  */
 class StartStallTest {
 
@@ -58,7 +58,8 @@ class StartStallTest {
             assertEquals(List.of(), List.copyOf(gate.stalls), "a foreman's thread loaded a class while producers"
                     + " could not enqueue");
             // Not vacuous: the foreman met each kind of statement (the scenario waited for each outcome)
-            assertTrue(outcome.startsWith("rejected 2,"), outcome);
+            assertTrue(outcome.startsWith("rejected 2,"), outcome + "; loads the gate held while producers went on: "
+                    + gate.passed);
         } finally {
             Thread.currentThread().setContextClassLoader(before);
             gate.shutdown();
