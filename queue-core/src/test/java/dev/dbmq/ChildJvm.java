@@ -42,9 +42,18 @@ final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
+    /**
+     * Flags for the test's child JVMs: short-lived and many at once on two cores, they spend much of their CPU on the
+     * optimizing JIT compiler and the parallel collector's threads, which the tests don't need (what they check is
+     * what the processes write and survive, not how fast).
+     */
+    static final List<String> CHILD_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     static ChildJvm start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(CHILD_JVM_FLAGS);
+        cmd.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.logFile=System.out",
                 ChildMain.class.getName()));
