@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * A clock that stands still until a test moves it, for {@link dev.dbmq.QueueSettings.Builder#clock}: due times,
  * retry backoffs and recurring ticks are decided by the queue's clock, so a test sets it past a due time and runs what
- * is due with a {@link ManualForeman}, the way db-scheduler's {@code ManualScheduler} is driven:
+ * is due with a {@link dev.dbmq.ManualForeman}, the way db-scheduler's {@code ManualScheduler} is driven:
  *
  * <pre>{@code
  * SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
