@@ -52,6 +52,10 @@ final class DemoProcess implements AutoCloseable {
     private static DemoProcess start(Path dir, String name, List<String> launch, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // C1 only and the serial collector: these JVMs are short-lived and several run at once on two cores, where the
+        // optimizing compiler's and the parallel collector's threads cost CPU the tests don't need (they check what the
+        // processes do, not how fast). The flags go before -jar, so the demo runs as the README runs it.
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(launch);
         command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");
