@@ -137,6 +137,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
         return state.claimUnderWay();
     }
 
+    /** For tests: see {@link LoopState#awaitNoClaim}. */
+    boolean awaitNoClaim(long timeoutNanos) throws InterruptedException {
+        return state.awaitNoClaim(timeoutNanos);
+    }
+
     @Override
     public void run() {
         log.info("Foreman {}: clearing the task backlog", foremanId);

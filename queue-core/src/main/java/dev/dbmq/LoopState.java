@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * worker's, and only its holder takes slots for what it claimed. So claimed tasks never outnumber free workers, and
  * a crash loses at most {@code workers} tasks.
  *
- * <p>The foreman thread alone waits on {@code changed}; close() alone on {@code commitDone}.
+ * <p>The foreman thread alone waits on {@code changed}; close() (and tests, through {@link #awaitNoClaim}) on
+ * {@code commitDone}, which every claim's end signals.
  */
 final class LoopState {
 
@@ -384,6 +385,29 @@ final class LoopState {
     }
 
     // ---- anyone: diagnostics
+
+    /**
+     * Waits until no claim is under way, at most {@code timeoutNanos}: for tests, which must know a claim has ended
+     * before they let one of its tasks end (a task ending earlier rightly leaves the next claim to the foreman thread).
+     *
+     * @return false when a claim was still under way at the timeout
+     */
+    boolean awaitNoClaim(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            while (claiming) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                commitDone.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     boolean claimUnderWay() {
         lock.lock();

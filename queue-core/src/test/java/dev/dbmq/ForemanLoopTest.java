@@ -302,13 +302,9 @@ class ForemanLoopTest {
         return two;
     }
 
-    /** Waits for the claim under way to end: a condition, polled, with the hang guard's bound. */
+    /** Waits for the claim under way to end: the loop signals each claim's end; the bound is the hang guard's. */
     private void awaitClaimEnded() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (loop.claimUnderWay()) {
-            assertTrue(System.nanoTime() < deadline, "the claim never ended");
-            Thread.sleep(1);
-        }
+        assertTrue(loop.awaitNoClaim(TimeUnit.SECONDS.toNanos(WAIT_SECONDS)), "the claim never ended");
     }
 
     private static TaskStore.Row row(long id) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code workers} tasks. The same under retries and a recurring schedule: no attempt and no tick ran twice, and
  * every loss is one of the kills' ({@link #runRetrying}). Tagged {@code reliability} (CI runs them, a plain
  * {@code mvn verify} does not); each has a long variant, tagged {@code long} as well, run by hand
- * ({@code -Plong}: see the README's "Building").
+ * ({@code -Plong}: see docs/building.md).
  */
 @Tag("reliability")
 class KillTest {
