@@ -1,5 +1,8 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Backend;
+import dev.dbmq.internal.Exclusivity;
+import dev.dbmq.internal.WakeTarget;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**

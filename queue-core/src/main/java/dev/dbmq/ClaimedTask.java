@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.TaskStore;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,5 +1,8 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Database;
+import dev.dbmq.internal.Storage;
+import dev.dbmq.internal.TaskStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.TaskStore;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -21,7 +22,7 @@ interface Claims {
     record Claim(int rows, List<ClaimedTask> runnable, long nowMillis) {
     }
 
-    /** A task's handler and decoded args, before its row exists: a hand-over ({@link Handoff}). */
+    /** A task's handler and decoded args, before its row exists: a hand-over ({@code Handoff}). */
     record Decoded(Handlers.Registration<?> registration, Object args) {
         ClaimedTask claimed(TaskStore.Row row) {
             return new ClaimedTask(row, registration, args);

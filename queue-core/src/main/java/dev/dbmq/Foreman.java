@@ -1,5 +1,8 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Backend;
+import dev.dbmq.internal.Exclusivity;
+import dev.dbmq.internal.WakeupSource;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -581,7 +584,7 @@ public final class Foreman implements AutoCloseable {
         }
     }
 
-    /** Tasks producers of this JVM handed straight to this foreman's workers ({@link Handoff}): for tests. */
+    /** Tasks producers of this JVM handed straight to this foreman's workers ({@code Handoff}): for tests. */
     long handedOver() {
         return loop.handedOver();
     }

@@ -1,5 +1,7 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.WakeTarget;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;

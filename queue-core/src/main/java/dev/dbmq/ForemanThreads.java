@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.WatchedThreads;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * <p>It also makes the foreman's one non-daemon thread ({@link #newKeepAliveThread}), which holds the JVM while the
  * foreman can claim: until {@link #release()} (close() has stopped it) or a thread's death, whichever comes first.
  */
-final class ForemanThreads {
+final class ForemanThreads implements WatchedThreads {
 
     private static final Logger log = LoggerFactory.getLogger(ForemanThreads.class);
 
@@ -41,7 +42,8 @@ final class ForemanThreads {
      *
      * @param consequence what stops happening when it dies, for the log ("no more tasks will be claimed")
      */
-    Thread newThread(String name, Runnable body, String consequence) {
+    @Override
+    public Thread newThread(String name, Runnable body, String consequence) {
         Thread thread = new Thread(() -> {
             Throwable cause = null;
             try {

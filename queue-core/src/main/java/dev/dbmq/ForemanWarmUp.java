@@ -1,5 +1,7 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Storage;
+import dev.dbmq.internal.TaskStore;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So each statement the foreman's threads run (the claim and the next due time, the look for unhandled tasks and
  * keeping them, recurring instances, retries, kept failures, put-backs, counts) is run once here, with the foreman's
- * task names, on the database's {@link Database#offline() offline} context: same dialect and settings, a mock
+ * task names, on the database's {@code Database.offline()} context: same dialect and settings, a mock
  * connection that returns one row, no lock. jOOQ's classes are loaded, including those that read a row, and what is
  * rendered once and cached (SQLite's claim by name) is cached; the foreman's first real statements then only render,
  * bind and run. Jackson's decoding path is loaded on types of dbmq's own, and each handled args type's deserializer is

@@ -1,5 +1,7 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.TaskStore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.WakeTarget;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -2,6 +2,8 @@ package dev.dbmq;
 
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
+import dev.dbmq.internal.Database;
+import dev.dbmq.internal.TaskStore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

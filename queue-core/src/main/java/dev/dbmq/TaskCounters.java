@@ -1,5 +1,7 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Database;
+import dev.dbmq.internal.TaskStore;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;

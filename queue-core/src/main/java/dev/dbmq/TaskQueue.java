@@ -1,5 +1,13 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Backend;
+import dev.dbmq.internal.Database;
+import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.JooqBanner;
+import dev.dbmq.internal.TaskStore;
+import dev.dbmq.internal.WakeTarget;
+import dev.dbmq.internal.postgres.PostgresBackend;
+import dev.dbmq.internal.sqlite.SqliteBackend;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -31,6 +39,7 @@ public final class TaskQueue implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
 
+    private final QueueSettings settings; // as opened: with the wakeup directory the backend resolved
     private final Backend backend;
     private final Database database;
     private final ArgsCodec codec;
@@ -59,8 +68,12 @@ public final class TaskQueue implements AutoCloseable {
         maker.start();
         this.clock = settings.clock();
         this.interceptors = new EnqueueChain(settings.enqueueInterceptors());
-        this.backend = Backend.open(settings);
+        // The one place that chooses a backend: everything else sees only the seam.
+        this.backend = settings.dataSource() != null ? new PostgresBackend(settings) : new SqliteBackend(settings);
         this.database = backend.storage().database();
+        Path wakeupDirectory = backend.wakeupDirectory();
+        this.settings = wakeupDirectory == null || wakeupDirectory.equals(settings.wakeupDirectory()) ? settings
+                : settings.withWakeupDirectory(wakeupDirectory);
         try {
             this.codec = await(codec);
         } catch (RuntimeException | Error e) {
@@ -335,7 +348,7 @@ public final class TaskQueue implements AutoCloseable {
      * default (see {@link QueueSettings#wakeupDirectory()}).
      */
     public QueueSettings settings() {
-        return backend.settings();
+        return settings;
     }
 
     /** Closes the database connection. Idempotent. Stop foremen on this queue first. */

@@ -1,5 +1,7 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Database;
+import dev.dbmq.internal.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

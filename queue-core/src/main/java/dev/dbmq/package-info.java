@@ -12,8 +12,8 @@
  * {@link dev.dbmq.TaskInterceptor} (code around enqueues and handlers, e.g. tracing, and the metadata a task carries
  * from one to the other); the values they return
  * ({@link dev.dbmq.QueueStats}, {@link dev.dbmq.FailedTask}) and {@link dev.dbmq.DbmqException}. Test helpers are in {@code dev.dbmq.testing}.
- * Nothing else is API: every other class here is package-private, and {@code dev.dbmq.internal} (the jOOQ classes
- * generated from the migrations) may change in any release.
+ * Nothing else is API: every other class here is package-private, and {@code dev.dbmq.internal} and its packages (the
+ * backends, and the jOOQ classes generated from the migrations) may change in any release.
  *
  * <h2>The engine</h2>
  * The same on every database. The foreman's loop, in parts: {@code ForemanLoop} (the foreman thread's steps, and the
@@ -35,13 +35,15 @@
  * directly).
  *
  * <h2>The backends</h2>
- * {@code Backend} is the seam: everything that differs between databases is behind it, and the engine never asks
- * which one it is on. It is three concerns: {@code Storage} (connections, transactions, the statements that differ),
- * {@code Wakeups} (producers in other processes waking a foreman) and {@code Exclusivity} (how many foremen a
- * database admits). {@code SqliteBackend} and the {@code Sqlite*} classes (one connection, prepared hot statements,
- * group commit, a file lock for one foreman per database, the wakeup directory); {@code PostgresBackend} and the
- * {@code Postgres*} classes (a borrowed pool, {@code FOR UPDATE SKIP LOCKED} claims, LISTEN/NOTIFY). The tests'
- * backend contract, one interface per area ({@code InsertContract}, {@code ClaimContract}, …), says what a backend
- * must do.
+ * Everything that differs between databases is behind a seam in {@code dev.dbmq.internal}: {@code Backend}, in three
+ * concerns: {@code Storage} (connections, transactions, the statements that differ), {@code Wakeups} (producers in
+ * other processes waking a foreman) and {@code Exclusivity} (how many foremen a database admits); with
+ * {@code Database} and {@code TaskStore} (the statements every database shares). One package per database implements
+ * it behind one public class: {@code dev.dbmq.internal.sqlite} ({@code SqliteBackend}: one connection, prepared hot
+ * statements, group commit, a file lock for one foreman per database, the wakeup directory) and
+ * {@code dev.dbmq.internal.postgres} ({@code PostgresBackend}: a borrowed pool, {@code FOR UPDATE SKIP LOCKED} claims,
+ * LISTEN/NOTIFY). {@code TaskQueue} chooses one as it opens; nothing else here names a backend, and the engine never
+ * asks which one it is on. The tests' backend contract, one interface per area ({@code InsertContract},
+ * {@code ClaimContract}, …), says what a backend must do.
  */
 package dev.dbmq;

@@ -17,7 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A second JVM running {@link ChildMain}, talked to through stdin/stdout lines; every wait has a timeout. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
     private final Writer stdin;
@@ -49,7 +49,7 @@ final class ChildJvm implements AutoCloseable {
      */
     static final List<String> CHILD_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
-    static ChildJvm start(String... args) throws IOException {
+    public static ChildJvm start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(CHILD_JVM_FLAGS);
@@ -91,7 +91,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for a line that starts with one of the prefixes or, for log lines, contains it; returns it. */
-    String await(String... prefixes) throws InterruptedException {
+    public String await(String... prefixes) throws InterruptedException {
         String prefix = String.join(" or ", prefixes);
         long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
         while (true) {
@@ -124,7 +124,7 @@ final class ChildJvm implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         assertTrue(process.waitFor(Recorder.TIMEOUT.toSeconds(), TimeUnit.SECONDS),
                 "child did not exit; output: " + output);
         return process.exitValue();

@@ -2,6 +2,8 @@ package dev.dbmq;
 
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
+import dev.dbmq.internal.Backend;
+import dev.dbmq.internal.sqlite.SqliteBackend;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -112,7 +114,7 @@ public final class ChildMain {
     }
 
     private static void tryForemanLock(String db) {
-        try (Backend backend = Backend.open(QueueSettings.sqlite(Path.of(db)).build())) {
+        try (Backend backend = new SqliteBackend(QueueSettings.sqlite(Path.of(db)).build())) {
             backend.exclusivity().acquire("child pid " + ProcessHandle.current().pid()).close();
             System.out.println("LOCKED");
         } catch (DbmqException e) {

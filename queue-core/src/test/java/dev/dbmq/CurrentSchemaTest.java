@@ -22,7 +22,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * Issue #13: a schema already at this jar's scripts opens from its history table alone, without Flyway; anything
+ * A schema already at this jar's scripts opens from its history table alone, without Flyway; anything
  * else still goes to Flyway, which reports it as it always did. SQLite and PostgreSQL (a schema of this class's own).
  * (A schema behind, made by the previous scripts, is {@link UpgradeTest}'s: it still migrates and runs its tasks.)
  *
@@ -31,9 +31,9 @@ import org.sqlite.SQLiteDataSource;
  * path doesn't read them (the documented trade-off in {@code QueueMigrations.currentVersion}), so an open that
  * succeeds on it did not run Flyway. And the history has no new rows.
  */
-class CurrentSchemaTest {
+public class CurrentSchemaTest {
 
-    static final String NEWEST = "4";
+    public static final String NEWEST = "4";
     static final String HISTORY = QueueMigrations.HISTORY_TABLE;
 
     @TempDir

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.TestTasks.Echo;
+import dev.dbmq.internal.TaskStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

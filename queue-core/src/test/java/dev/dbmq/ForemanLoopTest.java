@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.TaskStore;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;

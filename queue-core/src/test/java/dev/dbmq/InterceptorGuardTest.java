@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.TestTasks.Echo;
+import dev.dbmq.internal.TaskStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

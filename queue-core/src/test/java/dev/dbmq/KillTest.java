@@ -120,7 +120,7 @@ class KillTest {
      * {@link #runRetrying} for the accounting.
      */
     /**
-     * Issue #13's hand-over: the producer runs in the foreman's JVM, so while the foreman is idle its enqueues claim
+     * The hand-over: the producer runs in the foreman's JVM, so while the foreman is idle its enqueues claim
      * their tasks in their own transactions and hand them to workers. Killed mid-stream, three times: every task
      * enqueued before the kill ran once, is still queued (run by the next foreman), or is among at most
      * {@code workers} lost per kill; none ran twice.

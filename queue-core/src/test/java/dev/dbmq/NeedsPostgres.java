@@ -24,7 +24,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("postgres")
 @ExtendWith(NeedsPostgres.Condition.class)
-@interface NeedsPostgres {
+public @interface NeedsPostgres {
 
     /** Asks the server once per JVM: a connection, with a generous timeout (a busy machine is not a missing one). */
     final class Condition implements ExecutionCondition {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dbmq.TestTasks.Echo;
+import dev.dbmq.internal.TaskStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

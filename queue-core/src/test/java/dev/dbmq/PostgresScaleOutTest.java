@@ -128,8 +128,9 @@ class PostgresScaleOutTest {
         int idles = recorder.idles();
         try (HikariDataSource admin = PostgresSupport.pool(1); Connection c = admin.getConnection();
              Statement st = c.createStatement()) {
-            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
-                    + PostgresListener.CHANNEL + "%' AND pid <> pg_backend_pid()");
+            // dbmq_task: the channel the migrations' insert trigger notifies
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN dbmq_task%'"
+                    + " AND pid <> pg_backend_pid()");
         }
         // after reconnecting, the listener wakes the foreman once (notifications may have been missed)
         recorder.awaitIdleAfter(idles);

@@ -11,19 +11,19 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The PostgreSQL server of the machine (127.0.0.1:5432, database {@code test}, trust auth), as tests use it: each
  * test in a schema of its own, sessions in a time zone that is not UTC (times must not depend on it).
  */
-final class PostgresSupport {
+public final class PostgresSupport {
 
-    static final String TIME_ZONE = "Pacific/Chatham"; // UTC+12:45 / +13:45: no accident makes it look like UTC
+    public static final String TIME_ZONE = "Pacific/Chatham"; // UTC+12:45 / +13:45: no accident makes it look like UTC
 
     private PostgresSupport() {
     }
 
     /** Whether the tests' server answered (asked once per JVM; see {@link NeedsPostgres}). */
-    static boolean available() {
+    public static boolean available() {
         return NeedsPostgres.Condition.unavailable().isEmpty();
     }
 
-    static HikariDataSource pool(int size) {
+    public static HikariDataSource pool(int size) {
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setServerNames(new String[] {System.getProperty("dbmq.pg.host", "127.0.0.1")});
         pg.setPortNumbers(new int[] {Integer.getInteger("dbmq.pg.port", 5432)});
@@ -37,12 +37,12 @@ final class PostgresSupport {
         return new HikariDataSource(config);
     }
 
-    static String newSchema(String prefix) {
+    public static String newSchema(String prefix) {
         return (prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
                 .toLowerCase(java.util.Locale.ROOT);
     }
 
-    static void dropSchema(javax.sql.DataSource ds, String schema) throws Exception {
+    public static void dropSchema(javax.sql.DataSource ds, String schema) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); // test cleanup; the name is ours
         }
@@ -52,7 +52,7 @@ final class PostgresSupport {
      * A pool like {@link #pool(int)} on another database of the same server, its sessions started with these planner
      * or other settings (e.g. {@code "enable_hashjoin=off"}): for tests that need a hostile but legal setup.
      */
-    static HikariDataSource pool(int size, String database, String... sessionSettings) {
+    public static HikariDataSource pool(int size, String database, String... sessionSettings) {
         PGSimpleDataSource pg = new PGSimpleDataSource();
         pg.setServerNames(new String[] {System.getProperty("dbmq.pg.host", "127.0.0.1")});
         pg.setPortNumbers(new int[] {Integer.getInteger("dbmq.pg.port", 5432)});
@@ -71,19 +71,19 @@ final class PostgresSupport {
     }
 
     /** The database the tests use ({@code test} unless {@code -Ddbmq.pg.database=} says otherwise). */
-    static String database() {
+    public static String database() {
         return System.getProperty("dbmq.pg.database", "test");
     }
 
     /** Creates a scratch database on the tests' server (outside any transaction, as PostgreSQL requires). */
-    static void createDatabase(javax.sql.DataSource ds, String name) throws Exception {
+    public static void createDatabase(javax.sql.DataSource ds, String name) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name); // test setup; the name is ours
         }
     }
 
     /** Drops a scratch database, ending any session still on it. */
-    static void dropDatabase(javax.sql.DataSource ds, String name) throws Exception {
+    public static void dropDatabase(javax.sql.DataSource ds, String name) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); // test cleanup; the name is ours
         }

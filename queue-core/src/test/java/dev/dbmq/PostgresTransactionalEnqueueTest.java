@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #9, case 10: {@code enqueue(tx, …)} with a {@code tx} on another PostgreSQL database than the queue's is
+ * {@code enqueue(tx, …)} with a {@code tx} on another PostgreSQL database than the queue's is
  * refused. Without the check the task lands in that database's queue table (here there is one, in a schema of the
  * same name, as a second queue would have migrated it), where no foreman of this queue ever looks.
  */

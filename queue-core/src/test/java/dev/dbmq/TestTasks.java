@@ -1,14 +1,14 @@
 package dev.dbmq;
 
 /** Tasks shared by tests and {@link ChildMain}. */
-final class TestTasks {
+public final class TestTasks {
 
-    record Echo(int n) {
+    public record Echo(int n) {
     }
 
-    static final Task<Echo> ECHO = Task.of("echo", Echo.class);
-    static final Task<Echo> SLOW = Task.of("slow", Echo.class);
-    static final Task<Echo> BOOM = Task.of("boom", Echo.class);
+    public static final Task<Echo> ECHO = Task.of("echo", Echo.class);
+    public static final Task<Echo> SLOW = Task.of("slow", Echo.class);
+    public static final Task<Echo> BOOM = Task.of("boom", Echo.class);
 
     private TestTasks() {
     }

@@ -1,7 +1,6 @@
 package dev.dbmq;
 
 import static dev.dbmq.TestTasks.ECHO;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The wakeup directory as a queue opens and uses it: what it refuses, and its repair. */
 class WakeupDirectoryTest {
 
     @TempDir
@@ -52,20 +52,6 @@ class WakeupDirectoryTest {
             return;
         }
         assertTrue(refused(theirs).getMessage().contains("owned by nobody"));
-    }
-
-    @Test
-    void unlinks_only_plain_names_inside_the_directory() throws Exception {
-        Path wakeups = dir.resolve("wakeups");
-        SqliteWakeupDirectory w = new SqliteWakeupDirectory(wakeups);
-        w.prepare();
-        Path outside = Files.createFile(dir.resolve("precious"));
-        w.unlink(Path.of("../precious"));
-        w.unlink(outside);
-        assertTrue(Files.exists(outside));
-        Files.createSymbolicLink(wakeups.resolve("link"), outside);
-        assertEquals(1, w.clear());
-        assertTrue(Files.exists(outside), "unlinking a symlink must not touch its target");
     }
 
     @Test

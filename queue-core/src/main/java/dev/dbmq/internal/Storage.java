@@ -1,0 +1,122 @@
+package dev.dbmq.internal;
+
+import java.util.List;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Select;
+import org.jooq.SelectForUpdateStep;
+
+/**
+ * A backend's storage and claims: its {@link Database} (connections and transactions) and the statements that differ
+ * per database (the claim, the insert fast path, the transactional enqueue). Statements that are the same on every
+ * database are in {@link TaskStore}. What producers ({@code TaskQueue}) and claims ({@code Claimer}) use.
+ *
+ * <p>Thread-safe: producers, the foreman thread and worker threads call it at once.
+ */
+public interface Storage {
+
+    /** Connections and transactions. */
+    Database database();
+
+    /**
+     * Inserts one task without a key in the transaction {@code dsl} is in (one of {@link #database()}'s); returns its
+     * id. (A task with a key takes {@link TaskStore#insertKeyed}, the same on every database.)
+     */
+    default long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+        return TaskStore.insert(dsl, taskName, args, metadata, createdAt, dueAt);
+    }
+
+    /**
+     * Inserts one task without a key and commits it before returning; returns its id. With {@code claim}, the same
+     * transaction claims it too ({@link #claimInserted}): a foreman of this JVM takes it from the producer
+     * ({@link Handoff}). By default a transaction of its own; SQLite shares one among producer threads that call at
+     * once (SQLite's {@code GroupCommit}), since it has one writer at a time anyway.
+     */
+    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
+        if (!claim) {
+            return database().autocommit(dsl -> insert(dsl, taskName, args, metadata, createdAt, dueAt));
+        }
+        return database().transaction(dsl -> {
+            long id = insert(dsl, taskName, args, metadata, createdAt, dueAt);
+            claimInserted(dsl, id);
+            return id;
+        });
+    }
+
+    /**
+     * Whether a producer of this JVM may hand a task due now straight to an idle foreman of this JVM ({@link Handoff}):
+     * SQLite yes; PostgreSQL no, as its insert trigger notifies every foreman anyway, so each hand-over would still
+     * cost the foremen an empty claim.
+     */
+    default boolean handsOver() {
+        return false;
+    }
+
+    /**
+     * Claims the task this transaction just inserted, for a hand-over ({@link Handoff}): deletes its row, so it is
+     * claimed when the insert commits, at most once, as by {@link #claim}.
+     */
+    default void claimInserted(DSLContext dsl, long id) {
+        if (!TaskStore.cancel(dsl, id)) {
+            throw new IllegalStateException("task " + id + " inserted by this transaction is not there to claim");
+        }
+    }
+
+    /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
+    default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
+                                 long dueAt) {
+        return TaskStore.insertAll(dsl, taskName, args, metadata, createdAt, dueAt);
+    }
+
+    /**
+     * Inserts one task in the caller's own transaction {@code tx} (the application's context, not one of
+     * {@link #database()}'s), so that it exists only if that transaction commits, and makes sure foremen are woken
+     * when it does and not when it rolls back. {@code wakeAtCommit} is what wakes a foreman of this JVM or another
+     * process; a backend runs it at commit when the database does not wake foremen by itself (SQLite: from the commit
+     * hook, where nothing may touch the database), or not at all (PostgreSQL: the insert trigger's NOTIFY reaches
+     * every foreman).
+     *
+     * @param key the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
+     *            long, String)})
+     * @throws IllegalArgumentException when tx is not a context on this database, naming both; nothing is written
+     */
+    long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata, long createdAt,
+                                   long dueAt, String key, Runnable wakeAtCommit);
+
+    /**
+     * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at
+     * {@code nowMillis}, oldest due first, in one statement of the transaction {@code dsl} is in, so that a task is
+     * claimed by exactly one caller, whatever other foremen do at the same time. Returned in any order; never more
+     * than {@code limit} rows (the caller checks).
+     */
+    default List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
+        return TaskStore.claimQuery(claimForm(), dsl, limit, names, nowMillis).fetch(TaskStore::row);
+    }
+
+    /**
+     * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending, in the
+     * transaction {@code dsl} is in: after a claim that was not full, the foreman sleeps until then unless woken.
+     */
+    default Long nextDueAt(DSLContext dsl, List<String> names) {
+        return TaskStore.nextDueAt(dsl, names);
+    }
+
+    /** How this database's claims are bounded and kept apart; see {@link ClaimForm}. */
+    ClaimForm claimForm();
+
+    /**
+     * The two parts of "delete the oldest n tasks" that differ per database: {@code DELETE FROM dbmq_task WHERE
+     * idIn(claimable(SELECT id … ORDER BY id LIMIT n)) RETURNING …} ({@link TaskStore#claimQuery}). Together they
+     * must bound the delete to the ids the sub-select picks, under any plan, and keep two concurrent claims from
+     * taking one task.
+     */
+    interface ClaimForm {
+        /** One sub-select of the oldest ids, made safe against concurrent claimers (e.g. FOR UPDATE SKIP LOCKED). */
+        <R extends Record> Select<R> claimable(SelectForUpdateStep<R> oldest);
+
+        /** The delete's condition: the ids {@code ids} returns, evaluated once, and no others. */
+        Condition idIn(Select<Record1<Long>> ids);
+    }
+}

@@ -1,0 +1,420 @@
+package dev.dbmq.internal;
+
+import static dev.dbmq.internal.jooq.Tables.DBMQ_FAILED_TASK;
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK_COUNT;
+
+import dev.dbmq.DbmqException;
+import dev.dbmq.FailedTask;
+import dev.dbmq.QueueStats;
+import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.jooq.DSLContext;
+import org.jooq.DeleteResultStep;
+import org.jooq.Field;
+import org.jooq.InsertResultStep;
+import org.jooq.InsertValuesStep5;
+import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Record2;
+import org.jooq.Select;
+import org.jooq.impl.DSL;
+
+/**
+ * Every statement on the queue's tables that is the same on each database, written with the jOOQ classes generated
+ * from the migrations; where a database differs (the claim's bound and locking, faster paths) it asks the backend's
+ * {@link Storage}. Stateless: each method runs on the {@link DSLContext} it is given, inside whatever transaction the
+ * caller holds.
+ */
+public final class TaskStore {
+
+    /** Rows per INSERT in enqueueAll: 5 bind values a row stays far below SQLite's 32766-variable limit. */
+    public static final int INSERT_CHUNK = 1000;
+
+    private TaskStore() {
+    }
+
+    /** The predicate of the partial unique index on unique_key (V3), which an upsert's conflict target must name. */
+    private static final org.jooq.Condition HAS_KEY = DBMQ_TASK.UNIQUE_KEY.isNotNull();
+
+    /** Most times {@link #insertKeyed} tries when the key's task is claimed between its insert and its select. */
+    private static final int KEYED_INSERT_TRIES = 100;
+
+    /**
+     * A row as claimed: deleted from the task table, returned to the claimer.
+     *
+     * @param dueAt     when this attempt was due, epoch ms
+     * @param attempt   1 for the first
+     * @param uniqueKey its key, or null (a recurring instance: {@code RecurringTasks.key})
+     * @param schedule  a recurring instance's {@link dev.dbmq.Schedule#spec()}, or null
+     * @param metadata  what enqueue interceptors stored with it, as {@code TaskMetadata} JSON, or null (none)
+     */
+    public record Row(long id, String taskName, String args, long createdAt, long dueAt, int attempt, String uniqueKey,
+               String schedule, String metadata) {
+    }
+
+    /** The columns a claim returns, in {@link #row(Record)}'s order. */
+    public static final List<Field<?>> ROW_FIELDS = List.of(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
+            DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.ATTEMPT, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE,
+            DBMQ_TASK.METADATA);
+
+    public static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args,
+                                                       String metadata, long createdAt, long dueAt) {
+        return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
+                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
+                .values(taskName, args, metadata, createdAt, dueAt)
+                .returningResult(DBMQ_TASK.ID);
+    }
+
+    /** The portable insert of a task without a key; {@link Storage#insert} may take a faster path. */
+    public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+        return insertQuery(dsl, taskName, args, metadata, createdAt, dueAt).fetchOne().value1();
+    }
+
+    /**
+     * Inserts a task with a unique key, or finds the pending task that holds the key: {@code INSERT … ON CONFLICT
+     * (unique_key) DO NOTHING}, then the holder's id. On PostgreSQL the insert waits for a concurrent insert of the
+     * same key to commit or roll back, so 16 producers of one key write one row; the holder may be claimed between
+     * the two statements (the key is free again), and the insert is tried once more.
+     *
+     * @return the new task's id, or the holder's; and whether it was written
+     */
+    public static Keyed insertKeyed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
+                             long dueAt, String key) {
+        for (int i = 0; i < KEYED_INSERT_TRIES; i++) {
+            Record1<Long> inserted = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
+                            DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.UNIQUE_KEY)
+                    .values(taskName, args, metadata, createdAt, dueAt, key)
+                    .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
+                    .returningResult(DBMQ_TASK.ID)
+                    .fetchOne();
+            if (inserted != null) {
+                return new Keyed(inserted.value1(), true);
+            }
+            Long holder = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(key)).fetchOne(
+                    DBMQ_TASK.ID);
+            if (holder != null) {
+                return new Keyed(holder, false);
+            }
+        }
+        throw new DbmqException("key \"" + key + "\" was taken and freed " + KEYED_INSERT_TRIES
+                + " times while this enqueue tried to write it; nothing written");
+    }
+
+    /**
+     * Writes a recurring schedule's instance unless one is pending already (its key taken): {@code ON CONFLICT DO
+     * NOTHING}. Returns whether it was written.
+     */
+    public static boolean insertInstance(DSLContext dsl, String taskName, String args, long createdAt, long dueAt,
+                                  String key, String schedule) {
+        return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT,
+                        DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE)
+                .values(taskName, args, createdAt, dueAt, key, schedule)
+                .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
+                .execute() > 0;
+    }
+
+    /** What {@link #insertKeyed} did. */
+    public record Keyed(long id, boolean written) {
+    }
+
+    /** Inserts without a key, or with one through {@link #insertKeyed}; returns the id. */
+    public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt,
+                       String key) {
+        return key == null ? insert(dsl, taskName, args, metadata, createdAt, dueAt)
+                : insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, key).id();
+    }
+
+    /**
+     * The portable multi-row insert, in statements of {@link #INSERT_CHUNK} rows; the ids come back ascending, which
+     * is insertion order for one statement.
+     */
+    public static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
+                                long dueAt) {
+        List<Long> ids = new ArrayList<>(args.size());
+        for (int from = 0; from < args.size(); from += INSERT_CHUNK) {
+            InsertValuesStep5<DbmqTaskRecord, String, String, String, Long, Long> insert = dsl.insertInto(DBMQ_TASK,
+                    DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
+            for (String json : args.subList(from, Math.min(args.size(), from + INSERT_CHUNK))) {
+                insert = insert.values(taskName, json, metadata, createdAt, dueAt);
+            }
+            List<Long> chunk = new ArrayList<>(insert.returningResult(DBMQ_TASK.ID).fetch(Record1::value1));
+            chunk.sort(Comparator.naturalOrder());
+            ids.addAll(chunk);
+        }
+        return ids;
+    }
+
+    /**
+     * Claims through the backend's storage: deletes and returns up to {@code limit} of the tasks named {@code names}
+     * (null: any name) due at {@code nowMillis}, oldest due first, in that order; one statement, so a task is claimed
+     * by exactly one caller.
+     *
+     * @throws DbmqException when the statement returned more than {@code limit} rows (no backend's statement can,
+     *                       under any plan; should one ever do it, the caller's transaction must roll back rather
+     *                       than hold tasks no worker is free for)
+     */
+    public static List<Row> claim(Storage storage, DSLContext dsl, int limit, List<String> names, long nowMillis) {
+        if (names != null && names.isEmpty()) {
+            return List.of(); // no name: nothing to claim (a foreman always has one; this keeps oldest() total)
+        }
+        List<Row> sorted = new ArrayList<>(storage.claim(dsl, limit, names, nowMillis));
+        if (sorted.size() > limit) {
+            throw new DbmqException("a claim of at most " + limit + " tasks returned " + sorted.size()
+                    + " rows; rolled back, nothing claimed");
+        }
+        sorted.sort(DUE_ORDER);
+        return sorted;
+    }
+
+    /** The claim's order: oldest due first, then enqueue order. */
+    public static final Comparator<Row> DUE_ORDER = Comparator.comparingLong(Row::dueAt).thenComparingLong(Row::id);
+
+    /**
+     * The claim: {@code DELETE FROM dbmq_task WHERE <ids of oldestDue(…)> RETURNING <ROW_FIELDS>}, the condition in
+     * the database's {@link Storage.ClaimForm}. The columns come back in that order.
+     */
+    public static DeleteResultStep<DbmqTaskRecord> claimQuery(Storage.ClaimForm form, DSLContext dsl, int limit,
+                                                       List<String> names, long nowMillis) {
+        return dsl.deleteFrom(DBMQ_TASK)
+                .where(form.idIn(oldestDue(form, dsl, limit, names, nowMillis)))
+                .returning(ROW_FIELDS);
+    }
+
+    /** A row of {@link #ROW_FIELDS}. */
+    public static Row row(Record r) {
+        return new Row(r.get(DBMQ_TASK.ID), r.get(DBMQ_TASK.TASK_NAME), r.get(DBMQ_TASK.ARGS),
+                r.get(DBMQ_TASK.CREATED_AT), r.get(DBMQ_TASK.DUE_AT), r.get(DBMQ_TASK.ATTEMPT),
+                r.get(DBMQ_TASK.UNIQUE_KEY), r.get(DBMQ_TASK.SCHEDULE), r.get(DBMQ_TASK.METADATA));
+    }
+
+    /**
+     * The ids of the {@code limit} tasks named {@code names} (null: any) due at {@code nowMillis}, oldest due first.
+     * One name: {@code WHERE task_name = ? AND due_at <= ? ORDER BY due_at, id LIMIT n}, a range of the (task_name,
+     * due_at, id) index (V3), so tasks of other names, and future-dated tasks, pending in any number cost nothing.
+     * Several: that per name, merged ({@code UNION ALL}, then the first {@code n}): k index ranges of at most n rows,
+     * where {@code task_name IN (…) ORDER BY due_at, id} would have the planner choose between scanning the other
+     * names' rows in due order and sorting every matching row. Each range is made {@link Storage.ClaimForm#claimable}.
+     * (Any name, a test's claim, scans the table: no index serves it.)
+     */
+    private static Select<Record1<Long>> oldestDue(Storage.ClaimForm form, DSLContext dsl, int limit,
+                                                   List<String> names, long nowMillis) {
+        if (names == null) {
+            return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).where(DBMQ_TASK.DUE_AT.le(nowMillis))
+                    .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+        }
+        Field<Long> id = DSL.field(DSL.name("id"), Long.class);
+        Field<Long> due = DSL.field(DSL.name("due_at"), Long.class);
+        Select<Record2<Long, Long>> merged = null;
+        for (int i = 0; i < names.size(); i++) {
+            if (names.size() == 1) {
+                return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
+                        .where(DBMQ_TASK.TASK_NAME.eq(names.get(i))).and(DBMQ_TASK.DUE_AT.le(nowMillis))
+                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+            }
+            Select<Record2<Long, Long>> branch = form.claimable(dsl.select(DBMQ_TASK.ID, DBMQ_TASK.DUE_AT)
+                    .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq(names.get(i))).and(DBMQ_TASK.DUE_AT.le(nowMillis))
+                    .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+            Select<Record2<Long, Long>> wrapped = dsl.select(id, due).from(branch.asTable("n" + i));
+            merged = merged == null ? wrapped : merged.unionAll(wrapped);
+        }
+        return dsl.select(id).from(merged.asTable("merged")).orderBy(due, id).limit(limit);
+    }
+
+    /**
+     * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending: one seek
+     * of the (task_name, due_at, id) index per name. The foreman sleeps until then unless woken.
+     */
+    public static Long nextDueAt(DSLContext dsl, List<String> names) {
+        // One statement, one round trip on PostgreSQL: the per-name seeks as a UNION ALL, their minimum outside.
+        Field<Long> due = DSL.field(DSL.name("due"), Long.class);
+        Select<Record1<Long>> perName = null;
+        for (String name : names) {
+            Select<Record1<Long>> seek = dsl.select(DSL.min(DBMQ_TASK.DUE_AT).as(due)).from(DBMQ_TASK)
+                    .where(DBMQ_TASK.TASK_NAME.eq(name));
+            perName = perName == null ? seek : perName.unionAll(seek);
+        }
+        if (perName == null) {
+            return null;
+        }
+        return dsl.select(DSL.min(due)).from(perName.asTable("per_name")).fetchOne(0, Long.class);
+    }
+
+    /** Deletes a pending task; false when there is none with that id (claimed, cancelled, or never there). */
+    public static boolean cancel(DSLContext dsl, long id) {
+        return dsl.deleteFrom(DBMQ_TASK).where(DBMQ_TASK.ID.eq(id)).execute() > 0;
+    }
+
+    /**
+     * Writes the next attempt of a task whose attempt failed: same id, name, args, metadata and enqueue time, attempt + 1, due
+     * at {@code dueAt}; without the key (freed at the claim) and without a schedule (the next tick was written then).
+     */
+    public static void insertRetry(DSLContext dsl, Row row, long dueAt) {
+        dsl.insertInto(DBMQ_TASK)
+                .set(DBMQ_TASK.ID, row.id())
+                .set(DBMQ_TASK.TASK_NAME, row.taskName())
+                .set(DBMQ_TASK.ARGS, row.args())
+                .set(DBMQ_TASK.CREATED_AT, row.createdAt())
+                .set(DBMQ_TASK.DUE_AT, dueAt)
+                .set(DBMQ_TASK.ATTEMPT, row.attempt() + 1)
+                .set(DBMQ_TASK.METADATA, row.metadata())
+                .execute();
+    }
+
+    /** Keeps a task that did not run. A second failure under the same id replaces the first (ids aren't reused). */
+    public static void keepFailed(DSLContext dsl, Row row, long failedAt, String reason) {
+        dsl.insertInto(DBMQ_FAILED_TASK)
+                .set(DBMQ_FAILED_TASK.ID, row.id())
+                .set(DBMQ_FAILED_TASK.TASK_NAME, row.taskName())
+                .set(DBMQ_FAILED_TASK.ARGS, row.args())
+                .set(DBMQ_FAILED_TASK.CREATED_AT, row.createdAt())
+                .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
+                .set(DBMQ_FAILED_TASK.REASON, reason)
+                .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
+                .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
+                .onConflict(DBMQ_FAILED_TASK.ID)
+                .doUpdate()
+                .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
+                .set(DBMQ_FAILED_TASK.REASON, reason)
+                .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
+                .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
+                .execute();
+    }
+
+    /** Pending tasks of one name: how many, and the earliest due time among them. */
+    public record NameCount(String taskName, long count, long earliestDueAt) {
+    }
+
+    /** Pending tasks of names other than {@code names}, per name (at most 100 names: this is for a log line). */
+    public static List<NameCount> pendingOtherThan(DSLContext dsl, List<String> names) {
+        return dsl.select(DBMQ_TASK.TASK_NAME, DSL.count(), DSL.min(DBMQ_TASK.DUE_AT))
+                .from(DBMQ_TASK)
+                .where(DBMQ_TASK.TASK_NAME.notIn(names))
+                .groupBy(DBMQ_TASK.TASK_NAME)
+                .orderBy(DBMQ_TASK.TASK_NAME)
+                .limit(100)
+                .fetch(r -> new NameCount(r.value1(), r.value2(), r.value3()));
+    }
+
+    /**
+     * Deletes and returns up to {@code limit} of the tasks of names other than {@code names} due before
+     * {@code dueBefore} (epoch ms), oldest due first: the caller keeps them as failed, in the same transaction. Due
+     * time, not enqueue time: a task scheduled a month ahead has not waited for a handler until it is due.
+     */
+    public static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, List<String> names, long dueBefore,
+                                   int limit) {
+        var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
+                .where(DBMQ_TASK.TASK_NAME.notIn(names)).and(DBMQ_TASK.DUE_AT.lt(dueBefore))
+                .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit);
+        List<Row> rows = new ArrayList<>(dsl.deleteFrom(DBMQ_TASK).where(form.idIn(form.claimable(oldest)))
+                .returning(ROW_FIELDS)
+                .fetch(TaskStore::row));
+        rows.sort(DUE_ORDER);
+        return rows;
+    }
+
+    /**
+     * Re-inserts claimed rows that never ran, under their own ids and due times (see Claimer#giveBack), without their
+     * keys: the key was freed at the claim and another task may hold it by now; a recurring instance's next tick was
+     * written by the claim, so this one goes back as a plain task.
+     */
+    public static void putBack(DSLContext dsl, List<Row> rows) {
+        for (Row row : rows) {
+            dsl.insertInto(DBMQ_TASK)
+                    .set(DBMQ_TASK.ID, row.id())
+                    .set(DBMQ_TASK.TASK_NAME, row.taskName())
+                    .set(DBMQ_TASK.ARGS, row.args())
+                    .set(DBMQ_TASK.CREATED_AT, row.createdAt())
+                    .set(DBMQ_TASK.DUE_AT, row.dueAt())
+                    .set(DBMQ_TASK.ATTEMPT, row.attempt())
+                    .set(DBMQ_TASK.METADATA, row.metadata())
+                    .execute();
+        }
+    }
+
+    /** Adds done/failed increments per task name. */
+    public static void addCounts(DSLContext dsl, Map<String, long[]> deltas) {
+        for (Map.Entry<String, long[]> e : deltas.entrySet()) {
+            long done = e.getValue()[0];
+            long failed = e.getValue()[1];
+            dsl.insertInto(DBMQ_TASK_COUNT, DBMQ_TASK_COUNT.TASK_NAME, DBMQ_TASK_COUNT.DONE, DBMQ_TASK_COUNT.FAILED)
+                    .values(e.getKey(), done, failed)
+                    .onConflict(DBMQ_TASK_COUNT.TASK_NAME)
+                    .doUpdate()
+                    .set(DBMQ_TASK_COUNT.DONE, DBMQ_TASK_COUNT.DONE.plus(done))
+                    .set(DBMQ_TASK_COUNT.FAILED, DBMQ_TASK_COUNT.FAILED.plus(failed))
+                    .execute();
+        }
+    }
+
+    public static long pending(DSLContext dsl) {
+        return dsl.fetchCount(DBMQ_TASK);
+    }
+
+    public static QueueStats stats(DSLContext dsl, long nowMillis) {
+        // One pass over the pending tasks, per name: the totals follow from it.
+        long pending = 0;
+        long due = 0;
+        long retrying = 0;
+        Long mostOverdue = null;
+        Long nextScheduled = null;
+        Map<String, Long> pendingByName = new LinkedHashMap<>();
+        var isDue = DBMQ_TASK.DUE_AT.le(nowMillis);
+        for (var r : dsl.select(DBMQ_TASK.TASK_NAME, DSL.count(), DSL.count().filterWhere(isDue),
+                        DSL.count().filterWhere(DBMQ_TASK.ATTEMPT.gt(1)), DSL.min(DBMQ_TASK.DUE_AT).filterWhere(isDue),
+                        DSL.min(DBMQ_TASK.DUE_AT).filterWhere(DSL.not(isDue)))
+                .from(DBMQ_TASK).groupBy(DBMQ_TASK.TASK_NAME).orderBy(DBMQ_TASK.TASK_NAME).fetch()) {
+            pendingByName.put(r.value1(), (long) r.value2());
+            pending += r.value2();
+            due += r.value3();
+            retrying += r.value4();
+            mostOverdue = min(mostOverdue, r.value5());
+            nextScheduled = min(nextScheduled, r.value6());
+        }
+        Map<String, QueueStats.TaskCounts> counts = new LinkedHashMap<>();
+        dsl.selectFrom(DBMQ_TASK_COUNT).orderBy(DBMQ_TASK_COUNT.TASK_NAME).forEach(r ->
+                counts.put(r.getTaskName(), new QueueStats.TaskCounts(r.getDone(), r.getFailed())));
+        long failedKept = dsl.fetchCount(DBMQ_FAILED_TASK);
+        java.time.Duration age = mostOverdue == null ? java.time.Duration.ZERO
+                : java.time.Duration.ofMillis(Math.max(0, nowMillis - mostOverdue));
+        return new QueueStats(pending, age, Map.copyOf(counts), failedKept,
+                java.util.Collections.unmodifiableMap(pendingByName), due, pending - due, retrying,
+                java.util.Optional.ofNullable(nextScheduled).map(Instant::ofEpochMilli));
+    }
+
+    private static Long min(Long a, Long b) {
+        return a == null ? b : b == null ? a : Long.valueOf(Math.min(a, b));
+    }
+
+    public static List<FailedTask> failed(DSLContext dsl, int limit) {
+        return dsl.selectFrom(DBMQ_FAILED_TASK)
+                .orderBy(DBMQ_FAILED_TASK.FAILED_AT.desc(), DBMQ_FAILED_TASK.ID.desc())
+                .limit(limit)
+                .fetch(r -> new FailedTask(r.getId(), r.getTaskName(), r.getArgs(),
+                        Instant.ofEpochMilli(r.getCreatedAt()), Instant.ofEpochMilli(r.getFailedAt()), r.getReason(),
+                        r.getAttempts()));
+    }
+
+    /** Moves a kept task (args and metadata) back into the queue under a new id; empty when no such failed task. */
+    public static OptionalLong requeue(DSLContext dsl, long failedId, long nowMillis) {
+        var row = dsl.deleteFrom(DBMQ_FAILED_TASK)
+                .where(DBMQ_FAILED_TASK.ID.eq(failedId))
+                .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA)
+                .fetchOne();
+        if (row == null) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis,
+                nowMillis));
+    }
+
+    public static boolean deleteFailed(DSLContext dsl, long failedId) {
+        return dsl.deleteFrom(DBMQ_FAILED_TASK).where(DBMQ_FAILED_TASK.ID.eq(failedId)).execute() > 0;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.dbmq.internal;
+
+import java.time.Duration;
+
+/**
+ * How a backend's foremen are woken by producers in other processes: SQLite's wakeup directory, PostgreSQL's
+ * LISTEN/NOTIFY. (Producers of the same JVM wake its foreman directly, through {@code dev.dbmq.LocalForemen}, on any backend.)
+ */
+public interface Wakeups {
+
+    /** For the foreman's start line: how it is woken, e.g. "from /data/queue.db-wakeup". */
+    String describe();
+
+    /**
+     * After a commit of tasks, when no foreman of this JVM was woken directly: wakes foremen in other processes where
+     * the database does not (SQLite: a file in the wakeup directory). Called on the producer's thread, after the
+     * commit; must not block.
+     */
+    void wakeOtherProcesses();
+
+    /**
+     * What wakes a foreman when producers in other processes commit tasks (SQLite: the wakeup directory watched;
+     * PostgreSQL: LISTEN for the insert trigger's NOTIFY), not started yet. Its thread comes from {@code threads}.
+     *
+     * @param recheck how often it checks on its own that nothing was missed (the foreman's pollInterval)
+     */
+    WakeupSource source(WakeTarget target, Duration recheck, String foremanId, WatchedThreads threads);
+}

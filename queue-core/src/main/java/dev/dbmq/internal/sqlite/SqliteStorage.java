@@ -1,0 +1,171 @@
+package dev.dbmq.internal.sqlite;
+
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
+
+import dev.dbmq.internal.Database;
+import dev.dbmq.internal.Storage;
+import dev.dbmq.internal.TaskStore;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.SelectForUpdateStep;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * SQLite's storage: the one connection ({@link SqliteDatabase}), the hot statements prepared once on it
+ * ({@link SqliteStatements}, used whenever the transaction is on that connection), producer threads sharing a
+ * commit ({@link GroupCommit}), and hand-overs.
+ */
+final class SqliteStorage implements Storage {
+
+    /**
+     * {@code DELETE … WHERE id IN (SELECT id … ORDER BY id LIMIT n) RETURNING …}. SQLite evaluates the uncorrelated
+     * sub-select once, into a list, before the delete looks up its rowids ({@code EXPLAIN QUERY PLAN}:
+     * {@code LIST SUBQUERY}); it has no FOR UPDATE, and needs none: claims run under BEGIN IMMEDIATE, so writers take
+     * turns.
+     */
+    static final ClaimForm CLAIM_FORM = new ClaimForm() {
+        @Override
+        public <R extends Record> Select<R> claimable(SelectForUpdateStep<R> oldest) {
+            return oldest;
+        }
+
+        @Override
+        public Condition idIn(Select<Record1<Long>> ids) {
+            return DBMQ_TASK.ID.in(ids);
+        }
+    };
+
+    private final SqliteDatabase database;
+    private final Path file;                  // as configured
+    private final String key;                 // the real path
+    private final SqliteCommitWakeups commitWakeups = new SqliteCommitWakeups();
+    private final GroupCommit groupCommit;
+
+    SqliteStorage(SqliteDatabase database, Path file, String key) {
+        this.database = database;
+        this.file = file;
+        this.key = key;
+        this.groupCommit = new GroupCommit(database, this, database::insertAutocommit);
+    }
+
+    @Override
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? Storage.super.insert(dsl, taskName, args, metadata, createdAt, dueAt)
+                : SqliteStatements.insert(cache, taskName, args, metadata, createdAt, dueAt);
+    }
+
+    /** Producer threads that enqueue at once share one transaction: see {@link GroupCommit}. */
+    @Override
+    public long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
+        return groupCommit.insert(taskName, args, metadata, createdAt, dueAt, claim);
+    }
+
+    /** Nothing else wakes a foreman on an insert: a hand-over saves its claim and the hop through its thread. */
+    @Override
+    public boolean handsOver() {
+        return true;
+    }
+
+    @Override
+    public void claimInserted(DSLContext dsl, long id) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        if (cache == null) {
+            Storage.super.claimInserted(dsl, id);
+        } else if (!SqliteStatements.delete(cache, id)) {
+            throw new IllegalStateException("task " + id + " inserted by this transaction is not there to claim");
+        }
+    }
+
+    @Override
+    public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
+                                long dueAt) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? Storage.super.insertAll(dsl, taskName, args, metadata, createdAt, dueAt)
+                : SqliteStatements.insertAll(cache, taskName, args, metadata, createdAt, dueAt);
+    }
+
+    @Override
+    public List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? Storage.super.claim(dsl, limit, names, nowMillis)
+                : SqliteStatements.claim(cache, limit, names, nowMillis);
+    }
+
+    @Override
+    public Long nextDueAt(DSLContext dsl, List<String> names) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? Storage.super.nextDueAt(dsl, names) : SqliteStatements.nextDueAt(cache, names);
+    }
+
+    @Override
+    public ClaimForm claimForm() {
+        return CLAIM_FORM;
+    }
+
+    /**
+     * The application's connection must be to this file (compared by real path). The wakeup is armed on that
+     * connection before the insert, since in autocommit mode the insert itself commits; it runs from SQLite's commit
+     * hook (see {@link SqliteCommitWakeups}).
+     */
+    @Override
+    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata,
+                                          long createdAt, long dueAt, String key, Runnable wakeAtCommit) {
+        if (tx.dialect().family() != SQLDialect.SQLITE) {
+            throw new IllegalArgumentException("tx must be a SQLite context on " + file + ", its dialect is "
+                    + tx.dialect());
+        }
+        tx.connection(c -> {
+            SQLiteConnection sqlite = SqliteCommitWakeups.unwrap(c);
+            if (sqlite == null || !sameFile(c.getMetaData().getURL())) {
+                throw new IllegalArgumentException("tx must be a connection to " + file + ", it is "
+                        + c.getMetaData().getURL());
+            }
+            commitWakeups.arm(sqlite, wakeAtCommit);
+        });
+        // Native INSERT … RETURNING, as on the queue's own connection (see Database.jooqSettings)
+        DSLContext nativeReturning = tx.configuration().derive(Database.jooqSettings()).dsl();
+        return TaskStore.insert(nativeReturning, taskName, args, metadata, createdAt, dueAt, key);
+    }
+
+    private boolean sameFile(String url) throws SQLException {
+        if (url == null || !url.startsWith("jdbc:sqlite:")) {
+            return false;
+        }
+        String path = url.substring("jdbc:sqlite:".length());
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        }
+        try {
+            return realPath(Path.of(path).toAbsolutePath()).toString().equals(key);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static Path realPath(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.dbmq.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backend contract's area: claims, oldest due first, by name, never more than the limit, never one task twice;
+ * the next due time.
+ */
+public interface ClaimContract extends BackendUnderTest {
+
+    @Test
+    default void claim_takes_the_oldest_first_at_most_limit_and_deletes_them() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(insert(backend(), A, i, 100 + i));
+        }
+        List<TaskStore.Row> first = claim(backend(), 3, null);
+        assertEquals(ids.subList(0, 3), ids(first));
+        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null, null), first.get(0));
+        assertEquals(7, pending(backend()));
+        assertEquals(ids.subList(3, 7), ids(claim(backend(), 4, List.of(A))));
+        assertEquals(ids.subList(7, 10), ids(claim(backend(), 100, null)));
+        assertEquals(0, pending(backend()));
+        assertEquals(List.of(), claim(backend(), 5, null), "a claim on an empty queue");
+        assertEquals(List.of(), claim(backend(), 5, List.of(A)), "a claim of one name on an empty queue");
+        assertEquals(List.of(), claim(backend(), 5, List.of(A, B)), "a claim of names on an empty queue");
+    }
+
+    @Test
+    default void claim_respects_names_when_other_names_tasks_are_older_and_interleaved() {
+        // b b a c b a b c a b …: the other names' tasks come first and between
+        String[] pattern = {B, B, A, C, B, A, B, C, A, B};
+        List<TaskStore.Row> inserted = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < pattern.length; i++) {
+                int n = round * pattern.length + i;
+                inserted.add(new TaskStore.Row(insert(backend(), pattern[i], n, n), pattern[i], arg(n), n, n, 1, null,
+                        null, null));
+            }
+        }
+        List<TaskStore.Row> left = new ArrayList<>(inserted);
+
+        List<TaskStore.Row> oneName = claim(backend(), 2, List.of(A));
+        assertEquals(oldest(left, 2, Set.of(A)), oneName);
+        left.removeAll(oneName);
+
+        List<TaskStore.Row> twoNames = claim(backend(), 5, List.of(C, A)); // not in id order of their tasks
+        assertEquals(oldest(left, 5, Set.of(A, C)), twoNames);
+        left.removeAll(twoNames);
+
+        List<TaskStore.Row> withMissing = claim(backend(), 3, List.of("contract_none", C));
+        assertEquals(oldest(left, 3, Set.of(C)), withMissing);
+        left.removeAll(withMissing);
+
+        List<TaskStore.Row> any = claim(backend(), 4, null);
+        assertEquals(oldest(left, 4, Set.of(A, B, C)), any);
+        left.removeAll(any);
+
+        assertEquals(List.of(), claim(backend(), 5, List.of("contract_none")));
+        assertEquals(left.size(), pending(backend()));
+        List<TaskStore.Row> rest = claim(backend(), 1000, List.of(A, B, C));
+        assertEquals(left, rest);
+        assertEquals(0, pending(backend()));
+    }
+
+    private static List<TaskStore.Row> oldest(List<TaskStore.Row> rows, int limit, Set<String> names) {
+        return rows.stream().filter(r -> names.contains(r.taskName())).limit(limit).toList();
+    }
+
+    @Test
+    default void backend_claim_never_returns_more_than_limit() {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            all.add(i % 3 == 0 ? A : i % 3 == 1 ? B : C);
+        }
+        storage().database().transaction(dsl -> {
+            for (int i = 0; i < all.size(); i++) {
+                storage().insert(dsl, all.get(i), arg(i), null, i, i);
+            }
+            return null;
+        });
+        for (List<String> names : java.util.Arrays.asList(null, List.of(A), List.of(A, B), List.of(C, B, A))) {
+            for (int limit : new int[] {1, 2, 5}) {
+                List<TaskStore.Row> rows = storage().database().transaction(dsl -> storage().claim(dsl, limit, names,
+                        Long.MAX_VALUE));
+                assertTrue(rows.size() <= limit, "storage().claim(limit " + limit + ", names " + names + ") returned "
+                        + rows.size() + " rows");
+                assertEquals(limit, rows.size(), "enough tasks are pending for a full claim, names " + names);
+                Set<String> allowed = names == null ? Set.of(A, B, C) : Set.copyOf(names);
+                assertTrue(rows.stream().allMatch(r -> allowed.contains(r.taskName())), "names " + names + ": " + rows);
+            }
+        }
+    }
+
+    @Test
+    default void concurrent_claims_from_two_backends_never_share_a_task() throws Exception {
+        List<Long> inserted = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(2000), null, 1,
+                1));
+        Backend[] claimers = {closing(openSame()), closing(openSame())};
+        CountDownLatch ready = new CountDownLatch(claimers.length);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(claimers.length);
+        try {
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (Backend claimer : claimers) {
+                Callable<List<Long>> claiming = () -> {
+                    ready.countDown();
+                    assertTrue(go.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    List<Long> mine = new ArrayList<>();
+                    for (int round = 0; ; round++) {
+                        int limit = 1 + round % 7;
+                        List<TaskStore.Row> rows = claim(claimer, limit, round % 2 == 0 ? null : List.of(A));
+                        if (rows.isEmpty()) {
+                            return mine;
+                        }
+                        mine.addAll(ids(rows));
+                    }
+                };
+                results.add(pool.submit(claiming));
+            }
+            await(ready, "both claimers ready");
+            go.countDown();
+            List<Long> union = new ArrayList<>();
+            for (Future<List<Long>> r : results) {
+                union.addAll(r.get(60, TimeUnit.SECONDS));
+            }
+            Set<Long> distinct = new HashSet<>(union);
+            assertEquals(union.size(), distinct.size(), "a task was claimed twice: "
+                    + union.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting())).entrySet()
+                    .stream().filter(e -> e.getValue() > 1).limit(10).toList());
+            assertEquals(new HashSet<>(inserted), distinct, "the claimed ids are the inserted ones");
+            assertEquals(0, pending(backend()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    default void takeUnhandled_takes_only_other_names_older_than_the_cutoff_at_most_limit() {
+        List<TaskStore.Row> inserted = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String name = i % 3 == 0 ? A : i % 3 == 1 ? B : C;
+            long createdAt = 1_000 + (i % 2 == 0 ? i : 100 + i); // odd ones are new
+            inserted.add(new TaskStore.Row(insert(backend(), name, i, createdAt), name, arg(i), createdAt, createdAt, 1,
+                    null, null, null));
+        }
+        long cutoff = 1_050;
+        List<TaskStore.Row> unhandled = inserted.stream()
+                .filter(r -> !r.taskName().equals(A) && r.createdAt() < cutoff).toList();
+        List<TaskStore.Row> first = storage().database().transaction(dsl ->
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A), cutoff, 3));
+        assertEquals(unhandled.subList(0, 3), first);
+        List<TaskStore.Row> rest = storage().database().transaction(dsl ->
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A), cutoff, 1000));
+        assertEquals(unhandled.subList(3, unhandled.size()), rest);
+        assertEquals(List.of(), storage().database().transaction(dsl ->
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A), cutoff, 1000)));
+        assertEquals(inserted.size() - unhandled.size(), pending(backend()));
+        List<TaskStore.Row> twoNames = storage().database().transaction(dsl ->
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A, B), Long.MAX_VALUE, 1000));
+        assertTrue(!twoNames.isEmpty() && twoNames.stream().allMatch(r -> r.taskName().equals(C)), "" + twoNames);
+    }
+
+    @Test
+    default void claim_takes_due_tasks_only_oldest_due_first_across_names() {
+        long a300 = insertDue(backend(), A, 1, 300);
+        long b100 = insertDue(backend(), B, 2, 100);
+        long a200 = insertDue(backend(), A, 3, 200);
+        long b900 = insertDue(backend(), B, 4, 900);
+        long c50 = insertDue(backend(), C, 5, 50);
+        assertEquals(List.of(), ids(claimAt(backend(), 10, List.of(A, B), 99)), "nothing of A, B due at 99");
+        assertEquals(List.of(b100, a200), ids(claimAt(backend(), 2, List.of(A, B), 1_000)), "due order, limit 2");
+        assertEquals(List.of(a300), ids(claimAt(backend(), 10, List.of(A), 300)), "due at its due time");
+        assertEquals(List.of(c50), ids(claimAt(backend(), 10, null, 800)), "any name, due by 800");
+        assertEquals(List.of(b900), ids(claimAt(backend(), 10, List.of(B), 900)));
+        assertEquals(0, pending(backend()));
+    }
+
+    @Test
+    default void the_same_due_time_claims_in_id_order_and_a_batch_shares_one_due_time() {
+        List<Long> ids = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(150), null, 1, 500));
+        assertEquals(List.of(), claimAt(backend(), 200, List.of(A), 499));
+        List<TaskStore.Row> rows = claimAt(backend(), 200, List.of(A), 500);
+        assertEquals(ids, ids(rows));
+        assertTrue(rows.stream().allMatch(r -> r.dueAt() == 500 && r.attempt() == 1 && r.uniqueKey() == null));
+    }
+
+    @Test
+    default void nextDueAt_is_the_earliest_due_time_of_the_names_or_null() {
+        assertEquals(null, nextDue(List.of(A, B)));
+        insertDue(backend(), A, 1, 700);
+        insertDue(backend(), B, 2, 400);
+        insertDue(backend(), C, 3, 100);
+        assertEquals(Long.valueOf(400), nextDue(List.of(A, B)));
+        assertEquals(Long.valueOf(700), nextDue(List.of(A)));
+        assertEquals(null, nextDue(List.of("none")));
+    }
+
+    private Long nextDue(List<String> names) {
+        return storage().database().transaction(dsl -> storage().nextDueAt(dsl, names));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.dbmq.internal.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmq.ChildJvm;
+import dev.dbmq.DbmqException;
+import dev.dbmq.QueueSettings;
+import dev.dbmq.internal.Backend;
+import dev.dbmq.internal.BackendContract;
+import dev.dbmq.internal.CallerTransactionContract;
+import dev.dbmq.internal.ClaimContract;
+import dev.dbmq.internal.Exclusivity;
+import dev.dbmq.internal.ExclusivityContract;
+import dev.dbmq.internal.InsertContract;
+import dev.dbmq.internal.WakeupContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import org.jooq.SQLDialect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backend contract on SQLite: a file in a temporary directory per test; one foreman per database. */
+class SqliteBackendTest extends BackendContract implements InsertContract, ClaimContract,
+        CallerTransactionContract, WakeupContract, ExclusivityContract {
+
+    @TempDir
+    Path dir;
+
+    Path file() {
+        return dir.resolve("queue.db");
+    }
+
+    /** A long busy timeout: two backends claiming in a tight loop take turns at the write lock. */
+    static Backend open(Path file) {
+        return new SqliteBackend(QueueSettings.sqlite(file).busyTimeout(Duration.ofSeconds(30)).build());
+    }
+
+    @Override
+    protected Backend openFresh() {
+        return open(file());
+    }
+
+    @Override
+    public Backend openSame() {
+        return open(file());
+    }
+
+    @Override
+    public Backend openOther() {
+        return open(dir.resolve("other.db"));
+    }
+
+    @Override
+    public boolean admitsSeveralForemen() {
+        return false;
+    }
+
+    /** The watch is registered when the source is made, before start(): nothing to wait for. */
+    @Override
+    public boolean wakesOnceListening() {
+        return false;
+    }
+
+    @Override
+    public String describedAs() {
+        return file().toString();
+    }
+
+    @Override
+    public CallerTx openCallerTx() throws Exception {
+        return callerTx(file());
+    }
+
+    @Override
+    public CallerTx openCallerTxOnOther() throws Exception {
+        return callerTx(dir.resolve("other.db"));
+    }
+
+    /** A plain sqlite-jdbc connection, as an application's own would be. */
+    static CallerTx callerTx(Path file) throws Exception {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        return CallerTx.over(c, SQLDialect.SQLITE, conn -> { });
+    }
+
+    @Test
+    void a_backend_opened_through_a_symlink_has_the_key_of_the_real_file() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("link.db"), file());
+        Backend linked = closing(open(link));
+        assertEquals(backend().key(), linked.key());
+        assertThrows(DbmqException.class, () -> {
+            try (Exclusivity.Lease first = backend().exclusivity().acquire("contract-foreman-1")) {
+                linked.exclusivity().acquire("contract-foreman-2");
+            }
+        });
+    }
+
+    /**
+     * On POSIX, closing any descriptor of a file drops every lock the process holds on it. A second foreman of this
+     * JVM that is refused must not do that to the first one's lock: a foreman in another process would then start.
+     */
+    @Test
+    void a_refused_second_foreman_of_this_jvm_leaves_the_lock_held_against_other_processes() throws Exception {
+        try (Exclusivity.Lease first = backend().exclusivity().acquire("contract-foreman-1")) {
+            Backend second = closing(openSame());
+            assertThrows(DbmqException.class, () -> second.exclusivity().acquire("contract-foreman-2"));
+            try (ChildJvm child = ChildJvm.start("try-foreman-lock", file().toString())) {
+                String line = child.await("LOCKED", "REFUSED");
+                assertTrue(line.startsWith("REFUSED") && line.contains("contract-foreman-1"),
+                        "another process, while the first foreman holds the lock: " + line);
+                child.awaitExit();
+            }
+        }
+        try (ChildJvm child = ChildJvm.start("try-foreman-lock", file().toString())) {
+            assertEquals("LOCKED", child.await("LOCKED", "REFUSED"), "another process, once the lock is released");
+            child.awaitExit();
+        }
+    }
+}
