@@ -4,7 +4,7 @@
 Reads queue-bench/target/jmh-result.json (JMH) and the side results the benchmarks write next to it
 (wakeup-latency.json: the wakeup histograms; bench-load.json: the load average at the end of each trial;
 pg-enqueue-phase.json: how long the producer's enqueueAll alone took in the PostgreSQL rows; scheduled-lateness.json:
-issue #12's lateness histograms, the recurring schedule's ticks and the future-rows fill times).
+the scheduled tasks' lateness histograms, the recurring schedule's ticks and the future-rows fill times).
 
     python3 queue-bench/report.py [--command "the command that produced the run"]
     python3 queue-bench/report.py --run docs/bench-runs/2026-11-27-run2- --run docs/bench-runs/2026-11-27-pg-run1-
@@ -16,7 +16,7 @@ An optional PREFIX + "run.json" ({"when": "...", "command": "..."}) gives an arc
 file's mtime is not the run's date).
 
 Standard library only. Every number it writes comes from those files, except the reference figures of other
-queues, which are given in the issue (measured by the project lead on this machine) and labelled as such.
+queues, which are given, not measured here (measured by the project lead on this machine), and labelled as such.
 """
 import argparse
 import datetime
@@ -33,7 +33,7 @@ PKG = "dev.dbmq.bench."
 
 DEFAULT_COMMAND = "mvn -pl queue-bench -am jmh:benchmark && python3 queue-bench/report.py"
 
-# Given, not measured by this suite (issue #3: measured by the project lead on this same 2-vCPU machine).
+# Given, not measured by this suite (measured by the project lead on this same 2-vCPU machine).
 REFERENCE = [
     ("snappea (Python), measured 2026-12-01 (0.35-0.46 s), not in this run", 400.0),
     ("db-scheduler on SQLite, reference", 250.0),
@@ -175,8 +175,8 @@ def main():
     res = Results(jmh)
     run_keys = set(res.by_key)
     # The SQLite sections are headed by the run that holds them; the PostgreSQL section by its own (they may differ).
-    # A run of the issue #12 benchmarks holds SQLite and PostgreSQL rows of section 6 only: each section is headed by
-    # the run that holds its own rows.
+    # A run of the scheduled-task benchmarks alone holds SQLite and PostgreSQL rows of section 6 only: each section is
+    # headed by the run that holds its own rows.
     sqlite_runs = ([run for run in runs if run.has("EnqueueToFinish")]
                    or [run for run in runs if not run.has("Postgres")] or runs)
     pg_runs = ([run for run in runs if run.has("PostgresEnqueueToFinish")]
@@ -187,7 +187,7 @@ def main():
     when, jvm, jmh_cfg, load1 = main.when, main.jvm, main.jmh_cfg, main.load1
 
     rows = []  # (question, measured, target, verdict)
-    rows13 = []  # issue #13's targets, in their own table
+    perf_rows = []  # the performance work's targets, in their own table
     md = []
     md.append("# dbmq benchmarks\n")
     md.append(f"Produced by `{main.command}` on {when}, {machine()}, {jvm}; {jmh_cfg}.")
@@ -231,15 +231,16 @@ def main():
     ours = res.median("EnqueueToFinishBenchmark.inProcess_1000_enqueue", synchronous="NORMAL")
     raw = res.median("EnqueueToFinishBenchmark.rawJdbc_1000_inserts", synchronous="NORMAL")
     ratio = ours / raw if ours and raw else None
-    rows13.append(("1000 × enqueue, in-process, to finished (NORMAL) vs. 1000 raw inserts",
-                   f"{fmt(ratio, 2)}× ({fmt(ours)} ms vs {fmt(raw)} ms)", "≤ 1.5×",
-                   verdict(None if ratio is None else ratio <= 1.5)))
-    rows13.append(("1000 tasks via one enqueueAll, in-process, to finished (NORMAL)", f"{fmt(all_n)} ms", "< 15 ms",
-                   verdict(None if all_n is None else all_n < 15)))
+    perf_rows.append(("1000 × enqueue, in-process, to finished (NORMAL) vs. 1000 raw inserts",
+                      f"{fmt(ratio, 2)}× ({fmt(ours)} ms vs {fmt(raw)} ms)", "≤ 1.5×",
+                      verdict(None if ratio is None else ratio <= 1.5)))
+    perf_rows.append(("1000 tasks via one enqueueAll, in-process, to finished (NORMAL)", f"{fmt(all_n)} ms",
+                      "< 15 ms", verdict(None if all_n is None else all_n < 15)))
     cross_n = res.median("EnqueueToFinishBenchmark.crossProcess_1000_enqueue", synchronous="NORMAL")
-    rows13.append(("1000 × enqueue from a second JVM, to finished (NORMAL), vs. snappea's 350-460 ms (2026-12-01)",
-                   f"{fmt(cross_n)} ms" + (f" ({350 / cross_n:.1f}× faster than 350 ms)" if cross_n else ""),
-                   "≤ 35 ms (10×)", verdict(None if cross_n is None else cross_n <= 35)))
+    perf_rows.append(("1000 × enqueue from a second JVM, to finished (NORMAL), "
+                      "vs. snappea's 350-460 ms (2026-12-01)",
+                      f"{fmt(cross_n)} ms" + (f" ({350 / cross_n:.1f}× faster than 350 ms)" if cross_n else ""),
+                      "≤ 35 ms (10×)", verdict(None if cross_n is None else cross_n <= 35)))
 
     # 3. enqueue throughput
     md.append("## 3. Enqueue throughput, one thread, no foreman (enqueues/s, median iteration)\n")
@@ -280,7 +281,7 @@ def main():
         rows.append((f"wakeup p99, {label}", f"{fmt(h['p99_us'])} µs", "< 2,000 µs",
                      verdict(h["p99_us"] < 2000)))
     md.append("")
-    md.append("From `enqueue` called to the handler started (issue #13: what a user feels; the commit is included), "
+    md.append("From `enqueue` called to the handler started (what a user feels; the commit is included), "
               "the same samples; the foreman idle for at least 5 ms before each:\n")
     md.append("| where the producer runs | samples | p50 | p90 | p99 | p99.9 | max |")
     md.append("|---|---:|---:|---:|---:|---:|---:|")
@@ -293,10 +294,10 @@ def main():
             continue
         md.append(f"| {label} | {h['samples']} | {fmt(h['p50_us'])} | {fmt(h['p90_us'])} | {fmt(h['p99_us'])} | "
                   f"{fmt(h['p99.9_us'])} | {fmt(h['max_us'])} |")
-        rows13.append((f"wakeup from the call, p50, {label}", f"{fmt(h['p50_us'])} µs", f"< {p50_target} µs",
-                       verdict(h["p50_us"] < p50_target)))
-        rows13.append((f"wakeup from the call, p99, {label}", f"{fmt(h['p99_us'])} µs", f"< {p99_target:,} µs",
-                       verdict(h["p99_us"] < p99_target)))
+        perf_rows.append((f"wakeup from the call, p50, {label}", f"{fmt(h['p50_us'])} µs", f"< {p50_target} µs",
+                          verdict(h["p50_us"] < p50_target)))
+        perf_rows.append((f"wakeup from the call, p99, {label}", f"{fmt(h['p99_us'])} µs", f"< {p99_target:,} µs",
+                          verdict(h["p99_us"] < p99_target)))
     fl = wake.get(PKG + "WakeupLatencyBenchmark.rawInsertAfterIdle")
     if fl and fl.get("samples") and (PKG + "WakeupLatencyBenchmark.rawInsertAfterIdle") in run_keys:
         md.append(f"| floor: a raw JDBC single-row INSERT transaction after the same 5 ms idle, call to return "
@@ -318,12 +319,12 @@ def main():
     if pg_runs:
         postgres_sections(md, rows, res, wake, enqueue_phase, pg_runs)
 
-    # 6. scheduled tasks (issue #12)
+    # 6. scheduled tasks: run-at lateness, future-dated rows, recurring
     has_scheduled = any(k.startswith(PKG + b) for k in run_keys
                         for b in ("ScheduledLateness", "FutureRows", "Recurring", "PostgresScheduledLateness",
                                   "PostgresFutureRows"))
     if has_scheduled:
-        md.append("## 6. Scheduled tasks (issue #12)\n")
+        md.append("## 6. Scheduled tasks\n")
         if scheduled_runs:
             sr = scheduled_runs[-1]
             md.append(f"Run: `{sr.command}` on {sr.when}, {sr.jvm}; {sr.jmh_cfg}."
@@ -331,30 +332,32 @@ def main():
                          f"{max(sr.load1):.2f}." if sr.load1 else "") + "\n")
         scheduled_section(md, rows, res, scheduled, run_keys)
 
-    # 7. cold start (issue #13)
+    # 7. cold start
     if cold_runs:
-        cold_section(md, rows13, res, cold, cold_runs[-1])
+        cold_section(md, perf_rows, res, cold, cold_runs[-1])
 
-    # 8. many producers (issue #13)
+    # 8. many producers (group commit)
     if any(k.startswith(PKG + "ConcurrentEnqueueBenchmark") for k in run_keys):
-        concurrent_section(md, rows13, res, runs)
+        concurrent_section(md, perf_rows, res, runs)
 
-    # 9. blocking handlers on many workers (issue #14)
+    # 9. blocking handlers on many workers
     if any(k.startswith(PKG + "BlockingWorkersBenchmark") for k in run_keys):
         blocking_section(md, res, runs)
 
-    rows13 += [r for r in rows if r[0].startswith("PostgreSQL: 10,000 tasks finished with 2 foremen (4 workers")]
-    if rows13:
-        md.append("## Targets of issue #13 (performance)\n")
+    perf_rows += [r for r in rows if r[0].startswith("PostgreSQL: 10,000 tasks finished with 2 foremen (4 workers")]
+    if perf_rows:
+        md.append("## Targets of the performance work\n")
         md.append("| target | measured | goal | |")
         md.append("|---|---|---|---|")
-        for q, m, t, v in rows13:
+        for q, m, t, v in perf_rows:
             md.append(f"| {q} | {m} | {t} | {v} |")
         md.append("")
 
     # targets
-    issues = ["#3"] + (["#5"] if pg_runs else []) + (["#12"] if has_scheduled else [])
-    md.append("## Targets (issue " + " and ".join(issues) + ")\n")
+    # the targets set with each part: SQLite throughput and wakeup (the first), PostgreSQL's, the scheduled tasks'
+    topics = (["SQLite throughput and wakeup"] + (["PostgreSQL"] if pg_runs else [])
+              + (["scheduled tasks"] if has_scheduled else []))
+    md.append("## Targets: " + ", ".join(topics) + "\n")
     md.append("| target | measured | goal | |")
     md.append("|---|---|---|---|")
     for q, m, t, v in rows:
@@ -398,7 +401,7 @@ def main():
     print(f"wrote {os.path.join(DOCS, 'benchmarks.md')} and benchmarks.svg")
 
 
-def concurrent_section(md, rows13, res, runs):
+def concurrent_section(md, perf_rows, res, runs):
     b = "ConcurrentEnqueueBenchmark."
     cr = [run for run in runs if run.has("ConcurrentEnqueue")]
     md.append("## 8. Many producers: threads of one JVM enqueuing at once, no foreman (enqueues/s, median iteration)\n")
@@ -426,14 +429,14 @@ def concurrent_section(md, rows13, res, runs):
         v = res.median(b + "producers16", synchronous=sync)
         f = floor[sync]
         r = v / f if v and f else None
-        rows13.append((f"16 producer threads vs. the one-thread raw JDBC floor ({sync})",
-                       f"{fmt(r, 2)}× ({fmt(v)} vs {fmt(f)} enqueues/s)", "≥ 3×",
-                       verdict(None if r is None else r >= 3.0)))
+        perf_rows.append((f"16 producer threads vs. the one-thread raw JDBC floor ({sync})",
+                          f"{fmt(r, 2)}× ({fmt(v)} vs {fmt(f)} enqueues/s)", "≥ 3×",
+                          verdict(None if r is None else r >= 3.0)))
 
 
 def blocking_section(md, res, runs):
     b = "BlockingWorkersBenchmark."
-    md.append("## 9. Handlers that block: 10,000 tasks sleeping 100 ms each, 1,000 workers (issue #14, ms, median)\n")
+    md.append("## 9. Handlers that block: 10,000 tasks sleeping 100 ms each, 1,000 workers (ms, median)\n")
     br = [run for run in runs if run.has("BlockingWorkers")]
     if br:
         run = br[-1]
@@ -457,7 +460,7 @@ PG_WAKE_FLOOR = "PostgresWakeupLatencyBenchmark.rawListen_notifyOnly"
 
 
 def postgres_sections(md, rows, res, wake, enqueue_phase, pg_runs):
-    """Sections 4 and 5 (PostgreSQL) and their target rows (issue #5)."""
+    """Sections 4 and 5 (PostgreSQL) and their target rows."""
     pg = pg_runs[-1]
     md.append("## 4. PostgreSQL: one `enqueueAll` of N trivial tasks to the last handler finished\n")
     sync = "the server's synchronous_commit (on)"
@@ -542,7 +545,8 @@ RECURRING = "RecurringBenchmark.every100ms"
 
 
 def scheduled_section(md, rows, res, scheduled, run_keys):
-    """Section 6 (issue #12): lateness of a task due at T, future-dated rows, a recurring schedule; and their targets."""
+    """Section 6 (scheduled tasks): lateness of a task due at T, future-dated rows, a recurring schedule; and their
+    targets."""
     md.append("### Lateness: a task due at T on an idle foreman, from T to its handler's start (µs)\n")
     md.append("T is the instant given to `Enqueue.at(T)`, a whole epoch millisecond 30 ms after the enqueue, so the "
               "foreman has handled the enqueue's wakeup and sleeps until T; the end is `Instant.now()` read first "
@@ -635,8 +639,8 @@ COLD = "ColdStartBenchmark.firstCommit"
 
 
 def cold_section(md, rows, res, cold, run):
-    """Section 7 (issue #13): a fresh JVM to its first committed task, dbmq against raw JDBC; and its targets."""
-    md.append("## 7. Cold start: a fresh JVM to its first committed task (issue #13, ms, median)\n")
+    """Section 7 (cold start): a fresh JVM to its first committed task, dbmq against raw JDBC; and its targets."""
+    md.append("## 7. Cold start: a fresh JVM to its first committed task (ms, median)\n")
     md.append(f"Run: `{run.command}` on {run.when}, {run.jvm}; {run.jmh_cfg}."
               + (f" Load average (1 min) at the end of each trial: {min(run.load1):.2f} to {max(run.load1):.2f}."
                  if run.load1 else "") + "\n")
@@ -692,8 +696,8 @@ def svg(bars, title):
                    f'fill="{color}"/>')
         out.append(f'<text x="{x(v) + 4:.1f}" y="{y + bar_h * 0.7:.1f}">{fmt(v)} ms</text>')
     out.append(f'<text x="10" y="{height - 2}" fill="#555" font-size="10">blue: dbmq, measured; green: raw '
-               f'JDBC floor, measured in the same run; grey: reference figures given in issue #3, not measured by '
-               f'this suite</text>')
+               f'JDBC floor, measured in the same run; grey: reference figures given by the project lead, not '
+               f'measured by this suite</text>')
     out.append("</svg>\n")
     return "\n".join(out)
 

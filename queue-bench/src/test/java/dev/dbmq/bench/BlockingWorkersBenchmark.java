@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Issue #14: handlers that block. 10,000 tasks, each sleeping 100 ms in its handler (the stand-in for a call that
+ * Handlers that block. 10,000 tasks, each sleeping 100 ms in its handler (the stand-in for a call that
  * waits on the network), one {@code enqueueAll} to the last handler finished, on 1,000 workers: virtual threads
  * ({@code Foreman.Builder.workerThreadFactory(Thread.ofVirtual().factory())}) against 1,000 platform threads. The
  * floor is the sleeping itself: 10 rounds of 100 ms, 1,000 ms.

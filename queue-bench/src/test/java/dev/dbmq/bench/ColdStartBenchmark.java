@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Issue #13: cold start, a fresh JVM to its first committed task. Each invocation (a single shot) starts a child
+ * Cold start: a fresh JVM to its first committed task. Each invocation (a single shot) starts a child
  * JVM, the same java and classpath as this one (as {@link ProducerProcess}), running {@link ColdStartMain}.
  *
  * <p>Two figures per invocation. The measure: the child's own, from the first line of its main() to the task

@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Issue #13, group commit: 1, 4 and 16 producer threads of one JVM calling {@code TaskQueue.enqueue} at once on one
+ * Group commit: 1, 4 and 16 producer threads of one JVM calling {@code TaskQueue.enqueue} at once on one
  * queue, each call returning only once its task is committed; aggregate enqueues/s (JMH sums the threads). Beside
  * them, in the same run, the floor: one thread of raw JDBC single-row INSERTs, one transaction per row, one prepared
  * statement reused ({@link RawInsert}). No foreman runs; the states are {@link EnqueueThroughputBenchmark}'s.

@@ -30,10 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Issue #12, future-dated rows (SQLite): do 1000 due tasks finish as fast with {@code future} = 1,000,000 tasks of
- * the same name pending but due in 30 days? Compare the two rows of one run: future=1000000 against future=0 (target:
- * at most 10% slower). A claim that meets the future rows (they have lower ids, and the same task name) instead of
- * going through the (task_name, due_at, id) index shows as a ratio well above 1.
+ * Scheduled tasks, future-dated rows (SQLite): do 1000 due tasks finish as fast with {@code future} = 1,000,000 tasks
+ * of the same name pending but due in 30 days? Compare the two rows of one run: future=1000000 against future=0
+ * (target: at most 10% slower). A claim that meets the future rows (they have lower ids, and the same task name)
+ * instead of going through the (task_name, due_at, id) index shows as a ratio well above 1.
  *
  * <p>Timed: one {@code enqueueAll} of 1000 trivial tasks due now, to the last handler returned; foreman of 4 workers
  * in the same JVM, WAL file database, synchronous=NORMAL, as {@link UnhandledBacklogBenchmark}. Untimed, once per

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Issue #14: what queue-micrometer costs on question 1's row (1000 × {@code enqueue} in-process, from the first call
+ * What queue-micrometer costs on question 1's row (1000 × {@code enqueue} in-process, from the first call
  * to the last handler finished, SQLite NORMAL, 4 workers): {@code metrics=none} is that row; {@code micrometer} adds
  * a {@link ForemanMetrics} listener and binds {@link QueueMetrics}, both on a {@link SimpleMeterRegistry} (the gauges
  * are read only when scraped, and nothing scrapes here). The goal is at most 5% over {@code none}, in one run.

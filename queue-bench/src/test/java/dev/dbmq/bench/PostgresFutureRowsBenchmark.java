@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Issue #12, future-dated rows (PostgreSQL): as {@link FutureRowsBenchmark}, one {@code enqueueAll} of 1000 trivial
- * tasks due now to the last handler finished, with {@code future} tasks of the same name due in 30 days pending,
- * against none, in the same run (target: at most 10% slower). The producer has its own pool and TaskQueue (wakeups by
- * NOTIFY only), the foreman 4 workers, as {@link PostgresEnqueueToFinishBenchmark}'s 1 × 4 row.
+ * Scheduled tasks, future-dated rows (PostgreSQL): as {@link FutureRowsBenchmark}, one {@code enqueueAll} of 1000
+ * trivial tasks due now to the last handler finished, with {@code future} tasks of the same name due in 30 days
+ * pending, against none, in the same run (target: at most 10% slower). The producer has its own pool and TaskQueue
+ * (wakeups by NOTIFY only), the foreman 4 workers, as {@link PostgresEnqueueToFinishBenchmark}'s 1 × 4 row.
  *
  * <p>{@value #FUTURE_ROWS} future rows, not SQLite's 1,000,000: the fill (untimed, once per trial) took 25 s for
  * 1,000,000 here (2026-12-02, load ~9), too long for the smoke pass; 200,000 take about 5 s. Then the table is

@@ -23,11 +23,11 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Issue #12, lateness (PostgreSQL): as {@link ScheduledLatenessBenchmark}, a task due at T = enqueue + 30 ms on an
- * idle foreman, from T ({@code Enqueue.at(T)}) to {@link Instant#now()} first thing in the handler, exact percentiles
- * in {@code target/scheduled-lateness.json}. The producer has its own pool and TaskQueue, so the foreman learns of the
- * task from the insert trigger's NOTIFY, claims nothing (not due), and sleeps until T; at T it runs the claim
- * transaction (a round trip plus commit) and hands the task to a worker: that is the lateness.
+ * Scheduled tasks, lateness (PostgreSQL): as {@link ScheduledLatenessBenchmark}, a task due at T = enqueue + 30 ms on
+ * an idle foreman, from T ({@code Enqueue.at(T)}) to {@link Instant#now()} first thing in the handler, exact
+ * percentiles in {@code target/scheduled-lateness.json}. The producer has its own pool and TaskQueue, so the foreman
+ * learns of the task from the insert trigger's NOTIFY, claims nothing (not due), and sleeps until T; at T it runs the
+ * claim transaction (a round trip plus commit) and hands the task to a worker: that is the lateness.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

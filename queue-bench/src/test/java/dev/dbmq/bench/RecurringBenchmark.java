@@ -31,7 +31,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 
 /**
- * Issue #12, recurring (SQLite): {@code Schedule.every(100 ms)} on an otherwise idle foreman for a window of
+ * Scheduled tasks, recurring (SQLite): {@code Schedule.every(100 ms)} on an otherwise idle foreman for a window of
  * {@code D}: how many ticks ran (expected D / 100 ms), how many grid points got no tick (missed), whether the ticks'
  * {@code ctx.scheduledAt()} stay on the grid (consecutive ticks a whole number of periods apart, counted from the
  * first tick; a tick off the grid is drift), and each tick's lateness: {@link Instant#now()} first thing in the

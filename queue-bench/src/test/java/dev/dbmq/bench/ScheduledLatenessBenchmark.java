@@ -24,10 +24,10 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Issue #12, lateness (SQLite): a task due at T on an idle foreman: how late does its handler start? T is the instant
- * given to {@code Enqueue.at(T)}, a whole epoch millisecond {@link LatenessProbe#LEAD} (30 ms) after the enqueue, so
- * the foreman has handled the enqueue's wakeup and is asleep until T; the end is {@link Instant#now()} read first
- * thing in the handler. Exact percentiles over every measurement sample in {@code target/scheduled-lateness.json}
+ * Scheduled tasks, lateness (SQLite): a task due at T on an idle foreman: how late does its handler start? T is the
+ * instant given to {@code Enqueue.at(T)}, a whole epoch millisecond {@link LatenessProbe#LEAD} (30 ms) after the
+ * enqueue, so the foreman has handled the enqueue's wakeup and is asleep until T; the end is {@link Instant#now()} read
+ * first thing in the handler. Exact percentiles over every measurement sample in {@code target/scheduled-lateness.json}
  * ({@link LatenessProbe}). JMH's own SampleTime is the lead plus the lateness plus the enqueue: not the measure.
  *
  * <p>Producer and foreman share the TaskQueue (the enqueue signals the foreman directly); what is measured is the

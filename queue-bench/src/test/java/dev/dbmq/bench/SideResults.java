@@ -22,9 +22,9 @@ final class SideResults {
     static final String LOAD = "bench-load.json";
     /** PostgreSQL enqueue-to-finish: how long the producer's enqueueAll alone took, per invocation. */
     static final String PG_ENQUEUE_PHASE = "pg-enqueue-phase.json";
-    /** Issue #12: lateness of tasks due at a given time, and the recurring schedule's ticks. */
+    /** Scheduled tasks: lateness of tasks due at a given time, and the recurring schedule's ticks. */
     static final String SCHEDULED = "scheduled-lateness.json";
-    /** Issue #13: cold start to the first committed task, the child JVM's own figures. */
+    /** Cold start to the first committed task, the child JVM's own figures. */
     static final String COLD_START = "cold-start.json";
     /** A foreman's start: the first enqueues after start() in a fresh JVM, the child JVM's own figures. */
     static final String FOREMAN_START = "foreman-start.json";

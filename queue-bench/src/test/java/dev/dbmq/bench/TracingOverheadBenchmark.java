@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Issue #14: what queue-opentelemetry costs on question 1's row (1000 × {@code enqueue} in-process, from the first
+ * What queue-opentelemetry costs on question 1's row (1000 × {@code enqueue} in-process, from the first
  * call to the last handler finished, SQLite NORMAL, 4 workers): {@code tracing=none} is that row;
  * {@code opentelemetry} adds {@link QueueTracing}'s interceptors on both sides, on an SDK as an application runs one:
  * every span sampled, a {@link BatchSpanProcessor} handing them to an exporter (here one that counts and drops them,

@@ -45,7 +45,7 @@ import org.openjdk.jmh.runner.IterationType;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class WakeupLatencyBenchmark {
 
-    /** How long the foreman has been idle before each sample (issue #13: at least 5 ms). */
+    /** How long the foreman has been idle before each sample: at least 5 ms. */
     static final long IDLE_NANOS = 5_000_000L;
 
     @State(Scope.Benchmark)
