@@ -74,7 +74,13 @@ final class CallerThreadForeman implements ManualForeman {
         try {
             // as a threaded foreman does every few minutes: names without a handler here are logged, and kept as
             // failed once older than unhandledTimeout
-            return total + claimer.checkUnhandled();
+            long keptBefore = claimer.keptUnhandled();
+            if (claimer.checkUnhandled()) {
+                while (claimer.sweepUnhandled()) {
+                    // one batch per transaction, as the threaded foreman does between claims
+                }
+            }
+            return total + (int) (claimer.keptUnhandled() - keptBefore);
         } finally {
             stepping.unlock();
         }

@@ -17,11 +17,15 @@ import org.slf4j.LoggerFactory;
  * writes the next instance of each recurring one ({@link RecurringTasks#writeNext}) and moves the ones that cannot
  * run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
  * never take a worker slot (snappea's hang after bad tasks). Tasks of other names are left for a foreman that handles
- * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()}).
+ * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()},
+ * {@link #sweepUnhandled()}).
  */
 final class Claimer implements Claims {
 
     private static final Logger log = LoggerFactory.getLogger(Claimer.class);
+
+    /** Tasks without a handler kept as failed per transaction: one step of the sweep. */
+    static final int SWEEP_BATCH = 500;
 
     private record Rejected(TaskStore.Row row, String reason) {
     }
@@ -45,6 +49,12 @@ final class Claimer implements Claims {
     private final long unhandledTimeoutMillis;
     // Written by whichever thread checks (the foreman's); read by anyone.
     private volatile java.util.Map<String, Long> unhandled = java.util.Map.of();
+    // The sweep of overdue tasks without a handler: the checking thread's alone (a foreman's loop thread, or a manual
+    // foreman's caller under its lock).
+    private final java.util.ArrayDeque<String> overdue = new java.util.ArrayDeque<>();
+    private long sweepBefore;
+    private int keptOfName;
+    private long keptTotal;
 
     /**
      * @param unhandledTimeout how old a task of a name this foreman has no handler for may get before it is kept in
@@ -156,63 +166,108 @@ final class Claimer implements Claims {
 
     /**
      * Tasks of names this foreman has no handler for: it never claims them, as another foreman may have one (a
-     * rolling deploy's new task type, older foremen still running). Logs each such name at WARN, and keeps in the
-     * failed-tasks table those older than {@code unhandledTimeout}: by then no foreman has taken them, so nobody
-     * handles that name, and the failed table is where an operator looks. Never throws.
+     * rolling deploy's new task type, older foremen still running). Logs each such name at WARN, and notes the names
+     * with tasks due longer than {@code unhandledTimeout} ago: by then no foreman has taken them, so nobody handles
+     * that name, and {@link #sweepUnhandled} keeps them in the failed-tasks table, where an operator looks. Never
+     * throws.
      *
-     * @return how many tasks were kept as failed
+     * @return whether some are that old: {@link #sweepUnhandled} has work
      */
     @Override
-    public int checkUnhandled() {
+    public boolean checkUnhandled() {
+        overdue.clear();
         try {
-            List<TaskStore.NameCount> waiting = database.autocommit(dsl -> TaskStore.pendingOtherThan(dsl, names));
+            List<TaskStore.NameCount> waiting = database.autocommit(dsl -> TaskStore.pendingOtherThan(dsl, names,
+                    100));
             java.util.Map<String, Long> seen = new java.util.LinkedHashMap<>();
             waiting.forEach(w -> seen.put(w.taskName(), w.count()));
             unhandled = java.util.Collections.unmodifiableMap(seen);
             long now = clock.millis();
-            boolean due = false;
             for (TaskStore.NameCount w : waiting) {
                 long ageMillis = Math.max(0, now - w.earliestDueAt());
-                due |= ageMillis >= unhandledTimeoutMillis;
+                if (ageMillis >= unhandledTimeoutMillis) {
+                    overdue.add(w.taskName());
+                }
                 log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler for"
                         + " them (it handles {}). They stay queued for a foreman that has one; after unhandledTimeout"
                         + " ({} s) they are kept in dbmq_failed_task", w.count(), printable(w.taskName()),
                         ageMillis / 1000, names, unhandledTimeoutMillis / 1000);
             }
-            return due ? keepUnhandled(now - unhandledTimeoutMillis) : 0;
+            sweepBefore = now - unhandledTimeoutMillis;
+            keptOfName = 0;
         } catch (Throwable t) {
+            overdue.clear();
             log.warn("Cannot look for tasks without a handler ({}); will look again", t.toString());
-            return 0;
         }
+        return !overdue.isEmpty();
     }
 
-    /** Pending tasks per name this foreman has no handler for, as its last look found them. */
-    java.util.Map<String, Long> unhandled() {
-        return unhandled;
-    }
-
-    private int keepUnhandled(long createdBefore) {
-        int kept = 0;
+    /**
+     * Keeps one batch (at most {@value #SWEEP_BATCH}) of the tasks {@link #checkUnhandled} found overdue in the
+     * failed-tasks table, in one transaction: a bounded step, so the foreman runs due work between batches. Logs one
+     * ERROR line per name once its overdue tasks are all kept. Never throws; after a failure the next look starts
+     * again.
+     *
+     * @return whether more may remain
+     */
+    @Override
+    public boolean sweepUnhandled() {
+        String name = overdue.peekFirst();
+        if (name == null) {
+            return false;
+        }
         List<TaskStore.Row> rows;
-        do {
+        try {
             rows = database.transaction(dsl -> {
-                List<TaskStore.Row> taken = TaskStore.takeUnhandled(storage.claimForm(), dsl, names, createdBefore,
-                        1000);
+                List<TaskStore.Row> taken = TaskStore.takeUnhandled(storage.claimForm(), dsl, name, sweepBefore,
+                        SWEEP_BATCH);
                 long now = clock.millis();
                 for (TaskStore.Row row : taken) {
                     TaskStore.keepFailed(dsl, row, now, unhandledReason(row));
                 }
                 return taken;
             });
-            for (TaskStore.Row row : rows) {
-                log.error("Task {} ({}) had no handler for {} s; kept in dbmq_failed_task", ShortId.of(row.id()),
+        } catch (Throwable t) {
+            logKept(name);
+            overdue.clear();
+            log.warn("Cannot keep tasks without a handler in dbmq_failed_task ({}); will try again at the next look",
+                    t.toString());
+            return false;
+        }
+        for (TaskStore.Row row : rows) {
+            if (log.isDebugEnabled()) {
+                log.debug("Task {} ({}) had no handler for {} s; kept in dbmq_failed_task", ShortId.of(row.id()),
                         printable(row.taskName()), unhandledTimeoutMillis / 1000);
-                counters.failed(row.taskName());
-                listener.taskRejected(row.id(), row.taskName(), unhandledReason(row));
             }
-            kept += rows.size();
-        } while (rows.size() == 1000);
-        return kept;
+            counters.failed(row.taskName());
+            listener.taskRejected(row.id(), row.taskName(), unhandledReason(row));
+        }
+        keptOfName += rows.size();
+        keptTotal += rows.size();
+        if (rows.size() < SWEEP_BATCH) {
+            logKept(name);
+            overdue.removeFirst();
+        }
+        return !overdue.isEmpty();
+    }
+
+    private void logKept(String name) {
+        if (keptOfName > 0) {
+            log.error("Kept {} tasks named {} in dbmq_failed_task: due more than unhandledTimeout ({} s) ago, and no"
+                    + " foreman has taken them (this one handles {}). Requeue them once a foreman handles that name",
+                    keptOfName, printable(name), unhandledTimeoutMillis / 1000, names);
+        }
+        keptOfName = 0;
+    }
+
+    /** How many tasks without a handler this claimer has kept as failed, in all. Foreman thread. */
+    long keptUnhandled() {
+        return keptTotal;
+    }
+
+    /** Pending tasks per name this foreman has no handler for, as its last look found them. */
+    java.util.Map<String, Long> unhandled() {
+        return unhandled;
     }
 
     private String unhandledReason(TaskStore.Row row) {

@@ -44,8 +44,19 @@ interface Claims {
     /** The earliest due time among the pending tasks this foreman handles, epoch ms, or {@link Long#MAX_VALUE}. */
     long nextDueAt();
 
-    /** Looks for pending tasks of names this foreman has no handler for. Never throws. */
-    int checkUnhandled();
+    /**
+     * Looks for pending tasks of names this foreman has no handler for. Never throws.
+     *
+     * @return whether some are older than unhandledTimeout: {@link #sweepUnhandled} has work
+     */
+    boolean checkUnhandled();
+
+    /**
+     * Keeps one bounded batch of the tasks the last look found older than unhandledTimeout as failed. Never throws.
+     *
+     * @return whether more may remain (false after a failure too: the next look starts again)
+     */
+    boolean sweepUnhandled();
 
     /** The handler and decoded args for a task a producer wants to hand over, or null when it can't be. */
     Decoded decodeForHandoff(String taskName, String args);

@@ -159,8 +159,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     case FLUSH_COUNTS -> counters.flush(false);
                     case CHECK_UNHANDLED -> {
                         state.unhandledCheckAt(System.nanoTime() + unhandledCheckNanos);
-                        claims.checkUnhandled();
+                        state.sweepPending(claims.checkUnhandled());
                     }
+                    case SWEEP -> state.sweepPending(claims.sweepUnhandled());
                     default -> {
                         if (next.kind() == NextStep.Kind.CLAIM_BACKSTOP) {
                             log.debug("Foreman {}: backstop poll", foremanId);

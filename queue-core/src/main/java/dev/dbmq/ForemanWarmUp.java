@@ -51,8 +51,8 @@ final class ForemanWarmUp {
         step("next due time", () -> storage.nextDueAt(dsl, names));
         step("keep failed", () -> TaskStore.keepFailed(dsl, row, nowMillis, "warm-up"));
         // Claimer.checkUnhandled, at start and every few minutes
-        step("unhandled", () -> TaskStore.pendingOtherThan(dsl, names));
-        step("take unhandled", () -> TaskStore.takeUnhandled(storage.claimForm(), dsl, names, nowMillis, 1));
+        step("unhandled", () -> TaskStore.pendingOtherThan(dsl, names, 2)); // 2: the first name and the next
+        step("take unhandled", () -> TaskStore.takeUnhandled(storage.claimForm(), dsl, "warm-up", nowMillis, 1));
         // RecurringTasks: ensureScheduled (start() runs it next, inside the lock) and writeNext (in claims)
         step("recurring", () -> recurring.warmUp(dsl, nowMillis));
         // TaskRunner (workers): a retry, a failure kept

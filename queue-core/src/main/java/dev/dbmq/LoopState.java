@@ -59,9 +59,11 @@ final class LoopState {
      */
     final AtomicInteger queuedJobs = new AtomicInteger();
 
-    // Foreman thread only: when to look next for tasks this foreman has no handler for (at once, at start), and
-    // when the earliest pending task is due (if hasNextDue). Read by next() and openHandoffs(), on that thread.
+    // Foreman thread only: when to look next for tasks this foreman has no handler for (at once, at start), whether
+    // that look left overdue ones to keep as failed, and when the earliest pending task is due (if hasNextDue). Read
+    // by next() and openHandoffs(), on that thread.
     private long nextUnhandledCheck = System.nanoTime();
+    private boolean sweepPending;
     private boolean hasNextDue;
     private long nextDueNanos;
 
@@ -254,7 +256,7 @@ final class LoopState {
         try {
             NextStep.View view = new NextStep.View(stopRequested, stopDeadline, abandoned, drainOnStop, claiming,
                     mayHaveMore, wakePending, freeSlots, workerCount, queuedJobs.get() > 0, goIdle, goIdleAtMillis,
-                    goIdleRows, nextUnhandledCheck, hasNextDue, nextDueNanos, idleLeftNanos, yielded,
+                    goIdleRows, nextUnhandledCheck, sweepPending, hasNextDue, nextDueNanos, idleLeftNanos, yielded,
                     untilFlush.getAsLong());
             NextStep.Step step = NextStep.decide(view, System.nanoTime());
             switch (step.kind()) {
@@ -291,6 +293,11 @@ final class LoopState {
     /** Foreman thread: the next look for unhandled names is due at this {@code nanoTime}. */
     void unhandledCheckAt(long nanos) {
         nextUnhandledCheck = nanos;
+    }
+
+    /** Foreman thread: whether tasks without a handler wait to be kept as failed ({@link NextStep.Kind#SWEEP}). */
+    void sweepPending(boolean pending) {
+        sweepPending = pending;
     }
 
     /** Foreman thread: the earliest pending task is due at this {@code nanoTime} ({@link DueTime#claimAt}). */

@@ -10,7 +10,9 @@ package dev.dbmq;
  * worker's claim that was not full sends the foreman thread idle (unless a claim followed it). While a claim runs,
  * every worker is busy, or a job given to the pool waits to start (its worker claims when it ends), counts are
  * flushed and nothing is claimed. Otherwise it claims when there may be more (the last claim was full, or a wakeup
- * is pending), when the earliest due time has come, or when the backstop poll is up; else it waits, idle.
+ * is pending), when the earliest due time has come, or when the backstop poll is up; else it keeps a batch of
+ * overdue tasks without a handler as failed, if the last look found some, or waits, idle. Due work first: that sweep
+ * never runs while a claim could.
  */
 final class NextStep {
 
@@ -33,6 +35,11 @@ final class NextStep {
         DROP_STALE_IDLE,
         FLUSH_COUNTS,
         CHECK_UNHANDLED,
+        /**
+         * Keep one batch of the tasks without a handler that the last look found overdue as failed: only when there
+         * is no due work to claim, so a big such backlog never holds up due tasks.
+         */
+        SWEEP,
         /** Let workers that just ended their tasks free their slots first, so one claim takes them all. */
         YIELD,
         /** Wait for a signal or {@link Step#waitNanos()}; not idle time (busy, or stopping). */
@@ -51,6 +58,7 @@ final class NextStep {
         static final Step DROP_STALE_IDLE = of(Kind.DROP_STALE_IDLE);
         static final Step FLUSH_COUNTS = of(Kind.FLUSH_COUNTS);
         static final Step CHECK_UNHANDLED = of(Kind.CHECK_UNHANDLED);
+        static final Step SWEEP = of(Kind.SWEEP);
         static final Step YIELD = of(Kind.YIELD);
 
         private static Step of(Kind kind) {
@@ -81,6 +89,7 @@ final class NextStep {
      * @param mayHaveMore     the last claim was full, or a worker's claim was refused at a stop
      * @param jobsWaiting     a job given to the pool has not started yet
      * @param goIdlePending   a worker's claim was not full ({@code goIdleAtMillis}, {@code goIdleRows})
+     * @param sweepPending    the last look for unhandled names left overdue ones to keep as failed
      * @param idleLeftNanos   idle time left before the backstop poll
      * @param yielded         the foreman thread yielded once already in this wait
      * @param nanosUntilFlush until counts are due to be flushed; {@link Long#MAX_VALUE} with nothing to flush
@@ -88,7 +97,7 @@ final class NextStep {
     record View(boolean stopRequested, long stopDeadline, boolean abandoned, boolean drainOnStop, boolean claiming,
                 boolean mayHaveMore, boolean wakePending, int freeSlots, int workerCount, boolean jobsWaiting,
                 boolean goIdlePending, long goIdleAtMillis, int goIdleRows, long nextUnhandledCheck,
-                boolean hasNextDue, long nextDueNanos, long idleLeftNanos, boolean yielded, long nanosUntilFlush) {
+                boolean sweepPending, boolean hasNextDue, long nextDueNanos, long idleLeftNanos, boolean yielded, long nanosUntilFlush) {
 
         /** There may be tasks to claim now: the last claim was full, or a wakeup came since it began. */
         boolean lookAgain() {
@@ -116,6 +125,9 @@ final class NextStep {
             if (v.nanosUntilFlush() <= 0) {
                 return Step.FLUSH_COUNTS;
             }
+            if (v.sweepPending() && !v.claiming() && !v.lookAgain()) {
+                return Step.SWEEP; // every worker busy with what was claimed, nothing more known to be due
+            }
             return Step.await(Kind.WAIT, Math.max(1, Math.min(v.nanosUntilFlush(), v.nextUnhandledCheck() - now)));
         }
         if (v.lookAgain() && v.freeSlots() < v.workerCount() && !v.yielded()) {
@@ -137,6 +149,9 @@ final class NextStep {
         // above goes first, so failing flushes can't starve it.
         if (v.nanosUntilFlush() <= 0) {
             return Step.FLUSH_COUNTS;
+        }
+        if (v.sweepPending()) {
+            return Step.SWEEP;
         }
         long wait = Math.min(Math.min(v.idleLeftNanos(), v.nanosUntilFlush()), v.nextUnhandledCheck() - now);
         if (v.hasNextDue()) {

@@ -787,4 +787,51 @@ abstract class ForemanContract {
                 failed.get(0).reason());
         assertEquals(1, queue.pending(), "the younger one waits on");
     }
+
+    /**
+     * A big backlog of overdue tasks without a handler is kept as failed in bounded batches between claims, due work
+     * first, and logged once per name, not once per task: before, the look at start kept them all (each batch a scan
+     * of the whole queue) before the first claim, and wrote an ERROR line per task.
+     */
+    @Test
+    void a_big_overdue_backlog_without_a_handler_holds_up_no_due_task_and_is_logged_once_per_name()
+            throws Exception {
+        int backlog = 2 * Claimer.SWEEP_BATCH + 100; // three batches
+        long longAgo = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+        List<String> args = java.util.Collections.nCopies(backlog, "{\"n\":1}");
+        queue.database().transaction(dsl -> TaskStore.insertAll(dsl, "gone-type", args, null, longAgo, longAgo));
+        for (int i = 0; i < 5; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() { // the log goes on to stderr too
+            @Override
+            public void write(int b) {
+                err.write(b);
+                log.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(b, off, len);
+                log.write(b, off, len);
+            }
+        }, true));
+        try {
+            started(foreman().unhandledTimeout(Duration.ofHours(1)).handle(ECHO, a -> { }));
+            recorder.awaitCount("rejected", backlog);
+            recorder.awaitCount("succeeded", 5);
+        } finally {
+            System.setErr(err);
+        }
+        List<String> kinds = recorder.events.stream().map(Recorder.Event::kind).toList();
+        assertTrue(kinds.indexOf("started") < kinds.lastIndexOf("rejected"),
+                "every task without a handler was kept before the first due task started");
+        assertEquals(backlog, queue.failedTasks(backlog + 1).size());
+        List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("gone-type") && l.contains("ERROR")).toList();
+        assertEquals(1, lines.size(), "one ERROR line for the name: " + lines.stream().limit(3).toList());
+        assertTrue(lines.get(0).contains("Kept " + backlog + " tasks named gone-type"), lines.get(0));
+    }
 }

@@ -85,6 +85,24 @@ class ForemanLoopTest {
     }
 
     @Test
+    void overdue_tasks_without_a_handler_are_kept_a_batch_at_a_time_only_when_no_claim_could_run() throws Exception {
+        claims.sweepsLeft.set(3); // the look at start finds overdue ones: three batches to keep
+        start(1, 10, false);
+        ClaimCall first = claims.next(); // due work first: the claim comes before any batch
+        first.answer(task(1)); // full (one free worker): there may be more
+        Run one = runner.next();
+        one.finish();
+        ClaimCall second = claims.next(); // the worker claims for its slot as it ends
+        second.answer(); // empty: the queue is idle now
+        assertTrue(claims.swept.await(WAIT_SECONDS, TimeUnit.SECONDS), "the batches were never all kept");
+        assertEquals(List.of("look", "claim", "claim", "sweep", "sweep", "sweep"), claims.order);
+        // nothing more to keep: the loop waits idle, and a wakeup claims as usual
+        loop.wake();
+        claims.next().answer();
+        assertEquals(List.of("look", "claim", "claim", "sweep", "sweep", "sweep", "claim"), claims.order);
+    }
+
+    @Test
     void a_claim_that_returns_more_rows_than_asked_starts_only_as_many_as_there_are_free_workers() throws Exception {
         start(2, 10, false);
         ClaimCall first = claims.next();
@@ -370,6 +388,11 @@ class ForemanLoopTest {
         final List<ClaimCall> all = new CopyOnWriteArrayList<>();
         final List<ClaimedTask> givenBack = new CopyOnWriteArrayList<>();
         final AtomicInteger unhandledChecks = new AtomicInteger();
+        /** Batches of overdue tasks without a handler the look finds; {@link #swept} opens when the last is kept. */
+        final AtomicInteger sweepsLeft = new AtomicInteger();
+        final CountDownLatch swept = new CountDownLatch(1);
+        /** The claim side's calls in order: look, claim, sweep. */
+        final List<String> order = new CopyOnWriteArrayList<>();
         volatile long nextDueAt = Long.MAX_VALUE;
         final AtomicInteger nextDueReads = new AtomicInteger();
 
@@ -389,6 +412,7 @@ class ForemanLoopTest {
 
         @Override
         public Claim claim(int limit, BooleanSupplier mayCommit) {
+            order.add("claim");
             ClaimCall call = new ClaimCall(limit, mayCommit);
             all.add(call);
             calls.add(call);
@@ -407,9 +431,20 @@ class ForemanLoopTest {
         }
 
         @Override
-        public int checkUnhandled() {
+        public boolean checkUnhandled() {
             unhandledChecks.incrementAndGet();
-            return 0;
+            order.add("look");
+            return sweepsLeft.get() > 0;
+        }
+
+        @Override
+        public boolean sweepUnhandled() {
+            order.add("sweep");
+            boolean more = sweepsLeft.decrementAndGet() > 0;
+            if (!more) {
+                swept.countDown();
+            }
+            return more;
         }
 
         @Override

@@ -19,7 +19,7 @@ class NextStepTest {
 
     /** Idle with nothing known: 4 workers free, nothing to flush, backstop in 1 s, unhandled check in 60 s. */
     private static final NextStep.View IDLE = new NextStep.View(false, NOW + S, false, false, false, false, false, 4,
-            4, false, false, 0, 0, NOW + 60 * S, false, 0, S, false, Long.MAX_VALUE);
+            4, false, false, 0, 0, NOW + 60 * S, false, false, 0, S, false, Long.MAX_VALUE);
 
     static Stream<Arguments> table() {
         return Stream.of(
@@ -59,6 +59,24 @@ class NextStepTest {
                         Step.await(Kind.WAIT_IDLE, S)),
                 row("the unhandled check is due: it goes first, busy or idle",
                         v -> v.unhandledAt(NOW).free(0).mayHaveMore(), Step.CHECK_UNHANDLED),
+                // tasks without a handler, overdue: kept as failed a batch at a time, due work first
+                row("idle, overdue tasks without a handler: keeps a batch", v -> v.sweep(), Step.SWEEP),
+                row("sweep pending, counts due: flushes first", v -> v.sweep().untilFlush(0), Step.FLUSH_COUNTS),
+                row("sweep pending, the last claim was full: claims first", v -> v.sweep().mayHaveMore(),
+                        Step.claim(Kind.CLAIM, 4)),
+                row("sweep pending, woken: claims first", v -> v.sweep().woken().yielded().free(3),
+                        Step.claim(Kind.CLAIM, 3)),
+                row("sweep pending, the due time has come: claims first", v -> v.sweep().dueAt(NOW),
+                        Step.claim(Kind.CLAIM_DUE, 4)),
+                row("sweep pending, the backstop poll is up: claims first", v -> v.sweep().idleLeft(0),
+                        Step.claim(Kind.CLAIM_BACKSTOP, 4)),
+                row("sweep pending, all workers busy, nothing more known: keeps a batch meanwhile",
+                        v -> v.sweep().free(0), Step.SWEEP),
+                row("sweep pending, all workers busy, there may be more: waits (workers claim as they end)",
+                        v -> v.sweep().free(0).mayHaveMore(), Step.await(Kind.WAIT, 60 * S)),
+                row("sweep pending, a claim under way: waits", v -> v.sweep().claiming(),
+                        Step.await(Kind.WAIT, 60 * S)),
+                row("sweep pending, a stop: stops", v -> v.sweep().stop(), Step.STOP),
                 // a worker's claim that was not full
                 row("a worker's claim was not full: goes idle for it", v -> v.goIdle(123, 2),
                         Step.goIdle(123, 2)),
@@ -119,6 +137,7 @@ class NextStepTest {
         long goIdleAt;
         int goIdleRows;
         long unhandledAt = IDLE.nextUnhandledCheck();
+        boolean sweep;
         boolean hasDue;
         long dueAt;
         long idleLeft = IDLE.idleLeftNanos();
@@ -127,7 +146,7 @@ class NextStepTest {
 
         NextStep.View view() {
             return new NextStep.View(stop, deadline, abandoned, drain, claiming, mayHaveMore, woken, free,
-                    IDLE.workerCount(), jobsWaiting, goIdle, goIdleAt, goIdleRows, unhandledAt, hasDue, dueAt,
+                    IDLE.workerCount(), jobsWaiting, goIdle, goIdleAt, goIdleRows, unhandledAt, sweep, hasDue, dueAt,
                     idleLeft, yielded, untilFlush);
         }
 
@@ -142,6 +161,7 @@ class NextStepTest {
         Views jobsWaiting() { jobsWaiting = true; return this; }
         Views goIdle(long at, int rows) { goIdle = true; goIdleAt = at; goIdleRows = rows; return this; }
         Views unhandledAt(long t) { unhandledAt = t; return this; }
+        Views sweep() { sweep = true; return this; }
         Views dueAt(long t) { hasDue = true; dueAt = t; return this; }
         Views idleLeft(long n) { idleLeft = n; return this; }
         Views yielded() { yielded = true; return this; }

@@ -11,10 +11,13 @@ import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DeleteResultStep;
 import org.jooq.Field;
@@ -291,26 +294,47 @@ public final class TaskStore {
     public record NameCount(String taskName, long count, long earliestDueAt) {
     }
 
-    /** Pending tasks of names other than {@code names}, per name (at most 100 names: this is for a log line). */
-    public static List<NameCount> pendingOtherThan(DSLContext dsl, List<String> names) {
-        return dsl.select(DBMQ_TASK.TASK_NAME, DSL.count(), DSL.min(DBMQ_TASK.DUE_AT))
-                .from(DBMQ_TASK)
-                .where(DBMQ_TASK.TASK_NAME.notIn(names))
-                .groupBy(DBMQ_TASK.TASK_NAME)
-                .orderBy(DBMQ_TASK.TASK_NAME)
-                .limit(100)
-                .fetch(r -> new NameCount(r.value1(), r.value2(), r.value3()));
+    /**
+     * Pending tasks of names other than {@code names}, per name, in name order; at most {@code maxNames} names (this
+     * is for a log line) among the first {@value #MAX_NAMES_LOOKED_AT} distinct names. Index-driven: one seek per
+     * distinct name (a loose scan of the {@code (task_name, due_at, id)} index), then a count of each other name's
+     * own rows, so a backlog of the handled names costs it nothing.
+     */
+    public static List<NameCount> pendingOtherThan(DSLContext dsl, List<String> names, int maxNames) {
+        Set<String> handled = new HashSet<>(names);
+        List<NameCount> found = new ArrayList<>();
+        String name = null;
+        for (int i = 0; i < MAX_NAMES_LOOKED_AT && found.size() < maxNames; i++) {
+            Condition after = name == null ? DSL.noCondition() : DBMQ_TASK.TASK_NAME.gt(name);
+            String next = dsl.select(DSL.min(DBMQ_TASK.TASK_NAME)).from(DBMQ_TASK).where(after).fetchOne().value1();
+            if (next == null || next.equals(name)) {
+                break; // no more names (equal: no database answers so, but a stand-in might; stop rather than loop)
+            }
+            name = next;
+            if (!handled.contains(name)) {
+                Record2<Integer, Long> r = dsl.select(DSL.count(), DSL.min(DBMQ_TASK.DUE_AT)).from(DBMQ_TASK)
+                        .where(DBMQ_TASK.TASK_NAME.eq(name)).fetchOne();
+                if (r.value1() > 0) {
+                    found.add(new NameCount(name, r.value1(), r.value2()));
+                }
+            }
+        }
+        return found;
     }
 
+    /** How many distinct task names {@link #pendingOtherThan} looks at, at most: a bound on its time. */
+    static final int MAX_NAMES_LOOKED_AT = 10_000;
+
     /**
-     * Deletes and returns up to {@code limit} of the tasks of names other than {@code names} due before
-     * {@code dueBefore} (epoch ms), oldest due first: the caller keeps them as failed, in the same transaction. Due
-     * time, not enqueue time: a task scheduled a month ahead has not waited for a handler until it is due.
+     * Deletes and returns up to {@code limit} of the tasks named {@code name} due before {@code dueBefore} (epoch ms),
+     * oldest due first: the caller keeps them as failed, in the same transaction. One range of the
+     * {@code (task_name, due_at, id)} index, so each batch costs its own rows only. Due time, not enqueue time: a task
+     * scheduled a month ahead has not waited for a handler until it is due.
      */
-    public static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, List<String> names, long dueBefore,
-                                   int limit) {
+    public static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, String name, long dueBefore,
+                                          int limit) {
         var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
-                .where(DBMQ_TASK.TASK_NAME.notIn(names)).and(DBMQ_TASK.DUE_AT.lt(dueBefore))
+                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(DBMQ_TASK.DUE_AT.lt(dueBefore))
                 .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit);
         List<Row> rows = new ArrayList<>(dsl.deleteFrom(DBMQ_TASK).where(form.idIn(form.claimable(oldest)))
                 .returning(ROW_FIELDS)

@@ -150,29 +150,44 @@ public interface ClaimContract extends BackendUnderTest {
     }
 
     @Test
-    default void takeUnhandled_takes_only_other_names_older_than_the_cutoff_at_most_limit() {
+    default void takeUnhandled_takes_one_names_tasks_due_before_the_cutoff_oldest_due_first_at_most_limit() {
         List<TaskStore.Row> inserted = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String name = i % 3 == 0 ? A : i % 3 == 1 ? B : C;
-            long createdAt = 1_000 + (i % 2 == 0 ? i : 100 + i); // odd ones are new
-            inserted.add(new TaskStore.Row(insert(backend(), name, i, createdAt), name, arg(i), createdAt, createdAt, 1,
-                    null, null, null));
+            long dueAt = 1_000 + (i % 2 == 0 ? 40 - i : 100 + i); // odd ones are new; due order is not id order
+            inserted.add(new TaskStore.Row(insertDue(backend(), name, i, dueAt), name, arg(i), 1, dueAt, 1, null,
+                    null, null));
         }
         long cutoff = 1_050;
-        List<TaskStore.Row> unhandled = inserted.stream()
-                .filter(r -> !r.taskName().equals(A) && r.createdAt() < cutoff).toList();
+        List<Long> overdueB = inserted.stream().filter(r -> r.taskName().equals(B) && r.dueAt() < cutoff)
+                .sorted(TaskStore.DUE_ORDER).map(TaskStore.Row::id).toList();
         List<TaskStore.Row> first = storage().database().transaction(dsl ->
-                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A), cutoff, 3));
-        assertEquals(unhandled.subList(0, 3), first);
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, B, cutoff, 3));
+        assertEquals(overdueB.subList(0, 3), first.stream().map(TaskStore.Row::id).toList());
         List<TaskStore.Row> rest = storage().database().transaction(dsl ->
-                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A), cutoff, 1000));
-        assertEquals(unhandled.subList(3, unhandled.size()), rest);
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, B, cutoff, 1000));
+        assertEquals(overdueB.subList(3, overdueB.size()), rest.stream().map(TaskStore.Row::id).toList());
         assertEquals(List.of(), storage().database().transaction(dsl ->
-                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A), cutoff, 1000)));
-        assertEquals(inserted.size() - unhandled.size(), pending(backend()));
-        List<TaskStore.Row> twoNames = storage().database().transaction(dsl ->
-                TaskStore.takeUnhandled(storage().claimForm(), dsl, List.of(A, B), Long.MAX_VALUE, 1000));
-        assertTrue(!twoNames.isEmpty() && twoNames.stream().allMatch(r -> r.taskName().equals(C)), "" + twoNames);
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, B, cutoff, 1000)));
+        assertEquals(inserted.size() - overdueB.size(), pending(backend()), "other names and later ones stay");
+    }
+
+    @Test
+    default void pendingOtherThan_counts_each_other_name_in_name_order_with_its_earliest_due_time() {
+        String[] names = {C, A, "z-last", B, "a-first", C, C, B};
+        long[] due = {500, 10, 700, 300, 20, 400, 600, 200};
+        for (int i = 0; i < names.length; i++) {
+            insertDue(backend(), names[i], i, due[i]);
+        }
+        List<TaskStore.NameCount> others = storage().database().autocommit(dsl ->
+                TaskStore.pendingOtherThan(dsl, List.of(A), 100));
+        assertEquals(List.of(new TaskStore.NameCount("a-first", 1, 20), new TaskStore.NameCount(B, 2, 200),
+                new TaskStore.NameCount(C, 3, 400), new TaskStore.NameCount("z-last", 1, 700)), others);
+        assertEquals(List.of(new TaskStore.NameCount("a-first", 1, 20), new TaskStore.NameCount(B, 2, 200)),
+                storage().database().autocommit(dsl -> TaskStore.pendingOtherThan(dsl, List.of(A), 2)),
+                "at most maxNames names");
+        assertEquals(List.of(), storage().database().autocommit(dsl ->
+                TaskStore.pendingOtherThan(dsl, List.of(A, B, C, "a-first", "z-last"), 100)));
     }
 
     @Test
