@@ -11,16 +11,25 @@ import dev.dbmq.internal.Backend;
 import dev.dbmq.internal.BackendContract;
 import dev.dbmq.internal.CallerTransactionContract;
 import dev.dbmq.internal.ClaimContract;
+import dev.dbmq.internal.Database;
 import dev.dbmq.internal.Exclusivity;
 import dev.dbmq.internal.ExclusivityContract;
 import dev.dbmq.internal.InsertContract;
+import dev.dbmq.internal.TaskStore;
 import dev.dbmq.internal.WakeupContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
+import org.jooq.conf.StatementType;
+import org.jooq.impl.DefaultExecuteListenerProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,5 +128,37 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
             assertEquals("LOCKED", child.await("LOCKED", "REFUSED"), "another process, once the lock is released");
             child.awaitExit();
         }
+    }
+
+    /**
+     * The look for tasks without a handler and each batch that keeps them as failed seek ranges of the name index: a
+     * backlog of the handled names costs them nothing. (Before, each batch scanned and sorted the whole queue.)
+     */
+    @Test
+    void the_look_and_the_sweep_for_tasks_without_a_handler_never_scan_the_queue() {
+        for (int i = 0; i < 30; i++) {
+            insert(backend(), i % 3 == 0 ? A : i % 3 == 1 ? B : C, i, i);
+        }
+        List<String> statements = new ArrayList<>();
+        List<String> plans = storage().database().transaction(dsl -> {
+            DSLContext recording = dsl.configuration()
+                    .derive(Database.jooqSettings().withStatementType(StatementType.STATIC_STATEMENT))
+                    .derive(new DefaultExecuteListenerProvider(new ExecuteListener() {
+                        @Override
+                        public void renderEnd(ExecuteContext ctx) {
+                            statements.add(ctx.sql());
+                        }
+                    })).dsl();
+            assertEquals(2, TaskStore.pendingOtherThan(recording, List.of(A), 100).size());
+            assertEquals(10, TaskStore.takeUnhandled(storage().claimForm(), recording, B, Long.MAX_VALUE, 100).size());
+            List<String> details = new ArrayList<>();
+            for (String sql : statements) {
+                dsl.fetch("EXPLAIN QUERY PLAN " + sql).forEach(r -> details.add(r.get("detail", String.class)));
+            }
+            return details;
+        });
+        assertTrue(statements.size() >= 4, "statements recorded: " + statements);
+        assertEquals(List.of(), plans.stream()
+                .filter(p -> p.startsWith("SCAN") || p.contains("TEMP B-TREE")).toList(), "plans: " + plans);
     }
 }
