@@ -32,7 +32,8 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
                     e.getMessage());
             metadata = Map.of();
         }
-        return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(row.dueAt()),
+        // a task due at once (Enqueue.AT_ONCE) was due from its enqueue on
+        return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())),
                 Instant.ofEpochMilli(row.createdAt()), metadata);
     }
 }

@@ -97,7 +97,8 @@ final class NextStep {
     record View(boolean stopRequested, long stopDeadline, boolean abandoned, boolean drainOnStop, boolean claiming,
                 boolean mayHaveMore, boolean wakePending, int freeSlots, int workerCount, boolean jobsWaiting,
                 boolean goIdlePending, long goIdleAtMillis, int goIdleRows, long nextUnhandledCheck,
-                boolean sweepPending, boolean hasNextDue, long nextDueNanos, long idleLeftNanos, boolean yielded, long nanosUntilFlush) {
+                boolean sweepPending, boolean hasNextDue, long nextDueNanos, long idleLeftNanos, boolean yielded,
+                long nanosUntilFlush) {
 
         /** There may be tasks to claim now: the last claim was full, or a wakeup came since it began. */
         boolean lookAgain() {

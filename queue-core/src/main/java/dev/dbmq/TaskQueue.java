@@ -66,7 +66,7 @@ public final class TaskQueue implements AutoCloseable {
         }, "dbmq-codec");
         maker.setDaemon(true);
         maker.start();
-        this.clock = settings.clock();
+        this.clock = new SteadyClock(settings.clock()); // a step back of the wall clock strands nothing
         this.interceptors = new EnqueueChain(settings.enqueueInterceptors());
         // The one place that chooses a backend: everything else sees only the seam.
         this.backend = settings.dataSource() != null ? new PostgresBackend(settings) : new SqliteBackend(settings);

@@ -70,4 +70,9 @@ class PostgresSchedulingTest extends SchedulingContract {
         QueueSettings.Builder settings = QueueSettings.postgres(pool).schema(PostgresSupport.newSchema("dbmq_sched"));
         return TaskQueue.open((clock == null ? settings : settings.clock(clock)).build());
     }
+
+    @Override
+    TaskQueue reopen(TaskQueue queue, SettableClock clock) {
+        return TaskQueue.open(QueueSettings.postgres(pool).schema(queue.settings().schema()).clock(clock).build());
+    }
 }

@@ -42,6 +42,9 @@ abstract class SchedulingContract {
     /** A new, empty queue on the system clock, or on {@code clock} when given. */
     abstract TaskQueue openQueue(SettableClock clock) throws Exception;
 
+    /** Another queue on {@code queue}'s database, as another process would open it, on {@code clock}. */
+    abstract TaskQueue reopen(TaskQueue queue, SettableClock clock) throws Exception;
+
     @AfterEach
     void closeAll() throws Exception {
         for (int i = toClose.size() - 1; i >= 0; i--) {
@@ -59,7 +62,7 @@ abstract class SchedulingContract {
     }
 
     @Test
-    void claims_take_due_tasks_only_oldest_due_first() throws Exception {
+    void claims_take_tasks_due_at_once_in_enqueue_order_then_due_tasks_oldest_due_first() throws Exception {
         TaskQueue queue = steppedQueue();
         List<Integer> ran = new CopyOnWriteArrayList<>();
         ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).startManual());
@@ -67,19 +70,77 @@ abstract class SchedulingContract {
         queue.enqueue(ECHO, new Echo(10), Enqueue.at(T0.plusSeconds(10)));
         queue.enqueue(ECHO, new Echo(20), Enqueue.after(Duration.ofSeconds(20)));
         queue.enqueue(ECHO, new Echo(0));
-        queue.enqueue(ECHO, new Echo(-5), Enqueue.at(T0.minusSeconds(5))); // in the past: due at once, first
+        queue.enqueue(ECHO, new Echo(-5), Enqueue.at(T0.minusSeconds(5))); // an instant in the past: due
 
         assertEquals(2, foreman.runPending());
-        assertEquals(List.of(-5, 0), ran);
+        assertEquals(List.of(0, -5), ran, "due at once (no clock in it) first, then by due time");
         clock.set(T0.plusSeconds(10).minusMillis(1));
         assertEquals(0, foreman.runPending(), "not before its instant");
         clock.advance(Duration.ofSeconds(15)); // T0 + 25 s - 1 ms
         assertEquals(2, foreman.runPending());
-        assertEquals(List.of(-5, 0, 10, 20), ran);
+        assertEquals(List.of(0, -5, 10, 20), ran);
         assertEquals(1, queue.pending());
         clock.set(T0.plusSeconds(30));
         assertEquals(1, foreman.runPending());
-        assertEquals(List.of(-5, 0, 10, 20, 30), ran);
+        assertEquals(List.of(0, -5, 10, 20, 30), ran);
+    }
+
+    /**
+     * The wall clock set back by ten minutes (an NTP step, a VM resumed from a snapshot): tasks due at once carry no
+     * clock reading, so they are due for every process, also one started after the step, in enqueue order, and the
+     * stats count them as due.
+     */
+    @Test
+    void a_clock_stepped_back_strands_no_task_due_at_once_in_any_process_and_keeps_their_order() throws Exception {
+        TaskQueue queue = steppedQueue();
+        for (int i = 0; i < 150; i++) {
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        clock.set(T0.minus(Duration.ofMinutes(10)));
+        TaskQueue restarted = closing(reopen(queue, clock)); // read the clock first after the step: no offset
+        restarted.enqueue(ECHO, new Echo(150));
+        QueueStats stats = restarted.stats();
+        assertEquals(151, stats.due(), "every task due at once is due: " + stats);
+        assertEquals(0, stats.scheduled());
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(restarted).handle(ECHO, a -> ran.add(a.n())).startManual());
+        assertEquals(151, foreman.runPending());
+        List<Integer> inOrder = new ArrayList<>();
+        for (int i = 0; i <= 150; i++) {
+            inOrder.add(i);
+        }
+        assertEquals(inOrder, ran, "enqueue order, the task written after the step last");
+    }
+
+    /**
+     * A retry's backoff and a recurring tick written before the clock was set back come due as if it had not been:
+     * in the process that lived through the step, time goes on from where it was, by the time that passed.
+     */
+    @Test
+    void a_clock_stepped_back_delays_no_retry_and_no_recurring_tick_by_the_step() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMillis(300), 3));
+        List<String> ran = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue)
+                .handle(flaky, (a, ctx) -> {
+                    ran.add("flaky " + ctx.attempt());
+                    if (ctx.attempt() == 1) {
+                        throw new IllegalStateException("first attempt");
+                    }
+                })
+                .handle(ECHO, a -> ran.add("tick"))
+                .recurring("heartbeat", Schedule.every(Duration.ofMillis(800)), ECHO, new Echo(0)).startManual());
+        queue.enqueue(flaky, new Echo(1));
+        assertEquals(1, foreman.runPending());
+        assertEquals(List.of("flaky 1"), ran, "its retry is due at T0 + 300 ms, the tick at T0 + 800 ms");
+        clock.set(T0.minus(Duration.ofMinutes(10)));
+        assertEquals(0, foreman.runPending(), "nothing is due the moment the clock steps back");
+        clock.advance(Duration.ofMillis(500)); // 500 ms pass after the step
+        assertEquals(1, foreman.runPending());
+        assertEquals(List.of("flaky 1", "flaky 2"), ran, "the retry, 500 ms after its attempt failed");
+        clock.advance(Duration.ofMillis(400));
+        assertEquals(1, foreman.runPending());
+        assertEquals(List.of("flaky 1", "flaky 2", "tick"), ran, "the tick, 900 ms after start");
     }
 
     @Test

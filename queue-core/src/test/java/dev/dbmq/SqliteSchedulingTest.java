@@ -14,4 +14,9 @@ class SqliteSchedulingTest extends SchedulingContract {
         QueueSettings.Builder settings = QueueSettings.sqlite(dir.resolve("queue.db"));
         return TaskQueue.open((clock == null ? settings : settings.clock(clock)).build());
     }
+
+    @Override
+    TaskQueue reopen(TaskQueue queue, SettableClock clock) {
+        return TaskQueue.open(QueueSettings.sqlite(queue.settings().databaseFile()).clock(clock).build());
+    }
 }

@@ -14,8 +14,8 @@ import org.jooq.tools.jdbc.MockResult;
  * A JDBC connection to no database: every statement "changes" one row and every query returns the same one row, whose
  * columns (up to {@value #COLUMNS}) all read as {@code 1} (or {@code "1"}); nothing is stored. Statements run through
  * jOOQ on it do everything but reach a database: jOOQ loads its classes, renders, binds, and reads a row into records.
- * {@code dev.dbmq.ForemanWarmUp} runs a foreman's statements on it, so that this first-use work is done before the foreman's
- * threads run them for real, inside the database's lock. Thread-safe; closing it does nothing.
+ * {@code dev.dbmq.ForemanWarmUp} runs a foreman's statements on it, so that this first-use work is done before the
+ * foreman's threads run them for real, inside the database's lock. Thread-safe; closing it does nothing.
  */
 public final class OfflineConnection {
 

@@ -76,7 +76,8 @@ public final class TaskStore {
     }
 
     /** The portable insert of a task without a key; {@link Storage#insert} may take a faster path. */
-    public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+    public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
+                              long dueAt) {
         return insertQuery(dsl, taskName, args, metadata, createdAt, dueAt).fetchOne().value1();
     }
 
@@ -138,8 +139,8 @@ public final class TaskStore {
      * The portable multi-row insert, in statements of {@link #INSERT_CHUNK} rows; the ids come back ascending, which
      * is insertion order for one statement.
      */
-    public static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
-                                long dueAt) {
+    public static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata,
+                                       long createdAt, long dueAt) {
         List<Long> ids = new ArrayList<>(args.size());
         for (int from = 0; from < args.size(); from += INSERT_CHUNK) {
             InsertValuesStep5<DbmqTaskRecord, String, String, String, Long, Long> insert = dsl.insertInto(DBMQ_TASK,
@@ -255,8 +256,9 @@ public final class TaskStore {
     }
 
     /**
-     * Writes the next attempt of a task whose attempt failed: same id, name, args, metadata and enqueue time, attempt + 1, due
-     * at {@code dueAt}; without the key (freed at the claim) and without a schedule (the next tick was written then).
+     * Writes the next attempt of a task whose attempt failed: same id, name, args, metadata and enqueue time,
+     * attempt + 1, due at {@code dueAt}; without the key (freed at the claim) and without a schedule (the next tick
+     * was written then).
      */
     public static void insertRetry(DSLContext dsl, Row row, long dueAt) {
         dsl.insertInto(DBMQ_TASK)
@@ -290,7 +292,7 @@ public final class TaskStore {
                 .execute();
     }
 
-    /** Pending tasks of one name: how many, and the earliest due time among them. */
+    /** Pending tasks of one name: how many, and since when the longest-waiting one has been due ({@code DUE_SINCE}). */
     public record NameCount(String taskName, long count, long earliestDueAt) {
     }
 
@@ -312,7 +314,7 @@ public final class TaskStore {
             }
             name = next;
             if (!handled.contains(name)) {
-                Record2<Integer, Long> r = dsl.select(DSL.count(), DSL.min(DBMQ_TASK.DUE_AT)).from(DBMQ_TASK)
+                Record2<Integer, Long> r = dsl.select(DSL.count(), DSL.min(DUE_SINCE)).from(DBMQ_TASK)
                         .where(DBMQ_TASK.TASK_NAME.eq(name)).fetchOne();
                 if (r.value1() > 0) {
                     found.add(new NameCount(name, r.value1(), r.value2()));
@@ -326,15 +328,15 @@ public final class TaskStore {
     static final int MAX_NAMES_LOOKED_AT = 10_000;
 
     /**
-     * Deletes and returns up to {@code limit} of the tasks named {@code name} due before {@code dueBefore} (epoch ms),
-     * oldest due first: the caller keeps them as failed, in the same transaction. One range of the
-     * {@code (task_name, due_at, id)} index, so each batch costs its own rows only. Due time, not enqueue time: a task
-     * scheduled a month ahead has not waited for a handler until it is due.
+     * Deletes and returns up to {@code limit} of the tasks named {@code name} due since before {@code dueBefore}
+     * (epoch ms, {@link #DUE_SINCE}), oldest due first: the caller keeps them as failed, in the same transaction. One
+     * range of the {@code (task_name, due_at, id)} index, so each batch costs its own rows only. Due time, not enqueue
+     * time: a task scheduled a month ahead has not waited for a handler until it is due.
      */
     public static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, String name, long dueBefore,
                                           int limit) {
         var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
-                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(DBMQ_TASK.DUE_AT.lt(dueBefore))
+                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(DUE_SINCE.lt(dueBefore))
                 .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit);
         List<Row> rows = new ArrayList<>(dsl.deleteFrom(DBMQ_TASK).where(form.idIn(form.claimable(oldest)))
                 .returning(ROW_FIELDS)
@@ -377,6 +379,12 @@ public final class TaskStore {
         }
     }
 
+    /**
+     * Since when a task has been due, epoch ms: its due time, or for one due at once ({@code due_at} 0) its enqueue
+     * time. For ages (stats, unhandled names), never for the claim's order or bound.
+     */
+    static final Field<Long> DUE_SINCE = DSL.greatest(DBMQ_TASK.DUE_AT, DBMQ_TASK.CREATED_AT);
+
     public static long pending(DSLContext dsl) {
         return dsl.fetchCount(DBMQ_TASK);
     }
@@ -391,7 +399,7 @@ public final class TaskStore {
         Map<String, Long> pendingByName = new LinkedHashMap<>();
         var isDue = DBMQ_TASK.DUE_AT.le(nowMillis);
         for (var r : dsl.select(DBMQ_TASK.TASK_NAME, DSL.count(), DSL.count().filterWhere(isDue),
-                        DSL.count().filterWhere(DBMQ_TASK.ATTEMPT.gt(1)), DSL.min(DBMQ_TASK.DUE_AT).filterWhere(isDue),
+                        DSL.count().filterWhere(DBMQ_TASK.ATTEMPT.gt(1)), DSL.min(DUE_SINCE).filterWhere(isDue),
                         DSL.min(DBMQ_TASK.DUE_AT).filterWhere(DSL.not(isDue)))
                 .from(DBMQ_TASK).groupBy(DBMQ_TASK.TASK_NAME).orderBy(DBMQ_TASK.TASK_NAME).fetch()) {
             pendingByName.put(r.value1(), (long) r.value2());
@@ -435,7 +443,7 @@ public final class TaskStore {
             return OptionalLong.empty();
         }
         return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis,
-                nowMillis));
+                0)); // due at once (Enqueue.AT_ONCE)
     }
 
     public static boolean deleteFailed(DSLContext dsl, long failedId) {

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How a backend's foremen are woken by producers in other processes: SQLite's wakeup directory, PostgreSQL's
- * LISTEN/NOTIFY. (Producers of the same JVM wake its foreman directly, through {@code dev.dbmq.LocalForemen}, on any backend.)
+ * LISTEN/NOTIFY. (Producers of the same JVM wake its foreman directly, through {@code dev.dbmq.LocalForemen}, on
+ * any backend.)
  */
 public interface Wakeups {
 

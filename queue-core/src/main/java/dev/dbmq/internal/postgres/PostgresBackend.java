@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * {@link PostgresListener} (LISTEN).
  *
  * <p>It keys itself by the DataSource's identity and the schema: two queues of this JVM on one pool and schema are
- * one database to {@code dev.dbmq.LocalForemen}. Two pools on one database are two keys, which costs nothing but a direct
- * wakeup: the NOTIFY still comes.
+ * one database to {@code dev.dbmq.LocalForemen}. Two pools on one database are two keys, which costs nothing but a
+ * direct wakeup: the NOTIFY still comes.
  */
 public final class PostgresBackend implements Backend {
 
