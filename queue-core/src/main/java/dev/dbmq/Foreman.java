@@ -400,9 +400,10 @@ public final class Foreman implements AutoCloseable {
          * under this name. The claim that takes an instance writes the next one in the same transaction, so a tick
          * runs at most once, also with several foremen on PostgreSQL; a crash can skip a tick, never repeat one.
          * Ticks missed while no foreman ran are run once, not once each. At start the foreman writes the first
-         * instance, or brings a pending one in line with this registration (schedule, task, args); a foreman of
-         * another process or version that handles {@code task} keeps a schedule going even if it does not register
-         * it. Needs a handler for {@code task} on this foreman.
+         * instance, or brings a pending one in line with this registration (schedule, task, args): the last foreman
+         * to start decides, and a foreman of another process or version that handles {@code task} keeps the
+         * schedule going as its instances carry it, whatever it registers itself. Needs a handler for {@code task}
+         * on this foreman.
          *
          * <pre>{@code
          * .recurring("nightly-report", Schedule.cron("0 3 * * *", ZoneId.of("Europe/Amsterdam")), REPORT, new Report())

@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
-import org.jooq.Record5;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * skip a tick (the claimed instance is lost, at most once) but never run one twice, and with several PostgreSQL
  * foremen the instance is claimed by one of them. The next instance is read from the row, not from this foreman's
  * registrations, so any foreman that handles the task keeps the schedule going. At start a foreman makes sure each of
- * its own schedules has a pending instance, with its schedule and args ({@link #ensureScheduled}).
+ * its own schedules has a pending instance, with its schedule and args ({@link #ensureScheduled}): the last foreman
+ * to start decides a schedule, and foremen started earlier with another registration carry it on.
  *
  * <p>Immutable once built; thread-safe.
  */
@@ -35,6 +35,8 @@ final class RecurringTasks {
     /** Longest schedule name. */
     static final int MAX_NAME_LENGTH = 100;
     static final String KEY_PREFIX = Enqueue.RESERVED_KEY_PREFIX + "recurring:";
+    /** Attempts of {@link #ensureScheduled} per schedule: each failed one means another transaction wrote the row. */
+    static final int MAX_ATTEMPTS = 100;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
 
     /** One schedule as a foreman registered it: the task's name and its args as JSON. */
@@ -95,54 +97,124 @@ final class RecurringTasks {
     /**
      * Makes sure each registered schedule has a pending instance carrying its schedule, task and args: writes the
      * first one (due at {@link Schedule#first}) when there is none, replaces what a pending one carries when the
-     * registration changed (a new deploy), leaves it alone otherwise. Idempotent; foremen starting at once on
-     * PostgreSQL write one instance (the key is unique; the loser's insert does nothing).
+     * registration changed (a new deploy), leaves it alone otherwise. Idempotent.
+     *
+     * <p>Each write is a compare-and-set on the row as read: with several PostgreSQL foremen, another's claim may
+     * take the pending instance and write the next between this read and this write, or another foreman's start may
+     * write its own registration; the write then changes nothing, and the schedule is read and decided again. So the
+     * last foreman to start decides what the schedule is, and as the claims carry each row's schedule and args
+     * forward, foremen started earlier with another registration keep to it. (On SQLite the transaction holds the
+     * write lock from its start: nothing comes between.) Logs only what was written, once committed.
+     *
+     * @throws DbmqException when the pending instance changed under each of {@link #MAX_ATTEMPTS} attempts
      */
     void ensureScheduled(Database database, long nowMillis) {
         for (Registration r : byName.values()) {
-            database.transaction(dsl -> {
-                ensure(dsl, r, nowMillis);
-                return null;
-            });
+            Written written = null;
+            for (int attempt = 1; written == null; attempt++) {
+                if (attempt > MAX_ATTEMPTS) {
+                    throw new DbmqException("recurring " + r.name() + ": its pending instance changed under each of "
+                            + MAX_ATTEMPTS + " attempts to make it carry this foreman's registration (" + r.schedule()
+                            .spec() + " -> " + r.taskName() + "); nothing written, start again");
+                }
+                written = database.transaction(dsl -> ensure(dsl, r, nowMillis));
+                if (written == null) {
+                    log.debug("Recurring {}: the pending instance changed under attempt {}; reading it again",
+                            r.name(), attempt);
+                }
+            }
+            written.log(r);
         }
     }
 
-    private static void ensure(DSLContext dsl, Registration r, long nowMillis) {
-        var pending = pending(dsl, r);
+    /** What a start wrote for one schedule. */
+    private sealed interface Written {
+        void log(Registration r);
+    }
+
+    private record Unchanged() implements Written {
+        @Override
+        public void log(Registration r) {
+        }
+    }
+
+    private record First(long dueAt) implements Written {
+        @Override
+        public void log(Registration r) {
+            log.info("Recurring {}: first instance due {}", r.name(), Instant.ofEpochMilli(dueAt));
+        }
+    }
+
+    private record Replaced(Pending was, Change change) implements Written {
+        @Override
+        public void log(Registration r) {
+            log.info("Recurring {}: pending instance {} now runs {} on {}{} (was {} on {}), due {}", r.name(),
+                    ShortId.of(was.id()), r.taskName(), r.schedule().spec(),
+                    r.args().equals(was.args()) ? "" : " with new args", was.taskName(), was.schedule(),
+                    Instant.ofEpochMilli(change.dueAt()));
+        }
+    }
+
+    /** A pending instance as read. */
+    record Pending(long id, String taskName, String args, String schedule, long dueAt) {
+    }
+
+    /** What a pending instance is to carry: the registration, due at {@code dueAt}. */
+    record Change(long dueAt) {
+    }
+
+    /**
+     * What a start changes in a pending instance, null for nothing: a changed schedule starts over from now (due at
+     * {@code firstMillis}, its first tick), changed args or task keep the due time.
+     */
+    static Change change(Pending pending, String taskName, String args, String schedule, long firstMillis) {
+        boolean sameSchedule = schedule.equals(pending.schedule());
+        if (sameSchedule && taskName.equals(pending.taskName()) && args.equals(pending.args())) {
+            return null;
+        }
+        return new Change(sameSchedule ? pending.dueAt() : firstMillis);
+    }
+
+    /** One attempt; null when another transaction changed the row in between (nothing written). */
+    private static Written ensure(DSLContext dsl, Registration r, long nowMillis) {
+        Pending pending = pending(dsl, r);
         long first = r.schedule().first(Instant.ofEpochMilli(nowMillis)).toEpochMilli();
         if (pending == null) {
-            if (TaskStore.insertInstance(dsl, r.taskName(), r.args(), nowMillis, first, r.key(),
-                    r.schedule().spec())) {
-                log.info("Recurring {}: first instance due {}", r.name(), Instant.ofEpochMilli(first));
-            }
-            return;
+            boolean inserted = TaskStore.insertInstance(dsl, r.taskName(), r.args(), nowMillis, first, r.key(),
+                    r.schedule().spec());
+            return inserted ? new First(first) : null; // another's instance came first: compare with it
         }
-        boolean sameSchedule = r.schedule().spec().equals(pending.value4());
-        if (sameSchedule && r.taskName().equals(pending.value2()) && r.args().equals(pending.value3())) {
-            return;
+        Change change = change(pending, r.taskName(), r.args(), r.schedule().spec(), first);
+        if (change == null) {
+            return new Unchanged();
         }
-        // A changed schedule starts over from now; changed args or task keep the due time.
-        long due = sameSchedule ? pending.value5() : first;
-        update(dsl, pending.value1(), r, due);
-        log.info("Recurring {}: pending instance {} now runs {} on {} (was {} on {}), due {}", r.name(),
-                ShortId.of(pending.value1()), r.taskName(), r.schedule().spec(), pending.value2(), pending.value4(),
-                Instant.ofEpochMilli(due));
+        return replace(dsl, pending, r, change.dueAt()) ? new Replaced(pending, change) : null;
     }
 
-    /** The pending instance: id, task name, args, schedule, due time; null when none. */
-    private static Record5<Long, String, String, String, Long> pending(DSLContext dsl, Registration r) {
+    /** The pending instance; null when none. */
+    private static Pending pending(DSLContext dsl, Registration r) {
         return dsl.select(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.SCHEDULE, DBMQ_TASK.DUE_AT)
-                .from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(r.key())).fetchOne();
+                .from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(r.key()))
+                .fetchOne(p -> new Pending(p.value1(), p.value2(), p.value3(), p.value4(), p.value5()));
     }
 
-    private static void update(DSLContext dsl, long id, Registration r, long dueAt) {
-        dsl.update(DBMQ_TASK)
+    /**
+     * Makes the pending instance carry {@code r}, due at {@code dueAt}, if it is still the row read as {@code was}
+     * (on PostgreSQL the update waits for a claim holding the row, then finds it gone); whether it was.
+     */
+    private static boolean replace(DSLContext dsl, Pending was, Registration r, long dueAt) {
+        return dsl.update(DBMQ_TASK)
                 .set(DBMQ_TASK.TASK_NAME, r.taskName())
                 .set(DBMQ_TASK.ARGS, r.args())
                 .set(DBMQ_TASK.SCHEDULE, r.schedule().spec())
                 .set(DBMQ_TASK.DUE_AT, dueAt)
-                .where(DBMQ_TASK.ID.eq(id))
-                .execute();
+                .where(DBMQ_TASK.UNIQUE_KEY.eq(r.key()))
+                .and(DBMQ_TASK.ID.eq(was.id()))
+                .and(DBMQ_TASK.TASK_NAME.eq(was.taskName()))
+                .and(DBMQ_TASK.ARGS.eq(was.args()))
+                .and(DBMQ_TASK.SCHEDULE.isNotDistinctFrom(was.schedule()))
+                .and(DBMQ_TASK.DUE_AT.eq(was.dueAt()))
+                .execute() > 0;
     }
 
     /**
@@ -154,7 +226,7 @@ final class RecurringTasks {
             pending(offline, r);
             TaskStore.insertInstance(offline, r.taskName(), r.args(), nowMillis, nowMillis, r.key(),
                     r.schedule().spec());
-            update(offline, -1, r, nowMillis);
+            replace(offline, new Pending(-1, r.taskName(), r.args(), r.schedule().spec(), nowMillis), r, nowMillis);
             r.schedule().first(Instant.ofEpochMilli(nowMillis));
             r.schedule().next(Instant.ofEpochMilli(nowMillis), Instant.ofEpochMilli(nowMillis));
         }

@@ -1,6 +1,8 @@
 package dev.dbmq;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dbmq.testing.SettableClock;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,56 @@ class PostgresSchedulingTest extends SchedulingContract {
             assertEquals(0, Duration.between(sorted.get(i - 1), sorted.get(i)).toMillis() % 100,
                     "on the 100 ms grid: " + sorted);
         }
+    }
+
+    /**
+     * A foreman starting with a changed registration (schedule and args) while another, started with the first one,
+     * claims the ticks of a fast schedule, 25 times: a claim may take the pending instance and write the next between
+     * the start's read and its write. After each start the pending instance carries the new registration, the start
+     * logged the change once, from what the instance carried before, and the first foreman, its own registration
+     * unchanged, carries the new one forward once it is alone.
+     */
+    @Test
+    void a_changed_registration_holds_while_another_foreman_claims_the_ticks() throws Exception {
+        String schema = PostgresSupport.newSchema("dbmq_sched_change");
+        TaskQueue first = closing(TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build()));
+        List<Integer> ranByFirst = new CopyOnWriteArrayList<>();
+        Schedule every50 = Schedule.every(Duration.ofMillis(50));
+        closing(Foreman.builder(first).stopOnShutdown(false).pollInterval(ForemanContract.NO_POLL)
+                .handle(TestTasks.ECHO, a -> ranByFirst.add(a.n()))
+                .recurring("tick", every50, TestTasks.ECHO, new TestTasks.Echo(0)).start());
+        TaskQueue second = closing(TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build()));
+        Recorder waits = new Recorder();
+        String previous = every50.spec();
+        for (int i = 1; i <= 25; i++) {
+            Schedule schedule = Schedule.every(Duration.ofMillis(i % 2 == 0 ? 50 : 70));
+            int n = i;
+            int ranBefore = ranByFirst.size();
+            waits.await(() -> ranByFirst.size() > ranBefore, "start " + i + ": the first foreman claims ticks");
+            try (CapturedErr err = new CapturedErr();
+                 Foreman changed = Foreman.builder(second).stopOnShutdown(false)
+                         .pollInterval(ForemanContract.NO_POLL).handle(TestTasks.ECHO, a -> { })
+                         .recurring("tick", schedule, TestTasks.ECHO, new TestTasks.Echo(i)).start()) {
+                assertEquals(List.of(schedule.spec(), "{\"n\":" + i + "}"), pendingTick(second),
+                        "start " + i + ": the pending instance carries the new registration");
+                List<String> logged = err.lines("INFO dev.dbmq.RecurringTasks - Recurring tick:");
+                assertEquals(1, logged.size(), "start " + i + ": one line for one change: " + logged);
+                String change = " on " + schedule.spec() + " with new args (was echo on " + previous + ")";
+                assertTrue(logged.get(0).contains(change),
+                        "start " + i + ": the change from what the instance carried: " + logged);
+            }
+            waits.await(() -> ranByFirst.contains(n), "start " + i + ": the first foreman runs the new args");
+            assertEquals(List.of(schedule.spec(), "{\"n\":" + i + "}"), pendingTick(second),
+                    "start " + i + ": the first foreman carries the new registration forward");
+            previous = schedule.spec();
+        }
+    }
+
+    /** The schedule and args of the pending instance of "tick". */
+    private static List<String> pendingTick(TaskQueue queue) {
+        return queue.database().autocommit(dsl -> dsl.select(DBMQ_TASK.SCHEDULE, DBMQ_TASK.ARGS).from(DBMQ_TASK)
+                .where(DBMQ_TASK.UNIQUE_KEY.eq(RecurringTasks.key("tick"))).fetchSingle(r -> List.of(r.value1(),
+                        r.value2())));
     }
 
     @Override

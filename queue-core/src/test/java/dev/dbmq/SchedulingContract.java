@@ -450,6 +450,39 @@ abstract class SchedulingContract {
     }
 
     @Test
+    void a_start_logs_a_change_it_wrote_once_from_what_it_replaced_and_nothing_when_nothing_changed() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Schedule minute = Schedule.every(Duration.ofMinutes(1));
+        String line = "INFO dev.dbmq.RecurringTasks - Recurring beat:";
+        Foreman.builder(queue).handle(ECHO, a -> { }).recurring("beat", minute, ECHO, new Echo(1)).startManual()
+                .close();
+        try (CapturedErr err = new CapturedErr()) {
+            Foreman.builder(queue).handle(ECHO, a -> { }).recurring("beat", minute, ECHO, new Echo(1)).startManual()
+                    .close();
+            assertEquals(List.of(), err.lines(line), "the same registration: nothing written, nothing logged");
+        }
+        try (CapturedErr err = new CapturedErr()) {
+            Foreman.builder(queue).handle(ECHO, a -> { }).recurring("beat", minute, ECHO, new Echo(2)).startManual()
+                    .close();
+            List<String> logged = err.lines(line);
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.get(0).contains("now runs echo on every PT1M with new args (was echo on every PT1M),"
+                    + " due " + T0.plusSeconds(60)), logged.get(0));
+        }
+        clock.advance(Duration.ofSeconds(10));
+        try (CapturedErr err = new CapturedErr()) {
+            Foreman.builder(queue).handle(ECHO, a -> { })
+                    .recurring("beat", Schedule.every(Duration.ofMinutes(2)), ECHO, new Echo(2)).startManual().close();
+            List<String> logged = err.lines(line);
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.get(0).contains("now runs echo on every PT2M (was echo on every PT1M), due "
+                    + T0.plusSeconds(130)), logged.get(0));
+        }
+        assertEquals(1, queue.pending());
+        assertEquals(Optional.of(T0.plusSeconds(130)), queue.stats().nextDueAt(), "the new schedule, from now");
+    }
+
+    @Test
     void a_cancelled_recurring_instance_stops_the_schedule_until_a_foreman_starts_with_it() throws Exception {
         TaskQueue queue = steppedQueue();
         Foreman.Builder builder = Foreman.builder(queue).handle(ECHO, a -> { })
