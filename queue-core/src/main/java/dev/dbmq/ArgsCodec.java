@@ -69,6 +69,8 @@ final class ArgsCodec {
             throw new IllegalArgumentException("args of task " + task.name() + " cannot be written as JSON: "
                     + e.getOriginalMessage(), e);
         }
+        // Jackson escapes a NUL in a String but writes half a surrogate pair as it is, which the drivers store as '?'
+        StoredText.require("args of task " + task.name() + " (as JSON)", json, "nothing was written");
         // UTF-8 takes 1 to 3 bytes per char: count exactly only when the bounds don't decide
         if ((long) json.length() * 3 > maxBytes) {
             int bytes = json.length() > maxBytes ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;

@@ -72,7 +72,8 @@ public final class Enqueue {
      * is claimed or cancelled; a retry of a failed attempt does not hold it.
      *
      * @param key 1 to {@value #MAX_KEY_LENGTH} characters, not starting with {@code dbmq:} (reserved for recurring
-     *            schedules)
+     *            schedules), without NUL or half of a surrogate pair (a key cut in the middle of an emoji, say: the
+     *            databases would store it as {@code ?}, merging it with other keys)
      */
     public Enqueue key(String key) {
         Objects.requireNonNull(key, "key");
@@ -80,6 +81,8 @@ public final class Enqueue {
             throw new IllegalArgumentException("key must be 1 to " + MAX_KEY_LENGTH + " characters, was "
                     + key.length() + " characters");
         }
+        // Half a surrogate pair would merge keys: the drivers write it as '?'.
+        StoredText.require("key", key, "nothing was written");
         if (key.startsWith(RESERVED_KEY_PREFIX)) {
             throw new IllegalArgumentException("key must not start with \"" + RESERVED_KEY_PREFIX
                     + "\" (reserved for recurring schedules), was \"" + key + '"');

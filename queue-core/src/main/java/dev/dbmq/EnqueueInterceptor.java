@@ -43,8 +43,9 @@ public interface EnqueueInterceptor {
          * Stores {@code key = value} with the tasks of this call (replacing an earlier value of the key); only before
          * {@link #proceed()}.
          *
-         * @throws IllegalArgumentException when the key is empty or over 100 characters, the value is null, or all
-         *                                  keys and values together would be over 8192 characters
+         * @throws IllegalArgumentException when the key is empty or over 100 characters, the value is null, either
+         *                                  has a NUL or half of a surrogate pair, or all keys and values together
+         *                                  would be over 8192 characters
          * @throws IllegalStateException    after {@link #proceed()}
          */
         void putMetadata(String key, String value);

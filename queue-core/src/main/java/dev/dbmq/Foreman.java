@@ -538,7 +538,9 @@ public final class Foreman implements AutoCloseable {
          * of its args types (Jackson), done here so that no foreman thread does that slow work while holding the
          * connection that producers of this JVM need; in a JVM that did it before, it returns at once.
          *
-         * @throws IllegalStateException when no handler is registered (every task would be kept as failed)
+         * @throws IllegalStateException when no handler is registered (every task would be kept as failed), or on
+         *                               PostgreSQL when the pool is known to hold fewer than 2 connections (LISTEN
+         *                               takes one for good)
          * @throws DbmqException         when another foreman runs on this database, or the wakeup directory is unsafe
          * @throws IllegalArgumentException when the {@link #workerThreadFactory} fails to make the worker threads
          */

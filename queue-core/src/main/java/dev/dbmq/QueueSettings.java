@@ -75,7 +75,8 @@ public final class QueueSettings {
 
     /**
      * Settings for a PostgreSQL database shared by foremen on many hosts; migrated when needed. Foremen each hold one
-     * connection of it for LISTEN; every other use borrows a connection briefly.
+     * connection of it for LISTEN; every other use borrows a connection briefly. A pool of fewer than 2 connections
+     * is refused when the queue opens, where the pool tells its size (HikariCP, DBCP2, Tomcat JDBC, c3p0).
      */
     public static Builder postgres(DataSource dataSource) {
         return new Builder(null, Objects.requireNonNull(dataSource, "dataSource"));

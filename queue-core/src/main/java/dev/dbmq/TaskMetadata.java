@@ -84,9 +84,11 @@ final class TaskMetadata {
             throw new IllegalArgumentException("metadata key must be 1 to " + MAX_KEY_LENGTH + " characters, was "
                     + (key == null ? "null" : key.length() + " characters"));
         }
+        StoredText.require("metadata key", key, "not put");
         if (value == null) {
             throw new IllegalArgumentException("metadata value of \"" + key + "\" must not be null");
         }
+        StoredText.require("metadata value of \"" + key + '"', value, "not put");
         long chars = (long) key.length() + value.length();
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (!e.getKey().equals(key)) {

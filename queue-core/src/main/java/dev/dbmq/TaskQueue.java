@@ -136,8 +136,9 @@ public final class TaskQueue implements AutoCloseable {
      * Enqueues one task, due at once, in its own transaction and wakes the foreman.
      *
      * @return the task's id
-     * @throws IllegalArgumentException when args are null, not JSON-serialisable or over maxArgsBytes (nothing is
-     *                                  written)
+     * @throws IllegalArgumentException when args are null, not JSON-serialisable, over maxArgsBytes, or hold half
+     *                                  of a surrogate pair (which the database would store as '?'); nothing is
+     *                                  written
      * @throws DbmqException            when the database refuses the write
      */
     public <A> long enqueue(Task<A> task, A args) {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A DataSource that does not pool connections makes every statement open a server connection, which costs
  * far more than the statement (the README's PostgreSQL part has the measured difference). When it opens, the queue logs that once, at
- * WARN ({@link #warnIfNotPooled}); it still works.
+ * WARN ({@link #warnIfNotPooled}); it still works. A pool known to be too small for dbmq is refused ({@link PoolSize}).
  */
 final class PostgresDatabase implements Database {
 
@@ -70,6 +70,10 @@ final class PostgresDatabase implements Database {
                     .withOutput(schema)));
         }
         this.settings = s;
+        String tooSmall = PoolSize.refusal(dataSource, "open the queue");
+        if (tooSmall != null) {
+            throw new IllegalArgumentException(tooSmall); // before Flyway, which would wait out the pool's timeout
+        }
         try {
             this.schemaVersion = QueueMigrations.apply(dataSource, schema).version();
         } catch (RuntimeException e) {

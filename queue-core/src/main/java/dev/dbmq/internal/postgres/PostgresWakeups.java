@@ -29,8 +29,16 @@ final class PostgresWakeups implements Wakeups {
     public void wakeOtherProcesses() {
     }
 
+    /**
+     * @throws IllegalStateException when the pool is known to be too small for LISTEN and claims (checked at open
+     *                               too; its size may have changed since, through HikariCP's MXBean, say)
+     */
     @Override
     public WakeupSource source(WakeTarget target, Duration recheck, String foremanId, WatchedThreads threads) {
+        String tooSmall = PoolSize.refusal(database.dataSource(), "start a foreman");
+        if (tooSmall != null) {
+            throw new IllegalStateException(tooSmall);
+        }
         return new PostgresListener(database.dataSource(), schema, target, recheck, foremanId, threads);
     }
 }
