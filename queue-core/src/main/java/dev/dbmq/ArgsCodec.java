@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmq.internal.StoredText;
 import java.nio.charset.StandardCharsets;
 
 /** Task args to and from JSON, with the size and depth limits. Thread-safe (ObjectMapper is, once configured). */

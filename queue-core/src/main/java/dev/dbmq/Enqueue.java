@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.StoredText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

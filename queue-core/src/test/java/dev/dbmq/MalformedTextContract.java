@@ -149,4 +149,24 @@ abstract class MalformedTextContract {
             refused.add(e.getMessage());
         }
     }
+
+    /**
+     * A failed task's reason quotes its handler's exception message: a NUL or half a pair in it is repaired (U+FFFD),
+     * so the task is kept as failed. Before, PostgreSQL refused the write and the task was logged as lost.
+     */
+    @Test
+    void a_failure_reason_with_a_nul_or_half_a_pair_is_kept_repaired_not_lost() throws Exception {
+        TaskQueue queue = open();
+        Task<Text> once = Task.of("once", Text.class).retry(Retry.none());
+        ManualForeman foreman = Foreman.builder(queue).handle(once, a -> {
+            throw new IllegalStateException("bad\u0000byte, half \uD800 pair");
+        }).startManual();
+        toClose.add(foreman);
+        long id = queue.enqueue(once, new Text("x"));
+        assertEquals(1, foreman.runPending());
+        List<FailedTask> failed = queue.failedTasks(10);
+        assertEquals(List.of(id), failed.stream().map(FailedTask::id).toList(), "kept as failed, not lost");
+        assertEquals("handler threw java.lang.IllegalStateException: bad\uFFFDbyte, half \uFFFD pair",
+                failed.get(0).reason());
+    }
 }

@@ -280,13 +280,13 @@ public final class TaskStore {
                 .set(DBMQ_FAILED_TASK.ARGS, row.args())
                 .set(DBMQ_FAILED_TASK.CREATED_AT, row.createdAt())
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
-                .set(DBMQ_FAILED_TASK.REASON, reason)
+                .set(DBMQ_FAILED_TASK.REASON, StoredText.repaired(reason)) // it quotes an exception's message
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
                 .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
                 .onConflict(DBMQ_FAILED_TASK.ID)
                 .doUpdate()
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
-                .set(DBMQ_FAILED_TASK.REASON, reason)
+                .set(DBMQ_FAILED_TASK.REASON, StoredText.repaired(reason))
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
                 .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
                 .execute();

@@ -1,8 +1,11 @@
-package dev.dbmq;
+package dev.dbmq.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.dbmq.Enqueue;
 import org.junit.jupiter.api.Test;
 
 /** What {@link StoredText} refuses: text the databases would not store as given. */
@@ -42,6 +45,25 @@ class StoredTextTest {
         assertEquals("key must be text the database stores as given (no NUL, no half of a surrogate pair), it has an"
                 + " unpaired surrogate U+D801 at index 1; nothing was written", e.getMessage());
         StoredText.require("key", "k" + EMOJI, "nothing was written");
+    }
+
+    @Test
+    void repairs_what_it_would_refuse_and_leaves_the_rest_as_it_is() {
+        String[][] table = {
+                // text, repaired
+                {"digest:42", "digest:42"},
+                {"a" + EMOJI + "b", "a" + EMOJI + "b"},
+                {"bad\u0000byte", "bad\uFFFDbyte"},
+                {"half \uD800 pair", "half \uFFFD pair"},
+                {"\uDE00\uD83D", "\uFFFD\uFFFD"},
+                {"\uD83D" + EMOJI + "\u0000", "\uFFFD" + EMOJI + "\uFFFD"},
+        };
+        for (String[] row : table) {
+            assertEquals(row[1], StoredText.repaired(row[0]), () -> "repaired " + escaped(row[0]));
+        }
+        String fine = "nothing to repair";
+        assertSame(fine, StoredText.repaired(fine));
+        assertNull(StoredText.repaired(null));
     }
 
     private static String escaped(String s) {
