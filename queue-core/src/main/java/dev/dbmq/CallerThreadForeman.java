@@ -12,9 +12,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class CallerThreadForeman implements ManualForeman {
 
+    /**
+     * How long a failed attempt's outcome is retried while the database refuses it. A threaded foreman retries until
+     * its stop deadline; this one has no stop to wait for while a task runs (close() waits for runPending()), and its
+     * caller, a test or a batch job, must get its thread back: so as long as a threaded foreman's default graceful
+     * timeout. An interrupt of the caller's thread ends it sooner.
+     */
+    static final java.time.Duration OUTCOME_RETRY = Foreman.DEFAULT_GRACEFUL_TIMEOUT;
+
     private final Backend backend;
     private final Exclusivity.Lease exclusivity;
     private final Claimer claimer;
+    private final OutcomeWrites outcomes;
     private final TaskRunner runner;
     private final TaskCounters counters;
     private final int batchSize;
@@ -33,7 +42,8 @@ final class CallerThreadForeman implements ManualForeman {
         this.counters = new TaskCounters(backend.storage().database());
         this.claimer = new Claimer(backend.storage(), handlers, recurring, queue.codec(), queue.clock(), counters,
                 listener, unhandledTimeout);
-        this.runner = new TaskRunner(backend.storage().database(), queue.clock(), counters, listener, interceptors);
+        this.outcomes = OutcomeWrites.forAtMost(backend.storage().database(), OUTCOME_RETRY);
+        this.runner = new TaskRunner(outcomes, queue.clock(), counters, listener, interceptors);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
             public void wake() {
@@ -109,6 +119,11 @@ final class CallerThreadForeman implements ManualForeman {
         } finally {
             stepping.unlock();
         }
+    }
+
+    /** Tries to write a failed attempt's outcome that the database refused: for tests. */
+    long outcomeWriteFailures() {
+        return outcomes.failedTries();
     }
 
     @Override

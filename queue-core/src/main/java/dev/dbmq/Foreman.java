@@ -126,6 +126,7 @@ public final class Foreman implements AutoCloseable {
     private final WakeupSource wakeups;
     private final ThreadPoolExecutor workers;
     private final TaskCounters counters;
+    private final OutcomeWrites outcomes;
     private final Thread loopThread;
     private final Thread keepAlive;         // the only non-daemon thread: holds the JVM from start() until stopped
     private final Thread shutdownHook;
@@ -154,8 +155,8 @@ public final class Foreman implements AutoCloseable {
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
             ForemanWarmUp.run(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock().millis());
             b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
-            TaskRunner runner = new TaskRunner(backend.storage().database(), queue.clock(), counters, b.listener(),
-                    b.interceptors());
+            this.outcomes = OutcomeWrites.untilStop(backend.storage().database());
+            TaskRunner runner = new TaskRunner(outcomes, queue.clock(), counters, b.listener(), b.interceptors());
             WorkerThreads workerThreads = new WorkerThreads(id, b.workerThreadFactory());
             this.workers = newWorkerPool(b.workers(), workerThreads);
             undo.add(workers::shutdownNow);
@@ -275,8 +276,10 @@ public final class Foreman implements AutoCloseable {
         long graceDeadline = System.nanoTime() + settings.gracefulTimeout().toNanos();
         long hardDeadline = graceDeadline + INTERRUPT_GRACE.toNanos();
         log.info("Foreman {} stopping (graceful timeout {})", id, settings.gracefulTimeout());
-        // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline).
+        // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline). Failed attempts'
+        // outcomes that the database refuses are tried until the graceful deadline, then logged as lost.
         loop.requestStop(graceDeadline);
+        outcomes.stopBy(graceDeadline);
         // 2. Wakeups are no longer needed: producers here now wake foremen as other processes do.
         LocalForemen.unregister(backend.key(), loop);
         wakeups.close();
@@ -599,6 +602,11 @@ public final class Foreman implements AutoCloseable {
 
     long workerClaims() {
         return loop.workerClaims();
+    }
+
+    /** Tries to write a failed attempt's outcome that the database refused: for tests. */
+    long outcomeWriteFailures() {
+        return outcomes.failedTries();
     }
 
     /** Whether a claim is under way (from its start to its end, after its dispatch): for tests. */

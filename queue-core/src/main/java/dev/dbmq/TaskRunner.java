@@ -1,6 +1,5 @@
 package dev.dbmq;
 
-import dev.dbmq.internal.Database;
 import dev.dbmq.internal.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,21 +10,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one claimed task on the calling thread and records how it went: counts, listener, and for a handler that
  * threw, a log line with the stack trace and, in one transaction, either its next attempt (attempts remain, see
- * {@link Retry}) or the task kept in the failed-tasks table. Never throws.
+ * {@link Retry}) or the task kept in the failed-tasks table. That write is retried while the database refuses it
+ * ({@link OutcomeWrites}); the listener hears of the attempt once, after it. Never throws.
+ *
+ * <p>A successful attempt writes nothing itself: its count goes to {@link TaskCounters}, kept in memory until a
+ * flush commits, so a busy database delays counts, never drops them (except at a stop past its deadline).
  */
 final class TaskRunner implements AttemptRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
-    private final Database database;
+    private final OutcomeWrites outcomes;
     private final InstantSource clock;
     private final TaskCounters counters;
     private final GuardedListener listener;
     private final TaskChain interceptors;
 
-    TaskRunner(Database database, InstantSource clock, TaskCounters counters, GuardedListener listener,
+    TaskRunner(OutcomeWrites outcomes, InstantSource clock, TaskCounters counters, GuardedListener listener,
                TaskChain interceptors) {
-        this.database = database;
+        this.outcomes = outcomes;
         this.clock = clock;
         this.counters = counters;
         this.listener = listener;
@@ -61,23 +64,22 @@ final class TaskRunner implements AttemptRunner {
         Retry retry = task.registration().task().retry();
         int attempt = task.row().attempt();
         long now = clock.millis();
+        String id = ShortId.of(task.id());
         boolean retried = false;
         if (retry.retriesAfter(attempt)) {
             long nextAt = now + retry.delayMillis(attempt);
-            log.warn("Task {} ({}) attempt {} of {} failed; attempt {} at {}", ShortId.of(task.id()), task.name(),
+            log.warn("Task {} ({}) attempt {} of {} failed; attempt {} at {}", id, task.name(),
                     attempt, retry.maxAttempts(), attempt + 1, Instant.ofEpochMilli(nextAt), error);
-            try {
-                database.transaction(dsl -> {
-                    TaskStore.insertRetry(dsl, task.row(), nextAt);
-                    return null;
-                });
+            Throwable lost = outcomes.write("the next attempt of task " + id + " (" + task.name() + ")", interrupted,
+                    dsl -> TaskStore.insertRetry(dsl, task.row(), nextAt));
+            if (lost == null) {
                 retried = true;
-            } catch (Throwable e) {
+            } else {
                 // Not kept as failed either: the attempt's row was deleted at the claim, and the write that would
                 // have kept it is the one that failed.
                 counters.failed(task.name());
                 log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; LOST",
-                        ShortId.of(task.id()), task.name(), attempt, e.toString());
+                        id, task.name(), attempt, lost.toString());
             }
             if (retried) {
                 listener.taskRetrying(task.id(), task.name(), attempt, Instant.ofEpochMilli(nextAt), error);
@@ -85,18 +87,15 @@ final class TaskRunner implements AttemptRunner {
                 listener.taskFailed(task.id(), task.name(), error);
             }
         } else {
-            log.warn("Task {} ({}) failed{}", ShortId.of(task.id()), task.name(),
+            log.warn("Task {} ({}) failed{}", id, task.name(),
                     attempt == 1 ? "" : " on its last attempt (" + attempt + ")", error);
             counters.failed(task.name());
             String reason = "handler threw " + describe(error);
-            try {
-                database.transaction(dsl -> {
-                    TaskStore.keepFailed(dsl, task.row(), now, reason);
-                    return null;
-                });
-            } catch (Throwable e) {
+            Throwable lost = outcomes.write("the record of failed task " + id + " (" + task.name() + ")", interrupted,
+                    dsl -> TaskStore.keepFailed(dsl, task.row(), now, reason));
+            if (lost != null) {
                 log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; LOST",
-                        ShortId.of(task.id()), task.name(), e.toString());
+                        id, task.name(), lost.toString());
             }
             listener.taskFailed(task.id(), task.name(), error);
         }

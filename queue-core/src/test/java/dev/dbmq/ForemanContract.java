@@ -62,6 +62,12 @@ abstract class ForemanContract {
      */
     abstract WriteLockHolder holdWriteLock(int tasks) throws Exception;
 
+    /**
+     * Another handle on the same queue, closed after the test, whose statements give up waiting for another's lock
+     * after about 100 ms (SQLite: busyTimeout; PostgreSQL: lock_timeout on its own pool's sessions).
+     */
+    abstract TaskQueue openImpatientQueue();
+
     interface WriteLockHolder extends AutoCloseable {
         /** Commits: the tasks appear, the lock is released. */
         void commit() throws Exception;
@@ -736,6 +742,92 @@ abstract class ForemanContract {
         // and they run at the next start
         started(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).pollInterval(NO_POLL).stopOnShutdown(false));
         recorder.await(() -> ran.size() == 4, "the 4 tasks to run after a restart");
+    }
+
+    /**
+     * Handlers end while another connection holds the write lock longer than the foreman's statements wait for it:
+     * the failed attempts' outcomes (a retry, a task kept as failed) are written once the lock is released, and the
+     * listener hears of each attempt once, after that. Before, each was tried once and logged as LOST. A successful
+     * attempt's count, flushed by the foreman thread, gets there too.
+     */
+    @Test
+    void a_failed_attempt_whose_outcome_meets_a_locked_database_is_written_once_the_lock_is_released()
+            throws Exception {
+        TaskQueue impatient = openImpatientQueue();
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMillis(1), 2));
+        // Enqueued before the start, so that its first claim takes all three: one wakeup per task would do too, but
+        // this test is about what follows
+        long flakyId = impatient.enqueue(flaky, new Echo(1));
+        long boomId = impatient.enqueue(BOOM, new Echo(2));
+        impatient.enqueue(ECHO, new Echo(3));
+        CountDownLatch go = new CountDownLatch(1);
+        Foreman f = started(Foreman.builder(impatient).listener(recorder).pollInterval(NO_POLL).stopOnShutdown(false)
+                .workers(3)
+                .handle(flaky, (a, ctx) -> {
+                    if (ctx.attempt() == 1) {
+                        go.await();
+                        throw new IllegalStateException("attempt 1 fails");
+                    }
+                })
+                .handle(BOOM, a -> {
+                    go.await();
+                    throw new IllegalStateException("boom");
+                })
+                .handle(ECHO, a -> go.await()));
+        recorder.awaitCount("started", 3);
+        try (WriteLockHolder other = holdWriteLock(0)) {
+            go.countDown();
+            recorder.await(() -> f.outcomeWriteFailures() >= 2 || told() > 0, "the outcome writes to fail");
+            assertEquals(0, told(), "the listener heard of an attempt whose outcome was not written: "
+                    + recorder.events);
+            other.commit();
+        }
+        recorder.await(() -> recorder.count("succeeded") == 2, "flaky's attempt 2 to run, saw " + recorder.events);
+        recorder.awaitCount("failed", 1);
+        assertEquals(List.of("failed " + boomId, "retrying " + flakyId), recorder.events.stream()
+                .filter(e -> e.kind().equals("retrying") || e.kind().equals("failed"))
+                .map(e -> e.kind() + " " + e.taskId()).sorted().toList(), "each attempt reported once");
+        List<FailedTask> failed = impatient.failedTasks(10);
+        assertEquals(List.of(boomId), failed.stream().map(FailedTask::id).toList());
+        assertEquals(1, failed.get(0).attempts());
+        recorder.await(() -> impatient.stats().counts().equals(Map.of(
+                        "echo", new QueueStats.TaskCounts(1, 0), "flaky", new QueueStats.TaskCounts(1, 0),
+                        "boom", new QueueStats.TaskCounts(0, 1))),
+                "the counts to be flushed, saw " + impatient.stats().counts());
+    }
+
+    /**
+     * A stop while the database still refuses a failed attempt's outcome: the write is tried until the graceful
+     * deadline, then logged as lost and reported once; close() is not held up.
+     */
+    @Test
+    void a_stop_while_an_outcome_is_refused_gives_up_at_the_graceful_deadline() throws Exception {
+        TaskQueue impatient = openImpatientQueue();
+        impatient.enqueue(BOOM, new Echo(1));
+        CountDownLatch go = new CountDownLatch(1);
+        Foreman f = Foreman.builder(impatient).listener(recorder).pollInterval(NO_POLL).stopOnShutdown(false)
+                .gracefulTimeout(Duration.ofMillis(300))
+                .handle(BOOM, a -> {
+                    go.await();
+                    throw new IllegalStateException("boom");
+                })
+                .start();
+        toClose.add(f);
+        recorder.awaitCount("started", 1);
+        try (WriteLockHolder other = holdWriteLock(0)) {
+            go.countDown();
+            recorder.await(() -> f.outcomeWriteFailures() >= 1 || told() > 0, "the outcome write to fail");
+            assertEquals(0, told());
+            // A hang guard, not a speed test: close() returns about when the graceful timeout and its grace end.
+            assertTimeoutPreemptively(Duration.ofSeconds(20), f::close);
+            assertEquals(1, recorder.count("failed"), "reported once, as lost: " + recorder.events);
+        }
+        assertEquals(List.of(), impatient.failedTasks(10));
+    }
+
+    /** Attempts the listener heard of as ended (retrying or failed). */
+    private long told() {
+        return recorder.count("failed") + recorder.count("retrying");
     }
 
     @Test

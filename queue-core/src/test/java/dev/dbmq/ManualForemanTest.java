@@ -12,8 +12,14 @@ import dev.dbmq.internal.TaskStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +126,37 @@ class ManualForemanTest {
             assertEquals(3, f.runPending());
             assertEquals(List.of("echo 1", "echo 2"), ran);
             assertEquals(1, queue.failedTasks(10).size());
+        }
+    }
+
+    /**
+     * A manual foreman, too, tries a failed attempt's outcome again while the database refuses it (another connection
+     * holds the write lock longer than busyTimeout), on the caller's thread: the task is kept once the lock is gone.
+     */
+    @Test
+    void a_failed_attempts_outcome_that_meets_a_locked_database_is_kept_once_the_lock_is_released()
+            throws Exception {
+        Path file = dir.resolve("queue.db");
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (TaskQueue impatient = TaskQueue.open(QueueSettings.sqlite(file).busyTimeout(Duration.ofMillis(100))
+                .build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = other.createStatement()) {
+            long id = impatient.enqueue(BOOM, new Echo(1));
+            ManualForeman f = Foreman.builder(impatient).handle(BOOM, a -> {
+                st.execute("BEGIN IMMEDIATE"); // another connection takes the write lock as the handler fails
+                throw new IllegalStateException("boom");
+            }).startManual();
+            Future<Integer> run = caller.submit(f::runPending);
+            new Recorder().await(() -> ((CallerThreadForeman) f).outcomeWriteFailures() >= 1 || run.isDone(),
+                    "the outcome write to fail");
+            assertFalse(run.isDone(), "runPending() returned while the database was locked");
+            st.execute("COMMIT");
+            assertEquals(1, run.get(30, TimeUnit.SECONDS));
+            assertEquals(List.of(id), impatient.failedTasks(10).stream().map(FailedTask::id).toList());
+            f.close();
+        } finally {
+            caller.shutdownNow();
         }
     }
 }

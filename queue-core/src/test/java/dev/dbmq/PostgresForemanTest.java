@@ -36,6 +36,15 @@ class PostgresForemanTest extends ForemanContract {
     }
 
     @Override
+    TaskQueue openImpatientQueue() {
+        HikariDataSource impatient = PostgresSupport.pool(6, PostgresSupport.database(), "lock_timeout=100");
+        toClose.add(impatient);
+        TaskQueue q = TaskQueue.open(QueueSettings.postgres(impatient).schema(schema).build());
+        toClose.add(q);
+        return q;
+    }
+
+    @Override
     void renameTaskTable(String from, String to) throws Exception {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute("ALTER TABLE " + schema + "." + from + " RENAME TO " + to);
@@ -47,10 +56,12 @@ class PostgresForemanTest extends ForemanContract {
         Connection c = pool.getConnection();
         c.setAutoCommit(false);
         Statement st = c.createStatement();
-        // EXCLUSIVE, not ACCESS EXCLUSIVE: it holds off writers (the claim's DELETE) but not readers, as SQLite's
-        // BEGIN IMMEDIATE does. A foreman reads the table between claims (the next due time after a claim, tasks
-        // without a handler); a lock that blocked those reads would stop the loop before the claim a test waits for.
-        st.execute("LOCK TABLE " + schema + ".dbmq_task IN EXCLUSIVE MODE");
+        // EXCLUSIVE, not ACCESS EXCLUSIVE: it holds off writers (the claim's DELETE, a failed attempt's retry or
+        // failed row, counts) but not readers, as SQLite's BEGIN IMMEDIATE does. A foreman reads the table between
+        // claims (the next due time after a claim, tasks without a handler); a lock that blocked those reads would
+        // stop the loop before the claim a test waits for.
+        st.execute("LOCK TABLE " + schema + ".dbmq_task, " + schema + ".dbmq_failed_task, " + schema
+                + ".dbmq_task_count IN EXCLUSIVE MODE");
         for (int i = 0; i < tasks; i++) {
             st.execute("INSERT INTO " + schema + ".dbmq_task (task_name, args, created_at) VALUES ('echo', '{\"n\":"
                     + i + "}', 0)");

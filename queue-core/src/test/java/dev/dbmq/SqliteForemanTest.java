@@ -35,6 +35,13 @@ class SqliteForemanTest extends ForemanContract {
     }
 
     @Override
+    TaskQueue openImpatientQueue() {
+        TaskQueue q = TaskQueue.open(sameQueueSettings().busyTimeout(Duration.ofMillis(100)).build());
+        toClose.add(q);
+        return q;
+    }
+
+    @Override
     void renameTaskTable(String from, String to) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
              Statement st = c.createStatement()) {

@@ -258,7 +258,8 @@ public final class TaskStore {
     /**
      * Writes the next attempt of a task whose attempt failed: same id, name, args, metadata and enqueue time,
      * attempt + 1, due at {@code dueAt}; without the key (freed at the claim) and without a schedule (the next tick
-     * was written then).
+     * was written then). Idempotent: a write tried again after a commit that reported a failure (a lost connection)
+     * finds its row there under the same id, and leaves it.
      */
     public static void insertRetry(DSLContext dsl, Row row, long dueAt) {
         dsl.insertInto(DBMQ_TASK)
@@ -269,6 +270,8 @@ public final class TaskStore {
                 .set(DBMQ_TASK.DUE_AT, dueAt)
                 .set(DBMQ_TASK.ATTEMPT, row.attempt() + 1)
                 .set(DBMQ_TASK.METADATA, row.metadata())
+                .onConflict(DBMQ_TASK.ID)
+                .doNothing()
                 .execute();
     }
 

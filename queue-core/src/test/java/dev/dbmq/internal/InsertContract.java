@@ -97,6 +97,21 @@ public interface InsertContract extends BackendUnderTest {
                 claimAt(backend(), 1, List.of(A), 500));
     }
 
+    /** A failed attempt's outcome write is retried after a failure, which may have come after its commit. */
+    @Test
+    default void a_retry_written_twice_is_one_task() {
+        long id = insertDue(backend(), A, 1, 10);
+        TaskStore.Row claimed = claimAt(backend(), 1, List.of(A), 100).get(0);
+        for (int i = 0; i < 2; i++) {
+            storage().database().transaction(dsl -> {
+                TaskStore.insertRetry(dsl, claimed, 500);
+                return null;
+            });
+        }
+        assertEquals(1, pending(backend()));
+        assertEquals(id, claimAt(backend(), 5, List.of(A), 500).get(0).id());
+    }
+
     /**
      * Metadata (V4) is stored by every way a task is written, returned by the claim, and kept by what re-writes a
      * claimed row: a retry, a put-back, the failed table and its requeue. Written through the SQLite fast paths
