@@ -139,6 +139,16 @@ final class ForemanLoop implements Runnable, WakeTarget {
         return state.claimUnderWay();
     }
 
+    /** For tests: see {@link LoopState#decisions}. */
+    long decisions() {
+        return state.decisions();
+    }
+
+    /** For tests: see {@link LoopState#awaitDecisionsBeyond}. */
+    boolean awaitDecisionsBeyond(long seen, long timeoutNanos) throws InterruptedException {
+        return state.awaitDecisionsBeyond(seen, timeoutNanos);
+    }
+
     /** For tests: see {@link LoopState#awaitNoClaim}. */
     boolean awaitNoClaim(long timeoutNanos) throws InterruptedException {
         return state.awaitNoClaim(timeoutNanos);

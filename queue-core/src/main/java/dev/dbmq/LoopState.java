@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * a crash loses at most {@code workers} tasks.
  *
  * <p>The foreman thread alone waits on {@code changed}; close() (and tests, through {@link #awaitNoClaim}) on
- * {@code commitDone}, which every claim's end signals.
+ * {@code commitDone}, which every claim's end signals; tests on {@code decided} ({@link #awaitDecisionsBeyond}).
  */
 final class LoopState {
 
@@ -25,6 +25,9 @@ final class LoopState {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Condition commitDone = lock.newCondition();
+    private final Condition decided = lock.newCondition();
+    // Guarded by lock: how many steps the foreman thread has decided, for tests to know it has seen a change.
+    private long decisions;
 
     // Guarded by lock. Taken by the claim holder and by producers' hand-overs; given back by workers and hand-overs.
     private int freeSlots;
@@ -259,6 +262,8 @@ final class LoopState {
                     goIdleRows, nextUnhandledCheck, sweepPending, hasNextDue, nextDueNanos, idleLeftNanos, yielded,
                     untilFlush.getAsLong());
             NextStep.Step step = NextStep.decide(view, System.nanoTime());
+            decisions++;
+            decided.signalAll();
             switch (step.kind()) {
                 case CLAIM, CLAIM_DUE, CLAIM_BACKSTOP -> {
                     wakePending = false;
@@ -411,6 +416,55 @@ final class LoopState {
                 commitDone.awaitNanos(left);
             }
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tests: how many steps the foreman thread has decided so far. */
+    long decisions() {
+        lock.lock();
+        try {
+            return decisions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Tests: waits until the foreman thread has decided more than {@code seen} steps; a step decided after a change
+     * (a wakeup, say) has seen it, as both happen under the lock.
+     *
+     * @return false at the timeout
+     */
+    boolean awaitDecisionsBeyond(long seen, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            while (decisions <= seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                decided.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Worker: the last job given to the pool has started. The foreman thread leaves a claim to a job's worker while
+     * that job waits to start (it claims when its task ends, so tasks that end together share one claim); once every
+     * job has started, its task may run for long, so a pending wakeup with free workers is the foreman thread's again.
+     */
+    void lastQueuedJobStarted() {
+        lock.lock();
+        try {
+            if (freeSlots > 0 && (wakePending || mayHaveMore) && !claiming) {
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }

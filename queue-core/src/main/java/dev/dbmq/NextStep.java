@@ -122,7 +122,8 @@ final class NextStep {
         }
         if (v.claiming() || v.freeSlots() == 0 || (v.jobsWaiting() && v.lookAgain())) {
             // A claim is under way, or every worker is busy, or a job given to the pool waits to start (its worker
-            // claims when it ends). Counts are flushed meanwhile.
+            // claims when it ends; the last job's start signals this thread, as its task may run for long). Counts
+            // are flushed meanwhile.
             if (v.nanosUntilFlush() <= 0) {
                 return Step.FLUSH_COUNTS;
             }

@@ -153,7 +153,9 @@ final class TaskDispatcher {
 
         @Override
         public void run() {
-            state.queuedJobs.decrementAndGet();
+            if (state.queuedJobs.decrementAndGet() == 0) {
+                state.lastQueuedJobStarted();
+            }
             runFrom(task);
         }
     }

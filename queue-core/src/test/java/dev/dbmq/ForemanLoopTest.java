@@ -49,9 +49,25 @@ class ForemanLoopTest {
     }
 
     private void start(int workers, int batchSize, boolean drainOnStop, InstantSource clock) {
+        start(workers, batchSize, drainOnStop, clock, null);
+    }
+
+    /** @param jobStart when given, a job given to the pool starts only once this opens (null: at once) */
+    private void start(int workers, int batchSize, boolean drainOnStop, InstantSource clock, CountDownLatch jobStart) {
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> new Thread(r, "test-worker-" + n.incrementAndGet()));
+                r -> new Thread(r, "test-worker-" + n.incrementAndGet())) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                try {
+                    if (jobStart != null && !jobStart.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the job start");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         // Nothing is counted (the runner is a fake), so the counters never flush and need no database.
         loop = new ForemanLoop("test", claims, runner, new TaskCounters(null), GuardedListener.of(events), pool,
                 workers, batchSize, TimeUnit.HOURS.toNanos(1), drainOnStop, TimeUnit.HOURS.toNanos(1), clock);
@@ -100,6 +116,29 @@ class ForemanLoopTest {
         loop.wake();
         claims.next().answer();
         assertEquals(List.of("look", "claim", "claim", "sweep", "sweep", "sweep", "claim"), claims.order);
+    }
+
+    /**
+     * A wakeup that comes while a job given to the pool waits to start: the loop leaves the claim to that job's worker
+     * only while it has not started; once it has (its task may run for long), the loop claims for the free workers.
+     * Before, it waited for that task to end, or for the next count flush or look for unhandled names (minutes).
+     */
+    @Test
+    void a_wakeup_while_a_job_waits_to_start_is_claimed_for_once_the_job_has_started() throws Exception {
+        CountDownLatch jobStart = new CountDownLatch(1);
+        start(3, 10, false, InstantSource.system(), jobStart);
+        claims.next().answer(task(1)); // not full: one task, on a job that waits to start
+        awaitClaimEnded();
+        loop.wake(); // a producer commits a task while the job waits
+        long seen = loop.decisions();
+        assertTrue(loop.awaitDecisionsBeyond(seen, TimeUnit.SECONDS.toNanos(WAIT_SECONDS)), "the loop saw the wakeup");
+        jobStart.countDown();
+        Run one = runner.next(); // the job started; its task runs on, and two workers are free
+        ClaimCall second = claims.next();
+        assertEquals(2, second.limit);
+        assertEquals(FOREMAN_THREAD, second.thread.getName());
+        second.answer();
+        one.finish();
     }
 
     @Test
