@@ -24,6 +24,9 @@ final class Claimer implements Claims {
 
     private static final Logger log = LoggerFactory.getLogger(Claimer.class);
 
+    /** Names without a handler logged, and shown in {@code unhandledTasks()}, per look; all are kept when overdue. */
+    static final int NAMES_SHOWN = 100;
+
     /** Tasks without a handler kept as failed per transaction: one step of the sweep. */
     static final int SWEEP_BATCH = 500;
 
@@ -178,20 +181,26 @@ final class Claimer implements Claims {
         overdue.clear();
         try {
             List<TaskStore.NameCount> waiting = database.autocommit(dsl -> TaskStore.pendingOtherThan(dsl, names,
-                    100));
+                    TaskStore.MAX_NAMES_LOOKED_AT));
             java.util.Map<String, Long> seen = new java.util.LinkedHashMap<>();
-            waiting.forEach(w -> seen.put(w.taskName(), w.count()));
+            waiting.stream().limit(NAMES_SHOWN).forEach(w -> seen.put(w.taskName(), w.count()));
             unhandled = java.util.Collections.unmodifiableMap(seen);
             long now = clock.millis();
-            for (TaskStore.NameCount w : waiting) {
+            for (int i = 0; i < waiting.size(); i++) {
+                TaskStore.NameCount w = waiting.get(i);
                 long ageMillis = Math.max(0, now - w.earliestDueAt());
                 if (ageMillis >= unhandledTimeoutMillis) {
                     overdue.add(w.taskName());
                 }
-                log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler for"
-                        + " them (it handles {}). They stay queued for a foreman that has one; after unhandledTimeout"
-                        + " ({} s) they are kept in dbmq_failed_task", w.count(), printable(w.taskName()),
-                        ageMillis / 1000, names, unhandledTimeoutMillis / 1000);
+                if (i < NAMES_SHOWN) {
+                    log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler"
+                            + " for them (it handles {}). They stay queued for a foreman that has one; after"
+                            + " unhandledTimeout ({} s) they are kept in dbmq_failed_task", w.count(),
+                            printable(w.taskName()), ageMillis / 1000, names, unhandledTimeoutMillis / 1000);
+                }
+            }
+            if (waiting.size() > NAMES_SHOWN) {
+                log.warn("… and tasks of {} more names this foreman has no handler for", waiting.size() - NAMES_SHOWN);
             }
             sweepBefore = now - unhandledTimeoutMillis;
             keptOfName = 0;

@@ -139,14 +139,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
         return state.claimUnderWay();
     }
 
-    /** For tests: see {@link LoopState#decisions}. */
-    long decisions() {
-        return state.decisions();
-    }
-
-    /** For tests: see {@link LoopState#awaitDecisionsBeyond}. */
-    boolean awaitDecisionsBeyond(long seen, long timeoutNanos) throws InterruptedException {
-        return state.awaitDecisionsBeyond(seen, timeoutNanos);
+    /** For tests: see {@link LoopState#awaitDecided}. */
+    boolean awaitDecided(NextStep.Kind kind, long timeoutNanos) throws InterruptedException {
+        return state.awaitDecided(kind, timeoutNanos);
     }
 
     /** For tests: see {@link LoopState#awaitNoClaim}. */

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * a crash loses at most {@code workers} tasks.
  *
  * <p>The foreman thread alone waits on {@code changed}; close() (and tests, through {@link #awaitNoClaim}) on
- * {@code commitDone}, which every claim's end signals; tests on {@code decided} ({@link #awaitDecisionsBeyond}).
+ * {@code commitDone}, which every claim's end signals; tests on {@code decided} ({@link #awaitDecided}).
  */
 final class LoopState {
 
@@ -26,8 +26,8 @@ final class LoopState {
     private final Condition changed = lock.newCondition();
     private final Condition commitDone = lock.newCondition();
     private final Condition decided = lock.newCondition();
-    // Guarded by lock: how many steps the foreman thread has decided, for tests to know it has seen a change.
-    private long decisions;
+    // Guarded by lock: the kind of step the foreman thread decided last, for tests to know it has seen a change.
+    private NextStep.Kind lastDecided;
 
     // Guarded by lock. Taken by the claim holder and by producers' hand-overs; given back by workers and hand-overs.
     private int freeSlots;
@@ -262,7 +262,7 @@ final class LoopState {
                     goIdleRows, nextUnhandledCheck, sweepPending, hasNextDue, nextDueNanos, idleLeftNanos, yielded,
                     untilFlush.getAsLong());
             NextStep.Step step = NextStep.decide(view, System.nanoTime());
-            decisions++;
+            lastDecided = step.kind();
             decided.signalAll();
             switch (step.kind()) {
                 case CLAIM, CLAIM_DUE, CLAIM_BACKSTOP -> {
@@ -421,27 +421,17 @@ final class LoopState {
         }
     }
 
-    /** Tests: how many steps the foreman thread has decided so far. */
-    long decisions() {
-        lock.lock();
-        try {
-            return decisions;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
-     * Tests: waits until the foreman thread has decided more than {@code seen} steps; a step decided after a change
-     * (a wakeup, say) has seen it, as both happen under the lock.
+     * Tests: waits until the foreman thread's last decided step is of this kind (a wait it could only decide after a
+     * change, say).
      *
      * @return false at the timeout
      */
-    boolean awaitDecisionsBeyond(long seen, long timeoutNanos) throws InterruptedException {
+    boolean awaitDecided(NextStep.Kind kind, long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
-            while (decisions <= seen) {
+            while (lastDecided != kind) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

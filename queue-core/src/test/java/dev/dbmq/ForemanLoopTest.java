@@ -130,8 +130,8 @@ class ForemanLoopTest {
         claims.next().answer(task(1)); // not full: one task, on a job that waits to start
         awaitClaimEnded();
         loop.wake(); // a producer commits a task while the job waits
-        long seen = loop.decisions();
-        assertTrue(loop.awaitDecisionsBeyond(seen, TimeUnit.SECONDS.toNanos(WAIT_SECONDS)), "the loop saw the wakeup");
+        // the loop sees it and waits (busy): the job's worker would claim when its task ends
+        assertTrue(loop.awaitDecided(NextStep.Kind.WAIT, TimeUnit.SECONDS.toNanos(WAIT_SECONDS)), "the loop saw it");
         jobStart.countDown();
         Run one = runner.next(); // the job started; its task runs on, and two workers are free
         ClaimCall second = claims.next();

@@ -328,7 +328,7 @@ public final class TaskStore {
     }
 
     /** How many distinct task names {@link #pendingOtherThan} looks at, at most: a bound on its time. */
-    static final int MAX_NAMES_LOOKED_AT = 10_000;
+    public static final int MAX_NAMES_LOOKED_AT = 10_000;
 
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code name} due since before {@code dueBefore}

@@ -161,7 +161,7 @@ public interface InsertContract extends BackendUnderTest {
         });
         long requeued = storage().database().transaction(dsl -> TaskStore.requeue(dsl, putBack.id(), 30))
                 .getAsLong();
-        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 30, 1, null, null, meta)),
+        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 0, 1, null, null, meta)), // due at once
                 claim(backend(), 10, List.of(A)), "a requeued failed task carries it again");
     }
 }
