@@ -283,8 +283,14 @@ public final class Foreman implements AutoCloseable {
         // 2. Wakeups are no longer needed: producers here now wake foremen as other processes do.
         LocalForemen.unregister(backend.key(), loop);
         wakeups.close();
-        joinUntil(loopThread, graceDeadline);
-        if (loopThread.isAlive()) {
+        if (Thread.currentThread() == loopThread) {
+            // close() from a listener the loop thread called (idle(), say): the loop ends once that call returns. No
+            // further claim, and no waiting for this very thread.
+            loop.abandon(System.nanoTime());
+        } else {
+            joinUntil(loopThread, graceDeadline);
+        }
+        if (loopThread.isAlive() && Thread.currentThread() != loopThread) {
             // Inside a claim that waits for the database (another process's write lock, a table lock). It must not
             // hand tasks to a pool that is gone: abandoned, it rolls back when the database lets it go on; a commit
             // already under way is waited for, so its tasks reach the workers first.

@@ -912,4 +912,36 @@ abstract class ForemanContract {
         assertEquals(1, lines.size(), "one ERROR line for the name: " + lines.stream().limit(3).toList());
         assertTrue(lines.get(0).contains("Kept " + backlog + " tasks named gone-type"), lines.get(0));
     }
+
+    /**
+     * close() called from a listener that the loop thread calls (idle(), here) stops the foreman at once: before, it
+     * waited the whole graceful timeout for that very thread, then logged that its claim was still waiting for the
+     * database, which was not true.
+     */
+    @Test
+    void close_from_a_listener_on_the_loop_thread_stops_the_foreman_without_waiting_for_that_thread() {
+        java.util.concurrent.atomic.AtomicReference<Foreman> self = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        ForemanListener closer = new ForemanListener() {
+            @Override
+            public void idle() {
+                Foreman f = self.get();
+                if (f != null && closed.getCount() > 0) {
+                    f.close();
+                    closed.countDown();
+                }
+            }
+        };
+        try (CapturedErr log = new CapturedErr()) {
+            Foreman f = started(foreman().gracefulTimeout(Duration.ofSeconds(60)).listener(closer)
+                    .handle(ECHO, a -> { }));
+            self.set(f);
+            // the loop goes idle at start, or after this task (due later, so never handed over): close() from idle()
+            queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofMillis(1)));
+            // within half the graceful timeout, which the old close() waited out whole
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> closed.await(), "close() from idle() returned");
+            assertEquals(Foreman.State.STOPPED, f.state());
+            assertEquals(List.of(), log.lines("still waiting for the database"));
+        }
+    }
 }
