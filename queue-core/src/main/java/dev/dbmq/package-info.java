@@ -26,6 +26,8 @@
  * {@code TaskRunner}: a worker running one handler); {@code ForemanWarmUp} (start() runs the foreman's statements
  * once on an {@code OfflineConnection}, so no foreman thread does jOOQ's first use inside a lock producers need);
  * {@code ForemanThreads} (the threads, and what a death means);
+ * {@code OutcomeWrites} (a failed attempt's retry or failed row, tried again while the database refuses it, until the
+ * stop deadline); {@code SteadyClock} (the queue's clock with backward steps taken out);
  * {@code TaskStore} (the statements that are the same on each database); {@code TaskCounters}, {@code ArgsCodec},
  * {@code Handlers}, {@code GuardedListener}; {@code EnqueueChain} and {@code TaskChain} (interceptors, guarded),
  * {@code TaskMetadata} (the metadata column's JSON), {@code Sneaky}; {@code RecurringTasks} (one pending instance per schedule, the next

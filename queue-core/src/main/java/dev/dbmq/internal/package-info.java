@@ -11,8 +11,9 @@
  * {@link dev.dbmq.internal.TaskStore} (the statements that are the same on every database),
  * {@link dev.dbmq.internal.WakeTarget} and {@link dev.dbmq.internal.Handoff} (a producer of this JVM waking a foreman,
  * or handing it a task), {@link dev.dbmq.internal.WatchedThreads} (the foreman's threads, whose death it reports),
- * {@link dev.dbmq.internal.OfflineConnection} (first-use work away from the database) and
- * {@link dev.dbmq.internal.JooqBanner}.
+ * {@link dev.dbmq.internal.OfflineConnection} (first-use work away from the database),
+ * {@link dev.dbmq.internal.StoredText} (text the databases store as given: refused, or repaired where dbmq writes it)
+ * and {@link dev.dbmq.internal.JooqBanner}.
  *
  * <p>The implementations: {@code dev.dbmq.internal.sqlite} and {@code dev.dbmq.internal.postgres}. This package names
  * neither, and neither names the other.
