@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * as much of the offset back, so the two steps of a resumed snapshot cancel out. Never goes backwards; follows the
  * configured clock exactly while it only moves forward, so a test clock that stands still stands still here too.
  *
- * <p>Per JVM and queue: a process that starts after a step has no offset (see the README's Guarantees: a due-now
+ * <p>Per JVM and queue: a process that starts after a step has no offset (see docs/guarantees.md: a due-now
  * task never depends on any clock; a due time written before the step waits at most the step there).
  * Thread-safe, lock-free.
  */
