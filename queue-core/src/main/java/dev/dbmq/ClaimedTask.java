@@ -32,7 +32,7 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
                     e.getMessage());
             metadata = Map.of();
         }
-        // a task due at once (Enqueue.AT_ONCE) was due from its enqueue on
+        // a task due at once (TaskStore.AT_ONCE) was due from its enqueue on
         return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())),
                 Instant.ofEpochMilli(row.createdAt()), metadata);
     }

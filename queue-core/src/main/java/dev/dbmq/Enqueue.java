@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import dev.dbmq.internal.StoredText;
+import dev.dbmq.internal.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -91,20 +92,13 @@ public final class Enqueue {
         return new Enqueue(at, delayMillis, key);
     }
 
-    /**
-     * The {@code due_at} of a task due at once: no clock's reading, so that no step of a clock, and no skew between a
-     * producer's host and a foreman's, can hold it back. Such tasks run in enqueue order (id), before those of their
-     * name whose due time has come. (Rows written by 0.2 producers get it too: the V3 column default.)
-     */
-    static final long AT_ONCE = 0;
-
-    /** The due time, epoch ms, for an enqueue at {@code nowMillis}; {@link #AT_ONCE} for one due at once. */
+    /** The due time, epoch ms, for an enqueue at {@code nowMillis}; {@code TaskStore.AT_ONCE} for one due at once. */
     long dueAt(long nowMillis) {
         if (at != null) {
             return at.toEpochMilli();
         }
         if (delayMillis == 0) {
-            return AT_ONCE;
+            return TaskStore.AT_ONCE;
         }
         long due = nowMillis + delayMillis;
         return due < nowMillis ? Long.MAX_VALUE : due; // saturate

@@ -405,15 +405,21 @@ final class LoopState {
      * @return false when a claim was still under way at the timeout
      */
     boolean awaitNoClaim(long timeoutNanos) throws InterruptedException {
+        return awaitUntil(commitDone, () -> !claiming, timeoutNanos);
+    }
+
+    /** Waits on {@code condition} until {@code done} holds (read under the lock); false at the timeout. */
+    private boolean awaitUntil(Condition condition, java.util.function.BooleanSupplier done, long timeoutNanos)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
-            while (claiming) {
+            while (!done.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                commitDone.awaitNanos(left);
+                condition.awaitNanos(left);
             }
             return true;
         } finally {
@@ -428,20 +434,7 @@ final class LoopState {
      * @return false at the timeout
      */
     boolean awaitDecided(NextStep.Kind kind, long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        lock.lock();
-        try {
-            while (lastDecided != kind) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                decided.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return awaitUntil(decided, () -> lastDecided == kind, timeoutNanos);
     }
 
     /**

@@ -383,6 +383,13 @@ public final class TaskStore {
     }
 
     /**
+     * The {@code due_at} of a task due at once: no clock's reading, so that no step of a clock, and no skew between a
+     * producer's host and a foreman's, can hold it back. Such tasks run in enqueue order (id), before those of their
+     * name whose due time has come. (Rows written by 0.2 producers get it too: the V3 column default.)
+     */
+    public static final long AT_ONCE = 0;
+
+    /**
      * Since when a task has been due, epoch ms: its due time, or for one due at once ({@code due_at} 0) its enqueue
      * time. For ages (stats, unhandled names), never for the claim's order or bound.
      */
@@ -446,7 +453,7 @@ public final class TaskStore {
             return OptionalLong.empty();
         }
         return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis,
-                0)); // due at once (Enqueue.AT_ONCE)
+                AT_ONCE));
     }
 
     public static boolean deleteFailed(DSLContext dsl, long failedId) {
