@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.dbmq.migrations.QueueMigrations;
+import dev.dbmq.internal.migrations.QueueMigrations;
+import dev.dbmq.migrations.QueueSchema;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -182,7 +183,7 @@ public class CurrentSchemaTest {
 
     private static Flyway flyway(DataSource ds, String schema) {
         var config = Flyway.configure(CurrentSchemaTest.class.getClassLoader()).dataSource(ds)
-                .locations(schema == null ? "classpath:dev/dbmq/migrations/sqlite" : "classpath:dev/dbmq/migrations/postgresql")
+                .locations(schema == null ? QueueSchema.SQLITE_LOCATION : QueueSchema.POSTGRESQL_LOCATION)
                 .table(HISTORY);
         if (schema != null) {
             config = config.schemas(schema).defaultSchema(schema);

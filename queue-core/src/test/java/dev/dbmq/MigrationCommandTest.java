@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.dbmq.migrations.QueueMigrations;
+import dev.dbmq.internal.migrations.QueueMigrations;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -202,7 +202,7 @@ class TaskQueueTest {
         Connection mysql = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Connection.class}, (p, m, a) -> m.getName().equals("getMetaData") ? meta : null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> dev.dbmq.migrations.QueueMigrations.Vendor.of(mysql));
+                () -> dev.dbmq.internal.migrations.QueueMigrations.Vendor.of(mysql));
         assertEquals("dbmq supports SQLite and PostgreSQL; this database is MySQL", e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.dbmq.migrations.QueueSchema;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
@@ -86,7 +87,7 @@ class UpgradeTest {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         SQLiteDataSource old = new SQLiteDataSource(config);
         old.setUrl("jdbc:sqlite:" + db);
-        String location = "classpath:dev/dbmq/migrations/sqlite";
+        String location = QueueSchema.SQLITE_LOCATION;
         makeReleaseDatabase(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(old)
                 .locations(location), version);
         writeAsRelease01(old, "");
@@ -113,7 +114,7 @@ class UpgradeTest {
         String schema = PostgresSupport.newSchema("dbmq_upgrade");
         try (HikariDataSource pool = PostgresSupport.pool(8)) {
             try {
-                String location = "classpath:dev/dbmq/migrations/postgresql";
+                String location = QueueSchema.POSTGRESQL_LOCATION;
                 makeReleaseDatabase(Flyway.configure(UpgradeTest.class.getClassLoader()).dataSource(pool)
                         .locations(location).schemas(schema).defaultSchema(schema).createSchemas(true), version);
                 writeAsRelease01(pool, schema + ".");
@@ -178,7 +179,7 @@ class UpgradeTest {
     /** The schema at {@code version}, as that release's migrate made it (the history table has not changed). */
     private static void makeReleaseDatabase(FluentConfiguration flyway, String version) {
         int applied = flyway.table(RELEASE_0_1_HISTORY_TABLE).target(version)
-                .loggers(dev.dbmq.migrations.FlywayDebugLog.class.getName()).load().migrate()
+                .loggers(dev.dbmq.internal.migrations.FlywayDebugLog.class.getName()).load().migrate()
                 .migrationsExecuted;
         assertEquals(Integer.parseInt(version), applied, "V1 to V" + version + " applied");
     }

@@ -4,7 +4,7 @@ import dev.dbmq.DbmqException;
 import dev.dbmq.QueueSettings;
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.OfflineConnection;
-import dev.dbmq.migrations.QueueMigrations;
+import dev.dbmq.internal.migrations.QueueMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;

@@ -5,7 +5,7 @@ import dev.dbmq.QueueSettings;
 import dev.dbmq.Synchronous;
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.OfflineConnection;
-import dev.dbmq.migrations.QueueMigrations;
+import dev.dbmq.internal.migrations.QueueMigrations;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

@@ -128,7 +128,7 @@ final class SqliteTemplate {
                     .withZone(java.time.ZoneOffset.UTC).format(at);
             try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
                  java.sql.PreparedStatement update = c.prepareStatement("UPDATE "
-                         + dev.dbmq.migrations.QueueMigrations.HISTORY_TABLE
+                         + dev.dbmq.internal.migrations.QueueMigrations.HISTORY_TABLE
                          + " SET installed_on = ?, execution_time = 0");
                  java.sql.Statement s = c.createStatement()) {
                 update.setString(1, installedOn);

@@ -1,5 +1,6 @@
-package dev.dbmq.migrations;
+package dev.dbmq.internal.migrations;
 
+import dev.dbmq.migrations.QueueSchema;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,25 +31,27 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class QueueMigrations {
 
     /** Flyway's history table for the dbmq schema. */
-    public static final String HISTORY_TABLE = "dbmq_schema_history";
+    public static final String HISTORY_TABLE = QueueSchema.HISTORY_TABLE;
 
     private QueueMigrations() {
     }
 
     /** The databases dbmq supports, with the folder of their scripts. */
     public enum Vendor {
-        SQLITE("sqlite"),
-        POSTGRESQL("postgresql");
+        SQLITE("sqlite", QueueSchema.SQLITE_LOCATION),
+        POSTGRESQL("postgresql", QueueSchema.POSTGRESQL_LOCATION);
 
         private final String folder;
+        private final String location;
 
-        Vendor(String folder) {
+        Vendor(String folder, String location) {
             this.folder = folder;
+            this.location = location;
         }
 
         /** The classpath location of this vendor's scripts. */
         public String location() {
-            return "classpath:dev/dbmq/migrations/" + folder;
+            return location;
         }
 
         /** The build's list of this vendor's script names (see queue-migrations' pom), next to this class. */

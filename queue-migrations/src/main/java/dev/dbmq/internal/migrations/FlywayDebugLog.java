@@ -1,4 +1,4 @@
-package dev.dbmq.migrations;
+package dev.dbmq.internal.migrations;
 
 import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogCreator;
