@@ -33,7 +33,7 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
             metadata = Map.of();
         }
         // a task due at once (TaskStore.AT_ONCE) was due from its enqueue on
-        return new TaskContext(row.id(), row.attempt(), Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())),
+        return new AttemptContext(row.id(), row.attempt(), Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())),
                 Instant.ofEpochMilli(row.createdAt()), metadata);
     }
 }

@@ -161,7 +161,8 @@ abstract class SchedulingContract {
         long id = queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofMinutes(5)));
         clock.advance(Duration.ofMinutes(7));
         assertEquals(1, foreman.runPending());
-        assertEquals(List.of(new TaskContext(id, 1, T0.plusSeconds(300), T0)), seen);
+        assertEquals(List.of(attempt(id, 1, T0.plusSeconds(300), T0)), seen.stream().map(SchedulingContract::attempt)
+                .toList());
     }
 
     @Test
@@ -336,8 +337,9 @@ abstract class SchedulingContract {
         assertEquals(1, foreman.runPending());
 
         assertEquals(0, queue.pending(), "the last attempt is not retried");
-        assertEquals(List.of(new TaskContext(id, 1, T0, T0), new TaskContext(id, 2, second, T0),
-                new TaskContext(id, 3, third, T0)), attempts, "one id, attempts 1-3, each due time, one enqueue");
+        assertEquals(List.of(attempt(id, 1, T0, T0), attempt(id, 2, second, T0), attempt(id, 3, third, T0)),
+                attempts.stream().map(SchedulingContract::attempt).toList(),
+                "one id, attempts 1-3, each due time, one enqueue");
         List<FailedTask> failed = queue.failedTasks(10);
         assertEquals(1, failed.size());
         assertEquals(id, failed.get(0).id());
@@ -544,5 +546,14 @@ abstract class SchedulingContract {
     static void assertBetween(Instant low, Instant actual, Instant high, String what) {
         assertTrue(!actual.isBefore(low) && !actual.isAfter(high), what + ": " + actual + " not in [" + low + ", "
                 + high + "]");
+    }
+
+    /** What a test compares of an attempt's context. */
+    static String attempt(long id, int attempt, Instant scheduledAt, Instant enqueuedAt) {
+        return "task " + id + " attempt " + attempt + " scheduled " + scheduledAt + " enqueued " + enqueuedAt;
+    }
+
+    static String attempt(TaskContext ctx) {
+        return attempt(ctx.id(), ctx.attempt(), ctx.scheduledAt(), ctx.enqueuedAt());
     }
 }

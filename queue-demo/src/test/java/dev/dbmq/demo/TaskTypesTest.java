@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dbmq.QueueSettings;
 import dev.dbmq.QueueStats;
 import dev.dbmq.TaskContext;
+import dev.dbmq.testing.TestTaskContext;
 import dev.dbmq.TaskQueue;
 import dev.dbmq.ManualForeman;
 import dev.dbmq.testing.RecordingListener;
@@ -66,15 +67,15 @@ class TaskTypesTest {
         }
         Notify busy = new Notify(3, "m");
         for (int attempt = 1; attempt <= 2; attempt++) {
-            TaskContext context = new TaskContext(1, attempt, START, START);
+            TaskContext context = TestTaskContext.builder().id(1).attempt(attempt).enqueuedAt(START).build();
             Notify.MailServerBusy e = assertThrows(Notify.MailServerBusy.class,
                     () -> Notify.handler().handle(busy, context), "attempt " + attempt);
             assertTrue(e.getMessage().startsWith("mail server busy on attempt " + attempt + " for event 3"),
                     e.getMessage());
         }
         // each success takes the simulated 300 ms of sending: only two of them here
-        assertDoesNotThrow(() -> Notify.handler().handle(busy, new TaskContext(1, 3, START, START)));
-        assertDoesNotThrow(() -> Notify.handler().handle(new Notify(4, "m"), new TaskContext(2, 1, START, START)));
+        assertDoesNotThrow(() -> Notify.handler().handle(busy, TestTaskContext.builder().id(1).attempt(3).enqueuedAt(START).build()));
+        assertDoesNotThrow(() -> Notify.handler().handle(new Notify(4, "m"), TestTaskContext.builder().id(2).attempt(1).enqueuedAt(START).build()));
         assertEquals(Notify.RETRY, Notify.TASK.retry());
         assertTrue(busy.failingAttempts() < Notify.RETRY.maxAttempts(), "never kept as failed");
     }
