@@ -1,8 +1,10 @@
 package dev.dbmq;
 
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.Durations;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +197,7 @@ final class Claimer implements Claims {
                 if (i < NAMES_SHOWN) {
                     log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler"
                             + " for them (it handles {}). They stay queued for a foreman that has one; after"
-                            + " unhandledTimeout ({} s) they are kept in dbmq_failed_task", w.count(),
+                            + " unhandledTimeout ({}) they are kept in dbmq_failed_task", w.count(),
                             printable(w.taskName()), ageMillis / 1000, names, unhandledTimeoutMillis / 1000);
                 }
             }
@@ -262,9 +264,9 @@ final class Claimer implements Claims {
 
     private void logKept(String name) {
         if (keptOfName > 0) {
-            log.error("Kept {} tasks named {} in dbmq_failed_task: due more than unhandledTimeout ({} s) ago, and no"
+            log.error("Kept {} tasks named {} in dbmq_failed_task: due more than unhandledTimeout ({}) ago, and no"
                     + " foreman has taken them (this one handles {}). Requeue them once a foreman handles that name",
-                    keptOfName, printable(name), unhandledTimeoutMillis / 1000, names);
+                    keptOfName, printable(name), Durations.format(Duration.ofMillis(unhandledTimeoutMillis)), names);
         }
         keptOfName = 0;
     }

@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import dev.dbmq.internal.Backend;
+import dev.dbmq.internal.Durations;
 import dev.dbmq.internal.Exclusivity;
 import dev.dbmq.internal.WakeupSource;
 import java.net.InetAddress;
@@ -116,6 +117,7 @@ public final class Foreman implements AutoCloseable {
     }
 
     private final String id;
+    private final String threadPrefix; // of its threads' names: see ThreadNames
     private final TaskQueue queue;
     private final Settings settings;
     private final Claimer claimer;
@@ -144,7 +146,8 @@ public final class Foreman implements AutoCloseable {
             throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
         }
         Handlers handlers = b.handlers();
-        this.threads = new ForemanThreads(id, closing::get, b.listener(), state);
+        this.threadPrefix = ThreadNames.nextPrefix();
+        this.threads = new ForemanThreads(id, threadPrefix, closing::get, b.listener(), state);
         List<AutoCloseable> undo = new ArrayList<>();
         try {
             this.exclusivity = backend.exclusivity().acquire(id);
@@ -157,7 +160,7 @@ public final class Foreman implements AutoCloseable {
             b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
             this.outcomes = OutcomeWrites.untilStop(backend.storage().database());
             TaskRunner runner = new TaskRunner(outcomes, queue.clock(), counters, b.listener(), b.interceptors());
-            WorkerThreads workerThreads = new WorkerThreads(id, b.workerThreadFactory());
+            WorkerThreads workerThreads = new WorkerThreads(id, threadPrefix, b.workerThreadFactory());
             this.workers = newWorkerPool(b.workers(), workerThreads);
             undo.add(workers::shutdownNow);
             workerThreads.prestart(workers); // a failing workerThreadFactory fails the start here, nothing claimed
@@ -182,17 +185,18 @@ public final class Foreman implements AutoCloseable {
             }
             throw e;
         }
-        this.loopThread = threads.newThread("dbmq-foreman-" + id, loop, "no more tasks will be claimed");
-        this.keepAlive = threads.newKeepAliveThread("dbmq-alive-" + id);
-        this.shutdownHook = b.stopOnShutdown() ? new Thread(this::close, "dbmq-shutdown-" + id) : null;
+        this.loopThread = threads.newThread("foreman", loop, "no more tasks will be claimed");
+        this.keepAlive = threads.newKeepAliveThread("alive");
+        this.shutdownHook = b.stopOnShutdown() ? new Thread(this::close, threadName("shutdown")) : null;
     }
 
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
-                        + " drainOnStop={}, unhandledTimeout={}, handlers={}, recurring={}, wakeups {}", id,
-                backend.describe(), settings.workers(), settings.batchSize(), settings.gracefulTimeout(),
-                settings.pollInterval(), settings.drainOnStop(), settings.unhandledTimeout(), settings.handlers(),
-                settings.recurring(), backend.wakeups().describe());
+                        + " drainOnStop={}, unhandledTimeout={}, handlers={}, recurring={}, wakeups {}, threads {}-*",
+                id, backend.describe(), settings.workers(), settings.batchSize(),
+                Durations.format(settings.gracefulTimeout()), Durations.format(settings.pollInterval()),
+                settings.drainOnStop(), Durations.format(settings.unhandledTimeout()), settings.handlers(),
+                settings.recurring(), backend.wakeups().describe(), threadPrefix);
         wakeups.start();
         loopThread.start();
         if (shutdownHook != null) {
@@ -224,6 +228,11 @@ public final class Foreman implements AutoCloseable {
     /** This foreman's identity in logs and in the lock file: {@code host:pid:random}. */
     public String id() {
         return id;
+    }
+
+    /** The name of this foreman's thread for {@code role}: "foreman", "worker-1", "wakeup", "listen", … */
+    String threadName(String role) {
+        return ThreadNames.name(threadPrefix, role);
     }
 
     /** Handlers running right now. */
@@ -275,7 +284,7 @@ public final class Foreman implements AutoCloseable {
         state.set(State.STOPPING);
         long graceDeadline = System.nanoTime() + settings.gracefulTimeout().toNanos();
         long hardDeadline = graceDeadline + INTERRUPT_GRACE.toNanos();
-        log.info("Foreman {} stopping (graceful timeout {})", id, settings.gracefulTimeout());
+        log.info("Foreman {} stopping (graceful timeout {})", id, Durations.format(settings.gracefulTimeout()));
         // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline). Failed attempts'
         // outcomes that the database refuses are tried until the graceful deadline, then logged as lost.
         loop.requestStop(graceDeadline);

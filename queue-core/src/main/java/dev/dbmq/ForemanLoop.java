@@ -1,7 +1,9 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Durations;
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.WakeTarget;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
     private final Handoffs handoffs;
     /** Claims made by the foreman thread: for tests and diagnostics. */
     private final AtomicLong foremanClaims = new AtomicLong();
+    // Loop thread only: whether the first claim is still to come, and since when (nanoTime) the tasks found due at
+    // start are being cleared, or -1.
+    private boolean firstClaim = true;
+    private long backlogSince = -1;
 
     ForemanLoop(String foremanId, Claims claims, AttemptRunner runner, TaskCounters counters,
                 GuardedListener listener, ExecutorService workers, int workerCount, int batchSize,
@@ -151,7 +157,6 @@ final class ForemanLoop implements Runnable, WakeTarget {
 
     @Override
     public void run() {
-        log.info("Foreman {}: clearing the task backlog", foremanId);
         long backoff = 0;
         while (true) {
             try {
@@ -222,6 +227,13 @@ final class ForemanLoop implements Runnable, WakeTarget {
             dispatcher.dispatch(claim.runnable(), false);
             full = claim.rows() >= want;
             done = true;
+            if (firstClaim) {
+                firstClaim = false;
+                if (full) {
+                    backlogSince = System.nanoTime();
+                    log.info("Foreman {}: tasks were due at start; clearing the backlog", foremanId);
+                }
+            }
         } finally {
             state.endClaim(full, done);
         }
@@ -247,6 +259,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
         // Forced only when the queue was found empty: a claim that found some tasks going idle happens once per task
         // in a trickle of enqueues, and a write there would be the write per task counting avoids.
         counters.flush(rows == 0);
+        if (backlogSince >= 0) {
+            log.info("Foreman {}: backlog cleared in {}: every task due at start has been claimed", foremanId,
+                    Durations.format(Duration.ofNanos(System.nanoTime() - backlogSince)));
+            backlogSince = -1;
+        }
         state.openHandoffs();
         listener.idle();
     }

@@ -22,6 +22,7 @@ final class ForemanThreads implements WatchedThreads {
     private static final Logger log = LoggerFactory.getLogger(ForemanThreads.class);
 
     private final String foremanId;
+    private final String threadPrefix;
     private final BooleanSupplier stopRequested;
     private final GuardedListener listener;
     private final AtomicReference<Foreman.State> state;
@@ -29,21 +30,23 @@ final class ForemanThreads implements WatchedThreads {
     // thread alone.
     private final CountDownLatch released = new CountDownLatch(1);
 
-    ForemanThreads(String foremanId, BooleanSupplier stopRequested, GuardedListener listener,
+    ForemanThreads(String foremanId, String threadPrefix, BooleanSupplier stopRequested, GuardedListener listener,
                    AtomicReference<Foreman.State> state) {
         this.foremanId = foremanId;
+        this.threadPrefix = threadPrefix;
         this.stopRequested = stopRequested;
         this.listener = listener;
         this.state = state;
     }
 
     /**
-     * A daemon thread running {@code body}, not yet started.
+     * A daemon thread running {@code body}, not yet started, named for the foreman and {@code role}.
      *
      * @param consequence what stops happening when it dies, for the log ("no more tasks will be claimed")
      */
     @Override
-    public Thread newThread(String name, Runnable body, String consequence) {
+    public Thread newThread(String role, Runnable body, String consequence) {
+        String name = ThreadNames.name(threadPrefix, role);
         Thread thread = new Thread(() -> {
             Throwable cause = null;
             try {
@@ -67,7 +70,7 @@ final class ForemanThreads implements WatchedThreads {
      * timeout, can't hold it. A failed foreman lets go too: a worker process whose main has returned then ends, so
      * that its supervisor can start a new one, instead of living on without claiming.
      */
-    Thread newKeepAliveThread(String name) {
+    Thread newKeepAliveThread(String role) {
         Thread thread = new Thread(() -> {
             while (true) {
                 try {
@@ -77,7 +80,7 @@ final class ForemanThreads implements WatchedThreads {
                     // only a stop or a death lets the JVM go
                 }
             }
-        }, name);
+        }, ThreadNames.name(threadPrefix, role));
         thread.setDaemon(false);
         return thread;
     }

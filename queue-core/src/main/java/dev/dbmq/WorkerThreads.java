@@ -25,12 +25,14 @@ final class WorkerThreads implements ThreadFactory {
     private static final Logger log = LoggerFactory.getLogger(WorkerThreads.class);
 
     private final String foremanId;
+    private final String threadPrefix;
     private final ThreadFactory user; // null: the default
     private final AtomicInteger count = new AtomicInteger();
     private volatile boolean started;
 
-    WorkerThreads(String foremanId, ThreadFactory user) {
+    WorkerThreads(String foremanId, String threadPrefix, ThreadFactory user) {
         this.foremanId = foremanId;
+        this.threadPrefix = threadPrefix;
         this.user = user;
     }
 
@@ -85,7 +87,7 @@ final class WorkerThreads implements ThreadFactory {
     }
 
     private Thread defaultThread(Runnable r) {
-        Thread t = new Thread(r, "dbmq-worker-" + count.incrementAndGet() + "-" + foremanId);
+        Thread t = new Thread(r, ThreadNames.name(threadPrefix, "worker-" + count.incrementAndGet()));
         t.setDaemon(true);
         return t;
     }

@@ -50,8 +50,8 @@ final class ColdLoadGate extends ClassLoader {
     static final List<String> OWN = List.of("dev.dbmq.", "org.jooq.", "com.fasterxml.jackson.");
     /** Whose first load by a foreman's thread waits for the probe. */
     static final List<String> GATED = List.of("org.jooq.", "com.fasterxml.jackson.");
-    static final List<String> GATED_THREADS = List.of("dbmq-foreman-", "dbmq-worker-", "dbmq-wakeup-",
-            "dbmq-listen-");
+    static final java.util.regex.Pattern GATED_THREADS =
+            java.util.regex.Pattern.compile("dbmq[0-9]*-(foreman|worker-[0-9]+|wakeup|listen)");
 
     private final Duration timeout;
     private final Map<String, ProtectionDomain> domains = new ConcurrentHashMap<>();
@@ -112,7 +112,7 @@ final class ColdLoadGate extends ClassLoader {
     private void holdForProbe(String name) {
         Runnable p = probe;
         String thread = Thread.currentThread().getName();
-        if (open || p == null || !startsWithAny(thread, GATED_THREADS) || findLoadedClass(name) != null) {
+        if (open || p == null || !GATED_THREADS.matcher(thread).matches() || findLoadedClass(name) != null) {
             return;
         }
         Future<?> run = probeThread.submit(p);

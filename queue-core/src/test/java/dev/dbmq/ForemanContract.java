@@ -601,7 +601,7 @@ abstract class ForemanContract {
 
     Thread loopThread(Foreman f) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("dbmq-foreman-" + f.id())).findFirst().orElseThrow();
+                .filter(t -> t.getName().equals(f.threadName("foreman"))).findFirst().orElseThrow();
     }
 
     @Test

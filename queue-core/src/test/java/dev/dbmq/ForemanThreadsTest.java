@@ -17,7 +17,7 @@ class ForemanThreadsTest {
     final AtomicBoolean stopRequested = new AtomicBoolean();
     final AtomicReference<Foreman.State> state = new AtomicReference<>(Foreman.State.RUNNING);
     final List<String> reported = new CopyOnWriteArrayList<>();
-    final ForemanThreads threads = new ForemanThreads("test", stopRequested::get,
+    final ForemanThreads threads = new ForemanThreads("test", "dbmq7", stopRequested::get,
             GuardedListener.of(new ForemanListener() {
                 @Override
                 public void foremanFailed(String thread, Throwable cause) {
@@ -36,16 +36,16 @@ class ForemanThreadsTest {
 
     @Test
     void a_thread_that_throws_turns_the_foreman_failed_and_tells_the_listener() throws Exception {
-        run("dbmq-foreman-x", () -> {
+        run("foreman", () -> {
             throw new OutOfMemoryError("simulated");
         });
         assertEquals(Foreman.State.FAILED, state.get());
-        assertEquals(List.of("dbmq-foreman-x: java.lang.OutOfMemoryError: simulated"), reported);
+        assertEquals(List.of("dbmq7-foreman: java.lang.OutOfMemoryError: simulated"), reported, "named for the foreman and role");
     }
 
     @Test
     void a_thread_that_returns_without_a_stop_request_is_a_death_too() throws Exception {
-        run("dbmq-wakeup-x", () -> { });
+        run("wakeup", () -> { });
         assertEquals(Foreman.State.FAILED, state.get());
         assertEquals(1, reported.size());
         assertTrue(reported.get(0).contains("ended without a stop request"), reported.toString());
@@ -55,7 +55,7 @@ class ForemanThreadsTest {
     void a_thread_that_ends_after_a_stop_request_is_not_reported() throws Exception {
         stopRequested.set(true);
         state.set(Foreman.State.STOPPING);
-        run("dbmq-listen-x", () -> {
+        run("listen", () -> {
             throw new IllegalStateException("closing");
         });
         assertEquals(Foreman.State.STOPPING, state.get());
@@ -64,7 +64,7 @@ class ForemanThreadsTest {
 
     @Test
     void the_keep_alive_thread_holds_the_jvm_through_interrupts_until_a_death() throws Exception {
-        Thread alive = threads.newKeepAliveThread("dbmq-alive-x");
+        Thread alive = threads.newKeepAliveThread("alive");
         assertFalse(alive.isDaemon(), "it is what keeps a worker process up");
         alive.start();
         alive.interrupt();
@@ -74,7 +74,7 @@ class ForemanThreadsTest {
             Thread.yield();
         }
         assertTrue(alive.isAlive(), "an interrupt does not let the JVM go");
-        run("dbmq-foreman-x", () -> {
+        run("foreman", () -> {
             throw new OutOfMemoryError("simulated");
         });
         alive.join(TimeUnit.SECONDS.toMillis(30));
@@ -83,7 +83,7 @@ class ForemanThreadsTest {
 
     @Test
     void release_ends_the_keep_alive_thread() throws Exception {
-        Thread alive = threads.newKeepAliveThread("dbmq-alive-x");
+        Thread alive = threads.newKeepAliveThread("alive");
         alive.start();
         threads.release();
         alive.join(TimeUnit.SECONDS.toMillis(30));

@@ -1,6 +1,8 @@
 package dev.dbmq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,5 +48,59 @@ class QuietLogsTest {
                 .collect(Collectors.toList());
         assertEquals(List.of(), foreign, "jOOQ or Flyway lines; output:\n" + all);
         assertEquals(List.of(dbmqInfo.get(0), "CLOSED"), output, "nothing else expected; output:\n" + all);
+    }
+
+    @Test
+    void a_foreman_says_when_it_starts_and_stops_in_plain_units_and_jooq_says_nothing() throws Exception {
+        Path config = Files.createDirectories(dir.resolve("logging"));
+        Path db = dir.resolve("queue.db");
+        List<String> output;
+        try (ChildJvm child = ChildJvm.startWithPlainLogging(config, "log-foreman", db.toString())) {
+            child.await("DRAINED");
+            child.terminate(); // SIGTERM: the shutdown hook stops it gracefully
+            child.awaitExit();
+            output = List.copyOf(child.output);
+        }
+        String all = String.join("\n", output);
+        List<String> foreign = output.stream().filter(l -> l.contains("org.jooq") || l.contains("org.flywaydb")
+                || l.contains("Version")).toList();
+        assertEquals(List.of(), foreign, "jOOQ or Flyway lines; output:\n" + all);
+        String starting = output.stream().filter(l -> l.contains("starting on")).findFirst().orElseThrow();
+        for (String part : List.of("gracefulTimeout=10 s", "pollInterval=1 s", "unhandledTimeout=14 d")) {
+            assertTrue(starting.contains(part), "'" + part + "' missing from: " + starting);
+        }
+        assertTrue(output.stream().anyMatch(l -> l.contains("stopping (graceful timeout 10 s)")), all);
+        assertFalse(all.contains("PT"), "ISO-8601 durations; output:\n" + all);
+        assertFalse(all.contains("backlog"), "no backlog at start, so no word of one; output:\n" + all);
+        // slf4j-simple writes the thread's name first: what a 15-character log pattern keeps of it says what it is
+        assertTrue(output.stream().anyMatch(l -> l.startsWith("[dbmq-shutdown] INFO dev.dbmq.Foreman")), all);
+    }
+
+    @Test
+    void a_backlog_at_start_is_announced_and_its_end_too() throws Exception {
+        Path config = Files.createDirectories(dir.resolve("logging"));
+        Path db = dir.resolve("queue.db");
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            queue.enqueueAll(TestTasks.ECHO, java.util.stream.IntStream.range(0, 500)
+                    .mapToObj(TestTasks.Echo::new).toList());
+        }
+        try (ChildJvm child = ChildJvm.startWithPlainLogging(config, "log-foreman", db.toString())) {
+            child.await("DRAINED");
+            String all = String.join("\n", child.output);
+            int clearing = indexOf(child.output, "tasks were due at start; clearing the backlog");
+            int cleared = indexOf(child.output, "backlog cleared in ");
+            assertTrue(clearing >= 0 && cleared > clearing, "announced, then its end; output:\n" + all);
+            child.terminate();
+            child.awaitExit();
+        }
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

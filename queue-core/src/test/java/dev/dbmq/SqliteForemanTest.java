@@ -98,7 +98,7 @@ class SqliteForemanTest extends ForemanContract {
         Foreman f = started(foreman().handle(ECHO, a -> ran.add(a.n())));
         recorder.awaitIdleAfter(0);
         Thread watcher = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("dbmq-wakeup-" + f.id())).findFirst().orElseThrow();
+                .filter(t -> t.getName().equals(f.threadName("wakeup"))).findFirst().orElseThrow();
         watcher.interrupt();
         recorder.await(() -> !watcher.isInterrupted(), "the watcher to see the interrupt");
         // What a producer in another process does: commit a task, then drop its wakeup file.

@@ -48,9 +48,10 @@ class WorkerProcessTest {
 
     private static List<Thread> nonDaemonThreadsOf(Foreman foreman) {
         List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().endsWith(foreman.id()) && !t.isDaemon()).toList();
-        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().endsWith(foreman.id())),
-                "the foreman's threads are named after its id");
+                .filter(t -> t.getName().equals(foreman.threadName("alive")) && !t.isDaemon()).toList();
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals(foreman.threadName("foreman"))),
+                "the foreman's threads are named after it");
         return threads;
     }
 }

@@ -8,9 +8,9 @@ package dev.dbmq.internal;
 public interface WatchedThreads {
 
     /**
-     * A daemon thread running {@code body}, not yet started.
+     * A daemon thread running {@code body}, not yet started, named by the foreman for its {@code role} ("listen").
      *
      * @param consequence what stops happening when it dies, for the log ("no more tasks will be claimed")
      */
-    Thread newThread(String name, Runnable body, String consequence);
+    Thread newThread(String role, Runnable body, String consequence);
 }

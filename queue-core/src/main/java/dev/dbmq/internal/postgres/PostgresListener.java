@@ -46,7 +46,7 @@ final class PostgresListener implements WakeupSource {
         this.schema = schema;
         this.target = target;
         this.recheckMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, recheck.toMillis()));
-        this.thread = threads.newThread("dbmq-listen-" + foremanId, this::run,
+        this.thread = threads.newThread("listen", this::run,
                 "tasks from other processes are found only by the backstop poll (pollInterval)");
     }
 

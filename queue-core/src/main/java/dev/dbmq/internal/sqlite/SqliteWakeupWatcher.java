@@ -70,7 +70,7 @@ final class SqliteWakeupWatcher implements WakeupSource {
         } catch (IOException e) {
             throw new DbmqException("cannot watch wakeupDirectory " + dir.path() + ": " + e, e);
         }
-        this.thread = threads.newThread("dbmq-wakeup-" + foremanId, this::run,
+        this.thread = threads.newThread("wakeup", this::run,
                 "tasks from other processes are found only by the backstop poll (pollInterval)");
     }
 
