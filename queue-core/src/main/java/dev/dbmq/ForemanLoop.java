@@ -75,6 +75,8 @@ final class ForemanLoop implements Runnable, WakeTarget {
     // start are being cleared, or -1.
     private boolean firstClaim = true;
     private long backlogSince = -1;
+    // Loop thread only: steps that failed in a row (an outage is one stack trace, then a line per retry).
+    private int failedInARow;
 
     ForemanLoop(String foremanId, Claims claims, AttemptRunner runner, TaskCounters counters,
                 GuardedListener listener, ExecutorService workers, int workerCount, int batchSize,
@@ -178,6 +180,11 @@ final class ForemanLoop implements Runnable, WakeTarget {
                         }
                         claim(next.slots());
                         backoff = 0;
+                        if (failedInARow > 0) {
+                            log.info("Foreman {}: claiming works again, after {} failed attempts", foremanId,
+                                    failedInARow);
+                            failedInARow = 0;
+                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -186,8 +193,13 @@ final class ForemanLoop implements Runnable, WakeTarget {
                         foremanId);
             } catch (Throwable t) {
                 backoff = NextStep.backoffAfter(backoff);
-                log.error("Foreman {}: claiming failed; will keep running, retrying in {} ms", foremanId,
-                        backoff / 1_000_000, t);
+                if (++failedInARow == 1) {
+                    log.error("Foreman {}: claiming failed; will keep running, retrying in {}", foremanId,
+                            Durations.format(Duration.ofNanos(backoff)), t);
+                } else {
+                    log.warn("Foreman {}: claiming failed again ({} in a row): {}; retrying in {}", foremanId,
+                            failedInARow, t, Durations.format(Duration.ofNanos(backoff)));
+                }
                 listener.claimFailed(t);
                 awaitBackoff(backoff);
             }

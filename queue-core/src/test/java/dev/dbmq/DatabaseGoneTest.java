@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import static dev.dbmq.TestTasks.ECHO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,17 +36,23 @@ class DatabaseGoneTest {
         Path db = dir.resolve("queue.db");
         Path away = dir.resolve("elsewhere.db");
         Recorder recorder = new Recorder();
-        try (TaskQueue queue = TaskQueue.sqlite(db); Foreman f = foreman(queue, recorder)) {
+        try (CapturedErr log = new CapturedErr(); TaskQueue queue = TaskQueue.sqlite(db);
+             Foreman f = foreman(queue, recorder)) {
             queue.enqueue(ECHO, new Echo(1));
             recorder.awaitCount("succeeded", 1);
             Files.move(db, away, StandardCopyOption.ATOMIC_MOVE);
             DbmqException e = assertThrows(DbmqException.class, () -> queue.enqueue(ECHO, new Echo(2)));
             System.out.println("moved away: " + e.getMessage());
             assertTrue(e.getMessage().contains("is gone"), e.getMessage());
-            recorder.awaitCount("claimFailed", 2); // the foreman keeps trying
+            recorder.awaitCount("claimFailed", 3); // the foreman keeps trying
             Files.move(away, db, StandardCopyOption.ATOMIC_MOVE);
             queue.enqueue(ECHO, new Echo(3));
             recorder.awaitCount("succeeded", 2);
+            // An outage is one stack trace, then a line per retry, then a line when it is over.
+            assertEquals(1, log.lines("claiming failed; will keep running").size(), "the first failure, in full");
+            assertEquals(1, log.lines("at dev.dbmq.ForemanLoop.run(").size(), "one stack trace for the outage");
+            assertTrue(log.lines("claiming failed again (").size() >= 2, "each retry in a line");
+            assertEquals(1, log.lines("claiming works again, after ").size());
         }
     }
 
