@@ -17,12 +17,12 @@ import java.util.Map;
  * }</pre>
  *
  * <p>An interceptor observes and decorates; it cannot change whether or what an enqueue writes. Each enqueue call
- * ({@code enqueue}, {@code enqueueAll}, the transactional {@code enqueue(tx, …)}) calls it once, whatever the number
- * of tasks, and its metadata goes with every task of the call. It should call {@link Invocation#proceed()} exactly
- * once. Whatever it does, the enqueue ends as the write did: if it throws before proceeding, or returns without
- * proceeding, the error is logged and the enqueue goes on without it (and without the metadata it put); if it throws
- * after proceeding, or swallows the write's exception, that is logged and the caller gets the write's own outcome.
- * Several interceptors run in the order added, the first outermost.
+ * ({@code enqueue}, {@code enqueueAll}, the transactional {@code enqueue(tx, …)} and {@code enqueue(connection, …)})
+ * calls it once, whatever the number of tasks, and its metadata goes with every task of the call. It should call
+ * {@link Invocation#proceed()} exactly once. Whatever it does, the enqueue ends as the write did: if it throws before
+ * proceeding, or returns without proceeding, the error is logged and the enqueue goes on without it (and without the
+ * metadata it put); if it throws after proceeding, or swallows the write's exception, that is logged and the caller
+ * gets the write's own outcome. Several interceptors run in the order added, the first outermost.
  */
 @FunctionalInterface
 public interface EnqueueInterceptor {

@@ -9,6 +9,7 @@ import dev.dbmq.internal.WakeTarget;
 import dev.dbmq.internal.postgres.PostgresBackend;
 import dev.dbmq.internal.sqlite.SqliteBackend;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * The producer side: writes tasks into the database and wakes the foreman. Thread-safe; starts no threads but one
  * that lives only while it opens (it makes the JSON codec meanwhile).
  *
- * <p>Every enqueue is committed before it returns (or, for {@link #enqueue(DSLContext, Task, Object)}, with the
- * caller's transaction) and wakes the foreman after the commit: directly when the foreman runs in this JVM, through
+ * <p>Every enqueue is committed before it returns (or, for {@link #enqueue(DSLContext, Task, Object)} and
+ * {@link #enqueue(Connection, Task, Object)}, with the caller's transaction) and wakes the foreman after the commit: directly when the foreman runs in this JVM, through
  * the wakeup directory when it runs in another process.
  *
  * <pre>{@code
@@ -271,22 +272,63 @@ public final class TaskQueue implements AutoCloseable {
      */
     public <A> long enqueue(DSLContext tx, Task<A> task, A args, Enqueue options) {
         Objects.requireNonNull(tx, "tx");
+        return enqueueInCallerTransaction(tx, "tx", task, args, options);
+    }
+
+    /**
+     * Enqueues a task, due at once, inside the transaction the caller holds on {@code connection}, whatever manages
+     * it (Spring's {@code DataSourceUtils.getConnection}, Hibernate's {@code Session.doWork}, plain JDBC): as
+     * {@link #enqueue(DSLContext, Task, Object)}, the task exists only if that transaction commits, and the foreman is
+     * woken when it does. The connection is only used: never committed, rolled back, closed or switched to or from
+     * autocommit. In autocommit mode the enqueue is a transaction of its own, committed before this returns.
+     *
+     * <pre>{@code
+     * connection.setAutoCommit(false);
+     * insertUser(connection, email);
+     * queue.enqueue(connection, WELCOME, new Welcome(email));
+     * connection.commit(); // the user and the task, or neither
+     * }</pre>
+     *
+     * @param connection to this queue's database (SQLite: the same file; PostgreSQL: the same database, the queue's
+     *                   schema as its settings name it, else the connection's current schema)
+     * @return the task's id (meaningless if the transaction rolls back)
+     * @throws IllegalArgumentException when connection is to another database (named in the message), or as for
+     *                                  {@link #enqueue(Task, Object)}; nothing is written
+     */
+    public <A> long enqueue(Connection connection, Task<A> task, A args) {
+        return enqueue(connection, task, args, Enqueue.now());
+    }
+
+    /**
+     * As {@link #enqueue(Connection, Task, Object)}, due when {@code options} say; a {@link Enqueue#key key} behaves
+     * as in {@link #enqueue(DSLContext, Task, Object, Enqueue)}.
+     */
+    public <A> long enqueue(Connection connection, Task<A> task, A args, Enqueue options) {
+        Objects.requireNonNull(connection, "connection");
+        // A jOOQ context on the caller's connection, with the queue's dialect and settings: its connection provider
+        // never commits, closes or changes autocommit; only our statements run on it.
+        return enqueueInCallerTransaction(database.onCallerConnection(connection), "connection", task, args, options);
+    }
+
+    /** Both forms of the transactional enqueue; {@code txName} names the caller's argument in a refusal. */
+    private <A> long enqueueInCallerTransaction(DSLContext tx, String txName, Task<A> task, A args,
+                                                Enqueue options) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
         ensureOpen();
         if (interceptors.isEmpty()) {
-            return writeInCallerTransaction(tx, task, json, null, options);
+            return writeInCallerTransaction(tx, txName, task, json, null, options);
         }
         return interceptors.run(task.name(), 1,
-                metadata -> List.of(writeInCallerTransaction(tx, task, json, metadata, options))).get(0);
+                metadata -> List.of(writeInCallerTransaction(tx, txName, task, json, metadata, options))).get(0);
     }
 
-    private long writeInCallerTransaction(DSLContext tx, Task<?> task, String json, String metadata,
+    private long writeInCallerTransaction(DSLContext tx, String txName, Task<?> task, String json, String metadata,
                                           Enqueue options) {
         long now = clock.millis();
-        return backend.storage().insertInCallerTransaction(tx, task.name(), json, metadata, now, options.dueAt(now),
-                options.uniqueKey(), () -> wake(true));
+        return backend.storage().insertInCallerTransaction(tx, txName, task.name(), json, metadata, now,
+                options.dueAt(now), options.uniqueKey(), () -> wake(true));
     }
 
     /**

@@ -129,7 +129,7 @@ class InterceptorGuardTest {
             // the write refuses a transaction on another database
             IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
                     () -> queue.enqueue(DSL.using(c, SQLDialect.SQLITE), ECHO, new Echo(1)));
-            assertTrue(thrown.getMessage().contains("tx must be a connection to"), thrown.getMessage());
+            assertTrue(thrown.getMessage().contains("tx must be on the queue's file"), thrown.getMessage());
             assertSame(thrown, seenByInterceptor.get(), "the outer interceptor saw the write's own exception");
             assertEquals(0, otherQueue.pending());
         }

@@ -189,8 +189,33 @@ class TaskQueueTest {
             DSLContext other = DSL.using(c, SQLDialect.SQLITE);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> queue.enqueue(other, ECHO, new Echo(1)));
-            assertTrue(e.getMessage().startsWith("tx must be a connection to"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("tx must be on the queue's file"), e.getMessage());
         }
+    }
+
+    /**
+     * That this compiles is the test: with the Connection and jOOQ forms beside {@code enqueue(task, args, options)},
+     * each call still picks one overload, also with null args (which every form refuses). Only a bare null first
+     * argument, {@code enqueue(null, ECHO, args)}, is ambiguous (DSLContext or Connection), a compile error rather
+     * than a wrong choice.
+     */
+    @Test
+    void null_args_pick_one_overload_and_are_refused() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            DSLContext dsl = DSL.using(c, SQLDialect.SQLITE);
+            List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                    () -> queue.enqueue(ECHO, null),
+                    () -> queue.enqueue(ECHO, null, Enqueue.now()),
+                    () -> queue.enqueue(c, ECHO, null),
+                    () -> queue.enqueue(c, ECHO, null, Enqueue.now()),
+                    () -> queue.enqueue(dsl, ECHO, null),
+                    () -> queue.enqueue(dsl, ECHO, null, Enqueue.now()));
+            for (org.junit.jupiter.api.function.Executable call : calls) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+                assertTrue(e.getMessage().startsWith("args"), e.getMessage());
+            }
+        }
+        assertEquals(0, queue.pending());
     }
 
     @Test

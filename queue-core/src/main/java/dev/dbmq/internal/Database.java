@@ -1,5 +1,6 @@
 package dev.dbmq.internal;
 
+import java.sql.Connection;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.conf.FetchTriggerValuesAfterReturning;
@@ -44,6 +45,14 @@ public interface Database extends AutoCloseable {
      * ({@code dev.dbmq.ForemanWarmUp}).
      */
     DSLContext offline();
+
+    /**
+     * A context with this database's dialect and settings on a connection the caller owns, for an enqueue in the
+     * caller's transaction ({@code TaskQueue.enqueue(Connection, …)}). Only statements run on it: a jOOQ context on a
+     * connection commits, rolls back, closes it or changes its autocommit mode only when asked for a transaction,
+     * which dbmq never does on the caller's.
+     */
+    DSLContext onCallerConnection(Connection connection);
 
     /** The dbmq schema version found or migrated to when this opened, e.g. "2". */
     String schemaVersion();

@@ -78,12 +78,15 @@ public interface Storage {
      * hook, where nothing may touch the database), or not at all (PostgreSQL: the insert trigger's NOTIFY reaches
      * every foreman).
      *
-     * @param key the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
-     *            long, String)})
-     * @throws IllegalArgumentException when tx is not a context on this database, naming both; nothing is written
+     * @param txName the name of the caller's argument that {@code tx} stands for ({@code tx}, {@code connection}),
+     *               for the refusal's message
+     * @param key    the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
+     *               long, String)})
+     * @throws IllegalArgumentException when tx is not a context on this database, naming txName and both databases;
+     *                                  nothing is written
      */
-    long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata, long createdAt,
-                                   long dueAt, String key, Runnable wakeAtCommit);
+    long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args, String metadata,
+                                   long createdAt, long dueAt, String key, Runnable wakeAtCommit);
 
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at

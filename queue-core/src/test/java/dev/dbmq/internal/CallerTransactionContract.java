@@ -36,7 +36,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         watcher.start();
         long id;
         try (CallerTx tx = openCallerTx()) {
-            id = storage().insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, null, () -> {
+            id = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, null, () -> {
                 wakeAtCommitRuns.incrementAndGet();
                 woken.countDown();
             });
@@ -55,7 +55,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         try (CallerTx tx = openCallerTx()) {
             tx.dsl().execute("CREATE TABLE app_note (n INTEGER)");
             tx.commit();
-            storage().insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, null,
+            storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, null,
                     wakeAtCommitRuns::incrementAndGet);
             tx.rollback();
             assertEquals(0, pending(backend()));
@@ -78,7 +78,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         int wakesBefore = foreman.wakes();
         try (CallerTx tx = openCallerTx()) {
             tx.autocommit(true);
-            storage().insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, null, woken::countDown);
+            storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, null, woken::countDown);
         }
         assertEquals(1, pending(backend()));
         if (woken.getCount() > 0) {
@@ -93,12 +93,15 @@ public interface CallerTransactionContract extends BackendUnderTest {
         Runnable wakeAtCommit = wakeAtCommitRuns::incrementAndGet;
         try (CallerTx other = openCallerTxOnOther()) {
             assertThrows(IllegalArgumentException.class,
-                    () -> storage().insertInCallerTransaction(other.dsl(), A, arg(1), null, 5, 5, null, wakeAtCommit));
+                    () -> storage().insertInCallerTransaction(other.dsl(), "tx", A, arg(1), null, 5, 5, null,
+                            wakeAtCommit));
             other.commit(); // the application goes on with its transaction
             other.autocommit(true);
             IllegalArgumentException autocommit = assertThrows(IllegalArgumentException.class,
-                    () -> storage().insertInCallerTransaction(other.dsl(), A, arg(2), null, 5, 5, null, wakeAtCommit));
-            assertTrue(autocommit.getMessage() != null && !autocommit.getMessage().isBlank());
+                    () -> storage().insertInCallerTransaction(other.dsl(), "tx", A, arg(2), null, 5, 5, null,
+                            wakeAtCommit));
+            assertTrue(autocommit.getMessage() != null && autocommit.getMessage().startsWith("tx must be"),
+                    "the refusal names the caller's argument: " + autocommit.getMessage());
             assertEquals(0, other.pending(), "tasks written to the other database");
         }
         assertEquals(0, pending(backend()));
@@ -116,7 +119,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
                 }
                 DSLContext wrong = tx.dsl().configuration().derive(dialect).dsl();
                 assertThrows(IllegalArgumentException.class,
-                        () -> storage().insertInCallerTransaction(wrong, A, arg(1), null, 5, 5, null, () -> { }),
+                        () -> storage().insertInCallerTransaction(wrong, "tx", A, arg(1), null, 5, 5, null, () -> { }),
                         "a " + dialect + " context");
             }
             tx.commit();
@@ -129,9 +132,10 @@ public interface CallerTransactionContract extends BackendUnderTest {
     default void a_caller_transaction_enqueue_with_a_key_writes_one_row() throws Exception {
         long holder;
         try (CallerTx tx = openCallerTx()) {
-            holder = storage().insertInCallerTransaction(tx.dsl(), A, arg(1), null, 5, 5, "caller-key", () -> { });
-            assertEquals(holder, storage().insertInCallerTransaction(tx.dsl(), A, arg(2), null, 5, 5, "caller-key",
-                    () -> { }), "the same transaction sees its own holder");
+            holder = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, "caller-key",
+                    () -> { });
+            assertEquals(holder, storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(2), null, 5, 5,
+                    "caller-key", () -> { }), "the same transaction sees its own holder");
             tx.commit();
         }
         assertEquals(holder, storage().database().transaction(dsl ->

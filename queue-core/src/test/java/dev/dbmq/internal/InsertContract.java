@@ -129,7 +129,7 @@ public interface InsertContract extends BackendUnderTest {
         List<Long> many = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(101), meta, 4, 4));
         long inCaller;
         try (CallerTx tx = openCallerTx()) {
-            inCaller = storage().insertInCallerTransaction(tx.dsl(), A, arg(5), meta, 5, 5, null, () -> { });
+            inCaller = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(5), meta, 5, 5, null, () -> { });
             tx.commit();
         }
         long without = storage().enqueue(A, arg(6), null, 6, 6, false);

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>The context is written by the application's propagators ({@link OpenTelemetry#getPropagators()}: W3C
  * {@code traceparent}/{@code tracestate}, and baggage if configured), so producer and foreman need the same ones.
  * An entry that would take a task's metadata past its limit (8192 characters, e.g. a large baggage) is left out and
- * logged; the task is enqueued all the same. The transactional {@code enqueue(tx, …)}'s producer span ends when its
- * insert returns, before the application commits.
+ * logged; the task is enqueued all the same. A transactional enqueue's ({@code enqueue(tx, …)},
+ * {@code enqueue(connection, …)}) producer span ends when its insert returns, before the application commits.
  *
  * <p>Thread-safe; one instance serves any number of queues and foremen.
  */

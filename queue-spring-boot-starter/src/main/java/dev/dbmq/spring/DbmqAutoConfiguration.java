@@ -29,8 +29,8 @@ import org.springframework.context.annotation.Import;
  * {@code dbmq.foreman.enabled=false}, a foreman that runs every {@link TaskHandlerBean} and {@link RecurringTaskBean}
  * of the context, started and stopped with it. {@link EnqueueInterceptor} and {@link TaskInterceptor} beans are added
  * to the queue and the foreman in their {@code @Order}. Actuator's health and info get a {@code dbmq} entry when
- * Actuator is there ({@link DbmqActuatorConfiguration}); OpenTelemetry tracing when the application has an
- * {@code OpenTelemetry} bean ({@link DbmqTracingConfiguration}).
+ * Actuator is there ({@link DbmqActuatorAutoConfiguration}); OpenTelemetry tracing when the application has an
+ * {@code OpenTelemetry} bean ({@link DbmqTracingAutoConfiguration}).
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(DbmqProperties.class)
@@ -101,7 +101,7 @@ public class DbmqAutoConfiguration {
                     + " define one bean per task, or set dbmq.foreman.enabled=false on a node that only enqueues");
         }
         for (Map.Entry<String, RecurringTaskBean> e : beans.getBeansOfType(RecurringTaskBean.class).entrySet()) {
-            RecurringTaskBean r = e.getValue();
+            RecurringTaskBean<?> r = e.getValue();
             if (!beanByTask.containsKey(r.task().name())) {
                 throw new IllegalStateException("RecurringTaskBean " + e.getKey() + " runs task " + r.task().name()
                         + ", which no TaskHandlerBean of the context handles");

@@ -216,11 +216,18 @@ public class DbmqProperties {
         }
     }
 
-    /** {@code dbmq.health.*}: the Actuator health indicator, {@code dbmq}. */
+    /**
+     * {@code dbmq.health.*}: the Actuator health indicator, {@code dbmq}, DOWN when the queue's database can't be read
+     * or this node's foreman has failed.
+     */
     public static class Health {
 
-        /** DOWN when the most overdue due task has waited longer than this since its due time. */
-        private Duration maxOldestAge = Duration.ofMinutes(10);
+        /**
+         * Opt-in backlog rule: on a node that runs a foreman, DOWN when the most overdue due task has waited longer
+         * than this since its due time (on a node that only enqueues, a note in the details). Unset: a backlog never
+         * makes the node DOWN; it shows in the details and in the metrics.
+         */
+        private Duration maxOldestAge;
 
         public Duration getMaxOldestAge() {
             return maxOldestAge;

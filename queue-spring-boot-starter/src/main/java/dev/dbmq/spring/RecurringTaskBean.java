@@ -11,20 +11,22 @@ import java.util.Objects;
  *
  * <pre>{@code
  * @Bean
- * RecurringTaskBean nightlyReport() {
+ * RecurringTaskBean<Report> nightlyReport() {
  *     return RecurringTaskBean.of("nightly-report", Schedule.cron("0 3 * * *", ZoneId.of("Europe/Amsterdam")),
  *             Tasks.REPORT, new Report());
  * }
  * }</pre>
+ *
+ * @param <A> the task's args type
  */
-public final class RecurringTaskBean {
+public final class RecurringTaskBean<A> {
 
     private final String name;
     private final Schedule schedule;
-    private final Task<?> task;
-    private final Object args;
+    private final Task<A> task;
+    private final A args;
 
-    private RecurringTaskBean(String name, Schedule schedule, Task<?> task, Object args) {
+    private RecurringTaskBean(String name, Schedule schedule, Task<A> task, A args) {
         this.name = name;
         this.schedule = schedule;
         this.task = task;
@@ -32,9 +34,9 @@ public final class RecurringTaskBean {
     }
 
     /** {@code task} with {@code args}, due on {@code schedule}, one pending instance at a time under {@code name}. */
-    public static <A> RecurringTaskBean of(String name, Schedule schedule, Task<A> task, A args) {
-        return new RecurringTaskBean(Objects.requireNonNull(name, "name"), Objects.requireNonNull(schedule, "schedule"),
-                Objects.requireNonNull(task, "task"), args);
+    public static <A> RecurringTaskBean<A> of(String name, Schedule schedule, Task<A> task, A args) {
+        return new RecurringTaskBean<>(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(schedule, "schedule"), Objects.requireNonNull(task, "task"), args);
     }
 
     public String name() {
@@ -45,14 +47,18 @@ public final class RecurringTaskBean {
         return schedule;
     }
 
-    public Task<?> task() {
+    public Task<A> task() {
         return task;
     }
 
+    /** The args every instance runs with. */
+    public A args() {
+        return args;
+    }
+
     /** Registers this schedule on a foreman's builder. */
-    @SuppressWarnings("unchecked")
     void register(dev.dbmq.Foreman.Builder builder) {
-        builder.recurring(name, schedule, (Task<Object>) task, args);
+        builder.recurring(name, schedule, task, args);
     }
 
     @Override

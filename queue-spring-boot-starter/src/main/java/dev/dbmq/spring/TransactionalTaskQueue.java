@@ -5,9 +5,10 @@ import dev.dbmq.Task;
 import dev.dbmq.TaskQueue;
 import java.sql.Connection;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -25,12 +26,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * }</pre>
  *
  * <p>On SQLite the queue is a database of its own, so it can't share the application's transaction: the enqueue
- * commits at once, whatever that transaction does. Thread-safe.
+ * commits at once, whatever that transaction does. That is allowed, so that an application developed on SQLite runs
+ * the same code on PostgreSQL, and logged once at WARN (the first enqueue inside a transaction), so that nobody
+ * counts on a rollback that can't happen. Thread-safe.
  */
 public final class TransactionalTaskQueue {
 
+    private static final Logger log = LoggerFactory.getLogger(TransactionalTaskQueue.class);
+
     private final TaskQueue queue;
     private final DataSource dataSource; // null on SQLite
+    private final AtomicBoolean warnedOutsideTransaction = new AtomicBoolean();
 
     /**
      * @param dataSource the PostgreSQL queue's DataSource, whose Spring transactions enqueues join; null for a SQLite
@@ -54,7 +60,11 @@ public final class TransactionalTaskQueue {
      *                               not roll the task back); nothing is written
      */
     public <A> long enqueue(Task<A> task, A args, Enqueue options) {
-        if (dataSource == null || !TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            return queue.enqueue(task, args, options);
+        }
+        if (dataSource == null) {
+            warnOnceNotInTransaction();
             return queue.enqueue(task, args, options);
         }
         if (!TransactionSynchronizationManager.hasResource(dataSource)) {
@@ -62,16 +72,26 @@ public final class TransactionalTaskQueue {
                     + " rollback could not undo this enqueue; enqueue on the queue's DataSource's transaction manager,"
                     + " or outside the transaction with TaskQueue.enqueue");
         }
-        Connection connection = DataSourceUtils.getConnection(dataSource);
+        Connection connection = DataSourceUtils.getConnection(dataSource); // the transaction's own
         try {
-            return queue.enqueue(DSL.using(connection, SQLDialect.POSTGRES), task, args, options);
+            return queue.enqueue(connection, task, args, options);
         } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
+            DataSourceUtils.releaseConnection(connection, dataSource); // a no-op for the transaction's connection
         }
     }
 
     /** The queue itself, for what has no transactional variant (enqueueAll, stats, failed tasks). */
     public TaskQueue queue() {
         return queue;
+    }
+
+    private void warnOnceNotInTransaction() {
+        if (warnedOutsideTransaction.compareAndSet(false, true)) {
+            log.warn("TransactionalTaskQueue.enqueue ran inside a Spring transaction, but is not part of it: the queue"
+                    + " is SQLite ({}), a database of its own, so the enqueue committed at once and a rollback of the"
+                    + " transaction will not undo it. An enqueue that commits or rolls back with the application's"
+                    + " transaction needs the queue on the application's PostgreSQL DataSource (dbmq.backend=postgres)."
+                    + " Logged once.", queue.settings().databaseFile());
+        }
     }
 }

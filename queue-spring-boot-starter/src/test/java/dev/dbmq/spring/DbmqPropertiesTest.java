@@ -3,6 +3,7 @@ package dev.dbmq.spring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ class DbmqPropertiesTest {
         assertFalse(p.getForeman().isDrainOnStop());
         assertTrue(p.getForeman().isEnabled());
         assertTrue(p.getTracing().isEnabled());
+        assertNull(p.getHealth().getMaxOldestAge(), "the backlog rule is opt-in");
     }
 
     /** What an IDE completes from: every property, described, with its default where it has one. */

@@ -37,7 +37,7 @@ class MetricsAutoConfigurationTest {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
                         CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                        DbmqAutoConfiguration.class, DbmqMetricsConfiguration.class))
+                        DbmqAutoConfiguration.class, DbmqMetricsAutoConfiguration.class))
                 .withPropertyValues("dbmq.sqlite.path=" + dir.resolve("queue.db"))
                 .withBean("pingHandler", TaskHandlerBean.class, () -> TaskHandlerBean.of(PING, p -> { }));
     }
@@ -69,7 +69,8 @@ class MetricsAutoConfigurationTest {
     @Test
     void without_micrometer_on_the_classpath_there_are_no_meters_and_the_rest_works() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class, DbmqMetricsConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class,
+                        DbmqMetricsAutoConfiguration.class))
                 .withClassLoader(new FilteredClassLoader("io.micrometer"))
                 .withPropertyValues("dbmq.sqlite.path=" + dir.resolve("queue.db"))
                 .withBean("pingHandler", TaskHandlerBean.class, () -> TaskHandlerBean.of(PING, p -> { }))

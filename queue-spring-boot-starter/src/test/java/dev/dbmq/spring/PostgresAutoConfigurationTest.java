@@ -79,7 +79,8 @@ class PostgresAutoConfigurationTest {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-                        FlywayAutoConfiguration.class, DbmqAutoConfiguration.class, DbmqActuatorConfiguration.class))
+                        FlywayAutoConfiguration.class, DbmqAutoConfiguration.class,
+                        DbmqActuatorAutoConfiguration.class))
                 .withPropertyValues("spring.datasource.url=" + URL, "spring.datasource.username=" + USER,
                         "spring.flyway.schemas=" + SCHEMA, "spring.flyway.default-schema=" + SCHEMA,
                         "dbmq.backend=postgres", "dbmq.postgres.schema=" + SCHEMA);

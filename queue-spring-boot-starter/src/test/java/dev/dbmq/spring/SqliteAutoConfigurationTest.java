@@ -19,14 +19,20 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The starter on its default backend, embedded SQLite, as an application's context sees it. */
 @Tag("smoke") // one of the few CI runs again on the newest JDK
@@ -55,7 +61,8 @@ class SqliteAutoConfigurationTest {
 
     ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class, DbmqActuatorConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class,
+                        DbmqActuatorAutoConfiguration.class))
                 .withPropertyValues("dbmq.sqlite.path=" + dir.resolve("queue.db"));
     }
 
@@ -167,7 +174,7 @@ class SqliteAutoConfigurationTest {
     @Configuration(proxyBeanMethods = false)
     static class Hourly {
         @Bean
-        RecurringTaskBean hourlyGreeting() {
+        RecurringTaskBean<Greet> hourlyGreeting() {
             return RecurringTaskBean.of("hourly-greeting", Schedule.every(Duration.ofHours(1)), GREET,
                     new Greet("everyone"));
         }
@@ -177,6 +184,10 @@ class SqliteAutoConfigurationTest {
     void a_recurring_task_bean_is_scheduled_and_needs_a_handler() {
         runner().withUserConfiguration(GreetHandler.class, Hourly.class).run(context -> {
             assertThat(context).hasNotFailed();
+            RecurringTaskBean<Greet> hourly = new Hourly().hourlyGreeting();
+            Greet args = hourly.args(); // typed: no cast
+            assertEquals(new Greet("everyone"), args);
+            assertEquals(GREET, hourly.task());
             var stats = context.getBean(TaskQueue.class).stats();
             assertEquals(1, stats.scheduled(), "its first instance is written at start");
             assertEquals(Map.of("greet", 1L), stats.pendingByName());
@@ -188,19 +199,94 @@ class SqliteAutoConfigurationTest {
                         .hasMessageContaining("hourlyGreeting").hasMessageContaining("greet"));
     }
 
+    /**
+     * On SQLite the queue can't join the application's transaction (it is a database of its own): the enqueue commits
+     * at once, and the first one inside a Spring transaction says so at WARN, once; outside one there is nothing to
+     * say.
+     */
     @Test
-    void health_is_up_with_the_queue_in_its_details_and_down_when_the_oldest_task_waits_too_long() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void on_sqlite_an_enqueue_in_a_spring_transaction_commits_at_once_and_warns_once(CapturedOutput output) {
+        String warning = "TransactionalTaskQueue.enqueue ran inside a Spring transaction, but is not part of it";
+        TransactionTemplate appTx = new TransactionTemplate(new DataSourceTransactionManager(
+                new DriverManagerDataSource("jdbc:sqlite:" + dir.resolve("app.db"))));
+        runner().withPropertyValues("dbmq.foreman.enabled=false").run(context -> {
+            TransactionalTaskQueue tasks = context.getBean(TransactionalTaskQueue.class);
+            tasks.enqueue(GREET, new Greet("outside"));
+            assertThat(output.getAll()).doesNotContain(warning);
+            appTx.executeWithoutResult(status -> {
+                tasks.enqueue(GREET, new Greet("inside 1"));
+                tasks.enqueue(GREET, new Greet("inside 2"));
+                assertEquals(3, tasks.queue().pending(), "committed at once, before the transaction ends");
+                status.setRollbackOnly();
+            });
+            appTx.executeWithoutResult(status -> tasks.enqueue(GREET, new Greet("inside 3")));
+            assertEquals(4, tasks.queue().pending(), "the rollback undid nothing");
+            String log = output.getAll();
+            assertEquals(1, log.split(java.util.regex.Pattern.quote(warning), -1).length - 1, log);
+            assertThat(log).contains("WARN").contains(dir.resolve("queue.db").toString())
+                    .contains("dbmq.backend=postgres");
+        });
+    }
+
+    static final Task<Greet> UNHANDLED = Task.of("handled-elsewhere", Greet.class);
+
+    /** A node that only enqueues, e.g. the web tier: its health is not the workers' backlog. */
+    @Test
+    void health_on_a_node_that_only_enqueues_stays_up_whatever_the_backlog() {
         SettableClock clock = new SettableClock(Instant.parse("2026-12-03T12:00:00Z"));
-        runner().withPropertyValues("dbmq.foreman.enabled=false", "dbmq.health.max-oldest-age=30s")
+        for (String maxOldestAge : List.of("", "30s")) {
+            runner().withPropertyValues("dbmq.foreman.enabled=false",
+                            "dbmq.sqlite.path=" + dir.resolve("enqueue-only" + maxOldestAge + ".db"))
+                    .withPropertyValues(maxOldestAge.isEmpty() ? new String[0]
+                            : new String[] {"dbmq.health.max-oldest-age=" + maxOldestAge})
+                    .withBean(QueueSettingsCustomizer.class, () -> settings -> settings.clock(clock))
+                    .run(context -> {
+                        DbmqHealthIndicator health = context.getBean(DbmqHealthIndicator.class);
+                        context.getBean(TaskQueue.class).enqueue(GREET, new Greet("waiting"));
+                        clock.advance(Duration.ofDays(1));
+                        Health up = health.health(true);
+                        assertEquals(Status.UP, up.getStatus(), up.toString());
+                        assertEquals(1L, up.getDetails().get("pending"));
+                        assertEquals("PT24H", up.getDetails().get("oldestTaskAge"));
+                        assertEquals("DISABLED", up.getDetails().get("foreman"));
+                        if (maxOldestAge.isEmpty()) {
+                            assertThat(up.getDetails()).doesNotContainKeys("note", "maxOldestAge");
+                        } else {
+                            assertThat(up.getDetails().get("note").toString()).contains("PT24H")
+                                    .contains("dbmq.health.max-oldest-age (PT30S)").contains("runs no foreman");
+                        }
+                    });
+        }
+    }
+
+    /**
+     * On a node that runs a foreman, a backlog makes it DOWN only when dbmq.health.max-oldest-age is set. The
+     * backlog is a task no handler here runs, so the running foreman leaves it waiting.
+     */
+    @Test
+    void the_backlog_rule_is_opt_in_and_applies_where_a_foreman_runs() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-12-03T12:00:00Z"));
+        runner().withUserConfiguration(GreetHandler.class)
+                .withBean(QueueSettingsCustomizer.class, () -> settings -> settings.clock(clock))
+                .run(context -> {
+                    context.getBean(TaskQueue.class).enqueue(UNHANDLED, new Greet("elsewhere"));
+                    clock.advance(Duration.ofDays(1));
+                    Health up = context.getBean(DbmqHealthIndicator.class).health(true);
+                    assertEquals(Status.UP, up.getStatus(), "no backlog rule by default: " + up);
+                    assertEquals("PT24H", up.getDetails().get("oldestTaskAge"));
+                    assertEquals("RUNNING", up.getDetails().get("foreman"));
+                });
+        runner().withUserConfiguration(GreetHandler.class)
+                .withPropertyValues("dbmq.health.max-oldest-age=30s", "dbmq.sqlite.path=" + dir.resolve("rule.db"))
                 .withBean(QueueSettingsCustomizer.class, () -> settings -> settings.clock(clock))
                 .run(context -> {
                     DbmqHealthIndicator health = context.getBean(DbmqHealthIndicator.class);
-                    context.getBean(TaskQueue.class).enqueue(GREET, new Greet("waiting"));
+                    context.getBean(TaskQueue.class).enqueue(UNHANDLED, new Greet("elsewhere"));
                     clock.advance(Duration.ofSeconds(30));
                     Health up = health.health(true);
                     assertEquals(Status.UP, up.getStatus(), up.toString());
-                    assertEquals(1L, up.getDetails().get("pending"));
-                    assertEquals("PT30S", up.getDetails().get("oldestTaskAge"));
+                    assertEquals("PT30S", up.getDetails().get("maxOldestAge"));
                     clock.advance(Duration.ofMillis(1));
                     Health down = health.health(true);
                     assertEquals(Status.DOWN, down.getStatus());
@@ -210,16 +296,36 @@ class SqliteAutoConfigurationTest {
     }
 
     @Test
-    void health_is_down_when_the_applications_foreman_is_not_running() {
+    void health_is_down_when_the_queues_database_cannot_be_read() {
+        runner().withPropertyValues("dbmq.foreman.enabled=false").run(context -> {
+            DbmqHealthIndicator health = context.getBean(DbmqHealthIndicator.class);
+            assertEquals(Status.UP, health.health(true).getStatus());
+            context.getBean(TaskQueue.class).close();
+            Health down = health.health(true);
+            assertEquals(Status.DOWN, down.getStatus());
+            assertThat(down.getDetails().get("error").toString()).contains("closed");
+        });
+    }
+
+    /** Only FAILED is DOWN ({@link DbmqHealthIndicatorTest} has the table); a stopped foreman is in the details. */
+    @Test
+    void health_reports_the_foremans_state_and_a_stopped_foreman_is_not_down() {
         runner().withUserConfiguration(GreetHandler.class).run(context -> {
             DbmqHealthIndicator health = context.getBean(DbmqHealthIndicator.class);
             assertEquals(Status.UP, health.health(true).getStatus());
             assertEquals("RUNNING", health.health(true).getDetails().get("foreman"));
             context.getBean(ForemanLifecycle.class).stop();
-            Health down = health.health(true);
-            assertEquals(Status.DOWN, down.getStatus());
-            assertThat(down.getDetails().get("reason").toString()).contains("STOPPED");
+            Health stopped = health.health(true);
+            assertEquals(Status.UP, stopped.getStatus(), stopped.toString());
+            assertEquals("STOPPED", stopped.getDetails().get("foreman"));
         });
+    }
+
+    @Test
+    void a_max_oldest_age_that_is_not_positive_fails_the_start_naming_it() {
+        runner().withPropertyValues("dbmq.foreman.enabled=false", "dbmq.health.max-oldest-age=0s")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("dbmq.health.max-oldest-age").hasMessageContaining("positive"));
     }
 
     @Test

@@ -54,7 +54,8 @@ class TracingAutoConfigurationTest {
 
     ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class, DbmqTracingConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class,
+                        DbmqTracingAutoConfiguration.class))
                 .withPropertyValues("dbmq.sqlite.path=" + dir.resolve("queue.db"))
                 .withBean("pingHandler", TaskHandlerBean.class, () -> TaskHandlerBean.of(PING, p ->
                         ran.add("handler in trace " + Span.current().getSpanContext().getTraceId())))
@@ -115,7 +116,8 @@ class TracingAutoConfigurationTest {
     @Test
     void without_opentelemetry_on_the_classpath_the_rest_works() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class, DbmqTracingConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(DbmqAutoConfiguration.class,
+                        DbmqTracingAutoConfiguration.class))
                 .withClassLoader(new FilteredClassLoader("io.opentelemetry"))
                 .withPropertyValues("dbmq.sqlite.path=" + dir.resolve("queue.db"))
                 .withBean("pingHandler", TaskHandlerBean.class, () -> TaskHandlerBean.of(PING, p -> { }))

@@ -141,18 +141,28 @@ final class PostgresDatabase implements Database {
      * asked, before refusing, so that a name the URL aliases (a pooler such as PgBouncer maps its own names to
      * databases) is not refused by mistake.
      *
+     * A connection to another kind of database (a SQLite one passed to {@code enqueue(Connection, …)}) is refused
+     * before any statement runs on it.
+     *
      * <p>Not detected: a database of the same name on another server.
      *
      * @throws IllegalArgumentException naming both databases
      */
-    void requireSameDatabase(DSLContext tx) {
+    void requireSameDatabase(DSLContext tx, String txName) {
         String txDatabase = tx.connectionResult(c -> {
             String catalog = c.getCatalog();
-            return databaseName.equals(catalog) ? catalog
-                    : DSL.using(c, SQLDialect.POSTGRES, settings).select(DSL.currentCatalog()).fetchSingle().value1();
+            if (databaseName.equals(catalog)) {
+                return catalog;
+            }
+            String product = c.getMetaData().getDatabaseProductName();
+            if (!"PostgreSQL".equals(product)) {
+                throw new IllegalArgumentException(txName + " must be on the queue's PostgreSQL database \""
+                        + databaseName + "\", it is a " + product + " connection; nothing was written");
+            }
+            return DSL.using(c, SQLDialect.POSTGRES, settings).select(DSL.currentCatalog()).fetchSingle().value1();
         });
         if (!databaseName.equals(txDatabase)) {
-            throw new IllegalArgumentException("tx must be a connection to the queue's PostgreSQL database \""
+            throw new IllegalArgumentException(txName + " must be on the queue's PostgreSQL database \""
                     + databaseName + "\", it is on database \"" + txDatabase + "\"; nothing was written");
         }
     }
@@ -178,6 +188,12 @@ final class PostgresDatabase implements Database {
         } catch (SQLException | DataAccessException e) {
             throw new DbmqException("cannot use " + describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** With the queue's schema mapping, as its own statements. */
+    @Override
+    public DSLContext onCallerConnection(Connection connection) {
+        return DSL.using(connection, SQLDialect.POSTGRES, settings());
     }
 
     @Override

@@ -69,12 +69,14 @@ final class PostgresStorage implements Storage {
      * {@code wakeAtCommit} is not needed: the insert trigger notifies every foreman when tx commits.
      */
     @Override
-    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata,
-                                          long createdAt, long dueAt, String key, Runnable wakeAtCommit) {
+    public long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args,
+                                          String metadata, long createdAt, long dueAt, String key,
+                                          Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.POSTGRES) {
-            throw new IllegalArgumentException("tx must be a PostgreSQL context, its dialect is " + tx.dialect());
+            throw new IllegalArgumentException(txName + " must be a PostgreSQL context, its dialect is "
+                    + tx.dialect());
         }
-        database.requireSameDatabase(tx);
+        database.requireSameDatabase(tx, txName);
         DSLContext mapped = tx.configuration().derive(database.settings()).dsl();
         return TaskStore.insert(mapped, taskName, args, metadata, createdAt, dueAt, key);
     }

@@ -177,6 +177,11 @@ final class SqliteDatabase implements Database {
 
     /** With a statement cache of its own, so SQLite's prepared statements take the path they take here. */
     @Override
+    public DSLContext onCallerConnection(Connection connection) {
+        return DSL.using(connection, SQLDialect.SQLITE, Database.jooqSettings());
+    }
+
+    @Override
     public DSLContext offline() {
         Connection offline = OfflineConnection.open();
         DSLContext context = DSL.using(offline, SQLDialect.SQLITE, Database.jooqSettings());

@@ -123,17 +123,18 @@ final class SqliteStorage implements Storage {
      * hook (see {@link SqliteCommitWakeups}).
      */
     @Override
-    public long insertInCallerTransaction(DSLContext tx, String taskName, String args, String metadata,
-                                          long createdAt, long dueAt, String key, Runnable wakeAtCommit) {
+    public long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args,
+                                          String metadata, long createdAt, long dueAt, String key,
+                                          Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.SQLITE) {
-            throw new IllegalArgumentException("tx must be a SQLite context on " + file + ", its dialect is "
+            throw new IllegalArgumentException(txName + " must be a SQLite context on " + file + ", its dialect is "
                     + tx.dialect());
         }
         tx.connection(c -> {
             SQLiteConnection sqlite = SqliteCommitWakeups.unwrap(c);
             if (sqlite == null || !sameFile(c.getMetaData().getURL())) {
-                throw new IllegalArgumentException("tx must be a connection to " + file + ", it is "
-                        + c.getMetaData().getURL());
+                throw new IllegalArgumentException(txName + " must be on the queue's file " + file + ", it is on "
+                        + c.getMetaData().getURL() + "; nothing was written");
             }
             commitWakeups.arm(sqlite, wakeAtCommit);
         });

@@ -288,6 +288,11 @@ class GroupCommitTest {
         }
 
         @Override
+        public DSLContext onCallerConnection(java.sql.Connection connection) {
+            return real.onCallerConnection(connection);
+        }
+
+        @Override
         public <T> T autocommit(Function<DSLContext, T> work) {
             pass();
             autocommits.incrementAndGet();

@@ -25,7 +25,7 @@ import org.springframework.core.annotation.Order;
 @ConditionalOnClass(name = {"io.opentelemetry.api.OpenTelemetry", "dev.dbmq.opentelemetry.QueueTracing"})
 @ConditionalOnBean(OpenTelemetry.class)
 @ConditionalOnProperty(prefix = "dbmq.tracing", name = "enabled", matchIfMissing = true)
-public class DbmqTracingConfiguration {
+public class DbmqTracingAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean

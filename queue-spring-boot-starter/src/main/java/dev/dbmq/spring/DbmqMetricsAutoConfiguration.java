@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 @ConditionalOnBean({MeterRegistry.class, TaskQueue.class})
-public class DbmqMetricsConfiguration {
+public class DbmqMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
