@@ -446,7 +446,7 @@ def blocking_section(md, res, runs):
         md.append(f"Run: `{run.command}` on {run.when}, {run.jvm}; {run.jmh_cfg}.\n")
     md.append("One `enqueueAll` of 10,000 to the last handler finished, in-process, SQLite NORMAL; each handler sleeps "
               "100 ms (a stand-in for waiting on the network). The floor is the sleeping itself: 10 rounds of 100 ms. "
-              "Virtual threads need JDK 21+ (JMH's Main run on a newer JDK: README-bench, \"Blocking handlers\"); "
+              "Virtual threads need JDK 21+ (JMH's Main run on a newer JDK: docs/performance.md, \"Handlers that block\"); "
               "on JDK 17 that row is n/a.\n")
     md.append("| workers | median | × floor (1,000 ms) |")
     md.append("|---|---:|---:|")
