@@ -67,11 +67,11 @@ public final class Foreman implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Foreman.class);
 
-    /** Default {@link Builder#workers}: 4 (snappea: NUM_WORKERS). */
+    /** Default {@link Builder#workers}: 4. */
     public static final int DEFAULT_WORKERS = 4;
-    /** Default {@link Builder#batchSize}: 100 (snappea: TASK_QS_LIMIT). */
+    /** Default {@link Builder#batchSize}: 100. */
     public static final int DEFAULT_BATCH_SIZE = 100;
-    /** Default {@link Builder#gracefulTimeout}: 10 s (snappea: GRACEFUL_TIMEOUT). */
+    /** Default {@link Builder#gracefulTimeout}: 10 s. */
     public static final Duration DEFAULT_GRACEFUL_TIMEOUT = Duration.ofSeconds(10);
     /** Default {@link Builder#pollInterval}: 1 s. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -428,7 +428,7 @@ public final class Foreman implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads, i.e. handlers running at once (snappea: NUM_WORKERS). 1 to 1024; defaults to 4. */
+        /** Worker threads, i.e. handlers running at once. 1 to 1024; defaults to 4. */
         public Builder workers(int workers) {
             if (workers < 1 || workers > 1024) {
                 throw new IllegalArgumentException("workers must be between 1 and 1024, was " + workers);
@@ -438,8 +438,8 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
-         * Most tasks claimed by one statement (snappea: TASK_QS_LIMIT). Claims are further limited to free workers.
-         * 1 to 10000; defaults to 100.
+         * Most tasks claimed by one statement. Claims are further limited to free workers. 1 to 10000; defaults to
+         * 100.
          */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 10_000) {
@@ -450,8 +450,7 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
-         * How long close() lets running handlers finish before interrupting them (snappea: GRACEFUL_TIMEOUT).
-         * 0 to 1 hour; defaults to 10 s.
+         * How long close() lets running handlers finish before interrupting them. 0 to 1 hour; defaults to 10 s.
          */
         public Builder gracefulTimeout(Duration gracefulTimeout) {
             Objects.requireNonNull(gracefulTimeout, "gracefulTimeout");
@@ -479,7 +478,7 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
-         * On stop, keep claiming until the queue is empty (snappea: WORKAHOLIC), all within gracefulTimeout.
+         * On stop, keep claiming until the queue is empty, all within gracefulTimeout.
          * Defaults to false: stop claiming at once and let running handlers finish.
          */
         public Builder drainOnStop(boolean drainOnStop) {
@@ -571,8 +570,8 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
-         * A foreman for tests that runs each task on the enqueuing thread, right after its commit (snappea's
-         * TASK_ALWAYS_EAGER), still through the database, so args are encoded and decoded as in production. Tasks
+         * A foreman for tests that runs each task on the enqueuing thread, right after its commit, still through the
+         * database, so args are encoded and decoded as in production. Tasks
          * enqueued inside a caller's transaction run at the next {@link ManualForeman#runPending()} or enqueue.
          * Holds the database's foreman lock, so a real foreman can't start beside it.
          */

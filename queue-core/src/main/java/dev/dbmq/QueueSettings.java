@@ -203,7 +203,7 @@ public final class QueueSettings {
             return this;
         }
 
-        /** SQLite's {@code PRAGMA synchronous} (snappea: Django's default). Defaults to {@link Synchronous#NORMAL}. */
+        /** SQLite's {@code PRAGMA synchronous}. Defaults to {@link Synchronous#NORMAL}. */
         public Builder synchronous(Synchronous synchronous) {
             sqliteOnly("synchronous");
             this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
@@ -225,7 +225,7 @@ public final class QueueSettings {
         }
 
         /**
-         * The directory through which producers in other processes wake the foreman (snappea: WAKEUP_CALLS_DIR).
+         * The directory through which producers in other processes wake the foreman.
          * Created owner-only when missing; refused when it is a symlink, not owned by this user, or writable by
          * others. Producer and foreman must use the same one. Defaults to {@code <databaseFile>-wakeup} next to the
          * database file's real path, once the queue has created the file: a producer and a foreman reaching it by
