@@ -97,6 +97,13 @@ class DocumentationTest {
                 () -> new DocCompiler(dir.resolve("broken"), classpath()).compileFragments(broken));
         assertTrue(e.getMessage().contains("docs/example.md:5: error: cannot find symbol"), e.getMessage());
 
+        List<Block> withImports = DocBlocks.blocks("docs/example.md", List.of(
+                "```java", "import java.util.Map;", "", "// a comment", "Map<String, Integer> counts = Map.of();",
+                "int n = counts.size() + \"one\";", "```"));
+        e = assertThrows(AssertionError.class,
+                () -> new DocCompiler(dir.resolve("broken-imports"), classpath()).compileFragments(withImports));
+        assertTrue(e.getMessage().contains("docs/example.md:6: error: incompatible types"), e.getMessage());
+
         List<Block> file = DocBlocks.blocks("docs/example.md", List.of(
                 "```java", "// src/main/java/com/example/Broken.java", "package com.example;", "",
                 "class Broken {", "    int x = \"one\";", "}", "```"));
