@@ -12,8 +12,9 @@ the scheduled tasks' lateness histograms, the recurring schedule's ticks and the
 --run PREFIX (repeatable) reads PREFIX + "jmh-result.json" and the side files with the same prefix instead, and merges
 the runs (a benchmark found in two runs: the later --run wins). So the SQLite rows of one run and the PostgreSQL rows
 of another (`-Djmh.benchmarks=Postgres`) make one report, each section headed by its own run's date, load and command.
-An optional PREFIX + "run.json" ({"when": "...", "command": "..."}) gives an archived run's date and command (a copied
-file's mtime is not the run's date).
+An optional PREFIX + "run.json" ({"when": "...", "command": "...", "machine": "..."}) gives an archived run's date,
+command and machine (a copied file's mtime is not the run's date, and the machine that renders it may not be the one
+that ran it).
 
 Standard library only. Every number it writes comes from those files, except the reference figures of other
 queues, which are given, not measured here (measured by the project lead on this machine), and labelled as such.
@@ -69,6 +70,8 @@ class Run:
         self.when = meta.get("when") or datetime.datetime.fromtimestamp(
             mtime, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         self.command = meta.get("command") or command
+        # the machine the run was made on: an archived run names it, else this machine is assumed
+        self.machine = meta.get("machine") or machine()
         self.load1 = [v[0] for k, v in self.loads.items() if v and k in self.keys]
         self.jvm = (f"{self.jmh[0].get('vmName', '')} {self.jmh[0].get('jdkVersion', '')}".strip()
                     if self.jmh else "")
@@ -190,7 +193,7 @@ def main():
     perf_rows = []  # the performance work's targets, in their own table
     md = []
     md.append("# dbmq benchmarks\n")
-    md.append(f"Produced by `{main.command}` on {when}, {machine()}, {jvm}; {jmh_cfg}.")
+    md.append(f"Produced by `{main.command}` on {when}, {main.machine}, {jvm}; {jmh_cfg}.")
     if load1:
         md.append(f"Load average (1 min) at the end of each trial: {min(load1):.2f} to {max(load1):.2f}. It counts "
                   f"the benchmark's own threads (1 to 7 of them) as well as other builds sharing the machine, so "
@@ -374,7 +377,7 @@ def main():
               f"{fmt(cross_wake.get('p50_us'))} µs |")
     md.append("| snappea's seed (foreman.py, 2024-05), documented | \"a few seconds\" | "
               "\"n·10⁻⁵ s\" (write/inotify/delete only) |")
-    md.append("| snappea (Python), measured on this machine 2026-12-01 (../shared/SNAPPEA-LESSONS.md), not in this run "
+    md.append("| snappea (Python), measured on this machine 2026-12-01, not in this run "
               "| 350-460 ms | ~1,800 µs |")
     md.append("| db-scheduler on SQLite, reference, not measured by this suite | ~250 ms | |")
     md.append("| JobRunr on SQLite, reference, not measured by this suite | ~19,000 ms | |")
@@ -443,7 +446,7 @@ def blocking_section(md, res, runs):
         md.append(f"Run: `{run.command}` on {run.when}, {run.jvm}; {run.jmh_cfg}.\n")
     md.append("One `enqueueAll` of 10,000 to the last handler finished, in-process, SQLite NORMAL; each handler sleeps "
               "100 ms (a stand-in for waiting on the network). The floor is the sleeping itself: 10 rounds of 100 ms. "
-              "Virtual threads need JDK 21+ (JMH's Main run on a newer JDK: README-bench, \"Blocking handlers\"); "
+              "Virtual threads need JDK 21+ (JMH's Main run on a newer JDK: docs/performance.md, \"Handlers that block\"); "
               "on JDK 17 that row is n/a.\n")
     md.append("| workers | median | × floor (1,000 ms) |")
     md.append("|---|---:|---:|")

@@ -447,8 +447,8 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
-         * Most tasks claimed by one statement. Claims are further limited to free workers.
-         * 1 to 10000; defaults to 100.
+         * Most tasks claimed by one statement. Claims are further limited to free workers. 1 to 10000; defaults to
+         * 100.
          */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 10_000) {
@@ -459,8 +459,7 @@ public final class Foreman implements AutoCloseable {
         }
 
         /**
-         * How long close() lets running handlers finish before interrupting them.
-         * 0 to 1 hour; defaults to 10 s.
+         * How long close() lets running handlers finish before interrupting them. 0 to 1 hour; defaults to 10 s.
          */
         public Builder gracefulTimeout(Duration gracefulTimeout) {
             Objects.requireNonNull(gracefulTimeout, "gracefulTimeout");

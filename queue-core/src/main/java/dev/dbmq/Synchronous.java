@@ -5,7 +5,7 @@ package dev.dbmq;
  *
  * <p>{@link #NORMAL}: a committed enqueue survives a crash of the process, but the last transactions before a power
  * loss or OS crash may roll back. {@link #FULL}: they survive that too, at the cost of an fsync per commit (about 6x
- * slower enqueues on this project's test machine; see the README's performance section).
+ * slower enqueues on this project's test machine; see docs/performance.md).
  */
 public enum Synchronous {
     NORMAL,

@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * "PROGRESS flakyEnds ticks" every 20 FLAKY ends and after each tick, "IDLE load=<FLAKY rows queued>" when idle.
  * <li>{@code try-foreman-lock <db>}: takes and releases the backend's foreman exclusivity, printing "LOCKED", or
  * "REFUSED message" when another foreman holds it.
- * <li>{@code worker-main <db>}: the README's worker: builds a foreman with start() and returns from main at once,
- * printing "MAIN RETURNS" just before; its ECHO handler prints "RAN n".
+ * <li>{@code worker-main <db>}: the getting-started worker (docs/getting-started.md): builds a foreman with start()
+ * and returns from main at once, printing "MAIN RETURNS" just before; its ECHO handler prints "RAN n".
  * </ul>
  */
 public final class ChildMain {
@@ -155,7 +155,7 @@ public final class ChildMain {
                 + first / 1000);
     }
 
-    /** Nothing holds this JVM but the foreman: main returns right after start(), as the README's sample does. */
+    /** Nothing holds this JVM but the foreman: main returns right after start(), as the getting-started worker does. */
     private static void workerMain(String db) {
         TaskQueue queue = open(db);
         Foreman foreman = Foreman.builder(queue)

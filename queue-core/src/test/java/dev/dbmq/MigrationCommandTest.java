@@ -23,8 +23,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The README's Flyway command ({@code mvn -pl queue-migrations flyway:migrate -Dflyway.url=…}) as queue-migrations'
- * pom configures it without {@code -Ddbmq.vendor}: the SQLite scripts, and the check folder whose
+ * The Flyway command of docs/operating.md ({@code mvn -pl queue-migrations flyway:migrate -Dflyway.url=…}) as
+ * queue-migrations' pom configures it without {@code -Ddbmq.vendor}: the SQLite scripts, and the check folder whose
  * {@code afterConnect.sql} Flyway runs on each connection. Pointed at PostgreSQL by mistake, it must fail naming the
  * flag and leave nothing behind (it once failed on AUTOINCREMENT and left a schema with an empty history table).
  */

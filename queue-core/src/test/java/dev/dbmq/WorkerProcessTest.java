@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A worker process is a main that starts a foreman and returns (the README's sample): it must stay up. */
+/** A worker process is a main that starts a foreman and returns (the getting-started worker): it must stay up. */
 class WorkerProcessTest {
 
     @TempDir

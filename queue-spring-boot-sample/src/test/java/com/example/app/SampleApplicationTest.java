@@ -33,7 +33,7 @@ abstract class SampleApplicationTest {
     @Autowired
     TaskQueue queue;
 
-    /** A signup through the application's HTTP endpoint runs the README's handler bean, and leaves nothing queued. */
+    /** A signup through the application's HTTP endpoint runs the documented handler bean, and leaves nothing queued. */
     void aSignupRunsTheWelcomeHandler(String email) throws Exception {
         long id = signup(port, email);
         assertEquals("welcome " + id, next(succeeded));

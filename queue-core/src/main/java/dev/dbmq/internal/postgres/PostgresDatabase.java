@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * database can be refused ({@link #requireSameDatabase}).
  *
  * <p>A DataSource that does not pool connections makes every statement open a server connection, which costs
- * far more than the statement (the README's PostgreSQL part has the measured difference). When it opens, the queue logs that once, at
- * WARN ({@link #warnIfNotPooled}); it still works. A pool known to be too small for dbmq is refused ({@link PoolSize}).
+ * far more than the statement (docs/operating.md, "PostgreSQL", has the measured difference). When it opens, the
+ * queue logs that once, at WARN ({@link #warnIfNotPooled}); it still works. A pool known to be too small for dbmq is
+ * refused ({@link PoolSize}).
  */
 final class PostgresDatabase implements Database {
 
@@ -46,9 +47,9 @@ final class PostgresDatabase implements Database {
     static final Set<String> NON_POOLING_SIMPLE_NAMES = Set.of("DriverManagerDataSource", "SimpleDriverDataSource");
     /**
      * A getConnection() slower than this, at its fastest of {@link #CONNECTION_SAMPLES}, is taken for a new server
-     * connection: a new server connection takes milliseconds even on localhost, a pooled one microseconds (the
-     * README's PostgreSQL part has the measured figures). A real server is further away than localhost, which only
-     * widens the gap; 1 ms leaves a pool 100 times its usual time on a busy machine.
+     * connection: a new server connection takes milliseconds even on localhost, a pooled one microseconds
+     * (docs/operating.md, "PostgreSQL", has the measured figures). A real server is further away than localhost,
+     * which only widens the gap; 1 ms leaves a pool 100 times its usual time on a busy machine.
      */
     static final long SLOW_CONNECTION_NANOS = 1_000_000L;
     static final int CONNECTION_SAMPLES = 3;

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory through which producers in other processes wake the foreman (snappea's WAKEUP_CALLS_DIR).
+ * The directory through which producers in other processes wake the foreman.
  *
  * <p>Protocol, and why no wakeup is lost: a producer commits its task, then creates its own file here
  * ({@code p<pid>}), or finds it already there. The foreman, on seeing a file, unlinks it first and claims after. So
