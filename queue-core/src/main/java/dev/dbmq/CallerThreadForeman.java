@@ -62,6 +62,7 @@ final class CallerThreadForeman implements ManualForeman {
         }
         try {
             recurring.ensureScheduled(backend.storage().database(), queue.clock().millis());
+            recurring.reportUnregistered(backend.storage(), handlers.names());
         } catch (RuntimeException e) {
             LocalForemen.unregister(backend.key(), wakeTarget);
             exclusivity.close();

@@ -79,17 +79,29 @@ public final class Enqueue {
      */
     public Enqueue key(String key) {
         Objects.requireNonNull(key, "key");
-        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("key must be 1 to " + MAX_KEY_LENGTH + " characters, was "
-                    + key.length() + " characters");
-        }
-        // Half a surrogate pair would merge keys: the drivers write it as '?'.
-        StoredText.require("key", key, "nothing was written");
+        checkKeyText(key, "nothing was written");
         if (key.startsWith(RESERVED_KEY_PREFIX)) {
             throw new IllegalArgumentException("key must not start with \"" + RESERVED_KEY_PREFIX
                     + "\" (reserved for recurring schedules), was \"" + key + '"');
         }
         return new Enqueue(at, delayMillis, key);
+    }
+
+    /**
+     * Refuses a key that {@link #key(String)} would refuse for its length or its text (not for its prefix), also when
+     * it names a task to look up or cancel: such a key is never pending, and half of a surrogate pair would be sent
+     * as {@code ?} and match another task's key.
+     *
+     * @param outcome what was not done, for the message about its text ("nothing was written")
+     * @throws IllegalArgumentException naming {@code key}, also for null
+     */
+    static void checkKeyText(String key, String outcome) {
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key must be 1 to " + MAX_KEY_LENGTH + " characters, was "
+                    + (key == null ? "null" : key.length() + " characters"));
+        }
+        // Half a surrogate pair would merge keys: the drivers write it as '?'.
+        StoredText.require("key", key, outcome);
     }
 
     /** The due time, epoch ms, for an enqueue at {@code nowMillis}; {@code TaskStore.AT_ONCE} for one due at once. */

@@ -158,6 +158,7 @@ public final class Foreman implements AutoCloseable {
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
             ForemanWarmUp.run(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock().millis());
             b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
+            b.recurring().reportUnregistered(backend.storage(), handlers.names());
             this.outcomes = OutcomeWrites.untilStop(backend.storage().database());
             TaskRunner runner = new TaskRunner(outcomes, queue.clock(), counters, b.listener(), b.interceptors());
             WorkerThreads workerThreads = new WorkerThreads(id, threadPrefix, b.workerThreadFactory());

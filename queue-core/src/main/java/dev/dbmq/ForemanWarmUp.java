@@ -53,8 +53,10 @@ final class ForemanWarmUp {
         // Claimer.checkUnhandled, at start and every few minutes
         step("unhandled", () -> TaskStore.pendingOtherThan(dsl, names, 2)); // 2: the first name and the next
         step("take unhandled", () -> TaskStore.takeUnhandled(storage.claimForm(), dsl, "warm-up", nowMillis, 1));
-        // RecurringTasks: ensureScheduled (start() runs it next, inside the lock) and writeNext (in claims)
+        // RecurringTasks: ensureScheduled and reportUnregistered (start() runs them next, inside the lock) and
+        // writeNext (in claims)
         step("recurring", () -> recurring.warmUp(dsl, nowMillis));
+        step("unregistered recurring", () -> recurring.unregistered(storage, dsl, names));
         // TaskRunner (workers): a retry, a failure kept
         step("retry", () -> TaskStore.insertRetry(dsl, row, nowMillis));
         // Claimer.giveBack; TaskCounters.flush

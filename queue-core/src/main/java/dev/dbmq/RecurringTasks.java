@@ -3,12 +3,15 @@ package dev.dbmq;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
@@ -54,14 +57,25 @@ final class RecurringTasks {
         return KEY_PREFIX + scheduleName;
     }
 
-    /** @throws IllegalArgumentException when the name is not a valid schedule name, or taken */
-    void add(String name, Schedule schedule, String taskName, String args) {
-        Objects.requireNonNull(schedule, "schedule");
+    /**
+     * Refuses what can't be a schedule's name, so that a name given to {@code TaskQueue.unschedule} is checked as one
+     * given to {@link Foreman.Builder#recurring} is.
+     *
+     * @param what the argument's name, for the message
+     * @throws IllegalArgumentException naming {@code what}
+     */
+    static void checkName(String what, String name) {
         if (name == null || name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("recurring name must be 1 to " + MAX_NAME_LENGTH
+            throw new IllegalArgumentException(what + " must be 1 to " + MAX_NAME_LENGTH
                     + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
                     + (name == null ? "null" : '"' + name + '"'));
         }
+    }
+
+    /** @throws IllegalArgumentException when the name is not a valid schedule name, or taken */
+    void add(String name, Schedule schedule, String taskName, String args) {
+        Objects.requireNonNull(schedule, "schedule");
+        checkName("recurring name", name);
         if (byName.putIfAbsent(name, new Registration(name, schedule, taskName, args)) != null) {
             throw new IllegalArgumentException("a recurring schedule named " + name + " is already registered");
         }
@@ -215,6 +229,46 @@ final class RecurringTasks {
                 .and(DBMQ_TASK.SCHEDULE.isNotDistinctFrom(was.schedule()))
                 .and(DBMQ_TASK.DUE_AT.eq(was.dueAt()))
                 .execute() > 0;
+    }
+
+    /**
+     * At start, after {@link #ensureScheduled}: logs, at INFO, one line for each schedule (at most
+     * {@value #MAX_UNREGISTERED_SHOWN}) whose pending instance runs a task this foreman handles but whose name it does
+     * not register. Such an instance carries its schedule, so this foreman runs it and writes the next one: a schedule
+     * whose registration a deploy dropped keeps running until {@code TaskQueue.unschedule}. That is kept as it is
+     * (the instance may be another foreman's, which still registers it); the line makes it visible. Costs one query
+     * on the keyed tasks ({@link TaskStore#instancesOtherThan}). Never throws: it only logs.
+     */
+    void reportUnregistered(Storage storage, List<String> handledNames) {
+        List<TaskStore.Row> rows;
+        try {
+            rows = storage.database().autocommit(dsl -> unregistered(storage, dsl, handledNames));
+        } catch (RuntimeException e) {
+            log.warn("Cannot look for recurring schedules this foreman does not register ({}); starting anyway",
+                    e.toString());
+            return;
+        }
+        for (TaskStore.Row row : rows.subList(0, Math.min(rows.size(), MAX_UNREGISTERED_SHOWN))) {
+            String name = row.uniqueKey().substring(KEY_PREFIX.length());
+            log.info("Recurring {}: pending instance {} runs {} on {}, due {}; this foreman does not register it but"
+                    + " handles {}, so the schedule keeps running until TaskQueue.unschedule(\"{}\")", name,
+                    ShortId.of(row.id()), row.taskName(), row.schedule(),
+                    Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())), row.taskName(), name);
+        }
+        if (rows.size() > MAX_UNREGISTERED_SHOWN) {
+            log.info("… and more recurring schedules that this foreman does not register keep running");
+        }
+    }
+
+    /** Most schedules {@link #reportUnregistered} names. */
+    static final int MAX_UNREGISTERED_SHOWN = 10;
+
+    /** The pending instances {@link #reportUnregistered} reports, one more than it names. */
+    List<TaskStore.Row> unregistered(Storage storage, DSLContext dsl, List<String> handledNames) {
+        Set<String> registered = new HashSet<>();
+        byName.values().forEach(r -> registered.add(r.key()));
+        return TaskStore.instancesOtherThan(storage, dsl, KEY_PREFIX, handledNames, registered,
+                MAX_UNREGISTERED_SHOWN + 1);
     }
 
     /**

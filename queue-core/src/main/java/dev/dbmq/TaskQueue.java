@@ -10,10 +10,13 @@ import dev.dbmq.internal.postgres.PostgresBackend;
 import dev.dbmq.internal.sqlite.SqliteBackend;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -333,7 +336,8 @@ public final class TaskQueue implements AutoCloseable {
 
     /**
      * Cancels a pending task: deletes it, in one statement, so it races cleanly with a claim. For a recurring
-     * schedule's instance, the schedule has no pending instance until a foreman that has it starts again.
+     * schedule's instance, the schedule has no pending instance until a foreman that has it starts again; to remove
+     * a schedule, {@link #unschedule} it by its name.
      *
      * @return true when the task was pending (its first attempt, or a retry waiting for its backoff: retries keep
      * the id) and will never run; false when it ran, is running, was kept as failed, or never existed
@@ -341,6 +345,97 @@ public final class TaskQueue implements AutoCloseable {
     public boolean cancel(long taskId) {
         ensureOpen();
         return database.autocommit(dsl -> TaskStore.cancel(dsl, taskId));
+    }
+
+    /**
+     * As {@link #cancel(long)}, for the pending task holding {@code key} ({@link Enqueue#key}; keys are unique among
+     * pending tasks): deletes it in one statement.
+     *
+     * <pre>{@code
+     * queue.enqueue(REMINDER, args, Enqueue.after(Duration.ofDays(7)).key("trial-reminder:u42"));
+     * // … the user subscribed:
+     * queue.cancelByKey("trial-reminder:u42");
+     * }</pre>
+     *
+     * @return true when a pending task held the key and will never run; false when none did: it ran, is running, or
+     * never existed. A retry waiting for its backoff holds no key (the key is freed when the first attempt is
+     * claimed): cancel it by its id
+     * @throws IllegalArgumentException when {@code key} is null or one that {@link Enqueue#key} refuses, such as
+     *                                  a key of a recurring schedule ({@code dbmq:…}: {@link #unschedule} removes
+     *                                  one); nothing is cancelled
+     */
+    public boolean cancelByKey(String key) {
+        Enqueue.checkKeyText(key, "nothing was cancelled");
+        if (key.startsWith(Enqueue.RESERVED_KEY_PREFIX)) {
+            throw new IllegalArgumentException("key must not start with \"" + Enqueue.RESERVED_KEY_PREFIX
+                    + "\" (reserved for recurring schedules: unschedule(scheduleName) removes one), was \"" + key
+                    + "\"; nothing was cancelled");
+        }
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.cancelByKey(dsl, key));
+    }
+
+    /**
+     * Removes a recurring schedule ({@link Foreman.Builder#recurring}): deletes its pending instance, so no tick of it
+     * starts after this returns. A tick running at this moment runs on to its end: the claim that took it wrote the
+     * next instance in the same transaction, and that is the one deleted.
+     *
+     * <p>A foreman that registers the schedule writes it again when it starts. So this is for a schedule whose
+     * registration was dropped from the code (its instance carries the schedule, and any foreman that handles its
+     * task keeps it running, until this is called; such a foreman logs it when it starts), or to pause a schedule
+     * until the next start of a foreman that registers it.
+     *
+     * <pre>{@code
+     * boolean removed = queue.unschedule("nightly-digest");
+     * }</pre>
+     *
+     * @return true when the schedule had a pending instance; false when it had none (never registered, or removed
+     * already)
+     * @throws IllegalArgumentException when {@code scheduleName} is not a name {@link Foreman.Builder#recurring}
+     *                                  accepts; nothing is deleted
+     */
+    public boolean unschedule(String scheduleName) {
+        RecurringTasks.checkName("scheduleName", scheduleName);
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.unschedule(dsl, RecurringTasks.key(scheduleName)));
+    }
+
+    /**
+     * The pending task with this id, read in one query: its first attempt, or a retry waiting for its backoff (a
+     * retry keeps the id). Empty when it ran, is running, was cancelled or kept as failed, or never existed.
+     */
+    public Optional<PendingTask> findPending(long taskId) {
+        ensureOpen();
+        return Optional.ofNullable(database.autocommit(dsl -> TaskStore.findPending(dsl, taskId)))
+                .map(TaskQueue::pendingTask);
+    }
+
+    /**
+     * The pending task holding {@code key} ({@link Enqueue#key}), read in one query. Empty when no pending task holds
+     * it; a retry holds no key (see {@link #cancelByKey}). A recurring schedule's instance may be looked up by its
+     * reserved key, {@code dbmq:recurring:<name>}: when its next tick is due.
+     *
+     * @throws IllegalArgumentException when {@code key} is null, or is of a length or text that {@link Enqueue#key}
+     *                                  refuses
+     */
+    public Optional<PendingTask> findPendingByKey(String key) {
+        Enqueue.checkKeyText(key, "nothing was looked up");
+        ensureOpen();
+        return Optional.ofNullable(database.autocommit(dsl -> TaskStore.findPendingByKey(dsl, key)))
+                .map(TaskQueue::pendingTask);
+    }
+
+    private static PendingTask pendingTask(TaskStore.Row row) {
+        Map<String, String> metadata;
+        try {
+            metadata = TaskMetadata.decode(row.metadata());
+        } catch (IllegalArgumentException e) {
+            metadata = Map.of(); // written by another tool; the foreman logs it when the task runs
+        }
+        // a task due at once (TaskStore.AT_ONCE) is due from its enqueue on, as its handler's context says
+        return new PendingTask(row.id(), row.taskName(), row.attempt(),
+                Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())), Instant.ofEpochMilli(row.createdAt()),
+                Optional.ofNullable(row.uniqueKey()), metadata, row.args());
     }
 
     /** Tasks waiting to be claimed. */

@@ -5,14 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.dbmq.internal.TaskStore;
 import dev.dbmq.testing.SettableClock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +119,68 @@ class PostgresSchedulingTest extends SchedulingContract {
             assertEquals(List.of(schedule.spec(), "{\"n\":" + i + "}"), pendingTick(second),
                     "start " + i + ": the first foreman carries the new registration forward");
             previous = schedule.spec();
+        }
+    }
+
+    /**
+     * unschedule while a claim holds the schedule's instance (its transaction has deleted it and written the next one,
+     * not yet committed): the delete waits for the claim, then finds the row gone and can't see the next instance,
+     * committed after the delete began. It must still remove that one: no tick may start after unschedule returns.
+     */
+    @Test
+    void unschedule_waiting_for_a_claim_of_the_instance_removes_the_next_instance_that_claim_wrote() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Schedule minute = Schedule.every(Duration.ofMinutes(1));
+        Foreman.builder(queue).handle(TestTasks.ECHO, a -> { })
+                .recurring("beat", minute, TestTasks.ECHO, new TestTasks.Echo(1)).startManual().close();
+        long now = T0.plusSeconds(60).toEpochMilli();
+        RecurringTasks recurring = new RecurringTasks();
+        recurring.add("beat", minute, TestTasks.ECHO.name(), "{\"n\":1}");
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        int[] claimPid = new int[1];
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            // as Claimer.claim does: the claim and the next instance, in one transaction
+            Future<Integer> claim = threads.submit(() -> queue.database().transaction(dsl -> {
+                List<TaskStore.Row> rows = TaskStore.claim(queue.backend().storage(), dsl, 10,
+                        List.of(TestTasks.ECHO.name()), now);
+                rows.forEach(row -> recurring.writeNext(dsl, row, now));
+                claimPid[0] = dsl.fetchSingle("SELECT pg_backend_pid()").get(0, Integer.class);
+                claimed.countDown();
+                try {
+                    assertTrue(commit.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "told to commit");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return rows.size();
+            }));
+            assertTrue(claimed.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the claim holds the instance");
+            Future<Boolean> unscheduled = threads.submit(() -> queue.unschedule("beat"));
+            new Recorder().await(() -> blockedBy(claimPid[0]) > 0, "unschedule's delete to wait for the claim");
+            commit.countDown();
+            assertEquals(1, claim.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(unscheduled.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "it removed the next instance");
+        } finally {
+            commit.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(Optional.empty(), queue.findPendingByKey("dbmq:recurring:beat"));
+        assertEquals(0, queue.pending());
+    }
+
+    /** Sessions waiting for a lock that the session {@code pid} holds. */
+    private static int blockedBy(int pid) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))")) {
+            st.setInt(1, pid);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.TestTasks.Echo;
+import dev.dbmq.internal.TaskStore;
 import dev.dbmq.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Run-at, unique keys, cancel and retries, whatever the database: {@link SqliteSchedulingTest},
- * {@link PostgresSchedulingTest}. Tests that step time use a {@link SettableClock} and a {@link ManualForeman}; those
- * with a started foreman use the system clock and wait on latches, never on sleeps.
+ * Run-at, unique keys, cancel, lookups, retries and recurring schedules, whatever the database:
+ * {@link SqliteSchedulingTest}, {@link PostgresSchedulingTest}. Tests that step time use a {@link SettableClock} and a
+ * {@link ManualForeman}; those with a started foreman use the system clock and wait on latches, never on sleeps.
  */
 abstract class SchedulingContract {
 
@@ -536,6 +537,224 @@ abstract class SchedulingContract {
                 b::startManual);
         assertTrue(e.getMessage().contains("recurring \"needs-handler\" runs task other"), e.getMessage());
         assertEquals(0, queue.pending(), "nothing written");
+    }
+
+    @Test
+    void cancelByKey_removes_the_pending_task_holding_the_key_and_says_false_for_anything_else() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMinutes(1), 2));
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n()))
+                .handle(flaky, a -> {
+                    throw new IllegalStateException("attempt fails");
+                }).startManual());
+        long reminder = queue.enqueue(ECHO, new Echo(1), Enqueue.after(Duration.ofDays(7)).key("trial-reminder:u42"));
+        queue.enqueue(ECHO, new Echo(2), Enqueue.after(Duration.ofDays(7)).key("trial-reminder:u43"));
+        assertTrue(queue.cancelByKey("trial-reminder:u42"));
+        assertFalse(queue.cancelByKey("trial-reminder:u42"), "already cancelled");
+        assertFalse(queue.cancel(reminder), "the task holding it is gone");
+        assertFalse(queue.cancelByKey("trial-reminder:u44"), "never held");
+        assertTrue(queue.enqueue(ECHO, new Echo(3), Enqueue.now().key("trial-reminder:u42")) > reminder,
+                "the key is free again");
+        assertEquals(1, foreman.runPending());
+        assertFalse(queue.cancelByKey("trial-reminder:u42"), "it ran");
+
+        long retried = queue.enqueue(flaky, new Echo(4), Enqueue.now().key("flaky:4"));
+        assertEquals(1, foreman.runPending(), "attempt 1 fails; attempt 2 waits for its backoff");
+        assertFalse(queue.cancelByKey("flaky:4"), "a retry holds no key");
+        assertTrue(queue.cancel(retried), "it is cancelled by its id");
+
+        clock.advance(Duration.ofDays(8));
+        assertEquals(1, foreman.runPending());
+        assertEquals(List.of(3, 2), ran, "u42's replacement, then u43's reminder; never the cancelled one");
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
+    void cancelByKey_findPendingByKey_and_unschedule_refuse_bad_arguments_by_name() throws Exception {
+        TaskQueue queue = steppedQueue();
+        queue.enqueue(ECHO, new Echo(1), Enqueue.now().key("k?"));
+        assertEquals("key must be 1 to 200 characters, was null", refused(() -> queue.cancelByKey(null)));
+        assertEquals("key must be 1 to 200 characters, was 0 characters", refused(() -> queue.cancelByKey("")));
+        assertEquals("key must be 1 to 200 characters, was 201 characters",
+                refused(() -> queue.findPendingByKey("k".repeat(201))));
+        assertEquals("key must be text the database stores as given (no NUL, no half of a surrogate pair), it has an"
+                + " unpaired surrogate U+D800 at index 1; nothing was cancelled",
+                refused(() -> queue.cancelByKey("k\uD800")), "it would be sent as \"k?\", another task's key");
+        assertTrue(refused(() -> queue.findPendingByKey(null)).startsWith("key must be 1 to 200 characters"));
+        assertEquals("key must not start with \"dbmq:\" (reserved for recurring schedules: unschedule(scheduleName)"
+                + " removes one), was \"dbmq:recurring:beat\"; nothing was cancelled",
+                refused(() -> queue.cancelByKey("dbmq:recurring:beat")));
+        assertEquals(Optional.empty(), queue.findPendingByKey("dbmq:recurring:beat"), "a read may name one");
+        assertEquals("scheduleName must be 1 to 100 characters of [A-Za-z0-9_.:-], starting with a letter or digit,"
+                + " was \"nightly digest\"", refused(() -> queue.unschedule("nightly digest")));
+        assertEquals("scheduleName must be 1 to 100 characters of [A-Za-z0-9_.:-], starting with a letter or digit,"
+                + " was null", refused(() -> queue.unschedule(null)));
+        assertEquals(1, queue.pending(), "nothing was deleted");
+    }
+
+    @Test
+    void findPending_reads_a_task_by_id_or_key_while_it_waits_including_a_retry() throws Exception {
+        TaskQueue queue = steppedQueue();
+        // 5 ms: under 10 ms a backoff has no jitter
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMillis(5), 2));
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> { })
+                .handle(flaky, a -> {
+                    throw new IllegalStateException("attempt fails");
+                }).startManual());
+        long atOnce = queue.enqueue(ECHO, new Echo(1));
+        long later = queue.enqueue(ECHO, new Echo(2), Enqueue.after(Duration.ofMinutes(5)).key("digest:2"));
+        long withMetadata = queue.database().autocommit(dsl -> TaskStore.insertKeyed(dsl, "echo", "{\"n\":3}",
+                TaskMetadata.encode(Map.of("trace-id", "t-3")), T0.toEpochMilli(), TaskStore.AT_ONCE, "meta:3")).id();
+        long unreadable = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "echo", "{\"n\":4}", "[not a map",
+                T0.toEpochMilli(), TaskStore.AT_ONCE));
+        clock.advance(Duration.ofMinutes(1));
+
+        assertEquals(Optional.of(new PendingTask(atOnce, "echo", 1, T0, T0, Optional.empty(), Map.of(), "{\"n\":1}")),
+                queue.findPending(atOnce), "due at once: due from its enqueue on");
+        PendingTask keyed = new PendingTask(later, "echo", 1, T0.plusSeconds(300), T0, Optional.of("digest:2"),
+                Map.of(), "{\"n\":2}");
+        assertEquals(Optional.of(keyed), queue.findPending(later));
+        assertEquals(Optional.of(keyed), queue.findPendingByKey("digest:2"));
+        assertEquals(Map.of("trace-id", "t-3"), queue.findPendingByKey("meta:3").orElseThrow().metadata());
+        assertEquals(withMetadata, queue.findPendingByKey("meta:3").orElseThrow().id());
+        assertEquals(Map.of(), queue.findPending(unreadable).orElseThrow().metadata(), "metadata another tool wrote");
+        assertEquals(Optional.empty(), queue.findPendingByKey("digest:3"));
+        assertEquals(Optional.empty(), queue.findPending(123_456_789L));
+
+        assertEquals(3, foreman.runPending());
+        assertEquals(Optional.empty(), queue.findPending(atOnce), "claimed");
+        assertEquals(Optional.of(keyed), queue.findPending(later), "not due yet");
+
+        long retried = queue.enqueue(flaky, new Echo(5), Enqueue.now().key("flaky:5"));
+        Instant enqueued = T0.plusSeconds(60);
+        assertEquals(1, foreman.runPending());
+        assertEquals(Optional.of(new PendingTask(retried, "flaky", 2, enqueued.plusMillis(5), enqueued,
+                Optional.empty(), Map.of(), "{\"n\":5}")), queue.findPending(retried),
+                "a retry: the same id, attempt 2, due after its backoff, its key freed");
+        assertEquals(Optional.empty(), queue.findPendingByKey("flaky:5"));
+        assertTrue(queue.cancel(retried));
+        assertEquals(Optional.empty(), queue.findPending(retried));
+    }
+
+    /**
+     * A tick runs (its handler held on a latch) while the schedule is removed: the claim that took it wrote the next
+     * instance, and unschedule deleted that one. Time then moves past five more ticks: none runs.
+     */
+    @Test
+    void unschedule_removes_a_schedule_and_no_tick_starts_after_it_returns_even_while_a_tick_runs() throws Exception {
+        TaskQueue queue = steppedQueue();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Instant> ticks = new CopyOnWriteArrayList<>();
+        ManualForeman foreman = closing(Foreman.builder(queue)
+                .handle(ECHO, (a, ctx) -> {
+                    ticks.add(ctx.scheduledAt());
+                    running.countDown();
+                    assertTrue(release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "released");
+                })
+                .recurring("beat", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(1)).startManual());
+        clock.set(T0.plusSeconds(60));
+        ExecutorService stepper = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> step = stepper.submit(foreman::runPending);
+            assertTrue(running.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the tick runs");
+            assertEquals(T0.plusSeconds(120), queue.findPendingByKey("dbmq:recurring:beat").orElseThrow().dueAt(),
+                    "its claim wrote the next instance");
+            assertTrue(queue.unschedule("beat"));
+            assertEquals(Optional.empty(), queue.findPendingByKey("dbmq:recurring:beat"));
+            release.countDown();
+            assertEquals(1, step.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            stepper.shutdownNow();
+        }
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            assertEquals(0, foreman.runPending(), "no tick after unschedule, at " + clock.instant());
+        }
+        assertEquals(List.of(T0.plusSeconds(60)), ticks);
+        assertEquals(0, queue.pending());
+        assertFalse(queue.unschedule("beat"), "nothing left to remove");
+    }
+
+    @Test
+    void unschedule_says_false_for_a_schedule_without_an_instance_and_a_foreman_registering_it_writes_it_again()
+            throws Exception {
+        TaskQueue queue = steppedQueue();
+        assertFalse(queue.unschedule("never-registered"));
+        Foreman.Builder builder = Foreman.builder(queue).handle(ECHO, a -> { })
+                .recurring("beat", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(1))
+                .recurring("other", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(2));
+        builder.startManual().close();
+        queue.enqueue(ECHO, new Echo(3), Enqueue.after(Duration.ofMinutes(1)).key("beat"));
+        assertTrue(queue.unschedule("beat"));
+        assertEquals(Optional.empty(), queue.findPendingByKey("dbmq:recurring:beat"));
+        assertTrue(queue.findPendingByKey("dbmq:recurring:other").isPresent(), "other schedules stay");
+        assertTrue(queue.findPendingByKey("beat").isPresent(), "a task keyed by the bare name is not the schedule");
+        closing(builder.startManual());
+        assertEquals(T0.plusSeconds(60), queue.findPendingByKey("dbmq:recurring:beat").orElseThrow().dueAt(),
+                "written again at start");
+    }
+
+    /**
+     * A deploy dropped a schedule's registration: the instance carries the schedule, so a foreman handling its task
+     * runs it and writes the next, and says so once when it starts. Foremen that register it, or don't handle its
+     * task, say nothing.
+     */
+    @Test
+    void a_foreman_logs_one_line_for_a_schedule_it_runs_but_does_not_register() throws Exception {
+        TaskQueue queue = steppedQueue();
+        String line = "INFO dev.dbmq.RecurringTasks - Recurring ";
+        Foreman.builder(queue).handle(ECHO, a -> { }).handle(TestTasks.SLOW, a -> { })
+                .recurring("beat", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(1))
+                .recurring("slow-beat", Schedule.every(Duration.ofMinutes(1)), TestTasks.SLOW, new Echo(1))
+                .startManual().close();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        try (CapturedErr err = new CapturedErr();
+             ManualForeman dropped = Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).startManual()) {
+            List<String> logged = err.lines(line);
+            assertEquals(1, logged.size(), "one line, for the schedule of the task it handles: " + logged);
+            assertTrue(logged.get(0).contains("Recurring beat: pending instance "), logged.get(0));
+            assertTrue(logged.get(0).endsWith(" runs echo on every PT1M, due " + T0.plusSeconds(60) + "; this foreman"
+                    + " does not register it but handles echo, so the schedule keeps running until"
+                    + " TaskQueue.unschedule(\"beat\")"), logged.get(0));
+            clock.advance(Duration.ofMinutes(1));
+            assertEquals(1, dropped.runPending());
+            assertEquals(List.of(1), ran, "it keeps running");
+            assertEquals(T0.plusSeconds(120), queue.findPendingByKey("dbmq:recurring:beat").orElseThrow().dueAt());
+        }
+        try (CapturedErr err = new CapturedErr()) {
+            Foreman.builder(queue).handle(ECHO, a -> { }).handle(TestTasks.SLOW, a -> { })
+                    .recurring("beat", Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(1))
+                    .recurring("slow-beat", Schedule.every(Duration.ofMinutes(1)), TestTasks.SLOW, new Echo(1))
+                    .startManual().close();
+            Foreman.builder(queue).handle(TestTasks.BOOM, a -> { }).startManual().close();
+            assertEquals(List.of(), err.lines(line), "registered, or of tasks it does not handle");
+        }
+        assertTrue(queue.unschedule("beat"));
+        try (CapturedErr err = new CapturedErr()) {
+            Foreman.builder(queue).handle(ECHO, a -> { }).startManual().close();
+            assertEquals(List.of(), err.lines(line), "removed");
+        }
+
+        Foreman.Builder many = Foreman.builder(queue).handle(ECHO, a -> { });
+        for (int i = 0; i < RecurringTasks.MAX_UNREGISTERED_SHOWN + 2; i++) {
+            many.recurring("beat-" + (char) ('a' + i), Schedule.every(Duration.ofMinutes(1)), ECHO, new Echo(i));
+        }
+        many.startManual().close();
+        try (CapturedErr err = new CapturedErr()) {
+            Foreman.builder(queue).handle(ECHO, a -> { }).startManual().close();
+            List<String> logged = err.lines(line);
+            assertEquals(RecurringTasks.MAX_UNREGISTERED_SHOWN, logged.size(), logged.toString());
+            assertTrue(logged.get(0).contains("Recurring beat-a: "), logged.get(0));
+            assertEquals(1, err.lines("… and more recurring schedules that this foreman does not register keep"
+                    + " running").size());
+        }
+    }
+
+    static String refused(org.junit.jupiter.api.function.Executable call) {
+        return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, call).getMessage();
     }
 
     static long onlyPendingId(TaskQueue queue) {

@@ -1,5 +1,7 @@
 package dev.dbmq.internal;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
+
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -104,6 +106,18 @@ public interface Storage {
      */
     default Long nextDueAt(DSLContext dsl, List<String> names) {
         return TaskStore.nextDueAt(dsl, names);
+    }
+
+    /**
+     * The condition "the unique key starts with {@code prefix}" (ASCII, such as the reserved keys' {@code dbmq:}), in
+     * the form this database serves best from the partial unique-key index. By default the range {@code unique_key >=
+     * 'prefix' AND unique_key < 'prefix''} (the last character one up): exact where text compares by code point, as
+     * SQLite's BINARY collation does, and one range of the index.
+     */
+    default Condition keyStartsWith(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        String after = prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+        return DBMQ_TASK.UNIQUE_KEY.ge(prefix).and(DBMQ_TASK.UNIQUE_KEY.lt(after));
     }
 
     /** How this database's claims are bounded and kept apart; see {@link ClaimForm}. */

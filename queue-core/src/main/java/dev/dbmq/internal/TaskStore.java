@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DeleteResultStep;
@@ -253,6 +254,61 @@ public final class TaskStore {
     /** Deletes a pending task; false when there is none with that id (claimed, cancelled, or never there). */
     public static boolean cancel(DSLContext dsl, long id) {
         return dsl.deleteFrom(DBMQ_TASK).where(DBMQ_TASK.ID.eq(id)).execute() > 0;
+    }
+
+    /**
+     * Deletes the pending task holding {@code key}; false when none does. One statement, a lookup of the partial
+     * unique index on unique_key (V3), whose predicate {@code unique_key = ?} implies.
+     */
+    public static boolean cancelByKey(DSLContext dsl, String key) {
+        return dsl.deleteFrom(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(key)).execute() > 0;
+    }
+
+    /**
+     * Deletes a recurring schedule's pending instance, the task holding its reserved {@code key}; false when there is
+     * none. The claim that takes an instance writes the next one in its own transaction, so deleting whichever is
+     * pending ends the schedule, also while a tick runs.
+     *
+     * <p>A delete that finds nothing runs once more. On PostgreSQL (READ COMMITTED) a delete that meets the instance
+     * locked by a claim waits for that claim, then skips the row it deleted, and cannot see the next instance it
+     * inserted: that was not committed when the delete began. The second statement begins after the claim committed,
+     * and deletes the next instance. Where there is no instance it costs one more index lookup. (On SQLite writes take
+     * turns: the first delete finds the instance or the next one.)
+     */
+    public static boolean unschedule(DSLContext dsl, String key) {
+        return cancelByKey(dsl, key) || cancelByKey(dsl, key);
+    }
+
+    /** The pending task with this id, its columns as a claim reads them; null when there is none. */
+    public static Row findPending(DSLContext dsl, long id) {
+        return dsl.select(ROW_FIELDS).from(DBMQ_TASK).where(DBMQ_TASK.ID.eq(id)).fetchOne(TaskStore::row);
+    }
+
+    /** The pending task holding {@code key} (a lookup of the unique-key index), as {@link #findPending}; or null. */
+    public static Row findPendingByKey(DSLContext dsl, String key) {
+        return dsl.select(ROW_FIELDS).from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(key)).fetchOne(TaskStore::row);
+    }
+
+    /**
+     * Pending recurring instances (a schedule, a key starting with {@code keyPrefix}) of the tasks named
+     * {@code names}, but for those holding one of {@code exceptKeys}, in key order, at most {@code limit}. One
+     * statement through the unique-key index ({@link Storage#keyStartsWith}): on SQLite a range of one row per
+     * schedule, on PostgreSQL the keyed tasks. The names are matched here, not in the statement: there a planner
+     * prefers the {@code (task_name, due_at, id)} index (SQLite does), and reads each name's backlog.
+     */
+    public static List<Row> instancesOtherThan(Storage storage, DSLContext dsl, String keyPrefix, List<String> names,
+                                               Set<String> exceptKeys, int limit) {
+        Set<String> handled = Set.copyOf(names);
+        Condition except = exceptKeys.isEmpty() ? DSL.noCondition() : DBMQ_TASK.UNIQUE_KEY.notIn(exceptKeys);
+        try (Stream<Row> instances = dsl.select(ROW_FIELDS).from(DBMQ_TASK)
+                .where(storage.keyStartsWith(keyPrefix))
+                .and(DBMQ_TASK.SCHEDULE.isNotNull())
+                .and(except)
+                .orderBy(DBMQ_TASK.UNIQUE_KEY)
+                .fetchStream()
+                .map(TaskStore::row)) {
+            return instances.filter(r -> handled.contains(r.taskName())).limit(limit).toList();
+        }
     }
 
     /**

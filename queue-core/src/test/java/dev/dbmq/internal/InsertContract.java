@@ -1,5 +1,6 @@
 package dev.dbmq.internal;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,6 +84,35 @@ public interface InsertContract extends BackendUnderTest {
         assertTrue(cancel(id));
         assertFalse(cancel(id));
         assertEquals(0, pending(backend()));
+    }
+
+    /**
+     * The seam's prefix condition ({@link Storage#keyStartsWith}, what a foreman's look for schedules it does not
+     * register reads) finds exactly the keys that start with the prefix: not one that differs in case or in the
+     * punctuation after the letters, and LIKE's wildcards in a prefix are plain characters.
+     */
+    @Test
+    default void keyStartsWith_finds_exactly_the_keys_that_start_with_the_prefix() {
+        insertKeys(backend(), List.of("p:x", "p:", "p:_z", "p:%", "p;", "p;x", "pa", "P:X", "p", "o:x", "q:x",
+                "a_b%1", "a_b%", "axb%1", "a_bx1"));
+        assertEquals(List.of("p:", "p:%", "p:_z", "p:x"), keysStartingWith(backend(), "p:"));
+        assertEquals(List.of("a_b%", "a_b%1"), keysStartingWith(backend(), "a_b%"));
+    }
+
+    /** Inserts one task per key, due at once. */
+    static void insertKeys(Backend b, List<String> keys) {
+        b.storage().database().transaction(dsl -> {
+            for (String key : keys) {
+                TaskStore.insertKeyed(dsl, A, "{}", null, 1, TaskStore.AT_ONCE, key);
+            }
+            return null;
+        });
+    }
+
+    /** The keys {@link Storage#keyStartsWith} finds, sorted here (the database's order depends on its collation). */
+    static List<String> keysStartingWith(Backend b, String prefix) {
+        return b.storage().database().autocommit(dsl -> dsl.select(DBMQ_TASK.UNIQUE_KEY).from(DBMQ_TASK)
+                .where(b.storage().keyStartsWith(prefix)).fetch(DBMQ_TASK.UNIQUE_KEY)).stream().sorted().toList();
     }
 
     @Test

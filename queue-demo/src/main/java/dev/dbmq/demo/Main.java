@@ -11,13 +11,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The demo's command line. {@code demo} runs everything in one process; {@code serve} and {@code foreman} run the web
- * and the worker halves as separate processes; the rest inspect and feed the queue. Exit codes: 0 done, 1 failed,
- * 2 bad usage (with the usage printed).
+ * and the worker halves as separate processes; the rest inspect, feed and prune the queue. Exit codes: 0 done,
+ * 1 failed (also: nothing to cancel, requeue or remove), 2 bad usage (with the usage printed).
  */
 @Command(name = "dbmq-demo", mixinStandardHelpOptions = true, version = "dbmq demo 0.1.0",
         description = "A Bugsink-style demo of dbmq: events in over HTTP, digested by a foreman, watched live.",
         subcommands = {DemoCommand.class, ServeCommand.class, ForemanCommand.class, MigrateCommand.class,
-                EnqueueCommand.class, StatusCommand.class, FailedCommand.class, LoadCommand.class})
+                EnqueueCommand.class, CancelCommand.class, UnscheduleCommand.class, StatusCommand.class,
+                FailedCommand.class, LoadCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.Enqueue;
-import dev.dbmq.QueueSettings;
-import dev.dbmq.TaskQueue;
+import dev.dbmq.Foreman;
 import dev.dbmq.ManualForeman;
+import dev.dbmq.QueueSettings;
+import dev.dbmq.Schedule;
+import dev.dbmq.TaskQueue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -212,6 +214,90 @@ class MainTest {
         assertEquals(2, run("failed").exit(), "a subcommand is required");
         assertEquals(2, run("failed", "requeue", "--db", db(), "seven").exit());
         assertEquals(2, run("failed", "list", "--db", db(), "--limit", "0").exit());
+    }
+
+    @Test
+    void cancel_takes_an_id_or_a_key_and_exits_1_when_no_pending_task_matches() {
+        run("migrate", "--db", db());
+        long byId;
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            byId = queue.enqueue(Digest.TASK, new Digest(1, "info", "m"), Enqueue.after(Duration.ofHours(1)));
+            queue.enqueue(Digest.TASK, new Digest(2, "info", "m"), Enqueue.after(Duration.ofHours(1)).key("digest:2"));
+        }
+        Run r = run("cancel", "--db", db(), String.valueOf(byId));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("cancelled task " + byId + "\n", r.out());
+        Run again = run("cancel", "--db", db(), String.valueOf(byId));
+        assertEquals(1, again.exit());
+        assertTrue(again.err().startsWith("error: no pending task with id " + byId), again.err());
+
+        Run key = run("cancel", "--db", db(), "--key", "digest:2");
+        assertEquals(0, key.exit(), key.err());
+        assertEquals("cancelled the pending task with key digest:2\n", key.out());
+        Run keyAgain = run("cancel", "--db", db(), "--key", "digest:2");
+        assertEquals(1, keyAgain.exit());
+        assertTrue(keyAgain.err().startsWith("error: no pending task holds key digest:2"), keyAgain.err());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            assertEquals(0, queue.pending());
+        }
+    }
+
+    @Test
+    void cancel_refuses_neither_or_both_of_id_and_key_and_a_key_the_queue_refuses_with_usage() {
+        run("migrate", "--db", db());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            queue.enqueue(Digest.TASK, new Digest(1, "info", "m"), Enqueue.after(Duration.ofHours(1)).key("digest:1"));
+        }
+        Run neither = run("cancel", "--db", db());
+        assertEquals(2, neither.exit());
+        assertTrue(neither.err().contains("Missing required argument"), neither.err());
+        assertTrue(neither.err().contains("Usage: dbmq-demo cancel"), neither.err());
+
+        Run both = run("cancel", "--db", db(), "1", "--key", "digest:1");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+
+        Run reserved = run("cancel", "--db", db(), "--key", "dbmq:recurring:nightly-digest");
+        assertEquals(2, reserved.exit());
+        assertTrue(reserved.err().contains("--key: key must not start with \"dbmq:\" (reserved for recurring"
+                + " schedules: unschedule(scheduleName) removes one)"), reserved.err());
+        assertTrue(reserved.err().contains("Usage: dbmq-demo cancel"), reserved.err());
+
+        assertEquals(2, run("cancel", "--db", db(), "seven").exit());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            assertEquals(1, queue.pending(), "nothing was cancelled");
+        }
+    }
+
+    @Test
+    void unschedule_removes_a_schedule_and_exits_1_when_it_has_no_pending_instance() {
+        run("migrate", "--db", db());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            Foreman.builder(queue).handle(Digest.TASK, a -> { })
+                    .recurring("nightly-digest", Schedule.every(Duration.ofDays(1)), Digest.TASK,
+                            new Digest(0, "info", "nightly"))
+                    .startManual().close();
+            assertEquals(1, queue.pending(), "the schedule's instance");
+        }
+        Run r = run("unschedule", "--db", db(), "nightly-digest");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("removed recurring schedule nightly-digest; a foreman that registers it writes it again when it"
+                + " starts\n", r.out());
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            assertEquals(0, queue.pending());
+        }
+        Run again = run("unschedule", "--db", db(), "nightly-digest");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().startsWith("error: recurring schedule nightly-digest has no pending instance"),
+                again.err());
+
+        Run bad = run("unschedule", "--db", db(), "nightly digest");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("scheduleName must be 1 to 100 characters of [A-Za-z0-9_.:-]"), bad.err());
+        assertTrue(bad.err().contains("Usage: dbmq-demo unschedule"), bad.err());
+        Run missing = run("unschedule", "--db", db());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("Missing required parameter: 'NAME'"), missing.err());
     }
 
     @Test

@@ -64,6 +64,19 @@ final class PostgresStorage implements Storage {
     }
 
     /**
+     * {@code unique_key LIKE 'prefix%'}. A range compares in the column's collation, and in a linguistic one (en_US,
+     * ICU) punctuation counts only after the letters, so {@code 'dbmq:recurring:x'} sorts after
+     * {@code 'dbmq:recurring;'} and the range misses it. LIKE compares characters, whatever the collation. Where the
+     * collation is "C" the planner makes a range of the index from the pattern (inline, so that it sees it);
+     * elsewhere it reads the partial unique-key index, the keyed tasks only, or the table.
+     */
+    @Override
+    public Condition keyStartsWith(String prefix) {
+        String escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return DBMQ_TASK.UNIQUE_KEY.like(DSL.inline(escaped + "%"), '\\');
+    }
+
+    /**
      * The context must be PostgreSQL on the queue's database ({@link PostgresDatabase#requireSameDatabase}, checked
      * before the insert: in autocommit mode the insert itself commits). The queue's schema mapping is applied to it.
      * {@code wakeAtCommit} is not needed: the insert trigger notifies every foreman when tx commits.

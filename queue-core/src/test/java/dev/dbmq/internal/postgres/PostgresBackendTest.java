@@ -1,5 +1,6 @@
 package dev.dbmq.internal.postgres;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -15,6 +16,7 @@ import dev.dbmq.internal.InsertContract;
 import dev.dbmq.internal.WakeupContract;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.SQLDialect;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +117,29 @@ class PostgresBackendTest extends BackendContract implements InsertContract, Cla
                 st.execute("RESET search_path");
             }
         });
+    }
+
+    /**
+     * A database whose collation is linguistic (ICU en-US, as many are created), where punctuation weighs nothing at
+     * first: 'dbmq:recurring:x' sorts after 'dbmq:recurring;', so the range that is exact on SQLite would miss
+     * every key. The prefix condition still finds exactly the keys with the prefix.
+     */
+    @Test
+    void keyStartsWith_is_exact_on_a_database_with_a_linguistic_collation() throws Exception {
+        String database = PostgresSupport.newSchema("dbmq_icu_db");
+        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + database // test setup; the name is ours
+                    + " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'");
+        }
+        try (HikariDataSource icu = PostgresSupport.pool(2, database);
+             Backend b = new PostgresBackend(QueueSettings.postgres(icu).schema(schema).build())) {
+            InsertContract.insertKeys(b, List.of("dbmq:recurring:x", "dbmq:recurring:", "dbmq:recurringx",
+                    "dbmq:recurring;y", "DBMQ:RECURRING:Z", "dbmq:recurring_w", "dbmq:x"));
+            assertEquals(List.of("dbmq:recurring:", "dbmq:recurring:x"),
+                    InsertContract.keysStartingWith(b, "dbmq:recurring:"));
+        } finally {
+            PostgresSupport.dropDatabase(admin, database);
+        }
     }
 
     @Test

@@ -131,6 +131,52 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
     }
 
     /**
+     * Cancelling, removing a schedule and looking up by key, as prepared statements with their bind values, read the
+     * partial unique-key index (the predicate {@code unique_key IS NOT NULL} follows from {@code unique_key = ?} and
+     * from the range); the look for schedules a foreman does not register is one range of it, in its order.
+     */
+    @Test
+    void statements_by_key_read_the_unique_key_index_and_never_scan_the_queue() {
+        for (int i = 0; i < 30; i++) {
+            insert(backend(), A, i, i);
+        }
+        InsertContract.insertKeys(backend(), List.of("digest:1"));
+        storage().database().transaction(dsl -> {
+            for (String key : List.of("dbmq:recurring:beat", "dbmq:recurring:other")) {
+                TaskStore.insertInstance(dsl, A, "{}", 1, 60_000, key, "every PT1M");
+            }
+            return null;
+        });
+        List<String> statements = new ArrayList<>();
+        List<Object[]> binds = new ArrayList<>();
+        List<String> plans = storage().database().transaction(dsl -> {
+            DSLContext recording = dsl.configuration().derive(new DefaultExecuteListenerProvider(new ExecuteListener() {
+                @Override
+                public void renderEnd(ExecuteContext ctx) {
+                    statements.add(ctx.sql());
+                    binds.add(ctx.query().getBindValues().toArray());
+                }
+            })).dsl();
+            assertEquals("digest:1", TaskStore.findPendingByKey(recording, "digest:1").uniqueKey());
+            assertEquals(1, TaskStore.instancesOtherThan(storage(), recording, "dbmq:recurring:", List.of(A),
+                    java.util.Set.of("dbmq:recurring:other"), 11).size());
+            assertTrue(TaskStore.cancelByKey(recording, "digest:1"));
+            assertTrue(TaskStore.unschedule(recording, "dbmq:recurring:beat"));
+            List<String> details = new ArrayList<>();
+            for (int i = 0; i < statements.size(); i++) {
+                dsl.fetch("EXPLAIN QUERY PLAN " + statements.get(i), binds.get(i))
+                        .forEach(r -> details.add(r.get("detail", String.class)));
+            }
+            return details;
+        });
+        assertEquals(4, statements.size(), "statements recorded: " + statements);
+        assertEquals(4, plans.stream().filter(p -> p.contains("USING INDEX dbmq_task_unique_key_ux")).count(),
+                "plans: " + plans);
+        assertEquals(List.of(), plans.stream()
+                .filter(p -> p.startsWith("SCAN") || p.contains("TEMP B-TREE")).toList(), "plans: " + plans);
+    }
+
+    /**
      * The look for tasks without a handler and each batch that keeps them as failed seek ranges of the name index: a
      * backlog of the handled names costs them nothing. (Before, each batch scanned and sorted the whole queue.)
      */
