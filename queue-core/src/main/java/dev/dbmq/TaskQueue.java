@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * that lives only while it opens (it makes the JSON codec meanwhile).
  *
  * <p>Every enqueue is committed before it returns (or, for {@link #enqueue(DSLContext, Task, Object)} and
- * {@link #enqueue(Connection, Task, Object)}, with the caller's transaction) and wakes the foreman after the commit: directly when the foreman runs in this JVM, through
- * the wakeup directory when it runs in another process.
+ * {@link #enqueue(Connection, Task, Object)}, with the caller's transaction) and wakes the foreman after the
+ * commit: directly when the foreman runs in this JVM, through the wakeup directory when it runs in another process.
  *
  * <pre>{@code
  * try (TaskQueue queue = TaskQueue.sqlite(Path.of("queue.db"))) {

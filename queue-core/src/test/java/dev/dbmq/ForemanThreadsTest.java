@@ -40,7 +40,8 @@ class ForemanThreadsTest {
             throw new OutOfMemoryError("simulated");
         });
         assertEquals(Foreman.State.FAILED, state.get());
-        assertEquals(List.of("dbmq7-foreman: java.lang.OutOfMemoryError: simulated"), reported, "named for the foreman and role");
+        assertEquals(List.of("dbmq7-foreman: java.lang.OutOfMemoryError: simulated"), reported,
+                "named for the foreman and role");
     }
 
     @Test

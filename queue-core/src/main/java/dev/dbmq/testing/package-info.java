@@ -7,7 +7,7 @@
  * runs tasks on the test's own thread. {@link dev.dbmq.testing.TestTaskContext} gives a handler that a test calls
  * directly the context of any attempt.
  *
- * <p>These classes depend on nothing but dbmq's API, which never depends on them: they work with any test framework, and report a failed wait
- * with an {@link AssertionError}, which every framework shows as a test failure.
+ * <p>These classes depend on nothing but dbmq's API, which never depends on them: they work with any test framework,
+ * and report a failed wait with an {@link AssertionError}, which every framework shows as a test failure.
  */
 package dev.dbmq.testing;
