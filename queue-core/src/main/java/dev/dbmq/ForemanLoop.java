@@ -2,6 +2,7 @@ package dev.dbmq;
 
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.WakeTarget;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -183,7 +184,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 backoff = NextStep.backoffAfter(backoff);
                 log.error("Foreman {}: claiming failed; will keep running, retrying in {} ms", foremanId,
                         backoff / 1_000_000, t);
-                listener.claimFailed(t);
+                listener.claimFailed(new ForemanEvent.ClaimFailed(foremanId, t, Duration.ofNanos(backoff)));
                 awaitBackoff(backoff);
             }
         }
@@ -248,7 +249,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
         // in a trickle of enqueues, and a write there would be the write per task counting avoids.
         counters.flush(rows == 0);
         state.openHandoffs();
-        listener.idle();
+        listener.idle(new ForemanEvent.Idle(foremanId));
     }
 
     /** Waits out a backoff; a stop request cuts it short, an interrupt does not. */

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * What a handler may know about the attempt it runs: given to a {@link ContextualTaskHandler}, a
- * {@link TaskInterceptor} and {@link ForemanListener#taskStarted(long, String, TaskContext)}. A record, so a test
- * calling a handler directly can make one.
+ * {@link TaskInterceptor} and a {@link ForemanListener} (in each {@link TaskEvent} of an attempt that ran). A record,
+ * so a test calling a handler directly can make one.
  *
  * @param id          the task's id, as {@link TaskQueue#enqueue} returned it; the same for every attempt
  * @param attempt     1 for the first attempt, 2 for the first retry, …
