@@ -38,12 +38,13 @@ final class CallerThreadForeman implements ManualForeman {
             throw new IllegalStateException("the queue on " + backend.describe() + " is closed");
         }
         this.batchSize = batchSize;
-        this.exclusivity = backend.exclusivity().acquire("manual foreman, pid " + ProcessHandle.current().pid());
+        String id = Foreman.newId(); // for its listener's events; a manual foreman has no threads to name
+        this.exclusivity = backend.exclusivity().acquire("manual foreman " + id);
         this.counters = new TaskCounters(backend.storage().database());
-        this.claimer = new Claimer(backend.storage(), handlers, recurring, queue.codec(), queue.clock(), counters,
+        this.claimer = new Claimer(id, backend.storage(), handlers, recurring, queue.codec(), queue.clock(), counters,
                 listener, unhandledTimeout);
         this.outcomes = OutcomeWrites.forAtMost(backend.storage().database(), OUTCOME_RETRY);
-        this.runner = new TaskRunner(outcomes, queue.clock(), counters, listener, interceptors);
+        this.runner = new TaskRunner(id, outcomes, queue.clock(), counters, listener, interceptors);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
             public void wake() {

@@ -42,6 +42,7 @@ final class Claimer implements Claims {
         }
     }
 
+    private final String foremanId;
     private final Storage storage;
     private final Database database;
     private final Handlers handlers;
@@ -65,8 +66,9 @@ final class Claimer implements Claims {
      * @param unhandledTimeout how old a task of a name this foreman has no handler for may get before it is kept in
      *                         the failed-tasks table (see {@link #checkUnhandled()})
      */
-    Claimer(Storage storage, Handlers handlers, RecurringTasks recurring, ArgsCodec codec, InstantSource clock,
-            TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout) {
+    Claimer(String foremanId, Storage storage, Handlers handlers, RecurringTasks recurring, ArgsCodec codec,
+            InstantSource clock, TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout) {
+        this.foremanId = foremanId;
         this.storage = storage;
         this.database = storage.database();
         this.handlers = handlers;
@@ -98,7 +100,7 @@ final class Claimer implements Claims {
                     printable(r.row().taskName()));
             log.debug("Task {} rejected: {}", ShortId.of(r.row().id()), r.reason());
             counters.failed(r.row().taskName());
-            listener.taskRejected(r.row().id(), r.row().taskName(), r.reason());
+            listener.taskRejected(rejected(r.row(), r.reason()));
         }
         return new Claim(rows, runnable, now[0]);
     }
@@ -251,7 +253,7 @@ final class Claimer implements Claims {
                         printable(row.taskName()), unhandledTimeoutMillis / 1000);
             }
             counters.failed(row.taskName());
-            listener.taskRejected(row.id(), row.taskName(), unhandledReason(row));
+            listener.taskRejected(rejected(row, unhandledReason(row)));
         }
         keptOfName += rows.size();
         keptTotal += rows.size();
@@ -279,6 +281,10 @@ final class Claimer implements Claims {
     /** Pending tasks per name this foreman has no handler for, as its last look found them. */
     java.util.Map<String, Long> unhandled() {
         return unhandled;
+    }
+
+    private TaskEvent.Rejected rejected(TaskStore.Row row, String reason) {
+        return new TaskEvent.Rejected(row.id(), row.taskName(), row.attempt(), foremanId, reason);
     }
 
     private String unhandledReason(TaskStore.Row row) {

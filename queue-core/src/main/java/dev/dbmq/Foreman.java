@@ -153,14 +153,14 @@ public final class Foreman implements AutoCloseable {
             this.exclusivity = backend.exclusivity().acquire(id);
             undo.add(exclusivity);
             this.counters = new TaskCounters(backend.storage().database());
-            this.claimer = new Claimer(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
+            this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
                     counters, b.listener(), b.unhandledTimeout());
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
             ForemanWarmUp.run(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock().millis());
             b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
             b.recurring().reportUnregistered(backend.storage(), handlers.names());
             this.outcomes = OutcomeWrites.untilStop(backend.storage().database());
-            TaskRunner runner = new TaskRunner(outcomes, queue.clock(), counters, b.listener(), b.interceptors());
+            TaskRunner runner = new TaskRunner(id, outcomes, queue.clock(), counters, b.listener(), b.interceptors());
             WorkerThreads workerThreads = new WorkerThreads(id, threadPrefix, b.workerThreadFactory());
             this.workers = newWorkerPool(b.workers(), workerThreads);
             undo.add(workers::shutdownNow);
@@ -206,7 +206,8 @@ public final class Foreman implements AutoCloseable {
         keepAlive.start(); // last: a start that failed above must not hold the JVM
     }
 
-    private static String newId() {
+    /** A new foreman's id: {@code host:pid:random}, unique enough among the foremen sharing a database. */
+    static String newId() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -401,7 +402,7 @@ public final class Foreman implements AutoCloseable {
 
         /**
          * Registers the handler for a task; one handler per task name. When it throws, the task is retried as
-         * {@link Task#retry()} says, then kept in the failed-tasks table.
+         * {@link Task#retry()} says, then kept in the failed-tasks table; at once for a {@link NonRetryableException}.
          */
         public <A> Builder handle(Task<A> task, TaskHandler<A> handler) {
             handlers.add(task, handler);

@@ -1,68 +1,68 @@
 package dev.dbmq;
 
-import java.time.Duration;
-import java.time.Instant;
-
 /**
- * Hooks into what a {@link Foreman} does, for metrics, error reporting and tests. Called on the thread named in each
- * method; implementations must be thread-safe and quick. Whatever a hook throws, {@code Error}s included, is logged
- * and otherwise ignored: it never costs a task or a foreman thread.
+ * Hooks into what a {@link Foreman} does, for metrics, error reporting and tests: one method per hook, each taking
+ * one event value ({@link TaskEvent} for a task's attempts, {@link ForemanEvent} for the foreman itself), and each a
+ * no-op unless overridden. Called on the thread named in each method; implementations must be thread-safe and quick.
+ * Whatever a hook throws, {@code Error}s included, is logged and otherwise ignored: it never costs a task or a
+ * foreman thread.
+ *
+ * <pre>{@code
+ * Foreman.builder(queue).listener(new ForemanListener() {
+ *     public void taskFailed(TaskEvent.Failed e) {
+ *         errors.report(e.error(), "task " + e.taskId() + " (" + e.taskName() + "), attempt " + e.attempt());
+ *     }
+ * })
+ * }</pre>
+ *
+ * <p>For each attempt of a task that runs: {@link #taskStarted}, then one of {@link #taskSucceeded},
+ * {@link #taskRetrying} or {@link #taskFailed}, on the same thread. A manual foreman calls the task hooks on its
+ * caller's thread, and never the foreman hooks.
  */
 public interface ForemanListener {
 
-    /** A handler is about to run (worker thread). */
-    default void taskStarted(long taskId, String taskName) {
-    }
-
-    /**
-     * A handler is about to run, with its attempt's {@link TaskContext} (its due time, for how long it waited; its
-     * attempt number). The foreman calls this one; it calls {@link #taskStarted(long, String)} unless overridden, so
-     * implement either (worker thread).
-     */
-    default void taskStarted(long taskId, String taskName, TaskContext context) {
-        taskStarted(taskId, taskName);
+    /** A handler is about to run, with its attempt's {@link TaskContext} (worker thread). */
+    default void taskStarted(TaskEvent.Started event) {
     }
 
     /** A handler returned normally (worker thread). */
-    default void taskSucceeded(long taskId, String taskName, Duration took) {
+    default void taskSucceeded(TaskEvent.Succeeded event) {
     }
 
     /**
-     * A handler threw on the task's last attempt (its only one, without a {@link Retry}); the task is kept in the
-     * failed-tasks table (worker thread).
+     * A handler threw and attempts remain: the next attempt is queued, due at {@link TaskEvent.Retrying#nextAttemptAt}
+     * (worker thread). Either this or {@link #taskFailed} is called for an attempt that threw, never both.
      */
-    default void taskFailed(long taskId, String taskName, Throwable error) {
+    default void taskRetrying(TaskEvent.Retrying event) {
     }
 
     /**
-     * A handler threw and attempts remain: attempt {@code attempt + 1} of the task is queued, due at
-     * {@code nextAttemptAt} (worker thread). Either this or {@link #taskFailed} is called for an attempt that threw,
-     * never both.
-     *
-     * @param attempt the attempt that threw, 1 for the first
+     * A handler threw and no attempt follows: it was the last one its {@link Retry} allows (the only one, without a
+     * Retry), or the handler declared the failure permanent ({@link NonRetryableException};
+     * {@link TaskEvent.Failed#retriesLeft} is then true). The task is kept in the failed-tasks table (worker thread).
      */
-    default void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
+    default void taskFailed(TaskEvent.Failed event) {
     }
 
     /**
-     * A claimed task could not be run (unknown name, undecodable args) and was kept (the thread that claimed: the
-     * foreman thread, or while the queue is busy a worker thread claiming for itself).
+     * A claimed task could not be run (unknown name, undecodable args) and was kept as failed (the thread that
+     * claimed: the foreman thread, or while the queue is busy a worker thread claiming for itself).
      */
-    default void taskRejected(long taskId, String taskName, String reason) {
+    default void taskRejected(TaskEvent.Rejected event) {
     }
 
     /**
      * Claiming failed, e.g. the database is unavailable; the foreman retries with backoff (the foreman thread; or a
      * worker thread whose own claim failed, after which the foreman thread claims).
      */
-    default void claimFailed(Throwable error) {
+    default void claimFailed(ForemanEvent.ClaimFailed event) {
     }
 
     /**
      * The foreman found the queue empty and is about to sleep until woken (foreman thread). A task that a producer of
      * the foreman's JVM hands straight to an idle foreman (SQLite) runs without waking it: no idle() follows.
      */
-    default void idle() {
+    default void idle(ForemanEvent.Idle event) {
     }
 
     /**
@@ -70,9 +70,7 @@ public interface ForemanListener {
      * or is no longer woken (the wakeup or LISTEN thread, leaving only the backstop poll). The foreman's
      * {@link Foreman#state()} is now {@link Foreman.State#FAILED}; it is logged at ERROR too. Called once, on the
      * dying thread. Stop the foreman and start a new one (or let the process exit and be restarted).
-     *
-     * @param thread the thread's name
      */
-    default void foremanFailed(String thread, Throwable cause) {
+    default void foremanFailed(ForemanEvent.ThreadDied event) {
     }
 }

@@ -200,7 +200,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     log.warn("Foreman {}: claiming failed again ({} in a row): {}; retrying in {}", foremanId,
                             failedInARow, t, Durations.format(Duration.ofNanos(backoff)));
                 }
-                listener.claimFailed(t);
+                listener.claimFailed(new ForemanEvent.ClaimFailed(foremanId, t, Duration.ofNanos(backoff)));
                 awaitBackoff(backoff);
             }
         }
@@ -277,7 +277,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
             backlogSince = -1;
         }
         state.openHandoffs();
-        listener.idle();
+        listener.idle(new ForemanEvent.Idle(foremanId));
     }
 
     /** Waits out a backoff; a stop request cuts it short, an interrupt does not. */

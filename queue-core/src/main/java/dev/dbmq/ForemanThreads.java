@@ -98,7 +98,7 @@ final class ForemanThreads implements WatchedThreads {
         } catch (Throwable ignored) {
             // the state and the listener still tell
         }
-        listener.foremanFailed(thread, cause);
+        listener.foremanFailed(new ForemanEvent.ThreadDied(foremanId, thread, cause));
         released.countDown(); // last: the JVM may end once this is down
     }
 }

@@ -1,8 +1,7 @@
 package dev.dbmq;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,131 +33,92 @@ final class GuardedListener implements ForemanListener {
         List<GuardedListener> each = listeners.stream().map(GuardedListener::of).toList();
         return new GuardedListener(new ForemanListener() {
             @Override
-            public void taskStarted(long taskId, String taskName) {
-                each.forEach(l -> l.taskStarted(taskId, taskName));
+            public void taskStarted(TaskEvent.Started event) {
+                each.forEach(l -> l.taskStarted(event));
             }
 
             @Override
-            public void taskStarted(long taskId, String taskName, TaskContext context) {
-                each.forEach(l -> l.taskStarted(taskId, taskName, context));
+            public void taskSucceeded(TaskEvent.Succeeded event) {
+                each.forEach(l -> l.taskSucceeded(event));
             }
 
             @Override
-            public void taskSucceeded(long taskId, String taskName, Duration took) {
-                each.forEach(l -> l.taskSucceeded(taskId, taskName, took));
+            public void taskRetrying(TaskEvent.Retrying event) {
+                each.forEach(l -> l.taskRetrying(event));
             }
 
             @Override
-            public void taskFailed(long taskId, String taskName, Throwable error) {
-                each.forEach(l -> l.taskFailed(taskId, taskName, error));
+            public void taskFailed(TaskEvent.Failed event) {
+                each.forEach(l -> l.taskFailed(event));
             }
 
             @Override
-            public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt,
-                                     Throwable error) {
-                each.forEach(l -> l.taskRetrying(taskId, taskName, attempt, nextAttemptAt, error));
+            public void taskRejected(TaskEvent.Rejected event) {
+                each.forEach(l -> l.taskRejected(event));
             }
 
             @Override
-            public void taskRejected(long taskId, String taskName, String reason) {
-                each.forEach(l -> l.taskRejected(taskId, taskName, reason));
+            public void claimFailed(ForemanEvent.ClaimFailed event) {
+                each.forEach(l -> l.claimFailed(event));
             }
 
             @Override
-            public void claimFailed(Throwable error) {
-                each.forEach(l -> l.claimFailed(error));
+            public void idle(ForemanEvent.Idle event) {
+                each.forEach(l -> l.idle(event));
             }
 
             @Override
-            public void idle() {
-                each.forEach(GuardedListener::idle);
-            }
-
-            @Override
-            public void foremanFailed(String thread, Throwable cause) {
-                each.forEach(l -> l.foremanFailed(thread, cause));
+            public void foremanFailed(ForemanEvent.ThreadDied event) {
+                each.forEach(l -> l.foremanFailed(event));
             }
         });
     }
 
     @Override
-    public void taskStarted(long taskId, String taskName) {
-        try {
-            delegate.taskStarted(taskId, taskName);
-        } catch (Throwable t) {
-            threw("taskStarted", taskId, t);
-        }
+    public void taskStarted(TaskEvent.Started event) {
+        call("taskStarted", event, ForemanListener::taskStarted);
     }
 
     @Override
-    public void taskStarted(long taskId, String taskName, TaskContext context) {
-        try {
-            delegate.taskStarted(taskId, taskName, context);
-        } catch (Throwable t) {
-            threw("taskStarted", taskId, t);
-        }
+    public void taskSucceeded(TaskEvent.Succeeded event) {
+        call("taskSucceeded", event, ForemanListener::taskSucceeded);
     }
 
     @Override
-    public void taskSucceeded(long taskId, String taskName, Duration took) {
-        try {
-            delegate.taskSucceeded(taskId, taskName, took);
-        } catch (Throwable t) {
-            threw("taskSucceeded", taskId, t);
-        }
+    public void taskRetrying(TaskEvent.Retrying event) {
+        call("taskRetrying", event, ForemanListener::taskRetrying);
     }
 
     @Override
-    public void taskFailed(long taskId, String taskName, Throwable error) {
-        try {
-            delegate.taskFailed(taskId, taskName, error);
-        } catch (Throwable t) {
-            threw("taskFailed", taskId, t);
-        }
+    public void taskFailed(TaskEvent.Failed event) {
+        call("taskFailed", event, ForemanListener::taskFailed);
     }
 
     @Override
-    public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
-        try {
-            delegate.taskRetrying(taskId, taskName, attempt, nextAttemptAt, error);
-        } catch (Throwable t) {
-            threw("taskRetrying", taskId, t);
-        }
+    public void taskRejected(TaskEvent.Rejected event) {
+        call("taskRejected", event, ForemanListener::taskRejected);
     }
 
     @Override
-    public void taskRejected(long taskId, String taskName, String reason) {
-        try {
-            delegate.taskRejected(taskId, taskName, reason);
-        } catch (Throwable t) {
-            threw("taskRejected", taskId, t);
-        }
+    public void claimFailed(ForemanEvent.ClaimFailed event) {
+        call("claimFailed", event, ForemanListener::claimFailed);
     }
 
     @Override
-    public void claimFailed(Throwable error) {
-        try {
-            delegate.claimFailed(error);
-        } catch (Throwable t) {
-            threw("claimFailed", 0, t);
-        }
+    public void idle(ForemanEvent.Idle event) {
+        call("idle", event, ForemanListener::idle);
     }
 
     @Override
-    public void idle() {
-        try {
-            delegate.idle();
-        } catch (Throwable t) {
-            threw("idle", 0, t);
-        }
+    public void foremanFailed(ForemanEvent.ThreadDied event) {
+        call("foremanFailed", event, ForemanListener::foremanFailed);
     }
 
-    @Override
-    public void foremanFailed(String thread, Throwable cause) {
+    private <E> void call(String hook, E event, BiConsumer<ForemanListener, E> body) {
         try {
-            delegate.foremanFailed(thread, cause);
+            body.accept(delegate, event);
         } catch (Throwable t) {
-            threw("foremanFailed", 0, t);
+            threw(hook, event instanceof TaskEvent e ? e.taskId() : 0, t);
         }
     }
 

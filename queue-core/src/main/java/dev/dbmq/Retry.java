@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Each attempt is at most once, as every dbmq task: its row is deleted when it is claimed. When an attempt throws
  * and attempts remain, the next attempt is written, due after the backoff, in the same transaction that records the
  * failure; when the last one throws, the task is kept in the failed-tasks table with its attempt count and the last
- * reason. A crash during an attempt loses the task: retries cover failures a handler reports, not crashes.
+ * reason. A handler that throws a {@link NonRetryableException} has its task kept so at once, attempts left or not.
+ * A crash during an attempt loses the task: retries cover failures a handler reports, not crashes.
  */
 public final class Retry {
 

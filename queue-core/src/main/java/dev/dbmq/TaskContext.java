@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * What a handler may know about the attempt it runs: given to a {@link ContextualTaskHandler}, a
- * {@link TaskInterceptor} and the {@link ForemanListener}'s task events. An interface, not a record, so that it can
- * grow with what an attempt can do without breaking the code that uses it; a test calling a handler directly builds
- * one with {@code dev.dbmq.testing.TestTaskContext}.
+ * {@link TaskInterceptor} and a {@link ForemanListener} (in each {@link TaskEvent} of an attempt that ran). An
+ * interface, not a record, so that it can grow with what an attempt can do without breaking the code that uses it; a
+ * test calling a handler directly builds one with {@code dev.dbmq.testing.TestTaskContext}.
  */
 public interface TaskContext {
 

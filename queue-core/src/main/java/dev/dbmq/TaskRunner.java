@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one claimed task on the calling thread and records how it went: counts, listener, and for a handler that
- * threw, a log line with the stack trace and, in one transaction, either its next attempt (attempts remain, see
- * {@link Retry}) or the task kept in the failed-tasks table. That write is retried while the database refuses it
+ * threw, one log line ({@link FailedAttempt} says at which level, and whether with the stack trace) and, in one
+ * transaction, either its next attempt (attempts remain, see {@link Retry}) or the task kept in the failed-tasks table
+ * (the last attempt, or a {@link NonRetryableException}). That write is retried while the database refuses it
  * ({@link OutcomeWrites}); the listener hears of the attempt once, after it. Never throws.
  *
  * <p>A successful attempt writes nothing itself: its count goes to {@link TaskCounters}, kept in memory until a
@@ -20,14 +21,16 @@ final class TaskRunner implements AttemptRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
+    private final String foremanId;
     private final OutcomeWrites outcomes;
     private final InstantSource clock;
     private final TaskCounters counters;
     private final GuardedListener listener;
     private final TaskChain interceptors;
 
-    TaskRunner(OutcomeWrites outcomes, InstantSource clock, TaskCounters counters, GuardedListener listener,
-               TaskChain interceptors) {
+    TaskRunner(String foremanId, OutcomeWrites outcomes, InstantSource clock, TaskCounters counters,
+               GuardedListener listener, TaskChain interceptors) {
+        this.foremanId = foremanId;
         this.outcomes = outcomes;
         this.clock = clock;
         this.counters = counters;
@@ -43,61 +46,62 @@ final class TaskRunner implements AttemptRunner {
             log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
         }
         TaskContext context = task.context();
-        listener.taskStarted(task.id(), task.name(), context);
+        listener.taskStarted(new TaskEvent.Started(task.id(), task.name(), context.attempt(), foremanId, context));
         long t0 = System.nanoTime();
         ContextualTaskHandler handler = task.registration().handler();
         Throwable error = interceptors.run(task.name(), context, () -> handler.handle(task.args(), context));
-        if (error != null) {
-            return fail(task, error);
-        }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        if (error != null) {
+            return fail(task, context, took, error);
+        }
         counters.done(task.name());
         if (debug) {
             log.debug("Done {} {} in {} ms", ShortId.of(task.id()), task.name(), took.toNanos() / 1_000_000.0);
         }
-        listener.taskSucceeded(task.id(), task.name(), took);
+        listener.taskSucceeded(new TaskEvent.Succeeded(task.id(), task.name(), context.attempt(), foremanId, context,
+                took));
         return false;
     }
 
-    private boolean fail(ClaimedTask task, Throwable error) {
+    private boolean fail(ClaimedTask task, TaskContext context, Duration took, Throwable error) {
         boolean interrupted = error instanceof InterruptedException || Thread.interrupted();
-        Retry retry = task.registration().task().retry();
         int attempt = task.row().attempt();
+        FailedAttempt failed = FailedAttempt.of(task.registration().task().retry(), attempt, error);
         long now = clock.millis();
-        String id = ShortId.of(task.id());
+        long id = task.id();
+        String what = id + " (" + task.name() + ")";
         boolean retried = false;
-        if (retry.retriesAfter(attempt)) {
-            long nextAt = now + retry.delayMillis(attempt);
-            log.warn("Task {} ({}) attempt {} of {} failed; attempt {} at {}", id, task.name(),
-                    attempt, retry.maxAttempts(), attempt + 1, Instant.ofEpochMilli(nextAt), error);
-            Throwable lost = outcomes.write("the next attempt of task " + id + " (" + task.name() + ")", interrupted,
+        if (failed.outcome() == FailedAttempt.Outcome.RETRY) {
+            long nextAt = now + task.registration().task().retry().delayMillis(attempt);
+            Instant nextAttemptAt = Instant.ofEpochMilli(nextAt);
+            logged(failed, id, task.name(), nextAttemptAt);
+            Throwable lost = outcomes.write("the next attempt of task " + what, interrupted,
                     dsl -> TaskStore.insertRetry(dsl, task.row(), nextAt));
             if (lost == null) {
                 retried = true;
+                listener.taskRetrying(new TaskEvent.Retrying(id, task.name(), attempt, foremanId, context, took, error,
+                        nextAttemptAt));
             } else {
                 // Not kept as failed either: the attempt's row was deleted at the claim, and the write that would
                 // have kept it is the one that failed.
                 counters.failed(task.name());
                 log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; LOST",
                         id, task.name(), attempt, lost.toString());
-            }
-            if (retried) {
-                listener.taskRetrying(task.id(), task.name(), attempt, Instant.ofEpochMilli(nextAt), error);
-            } else {
-                listener.taskFailed(task.id(), task.name(), error);
+                listener.taskFailed(new TaskEvent.Failed(id, task.name(), attempt, foremanId, context, took, error,
+                        true));
             }
         } else {
-            log.warn("Task {} ({}) failed{}", id, task.name(),
-                    attempt == 1 ? "" : " on its last attempt (" + attempt + ")", error);
+            logged(failed, id, task.name(), null);
             counters.failed(task.name());
-            String reason = "handler threw " + describe(error);
-            Throwable lost = outcomes.write("the record of failed task " + id + " (" + task.name() + ")", interrupted,
+            String reason = failed.reason();
+            Throwable lost = outcomes.write("the record of failed task " + what, interrupted,
                     dsl -> TaskStore.keepFailed(dsl, task.row(), now, reason));
             if (lost != null) {
                 log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; LOST",
                         id, task.name(), lost.toString());
             }
-            listener.taskFailed(task.id(), task.name(), error);
+            listener.taskFailed(new TaskEvent.Failed(id, task.name(), attempt, foremanId, context, took, error,
+                    failed.retriesLeft()));
         }
         if (interrupted) {
             Thread.currentThread().interrupt(); // keep the stop request visible to the pool
@@ -105,12 +109,14 @@ final class TaskRunner implements AttemptRunner {
         return retried;
     }
 
-    /** A user's Throwable as text; its toString() is user code too. */
-    static String describe(Throwable error) {
+    /** The attempt's one line; printing a user's exception runs user code, so nothing of it may escape. */
+    private static void logged(FailedAttempt failed, long taskId, String taskName, Instant nextAttemptAt) {
         try {
-            return String.valueOf(error);
+            log.atLevel(failed.level()).setCause(failed.stackTrace())
+                    .log(failed.logLine(taskId, taskName, nextAttemptAt));
         } catch (Throwable t) {
-            return error.getClass().getName() + " (its toString() threw " + t.getClass().getName() + ")";
+            log.error("Task {} ({}) attempt {} failed, and logging its exception threw {}", taskId, taskName,
+                    failed.attempt(), t.getClass().getName());
         }
     }
 }

@@ -66,7 +66,7 @@ final class WorkerClaims {
             log.warn("Foreman {}: a worker's claim failed ({}); the foreman thread will claim", foremanId,
                     t.toString());
             state.workerClaimFailed();
-            listener.claimFailed(t);
+            listener.claimFailed(new ForemanEvent.ClaimFailed(foremanId, t, java.time.Duration.ZERO));
         } finally {
             state.endClaim(full, false);
         }

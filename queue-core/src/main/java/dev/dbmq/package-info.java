@@ -7,10 +7,11 @@
  * {@link dev.dbmq.ManualForeman} (runs what is due on the caller's thread, for tests and batch jobs);
  * {@link dev.dbmq.Task} and {@link dev.dbmq.TaskHandler} or {@link dev.dbmq.ContextualTaskHandler} (a task type and
  * its code, told its {@link dev.dbmq.TaskContext}); {@link dev.dbmq.Enqueue} (when a task may run, its unique key),
- * {@link dev.dbmq.Retry} (a task type's retries) and {@link dev.dbmq.Schedule} (recurring tasks);
- * {@link dev.dbmq.ForemanListener} (hooks for metrics and error reporting); {@link dev.dbmq.EnqueueInterceptor} and
- * {@link dev.dbmq.TaskInterceptor} (code around enqueues and handlers, e.g. tracing, and the metadata a task carries
- * from one to the other); the values they return
+ * {@link dev.dbmq.Retry} (a task type's retries, and {@link dev.dbmq.NonRetryableException} for a failure no retry can
+ * mend) and {@link dev.dbmq.Schedule} (recurring tasks); {@link dev.dbmq.ForemanListener} (hooks for metrics and error
+ * reporting, each told one {@link dev.dbmq.TaskEvent} or {@link dev.dbmq.ForemanEvent});
+ * {@link dev.dbmq.EnqueueInterceptor} and {@link dev.dbmq.TaskInterceptor} (code around enqueues and handlers, e.g.
+ * tracing, and the metadata a task carries from one to the other); the values they return
  * ({@link dev.dbmq.QueueStats}, {@link dev.dbmq.FailedTask}) and {@link dev.dbmq.DbmqException}. Test helpers are in {@code dev.dbmq.testing}.
  * Nothing else is API: every other class here is package-private, and {@code dev.dbmq.internal} and its packages (the
  * backends, and the jOOQ classes generated from the migrations) may change in any release.
@@ -23,7 +24,8 @@
  * while the queue is busy), {@code Handoffs} (a producer of this JVM handing a task straight to an idle foreman),
  * {@code DueTime} (when to claim a task due later). Its seams: {@code Claims} (implemented by {@code Claimer}: a
  * claim's transaction: delete, decode, keep what can't run) and {@code AttemptRunner} (implemented by
- * {@code TaskRunner}: a worker running one handler); {@code ForemanWarmUp} (start() runs the foreman's statements
+ * {@code TaskRunner}: a worker running one handler, and {@code FailedAttempt}: what follows an attempt that threw, and
+ * how it is logged); {@code ForemanWarmUp} (start() runs the foreman's statements
  * once on an {@code OfflineConnection}, so no foreman thread does jOOQ's first use inside a lock producers need);
  * {@code ForemanThreads} (the threads, and what a death means);
  * {@code OutcomeWrites} (a failed attempt's retry or failed row, tried again while the database refuses it, until the

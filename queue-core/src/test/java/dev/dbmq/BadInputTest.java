@@ -93,9 +93,13 @@ class BadInputTest {
         }
         try (ChildJvm child = ChildJvm.start("log-foreman", db.toString())) {
             child.await("DRAINED");
+            if (child.output.stream().noneMatch(l -> l.contains("(boom) failed"))) {
+                child.await("(boom) failed"); // its worker may log it after the foreman went idle
+            }
             child.kill();
             child.awaitExit();
-            assertTrue(child.output.stream().anyMatch(l -> l.contains("WARN")), "the failure is logged");
+            assertTrue(child.output.stream().anyMatch(l -> l.contains("ERROR") && l.contains("(boom) failed")),
+                    "the failure is logged at ERROR: " + String.join("\n", child.output));
             assertFalse(child.output.stream().anyMatch(l -> l.contains(secret)), String.join("\n", child.output));
         }
     }

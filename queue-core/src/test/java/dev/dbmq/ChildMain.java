@@ -11,7 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -204,7 +203,7 @@ public final class ChildMain {
                 })
                 .listener(new ForemanListener() {
                     @Override
-                    public void idle() {
+                    public void idle(ForemanEvent.Idle e) {
                         System.out.println("DRAINED");
                     }
                 })
@@ -251,17 +250,17 @@ public final class ChildMain {
                 })
                 .listener(new ForemanListener() {
                     @Override
-                    public void taskStarted(long taskId, String taskName) {
-                        record(out, "S " + taskId);
+                    public void taskStarted(TaskEvent.Started e) {
+                        record(out, "S " + e.taskId());
                     }
 
                     @Override
-                    public void taskSucceeded(long taskId, String taskName, Duration took) {
-                        record(out, "D " + taskId);
+                    public void taskSucceeded(TaskEvent.Succeeded e) {
+                        record(out, "D " + e.taskId());
                     }
 
                     @Override
-                    public void idle() {
+                    public void idle(ForemanEvent.Idle e) {
                         System.out.println("IDLE pending=" + queue.pending());
                     }
                 })
@@ -272,7 +271,6 @@ public final class ChildMain {
 
     private static void retryingForeman(String db, Path log, int workers) throws Exception {
         FileOutputStream out = new FileOutputStream(log.toFile(), true); // unbuffered: each write is a syscall
-        ThreadLocal<Integer> attempt = new ThreadLocal<>(); // handler to listener: both run on the worker thread
         AtomicLong ends = new AtomicLong();
         AtomicLong ticks = new AtomicLong();
         TaskQueue queue = open(db);
@@ -280,7 +278,6 @@ public final class ChildMain {
                 .workers(workers)
                 .pollInterval(Duration.ofSeconds(1))
                 .handle(FLAKY, (a, ctx) -> {
-                    attempt.set(ctx.attempt());
                     record(out, "S " + ctx.id() + " " + ctx.attempt() + " " + a.n());
                     Thread.sleep(2); // work: a kill finds attempts in flight
                     if (ctx.attempt() <= failures(a.n())) {
@@ -288,30 +285,30 @@ public final class ChildMain {
                     }
                 })
                 .handle(TICK, (a, ctx) -> {
-                    attempt.set(ctx.attempt());
                     record(out, "T " + ctx.id() + " " + ctx.scheduledAt().toEpochMilli() + " "
                             + System.currentTimeMillis());
                 })
                 .recurring(TICK_NAME, Schedule.every(TICK_PERIOD), TICK, new TestTasks.Echo(0))
                 .listener(new ForemanListener() {
                     @Override
-                    public void taskSucceeded(long taskId, String taskName, Duration took) {
-                        ended(taskId, taskName, attempt.get(), "ok");
+                    public void taskSucceeded(TaskEvent.Succeeded e) {
+                        ended(e, "ok");
                     }
 
                     @Override
-                    public void taskRetrying(long taskId, String taskName, int n, Instant nextAt, Throwable e) {
-                        ended(taskId, taskName, n, "retry");
+                    public void taskRetrying(TaskEvent.Retrying e) {
+                        ended(e, "retry");
                     }
 
                     @Override
-                    public void taskFailed(long taskId, String taskName, Throwable error) {
-                        ended(taskId, taskName, attempt.get(), "failed");
+                    public void taskFailed(TaskEvent.Failed e) {
+                        ended(e, "failed");
                     }
 
-                    private void ended(long taskId, String taskName, int n, String outcome) {
-                        record(out, "E " + taskId + " " + n + " " + outcome + " " + System.currentTimeMillis());
-                        if (taskName.equals(TICK.name())) {
+                    private void ended(TaskEvent e, String outcome) {
+                        record(out, "E " + e.taskId() + " " + e.attempt() + " " + outcome + " "
+                                + System.currentTimeMillis());
+                        if (e.taskName().equals(TICK.name())) {
                             System.out.println("PROGRESS " + ends.get() + " " + ticks.incrementAndGet());
                         } else if (ends.incrementAndGet() % 20 == 0) {
                             System.out.println("PROGRESS " + ends.get() + " " + ticks.get());
@@ -319,12 +316,12 @@ public final class ChildMain {
                     }
 
                     @Override
-                    public void taskRejected(long taskId, String taskName, String reason) {
-                        System.out.println("REJECTED " + taskId + " " + reason);
+                    public void taskRejected(TaskEvent.Rejected e) {
+                        System.out.println("REJECTED " + e.taskId() + " " + e.reason());
                     }
 
                     @Override
-                    public void idle() {
+                    public void idle(ForemanEvent.Idle e) {
                         System.out.println("IDLE load=" + queue.database().autocommit(d -> d.fetchCount(
                                 DBMQ_TASK, DBMQ_TASK.TASK_NAME.eq(FLAKY.name()))));
                     }

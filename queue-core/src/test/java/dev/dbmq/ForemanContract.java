@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -562,38 +563,37 @@ abstract class ForemanContract {
             }
 
             @Override
-            public void taskStarted(long taskId, String taskName) {
+            public void taskStarted(TaskEvent.Started e) {
                 maybeThrow("taskStarted");
             }
 
             @Override
-            public void taskSucceeded(long taskId, String taskName, Duration took) {
+            public void taskSucceeded(TaskEvent.Succeeded e) {
                 maybeThrow("taskSucceeded");
             }
 
             @Override
-            public void taskFailed(long taskId, String taskName, Throwable error) {
+            public void taskFailed(TaskEvent.Failed e) {
                 maybeThrow("taskFailed");
             }
 
             @Override
-            public void taskRetrying(long taskId, String taskName, int attempt, java.time.Instant nextAttemptAt,
-                                     Throwable error) {
+            public void taskRetrying(TaskEvent.Retrying e) {
                 maybeThrow("taskRetrying");
             }
 
             @Override
-            public void taskRejected(long taskId, String taskName, String reason) {
+            public void taskRejected(TaskEvent.Rejected e) {
                 maybeThrow("taskRejected");
             }
 
             @Override
-            public void claimFailed(Throwable error) {
+            public void claimFailed(ForemanEvent.ClaimFailed e) {
                 maybeThrow("claimFailed");
             }
 
             @Override
-            public void idle() {
+            public void idle(ForemanEvent.Idle e) {
                 maybeThrow("idle");
             }
         };
@@ -629,21 +629,29 @@ abstract class ForemanContract {
     }
 
     @Test
-    void taskStarted_with_a_context_tells_the_listener_the_attempt_the_handler_gets() {
-        AtomicReference<TaskContext> heard = new AtomicReference<>();
+    void the_task_events_tell_the_listener_the_attempt_the_handler_gets_and_the_foreman_that_ran_it() {
+        List<TaskEvent> heard = new CopyOnWriteArrayList<>();
         AtomicReference<TaskContext> handled = new AtomicReference<>();
-        started(foreman().listener(new ForemanListener() {
+        Foreman f = started(foreman().listener(new ForemanListener() {
             @Override
-            public void taskStarted(long taskId, String taskName, TaskContext context) {
-                heard.set(context);
+            public void taskStarted(TaskEvent.Started e) {
+                heard.add(e);
+            }
+
+            @Override
+            public void taskSucceeded(TaskEvent.Succeeded e) {
+                heard.add(e);
             }
         }).handle(ECHO, (ContextualTaskHandler<Echo>) (a, ctx) -> handled.set(ctx)));
         long id = queue.enqueue(ECHO, new Echo(1));
         recorder.awaitCount("succeeded", 1);
-        assertEquals(1, recorder.count("started"), "a listener that implements the two-argument form is still told");
-        assertEquals(handled.get(), heard.get());
-        assertEquals(id, heard.get().id());
-        assertEquals(1, heard.get().attempt());
+        recorder.await(() -> heard.size() == 2, "both events, saw " + heard);
+        TaskContext context = handled.get();
+        assertEquals(new TaskEvent.Started(id, "echo", 1, f.id(), context), heard.get(0));
+        TaskEvent.Succeeded succeeded = (TaskEvent.Succeeded) heard.get(1);
+        assertEquals(new TaskEvent.Succeeded(id, "echo", 1, f.id(), context, succeeded.took()), succeeded);
+        assertEquals(id, context.id());
+        assertEquals(1, context.attempt());
     }
 
     @Test
@@ -652,15 +660,15 @@ abstract class ForemanContract {
         List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
         ForemanListener first = new ForemanListener() {
             @Override
-            public void taskSucceeded(long taskId, String taskName, Duration took) {
-                order.add("first " + taskId);
+            public void taskSucceeded(TaskEvent.Succeeded e) {
+                order.add("first " + e.taskId());
                 throw new AssertionError("the first listener failed");
             }
         };
         ForemanListener second = new ForemanListener() {
             @Override
-            public void taskSucceeded(long taskId, String taskName, Duration took) {
-                order.add("second " + taskId);
+            public void taskSucceeded(TaskEvent.Succeeded e) {
+                order.add("second " + e.taskId());
             }
         };
         started(Foreman.builder(queue).pollInterval(NO_POLL).stopOnShutdown(false).workers(1)
@@ -928,7 +936,7 @@ abstract class ForemanContract {
         CountDownLatch closed = new CountDownLatch(1);
         ForemanListener closer = new ForemanListener() {
             @Override
-            public void idle() {
+            public void idle(ForemanEvent.Idle e) {
                 Foreman f = self.get();
                 if (f != null && closed.getCount() > 0) {
                     f.close();

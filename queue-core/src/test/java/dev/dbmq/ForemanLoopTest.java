@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.TaskStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -168,7 +168,8 @@ class ForemanLoopTest {
         start(2, 10, false);
         Error error = new OutOfMemoryError("scripted");
         claims.next().fail(error);
-        assertSame(error, events.claimFailures.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(new ForemanEvent.ClaimFailed("test", error, Duration.ofMillis(100)),
+                events.claimFailures.poll(WAIT_SECONDS, TimeUnit.SECONDS), "the first backoff is 100 ms");
         ClaimCall again = claims.next();
         assertEquals(FOREMAN_THREAD, again.thread.getName());
         again.answer(task(1));
@@ -192,7 +193,9 @@ class ForemanLoopTest {
         }
         call.answer();
         events.awaitIdle();
-        assertEquals(3, events.claimFailures.size());
+        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)),
+                events.claimFailures.stream().map(ForemanEvent.ClaimFailed::backoff).toList(),
+                "the listener is told each backoff");
     }
 
     @Test
@@ -550,20 +553,20 @@ class ForemanLoopTest {
 
     static final class Events implements ForemanListener {
         final Semaphore idle = new Semaphore(0);
-        final BlockingQueue<Throwable> claimFailures = new LinkedBlockingQueue<>();
+        final BlockingQueue<ForemanEvent.ClaimFailed> claimFailures = new LinkedBlockingQueue<>();
 
         void awaitIdle() throws InterruptedException {
             assertTrue(idle.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS), "the loop went idle");
         }
 
         @Override
-        public void idle() {
+        public void idle(ForemanEvent.Idle event) {
             idle.release();
         }
 
         @Override
-        public void claimFailed(Throwable error) {
-            claimFailures.add(error);
+        public void claimFailed(ForemanEvent.ClaimFailed event) {
+            claimFailures.add(event);
         }
     }
 }

@@ -20,8 +20,8 @@ class ForemanThreadsTest {
     final ForemanThreads threads = new ForemanThreads("test", "dbmq7", stopRequested::get,
             GuardedListener.of(new ForemanListener() {
                 @Override
-                public void foremanFailed(String thread, Throwable cause) {
-                    reported.add(thread + ": " + cause);
+                public void foremanFailed(ForemanEvent.ThreadDied e) {
+                    reported.add(e.foremanId() + " " + e.thread() + ": " + e.cause());
                     throw new AssertionError("a listener failing here changes nothing");
                 }
             }), state);
@@ -40,7 +40,7 @@ class ForemanThreadsTest {
             throw new OutOfMemoryError("simulated");
         });
         assertEquals(Foreman.State.FAILED, state.get());
-        assertEquals(List.of("dbmq7-foreman: java.lang.OutOfMemoryError: simulated"), reported,
+        assertEquals(List.of("test dbmq7-foreman: java.lang.OutOfMemoryError: simulated"), reported,
                 "named for the foreman and role");
     }
 

@@ -109,12 +109,12 @@ class ManualForemanTest {
     void a_listener_throwing_errors_costs_no_task_in_a_manual_foreman() {
         ForemanListener throwing = new ForemanListener() {
             @Override
-            public void taskStarted(long taskId, String taskName) {
+            public void taskStarted(TaskEvent.Started e) {
                 throw new AssertionError("taskStarted");
             }
 
             @Override
-            public void taskRejected(long taskId, String taskName, String reason) {
+            public void taskRejected(TaskEvent.Rejected e) {
                 throw new AssertionError("taskRejected");
             }
         };

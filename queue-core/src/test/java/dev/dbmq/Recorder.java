@@ -20,6 +20,8 @@ final class Recorder implements ForemanListener {
 
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    /** The Failed and Retrying events, as told. */
+    final List<TaskEvent> taskEvents = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int idles;
@@ -39,40 +41,41 @@ final class Recorder implements ForemanListener {
     }
 
     @Override
-    public void taskStarted(long taskId, String taskName) {
-        add(new Event("started", taskId, taskName, null));
+    public void taskStarted(TaskEvent.Started e) {
+        add(new Event("started", e.taskId(), e.taskName(), null));
     }
 
     @Override
-    public void taskSucceeded(long taskId, String taskName, Duration took) {
-        add(new Event("succeeded", taskId, taskName, null));
+    public void taskSucceeded(TaskEvent.Succeeded e) {
+        add(new Event("succeeded", e.taskId(), e.taskName(), null));
     }
 
     @Override
-    public void taskFailed(long taskId, String taskName, Throwable error) {
-        failures.add(error);
-        add(new Event("failed", taskId, taskName, String.valueOf(error)));
+    public void taskFailed(TaskEvent.Failed e) {
+        failures.add(e.error());
+        taskEvents.add(e);
+        add(new Event("failed", e.taskId(), e.taskName(), String.valueOf(e.error())));
     }
 
     @Override
-    public void taskRetrying(long taskId, String taskName, int attempt, java.time.Instant nextAttemptAt,
-                             Throwable error) {
-        failures.add(error);
-        add(new Event("retrying", taskId, taskName, attempt + " " + nextAttemptAt.toEpochMilli()));
+    public void taskRetrying(TaskEvent.Retrying e) {
+        failures.add(e.error());
+        taskEvents.add(e);
+        add(new Event("retrying", e.taskId(), e.taskName(), e.attempt() + " " + e.nextAttemptAt().toEpochMilli()));
     }
 
     @Override
-    public void taskRejected(long taskId, String taskName, String reason) {
-        add(new Event("rejected", taskId, taskName, reason));
+    public void taskRejected(TaskEvent.Rejected e) {
+        add(new Event("rejected", e.taskId(), e.taskName(), e.reason()));
     }
 
     @Override
-    public void claimFailed(Throwable error) {
-        add(new Event("claimFailed", 0, null, String.valueOf(error)));
+    public void claimFailed(ForemanEvent.ClaimFailed e) {
+        add(new Event("claimFailed", 0, null, String.valueOf(e.error())));
     }
 
     @Override
-    public void idle() {
+    public void idle(ForemanEvent.Idle e) {
         lock.lock();
         try {
             idles++;

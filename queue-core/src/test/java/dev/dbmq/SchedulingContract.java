@@ -348,8 +348,53 @@ abstract class SchedulingContract {
         assertTrue(failed.get(0).reason().contains("attempt 3"), failed.get(0).reason());
         assertEquals(2, recorder.count("retrying"));
         assertEquals(1, recorder.count("failed"));
+        assertEquals(List.of("Retrying 1", "Retrying 2", "Failed 3 false"), recorder.taskEvents.stream()
+                .map(e -> e.getClass().getSimpleName() + " " + e.attempt()
+                        + (e instanceof TaskEvent.Failed f ? " " + f.retriesLeft() : "")).toList(),
+                "the last attempt leaves no retries");
         assertEquals(Map.of("flaky", new QueueStats.TaskCounts(0, 1)), queue.stats().counts(),
                 "one failed task, not one per attempt");
+    }
+
+    /**
+     * A handler that throws a NonRetryableException, itself or as the cause of what it throws, has its task kept as
+     * failed at once, whatever attempts its Retry has left, with a reason that says so; the listener hears of a
+     * failure with retries left.
+     */
+    @Test
+    void a_task_whose_handler_throws_a_non_retryable_exception_runs_once_and_is_kept_as_failed() throws Exception {
+        TaskQueue queue = steppedQueue();
+        Task<Echo> picky = Task.of("picky", Echo.class).retry(Retry.fixed(Duration.ofSeconds(1), 5));
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        Recorder recorder = new Recorder();
+        ManualForeman foreman = closing(Foreman.builder(queue).listener(recorder).handle(picky, a -> {
+            ran.add(a.n());
+            NonRetryableException permanent = new NonRetryableException("no address for " + a.n());
+            throw a.n() == 1 ? permanent : new RuntimeException("wrapped by a framework", permanent);
+        }).startManual());
+        long direct = queue.enqueue(picky, new Echo(1));
+        long wrapped = queue.enqueue(picky, new Echo(2));
+
+        assertEquals(2, foreman.runPending());
+        assertEquals(0, queue.pending(), "no next attempt was written");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(0, foreman.runPending());
+        assertEquals(List.of(1, 2), ran, "each ran once");
+        Map<Long, FailedTask> failed = new java.util.HashMap<>();
+        queue.failedTasks(10).forEach(f -> failed.put(f.id(), f));
+        assertEquals(Set.of(direct, wrapped), failed.keySet());
+        assertEquals("handler threw dev.dbmq.NonRetryableException: no address for 1; declared permanent, not"
+                + " retried (attempt 1 of 5)", failed.get(direct).reason());
+        assertEquals("handler threw dev.dbmq.NonRetryableException: no address for 2 (in a java.lang.RuntimeException);"
+                + " declared permanent, not retried (attempt 1 of 5)", failed.get(wrapped).reason());
+        assertEquals(1, failed.get(direct).attempts());
+        assertEquals(1, failed.get(wrapped).attempts());
+        assertEquals(0, recorder.count("retrying"));
+        assertEquals(List.of(direct + " attempt 1, retries left true", wrapped + " attempt 1, retries left true"),
+                recorder.taskEvents.stream().map(e -> (TaskEvent.Failed) e)
+                        .map(e -> e.taskId() + " attempt " + e.attempt() + ", retries left " + e.retriesLeft())
+                        .toList());
+        assertEquals(Map.of("picky", new QueueStats.TaskCounts(0, 2)), queue.stats().counts());
     }
 
     @Test

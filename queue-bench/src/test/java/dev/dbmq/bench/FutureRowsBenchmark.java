@@ -2,6 +2,7 @@ package dev.dbmq.bench;
 
 import dev.dbmq.Enqueue;
 import dev.dbmq.Foreman;
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.QueueStats;
 import dev.dbmq.Synchronous;
@@ -85,7 +86,7 @@ public class FutureRowsBenchmark {
                         })
                         .listener(new ForemanListener() {
                             @Override
-                            public void idle() {
+                            public void idle(ForemanEvent.Idle e) {
                                 firstIdle.countDown();
                             }
                         })

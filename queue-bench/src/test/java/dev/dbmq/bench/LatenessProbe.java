@@ -2,6 +2,7 @@ package dev.dbmq.bench;
 
 import dev.dbmq.Enqueue;
 import dev.dbmq.Foreman;
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.TaskContext;
 import dev.dbmq.TaskQueue;
@@ -71,7 +72,7 @@ final class LatenessProbe {
                 })
                 .listener(new ForemanListener() {
                     @Override
-                    public void idle() {
+                    public void idle(ForemanEvent.Idle e) {
                         Sample s = current;
                         if (Instant.now().isBefore(s.due)) {
                             s.idleBeforeDue = true; // the wakeup's empty claim: the foreman now sleeps until T

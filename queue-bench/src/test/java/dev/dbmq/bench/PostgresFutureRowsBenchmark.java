@@ -2,6 +2,7 @@ package dev.dbmq.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dbmq.Foreman;
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.TaskQueue;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public class PostgresFutureRowsBenchmark {
                         })
                         .listener(new ForemanListener() {
                             @Override
-                            public void idle() {
+                            public void idle(ForemanEvent.Idle e) {
                                 firstIdle.countDown();
                             }
                         })

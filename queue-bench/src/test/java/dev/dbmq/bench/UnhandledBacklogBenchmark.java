@@ -1,10 +1,12 @@
 package dev.dbmq.bench;
 
 import dev.dbmq.Foreman;
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.QueueStats;
 import dev.dbmq.Synchronous;
 import dev.dbmq.Task;
+import dev.dbmq.TaskEvent;
 import dev.dbmq.TaskQueue;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,13 +153,13 @@ public class UnhandledBacklogBenchmark {
         final CountDownLatch firstIdleOrRejection = new CountDownLatch(1);
 
         @Override
-        public void taskRejected(long taskId, String taskName, String reason) {
-            firstRejection.compareAndSet(null, "task " + taskId + " (" + taskName + "): " + reason);
+        public void taskRejected(TaskEvent.Rejected e) {
+            firstRejection.compareAndSet(null, "task " + e.taskId() + " (" + e.taskName() + "): " + e.reason());
             firstIdleOrRejection.countDown();
         }
 
         @Override
-        public void idle() {
+        public void idle(ForemanEvent.Idle e) {
             firstIdleOrRejection.countDown();
         }
     }

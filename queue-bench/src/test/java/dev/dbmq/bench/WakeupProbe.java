@@ -1,7 +1,9 @@
 package dev.dbmq.bench;
 
 import dev.dbmq.Foreman;
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.ForemanListener;
+import dev.dbmq.TaskEvent;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -50,12 +52,12 @@ final class WakeupProbe {
                 })
                 .listener(new ForemanListener() {
                     @Override
-                    public void idle() {
+                    public void idle(ForemanEvent.Idle e) {
                         idle.countDown();
                     }
 
                     @Override
-                    public void taskSucceeded(long taskId, String taskName, java.time.Duration took) {
+                    public void taskSucceeded(TaskEvent.Succeeded e) {
                         finished.countDown();
                     }
                 });

@@ -1,8 +1,9 @@
 package dev.dbmq.testing;
 
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.ForemanListener;
+import dev.dbmq.TaskEvent;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +33,8 @@ import java.util.function.Predicate;
  *
  * <p>Threads: the callbacks come from the foreman's threads (the loop thread: {@code taskRejected},
  * {@code claimFailed}, {@code idle}; worker threads: {@code taskStarted}, {@code taskSucceeded},
- * {@code taskFailed}; any of its threads: {@code foremanFailed}) and the reads and waits from the test's thread. All
+ * {@code taskRetrying}, {@code taskFailed}, and {@code taskRejected} and {@code claimFailed} while they claim for
+ * themselves; any of its threads: {@code foremanFailed}) and the reads and waits from the test's thread. All
  * of them go through one lock; callbacks hold it only to append, and a wait's condition is evaluated outside it, so
  * a slow condition never holds up a worker.
  */
@@ -47,7 +49,10 @@ public final class RecordingListener implements ForemanListener {
         STARTED,
         /** {@link ForemanListener#taskSucceeded}; the detail is how long the handler took. */
         SUCCEEDED,
-        /** {@link ForemanListener#taskFailed}; the detail is the error's {@code toString()}. */
+        /**
+         * {@link ForemanListener#taskFailed}, also for a {@code NonRetryableException}; the detail is the error's
+         * {@code toString()}.
+         */
         FAILED,
         /**
          * {@link ForemanListener#taskRetrying}; the detail is {@code "attempt <n> threw <error>; next at <instant>"}.
@@ -85,44 +90,44 @@ public final class RecordingListener implements ForemanListener {
     private long version;
 
     @Override
-    public void taskStarted(long taskId, String taskName) {
-        record(new Event(Kind.STARTED, taskId, taskName, null), null);
+    public void taskStarted(TaskEvent.Started e) {
+        record(new Event(Kind.STARTED, e.taskId(), e.taskName(), null), null);
     }
 
     @Override
-    public void taskSucceeded(long taskId, String taskName, Duration took) {
-        record(new Event(Kind.SUCCEEDED, taskId, taskName, String.valueOf(took)), null);
+    public void taskSucceeded(TaskEvent.Succeeded e) {
+        record(new Event(Kind.SUCCEEDED, e.taskId(), e.taskName(), String.valueOf(e.took())), null);
     }
 
     @Override
-    public void taskFailed(long taskId, String taskName, Throwable error) {
-        record(new Event(Kind.FAILED, taskId, taskName, String.valueOf(error)), error);
+    public void taskFailed(TaskEvent.Failed e) {
+        record(new Event(Kind.FAILED, e.taskId(), e.taskName(), String.valueOf(e.error())), e.error());
     }
 
     @Override
-    public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
-        record(new Event(Kind.RETRYING, taskId, taskName, "attempt " + attempt + " threw " + error + "; next at "
-                + nextAttemptAt), error);
+    public void taskRetrying(TaskEvent.Retrying e) {
+        record(new Event(Kind.RETRYING, e.taskId(), e.taskName(), "attempt " + e.attempt() + " threw " + e.error()
+                + "; next at " + e.nextAttemptAt()), e.error());
     }
 
     @Override
-    public void taskRejected(long taskId, String taskName, String reason) {
-        record(new Event(Kind.REJECTED, taskId, taskName, reason), null);
+    public void taskRejected(TaskEvent.Rejected e) {
+        record(new Event(Kind.REJECTED, e.taskId(), e.taskName(), e.reason()), null);
     }
 
     @Override
-    public void claimFailed(Throwable error) {
-        record(new Event(Kind.CLAIM_FAILED, 0, null, String.valueOf(error)), null);
+    public void claimFailed(ForemanEvent.ClaimFailed e) {
+        record(new Event(Kind.CLAIM_FAILED, 0, null, String.valueOf(e.error())), null);
     }
 
     @Override
-    public void idle() {
+    public void idle(ForemanEvent.Idle e) {
         record(new Event(Kind.IDLE, 0, null, null), null);
     }
 
     @Override
-    public void foremanFailed(String thread, Throwable cause) {
-        record(new Event(Kind.FOREMAN_FAILED, 0, null, thread + ": " + cause), null);
+    public void foremanFailed(ForemanEvent.ThreadDied e) {
+        record(new Event(Kind.FOREMAN_FAILED, 0, null, e.thread() + ": " + e.cause()), null);
     }
 
     private void record(Event event, Throwable failure) {

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.Foreman;
+import dev.dbmq.ForemanEvent;
 import dev.dbmq.Task;
+import dev.dbmq.TaskContext;
+import dev.dbmq.TaskEvent;
 import dev.dbmq.TaskQueue;
 import dev.dbmq.testing.RecordingListener.Event;
 import dev.dbmq.testing.RecordingListener.Kind;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordingListenerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Instant T = Instant.parse("2026-12-01T10:00:00Z");
 
     record Count(int n) {
     }
@@ -73,9 +78,10 @@ class RecordingListenerTest {
     void records_a_retried_attempt_with_its_attempt_and_next_time() {
         RecordingListener recorder = new RecordingListener();
         IllegalStateException boom = new IllegalStateException("boom");
-        recorder.taskRetrying(5, "mail", 1, java.time.Instant.parse("2026-12-01T10:00:00Z"), boom);
+        recorder.taskRetrying(new TaskEvent.Retrying(5, "mail", 1, "host:1:abcd", ctx(5),
+                Duration.ofMillis(3), boom, T.plusSeconds(60)));
         assertEquals(List.of(new RecordingListener.Event(RecordingListener.Kind.RETRYING, 5, "mail",
-                "attempt 1 threw java.lang.IllegalStateException: boom; next at 2026-12-01T10:00:00Z")),
+                "attempt 1 threw java.lang.IllegalStateException: boom; next at 2026-12-01T10:01:00Z")),
                 recorder.events(RecordingListener.Kind.RETRYING));
         assertEquals(List.of(boom), recorder.failures());
     }
@@ -96,7 +102,8 @@ class RecordingListenerTest {
     @Test
     void a_wait_that_never_holds_times_out_saying_what_it_waited_for_and_what_it_saw() {
         RecordingListener recorder = new RecordingListener();
-        recorder.taskSucceeded(7, "count", Duration.ofMillis(1));
+        recorder.taskSucceeded(new TaskEvent.Succeeded(7, "count", 1, "host:1:abcd", ctx(7),
+                Duration.ofMillis(1)));
 
         AssertionError e = assertThrows(AssertionError.class,
                 () -> recorder.awaitSucceeded(2, Duration.ofMillis(200)));
@@ -110,9 +117,9 @@ class RecordingListenerTest {
     @Test
     void events_is_a_snapshot() {
         RecordingListener recorder = new RecordingListener();
-        recorder.idle();
+        recorder.idle(new ForemanEvent.Idle("host:1:abcd"));
         List<Event> before = recorder.events();
-        recorder.taskStarted(1, "count");
+        recorder.taskStarted(new TaskEvent.Started(1, "count", 1, "host:1:abcd", ctx(1)));
 
         assertEquals(List.of(new Event(Kind.IDLE, 0, null, null)), before);
         assertEquals(2, recorder.events().size());
@@ -121,5 +128,9 @@ class RecordingListenerTest {
 
     private static Set<Long> ids(List<Event> events) {
         return events.stream().map(Event::taskId).collect(Collectors.toSet());
+    }
+
+    private static TaskContext ctx(long id) {
+        return TestTaskContext.builder().id(id).enqueuedAt(T).build();
     }
 }

@@ -1,12 +1,10 @@
 package dev.dbmq.micrometer;
 
 import dev.dbmq.ForemanListener;
-import dev.dbmq.TaskContext;
+import dev.dbmq.TaskEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
@@ -20,24 +18,23 @@ import java.util.concurrent.TimeUnit;
  * handler's start, by this listener's clock (the queue's should be the same: the system clock);
  * <li>{@code dbmq.task.run}, a timer tagged {@code outcome} {@code success} or {@code failure}: the handler's run;
  * <li>{@code dbmq.tasks.retried}, a counter: attempts that threw and were queued again;
- * <li>{@code dbmq.tasks.failed}, a counter tagged {@code reason}: {@code handler} (its last attempt threw; kept in
- * the failed-tasks table) or {@code rejected} (unknown name or undecodable args; kept too).
+ * <li>{@code dbmq.tasks.failed}, a counter tagged {@code reason}: {@code handler} (its last attempt threw, or it
+ * threw a {@code NonRetryableException}; kept in the failed-tasks table) or {@code rejected} (unknown name or
+ * undecodable args; kept too).
  * </ul>
  *
  * <pre>{@code
  * Foreman.builder(queue).listener(new ForemanMetrics(registry)).handle(DIGEST, handler).start();
  * }</pre>
  *
- * <p>The foreman calls it on its worker threads (and, for a rejection, on the thread that claimed), so it keeps no
- * state but its meters: a handler's start time lives in a thread-local of the worker that runs it, from
- * {@code taskStarted} to the hook that ends the attempt, which the foreman calls on that same thread.
+ * <p>The foreman calls it on its worker threads (and, for a rejection, on the thread that claimed); it keeps no state
+ * but its meters, as each event says how long its handler ran.
  */
 public final class ForemanMetrics implements ForemanListener {
 
     private final MeterRegistry registry;
     private final InstantSource clock;
     private final Map<String, TaskMeters> byTask = new ConcurrentHashMap<>();
-    private final ThreadLocal<long[]> startedNanos = ThreadLocal.withInitial(() -> new long[1]);
 
     /** Meters in {@code registry}; waits by the system clock. */
     public ForemanMetrics(MeterRegistry registry) {
@@ -82,37 +79,32 @@ public final class ForemanMetrics implements ForemanListener {
     }
 
     @Override
-    public void taskStarted(long taskId, String taskName, TaskContext context) {
-        long waitedMillis = clock.millis() - context.scheduledAt().toEpochMilli();
-        meters(taskName).waited().record(Math.max(0, waitedMillis), TimeUnit.MILLISECONDS);
-        startedNanos.get()[0] = System.nanoTime();
+    public void taskStarted(TaskEvent.Started e) {
+        long waitedMillis = clock.millis() - e.context().scheduledAt().toEpochMilli();
+        meters(e.taskName()).waited().record(Math.max(0, waitedMillis), TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public void taskSucceeded(long taskId, String taskName, Duration took) {
-        meters(taskName).succeeded().record(took);
+    public void taskSucceeded(TaskEvent.Succeeded e) {
+        meters(e.taskName()).succeeded().record(e.took());
     }
 
     @Override
-    public void taskFailed(long taskId, String taskName, Throwable error) {
-        TaskMeters m = meters(taskName);
-        m.failed().record(ranNanos(), TimeUnit.NANOSECONDS);
+    public void taskFailed(TaskEvent.Failed e) {
+        TaskMeters m = meters(e.taskName());
+        m.failed().record(e.took());
         m.failedInHandler().increment();
     }
 
     @Override
-    public void taskRetrying(long taskId, String taskName, int attempt, Instant nextAttemptAt, Throwable error) {
-        TaskMeters m = meters(taskName);
-        m.failed().record(ranNanos(), TimeUnit.NANOSECONDS);
+    public void taskRetrying(TaskEvent.Retrying e) {
+        TaskMeters m = meters(e.taskName());
+        m.failed().record(e.took());
         m.retried().increment();
     }
 
     @Override
-    public void taskRejected(long taskId, String taskName, String reason) {
-        meters(taskName).rejected().increment();
-    }
-
-    private long ranNanos() {
-        return System.nanoTime() - startedNanos.get()[0];
+    public void taskRejected(TaskEvent.Rejected e) {
+        meters(e.taskName()).rejected().increment();
     }
 }

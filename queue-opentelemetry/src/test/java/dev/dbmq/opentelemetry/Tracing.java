@@ -2,6 +2,7 @@ package dev.dbmq.opentelemetry;
 
 import dev.dbmq.ForemanListener;
 import dev.dbmq.Task;
+import dev.dbmq.TaskEvent;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -10,7 +11,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -43,18 +43,17 @@ final class Tracing {
         private final Semaphore ended = new Semaphore(0);
 
         @Override
-        public void taskSucceeded(long taskId, String taskName, Duration took) {
+        public void taskSucceeded(TaskEvent.Succeeded e) {
             ended.release();
         }
 
         @Override
-        public void taskFailed(long taskId, String taskName, Throwable error) {
+        public void taskFailed(TaskEvent.Failed e) {
             ended.release();
         }
 
         @Override
-        public void taskRetrying(long taskId, String taskName, int attempt, java.time.Instant nextAttemptAt,
-                                 Throwable error) {
+        public void taskRetrying(TaskEvent.Retrying e) {
             ended.release();
         }
 

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmq.ForemanListener;
+import dev.dbmq.TaskEvent;
 import dev.dbmq.TaskQueue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +48,8 @@ abstract class SampleApplicationTest {
         ForemanListener succeededListener() {
             return new ForemanListener() {
                 @Override
-                public void taskSucceeded(long taskId, String taskName, Duration took) {
-                    tasks.add(taskName + " " + taskId);
+                public void taskSucceeded(TaskEvent.Succeeded e) {
+                    tasks.add(e.taskName() + " " + e.taskId());
                 }
             };
         }

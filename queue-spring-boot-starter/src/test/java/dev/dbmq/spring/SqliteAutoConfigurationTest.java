@@ -8,6 +8,7 @@ import dev.dbmq.Foreman;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.Schedule;
 import dev.dbmq.Task;
+import dev.dbmq.TaskEvent;
 import dev.dbmq.TaskQueue;
 import dev.dbmq.testing.SettableClock;
 import java.nio.file.Files;
@@ -139,7 +140,7 @@ class SqliteAutoConfigurationTest {
         ForemanListener throwingListener() {
             return new ForemanListener() {
                 @Override
-                public void taskSucceeded(long taskId, String taskName, Duration took) {
+                public void taskSucceeded(TaskEvent.Succeeded e) {
                     throw new IllegalStateException("a listener bean that throws");
                 }
             };
@@ -149,8 +150,8 @@ class SqliteAutoConfigurationTest {
         ForemanListener recordingListener(Ran ran) {
             return new ForemanListener() {
                 @Override
-                public void taskSucceeded(long taskId, String taskName, Duration took) {
-                    ran.add("succeeded " + taskName);
+                public void taskSucceeded(TaskEvent.Succeeded e) {
+                    ran.add("succeeded " + e.taskName());
                 }
             };
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dbmq.EnqueueInterceptor;
 import dev.dbmq.ForemanListener;
 import dev.dbmq.Task;
+import dev.dbmq.TaskEvent;
 import dev.dbmq.TaskInterceptor;
 import dev.dbmq.TaskQueue;
 import dev.dbmq.opentelemetry.QueueTracing;
@@ -20,7 +21,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +69,7 @@ class TracingAutoConfigurationTest {
                 })
                 .withBean("ended", ForemanListener.class, () -> new ForemanListener() {
                     @Override
-                    public void taskSucceeded(long taskId, String taskName, Duration took) {
+                    public void taskSucceeded(TaskEvent.Succeeded e) {
                         ran.add("succeeded");
                     }
                 });
