@@ -28,7 +28,7 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
         try {
             metadata = TaskMetadata.decode(row.metadata());
         } catch (IllegalArgumentException e) {
-            log.warn("Task {} ({}) runs without its metadata: {}", ShortId.of(row.id()), row.taskName(),
+            log.warn("Task {} ({}) runs without its metadata: {}", row.id(), row.taskName(),
                     e.getMessage());
             metadata = Map.of();
         }

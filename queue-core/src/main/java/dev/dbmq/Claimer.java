@@ -96,9 +96,9 @@ final class Claimer implements Claims {
         }
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
-            log.error("Task {} ({}) cannot run; kept in dbmq_failed_task", ShortId.of(r.row().id()),
+            log.error("Task {} ({}) cannot run; kept in dbmq_failed_task", r.row().id(),
                     printable(r.row().taskName()));
-            log.debug("Task {} rejected: {}", ShortId.of(r.row().id()), r.reason());
+            log.debug("Task {} rejected: {}", r.row().id(), r.reason());
             counters.failed(r.row().taskName());
             listener.taskRejected(rejected(r.row(), r.reason()));
         }
@@ -249,7 +249,7 @@ final class Claimer implements Claims {
         }
         for (TaskStore.Row row : rows) {
             if (log.isDebugEnabled()) {
-                log.debug("Task {} ({}) had no handler for {} s; kept in dbmq_failed_task", ShortId.of(row.id()),
+                log.debug("Task {} ({}) had no handler for {} s; kept in dbmq_failed_task", row.id(),
                         printable(row.taskName()), unhandledTimeoutMillis / 1000);
             }
             counters.failed(row.taskName());
@@ -319,7 +319,7 @@ final class Claimer implements Claims {
     private static String ids(List<TaskStore.Row> rows) {
         StringBuilder sb = new StringBuilder();
         for (TaskStore.Row r : rows) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(ShortId.of(r.id())).append(' ').append(printable(r.taskName()));
+            sb.append(sb.isEmpty() ? "" : ", ").append(r.id()).append(' ').append(printable(r.taskName()));
         }
         return sb.toString();
     }

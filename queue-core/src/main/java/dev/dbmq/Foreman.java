@@ -367,7 +367,7 @@ public final class Foreman implements AutoCloseable {
 
     private static String describe(Map<Long, String> running) {
         StringBuilder sb = new StringBuilder();
-        running.forEach((taskId, name) -> sb.append(sb.isEmpty() ? "" : ", ").append(ShortId.of(taskId))
+        running.forEach((taskId, name) -> sb.append(sb.isEmpty() ? "" : ", ").append(taskId)
                 .append(' ').append(name));
         return sb.toString();
     }

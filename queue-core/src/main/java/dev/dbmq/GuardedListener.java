@@ -127,7 +127,7 @@ final class GuardedListener implements ForemanListener {
             if (taskId == 0) {
                 log.warn("ForemanListener.{} threw; ignored", hook, t);
             } else {
-                log.warn("ForemanListener.{} threw for task {}; ignored, the task goes on", hook, ShortId.of(taskId),
+                log.warn("ForemanListener.{} threw for task {}; ignored, the task goes on", hook, taskId,
                         t);
             }
         } catch (Throwable ignored) {

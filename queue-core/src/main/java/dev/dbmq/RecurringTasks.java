@@ -163,7 +163,7 @@ final class RecurringTasks {
         @Override
         public void log(Registration r) {
             log.info("Recurring {}: pending instance {} now runs {} on {}{} (was {} on {}), due {}", r.name(),
-                    ShortId.of(was.id()), r.taskName(), r.schedule().spec(),
+                    was.id(), r.taskName(), r.schedule().spec(),
                     r.args().equals(was.args()) ? "" : " with new args", was.taskName(), was.schedule(),
                     Instant.ofEpochMilli(change.dueAt()));
         }
@@ -252,7 +252,7 @@ final class RecurringTasks {
             String name = row.uniqueKey().substring(KEY_PREFIX.length());
             log.info("Recurring {}: pending instance {} runs {} on {}, due {}; this foreman does not register it but"
                     + " handles {}, so the schedule keeps running until TaskQueue.unschedule(\"{}\")", name,
-                    ShortId.of(row.id()), row.taskName(), row.schedule(),
+                    row.id(), row.taskName(), row.schedule(),
                     Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())), row.taskName(), name);
         }
         if (rows.size() > MAX_UNREGISTERED_SHOWN) {
@@ -302,7 +302,7 @@ final class RecurringTasks {
         } catch (IllegalArgumentException e) {
             log.error("Recurring {}: task {} has a schedule this foreman can't read ({}); no next instance until a"
                     + " foreman that registers it starts", row.uniqueKey().substring(KEY_PREFIX.length()),
-                    ShortId.of(row.id()), e.getMessage());
+                    row.id(), e.getMessage());
             return;
         }
         long next = schedule.next(Instant.ofEpochMilli(row.dueAt()), Instant.ofEpochMilli(nowMillis)).toEpochMilli();

@@ -79,14 +79,14 @@ final class TaskChain {
             if (!level.proceeded) {
                 log.error("TaskInterceptor {} {} without proceeding; task {} ({}) runs without it",
                         EnqueueChain.describe(interceptor), thrown == null ? "returned" : "threw",
-                        ShortId.of(context.id()), taskName, thrown);
+                        context.id(), taskName, thrown);
                 from(i + 1);
             } else if (thrown != null && thrown != error) {
                 log.error("TaskInterceptor {} threw after proceeding; task {} ({}) ends as its handler did",
-                        EnqueueChain.describe(interceptor), ShortId.of(context.id()), taskName, thrown);
+                        EnqueueChain.describe(interceptor), context.id(), taskName, thrown);
             } else if (thrown == null && error != null) {
                 log.warn("TaskInterceptor {} swallowed the handler's failure; task {} ({}) failed all the same",
-                        EnqueueChain.describe(interceptor), ShortId.of(context.id()), taskName);
+                        EnqueueChain.describe(interceptor), context.id(), taskName);
             }
         }
     }
@@ -115,7 +115,7 @@ final class TaskChain {
         @Override
         public void proceed() throws Exception {
             if (proceeded) {
-                throw new IllegalStateException("proceed() called twice for task " + ShortId.of(attempt.context.id())
+                throw new IllegalStateException("proceed() called twice for task " + attempt.context.id()
                         + " (" + attempt.taskName + ")");
             }
             proceeded = true;

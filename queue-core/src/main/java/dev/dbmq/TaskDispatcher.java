@@ -137,7 +137,7 @@ final class TaskDispatcher {
             }
         } catch (Throwable t) {
             // TaskRunner guards the handler and the listener; this is its own bookkeeping failing (the log, say)
-            log.error("Task {} ({}): recording its outcome failed", ShortId.of(task.id()), task.name(), t);
+            log.error("Task {} ({}): recording its outcome failed", task.id(), task.name(), t);
         } finally {
             running.remove(task.id());
         }

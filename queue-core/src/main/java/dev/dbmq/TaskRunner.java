@@ -43,7 +43,7 @@ final class TaskRunner implements AttemptRunner {
     public boolean run(ClaimedTask task) {
         boolean debug = log.isDebugEnabled();
         if (debug) {
-            log.debug("Starting {} {} with {}", ShortId.of(task.id()), task.name(), task.row().args());
+            log.debug("Starting {} {} with {}", task.id(), task.name(), task.row().args());
         }
         TaskContext context = task.context();
         listener.taskStarted(new TaskEvent.Started(task.id(), task.name(), context.attempt(), foremanId, context));
@@ -56,7 +56,7 @@ final class TaskRunner implements AttemptRunner {
         }
         counters.done(task.name());
         if (debug) {
-            log.debug("Done {} {} in {} ms", ShortId.of(task.id()), task.name(), took.toNanos() / 1_000_000.0);
+            log.debug("Done {} {} in {} ms", task.id(), task.name(), took.toNanos() / 1_000_000.0);
         }
         listener.taskSucceeded(new TaskEvent.Succeeded(task.id(), task.name(), context.attempt(), foremanId, context,
                 took));
