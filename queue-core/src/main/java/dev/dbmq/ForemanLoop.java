@@ -180,11 +180,6 @@ final class ForemanLoop implements Runnable, WakeTarget {
                         }
                         claim(next.slots());
                         backoff = 0;
-                        if (failedInARow > 0) {
-                            log.info("Foreman {}: claiming works again, after {} failed attempts", foremanId,
-                                    failedInARow);
-                            failedInARow = 0;
-                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -236,6 +231,10 @@ final class ForemanLoop implements Runnable, WakeTarget {
         try {
             claim = claims.claim(want, state::enterForemanCommit);
             foremanClaims.incrementAndGet();
+            if (failedInARow > 0) { // before the tasks run: what they do comes after the outage's end in the log
+                log.info("Foreman {}: claiming works again, after {} failed attempts", foremanId, failedInARow);
+                failedInARow = 0;
+            }
             dispatcher.dispatch(claim.runnable(), false);
             full = claim.rows() >= want;
             done = true;
