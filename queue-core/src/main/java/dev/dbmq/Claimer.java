@@ -200,7 +200,8 @@ final class Claimer implements Claims {
                     log.warn("{} tasks named {} are waiting, the earliest due {} s ago; this foreman has no handler"
                             + " for them (it handles {}). They stay queued for a foreman that has one; after"
                             + " unhandledTimeout ({}) they are kept in dbmq_failed_task", w.count(),
-                            printable(w.taskName()), ageMillis / 1000, names, unhandledTimeoutMillis / 1000);
+                            printable(w.taskName()), ageMillis / 1000, names,
+                            Durations.format(Duration.ofMillis(unhandledTimeoutMillis)));
                 }
             }
             if (waiting.size() > NAMES_SHOWN) {
