@@ -4,7 +4,6 @@ import dev.dbmq.internal.Backend;
 import dev.dbmq.internal.Durations;
 import dev.dbmq.internal.Exclusivity;
 import dev.dbmq.internal.WakeupSource;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,6 +123,7 @@ public final class Foreman implements AutoCloseable {
     private final ForemanThreads threads;
     private final Backend backend;
     private final Exclusivity.Lease exclusivity;
+    private final ForemanRegistration registration;
     private final ForemanLoop loop;
     private final WakeupSource wakeups;
     private final ThreadPoolExecutor workers;
@@ -147,11 +147,20 @@ public final class Foreman implements AutoCloseable {
         }
         Handlers handlers = b.handlers();
         this.threadPrefix = ThreadNames.nextPrefix();
-        this.threads = new ForemanThreads(id, threadPrefix, closing::get, b.listener(), state);
+        ForemanRegistration[] registered = new ForemanRegistration[1]; // for a thread that dies: set before any runs
+        this.threads = new ForemanThreads(id, threadPrefix, closing::get, b.listener(), state, () -> {
+            if (registered[0] != null) {
+                registered[0].failed();
+            }
+        });
         List<AutoCloseable> undo = new ArrayList<>();
         try {
             this.exclusivity = backend.exclusivity().acquire(id);
             undo.add(exclusivity);
+            this.registration = ForemanRegistration.register(backend.storage(), queue.clock(), id, b.workers(),
+                    handlers.names());
+            registered[0] = registration;
+            undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
             this.counters = new TaskCounters(backend.storage().database());
             this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
                     counters, b.listener(), b.unhandledTimeout());
@@ -174,7 +183,7 @@ public final class Foreman implements AutoCloseable {
             if (LocalForemen.register(backend.key(), loop)) {
                 undo.add(() -> LocalForemen.unregister(backend.key(), loop));
             }
-            this.wakeups = backend.wakeups().source(loop, b.pollInterval(), id, threads);
+            this.wakeups = backend.wakeups().source(loop, b.pollInterval(), id, registration.lockKey(), threads);
             undo.add(wakeups);
         } catch (RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
@@ -208,12 +217,7 @@ public final class Foreman implements AutoCloseable {
 
     /** A new foreman's id: {@code host:pid:random}, unique enough among the foremen sharing a database. */
     static String newId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown-host";
-        }
+        String host = ForemanRegistration.localHost();
         String random = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000) | 0x10000).substring(1);
         return host + ":" + ProcessHandle.current().pid() + ":" + random;
     }
@@ -323,9 +327,10 @@ public final class Foreman implements AutoCloseable {
                         describe(loop.running()));
             }
         }
-        // 4. Counts (waiting no longer than the deadline for the database), then the lock last: a new foreman may
-        // start once it is released.
+        // 4. Counts (waiting no longer than the deadline for the database), its row's last state, then the lock last:
+        // a new foreman may start once it is released.
         counters.flushBy(Math.max(hardDeadline, System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
+        registration.stopped(Math.max(hardDeadline, System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
         exclusivity.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {

@@ -23,6 +23,7 @@ final class ForemanThreads implements WatchedThreads {
 
     private final String foremanId;
     private final String threadPrefix;
+    private final Runnable onDeath; // records the death where other processes see it (never throws)
     private final BooleanSupplier stopRequested;
     private final GuardedListener listener;
     private final AtomicReference<Foreman.State> state;
@@ -31,7 +32,8 @@ final class ForemanThreads implements WatchedThreads {
     private final CountDownLatch released = new CountDownLatch(1);
 
     ForemanThreads(String foremanId, String threadPrefix, BooleanSupplier stopRequested, GuardedListener listener,
-                   AtomicReference<Foreman.State> state) {
+                   AtomicReference<Foreman.State> state, Runnable onDeath) {
+        this.onDeath = onDeath;
         this.foremanId = foremanId;
         this.threadPrefix = threadPrefix;
         this.stopRequested = stopRequested;
@@ -97,6 +99,11 @@ final class ForemanThreads implements WatchedThreads {
                     consequence, cause);
         } catch (Throwable ignored) {
             // the state and the listener still tell
+        }
+        try {
+            onDeath.run();
+        } catch (Throwable ignored) {
+            // as above: the state and the listener still tell
         }
         listener.foremanFailed(new ForemanEvent.ThreadDied(foremanId, thread, cause));
         released.countDown(); // last: the JVM may end once this is down

@@ -438,6 +438,22 @@ public final class TaskQueue implements AutoCloseable {
                 Optional.ofNullable(row.uniqueKey()), metadata, row.args());
     }
 
+    /**
+     * The foremen alive on this queue, oldest first, read from the database: from any process, not only the foremen's
+     * own. Alive is the database's verdict, never a clock's: on SQLite the foreman holding the database's foreman
+     * lock (the kernel frees it when its process dies, however it dies); on PostgreSQL each foreman holding its
+     * advisory lock, which its LISTEN session holds, so a killed process, a lost host or a dropped connection counts
+     * as gone at once. A stopped foreman is not listed.
+     */
+    public List<ForemanInfo> foremen() {
+        ensureOpen();
+        return database.autocommit(dsl -> backend.storage().foremen(dsl)).stream()
+                .filter(r -> r.alive() && !Foreman.State.STOPPED.name().equals(r.state()))
+                .map(r -> new ForemanInfo(r.id(), r.host(), r.pid(), Instant.ofEpochMilli(r.startedAt()), r.workers(),
+                        r.handles(), Foreman.State.valueOf(r.state())))
+                .toList();
+    }
+
     /** Tasks waiting to be claimed. */
     public long pending() {
         ensureOpen();

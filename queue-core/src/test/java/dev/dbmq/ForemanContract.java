@@ -54,6 +54,9 @@ abstract class ForemanContract {
         return TaskQueue.open(sameQueueSettings().build());
     }
 
+    /** The queue's database as {@link ChildMain} takes it: a SQLite path, or "pg:" and the schema. */
+    abstract String childDb();
+
     /** Renames the queue's task table (so claims fail), or back. */
     abstract void renameTaskTable(String from, String to) throws Exception;
 
@@ -955,5 +958,56 @@ abstract class ForemanContract {
             assertEquals(Foreman.State.STOPPED, f.state());
             assertEquals(List.of(), log.lines("still waiting for the database"));
         }
+    }
+
+    // ---- foremen(): the registry, from any process ----
+
+    @Test
+    void foremen_lists_a_running_foreman_from_another_handle_and_not_once_it_stopped() throws Exception {
+        Foreman f = started(foreman().handle(ECHO, a -> { }).workers(3));
+        try (TaskQueue other = openSameQueue()) {
+            List<ForemanInfo> seen = other.foremen();
+            assertEquals(1, seen.size(), seen.toString());
+            ForemanInfo info = seen.get(0);
+            assertEquals(f.id(), info.id());
+            assertEquals(Foreman.State.RUNNING, info.state());
+            assertEquals(ProcessHandle.current().pid(), info.pid());
+            assertEquals(3, info.workers());
+            assertEquals(List.of(ECHO.name()), info.handles());
+            f.close();
+            assertEquals(List.of(), other.foremen(), "a stopped foreman is not listed");
+        }
+    }
+
+    @Test
+    void a_killed_foreman_is_unlisted_once_its_process_is_gone() throws Exception {
+        try (ChildJvm child = ChildJvm.start("foreman", childDb())) {
+            String id = child.await("STARTED ").substring("STARTED ".length());
+            assertEquals(List.of(id), queue.foremen().stream().map(ForemanInfo::id).toList());
+            child.kill(); // SIGKILL: no close(), its row still says RUNNING
+            child.awaitExit();
+            // Gone when the kernel (SQLite's lock) or the server (PostgreSQL's session) has let go of the dead
+            // process's lock: at once, or as soon as the server reads the closed socket. No clock decides it.
+            long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
+            while (!queue.foremen().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "still listed: " + queue.foremen());
+                Thread.yield();
+            }
+        }
+    }
+
+    @Test
+    void rows_of_foremen_that_ended_over_a_week_ago_are_deleted_when_a_foreman_starts() throws Exception {
+        dev.dbmq.internal.Storage storage = QueueInternals.backend(queue).storage();
+        long now = System.currentTimeMillis();
+        long eightDaysAgo = now - Duration.ofDays(8).toMillis();
+        storage.database().autocommit(dsl -> dev.dbmq.internal.ForemanRegistry.register(dsl, "old:1:aaaa", "old",
+                1, null, eightDaysAgo, 4, List.of("echo")));
+        storage.database().autocommit(dsl -> dev.dbmq.internal.ForemanRegistry.register(dsl, "recent:1:bbbb",
+                "recent", 1, null, now - 1_000, 4, List.of("echo")));
+        Foreman f = started(foreman().handle(ECHO, a -> { }));
+        List<String> rows = storage.database().autocommit(dsl -> storage.foremen(dsl)).stream()
+                .map(r -> r.id() + (r.alive() ? " alive" : "")).toList();
+        assertEquals(List.of("recent:1:bbbb", f.id() + " alive"), rows, "the week-old dead row is gone");
     }
 }

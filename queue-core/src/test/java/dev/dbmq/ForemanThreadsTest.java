@@ -17,6 +17,7 @@ class ForemanThreadsTest {
     final AtomicBoolean stopRequested = new AtomicBoolean();
     final AtomicReference<Foreman.State> state = new AtomicReference<>(Foreman.State.RUNNING);
     final List<String> reported = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
     final ForemanThreads threads = new ForemanThreads("test", "dbmq7", stopRequested::get,
             GuardedListener.of(new ForemanListener() {
                 @Override
@@ -24,7 +25,10 @@ class ForemanThreadsTest {
                     reported.add(e.foremanId() + " " + e.thread() + ": " + e.cause());
                     throw new AssertionError("a listener failing here changes nothing");
                 }
-            }), state);
+            }), state, () -> {
+                recorded.incrementAndGet();
+                throw new IllegalStateException("a failing record of the death changes nothing either");
+            });
 
     void run(String name, Runnable body) throws InterruptedException {
         Thread t = threads.newThread(name, body, "nothing happens any more");
@@ -42,6 +46,7 @@ class ForemanThreadsTest {
         assertEquals(Foreman.State.FAILED, state.get());
         assertEquals(List.of("test dbmq7-foreman: java.lang.OutOfMemoryError: simulated"), reported,
                 "named for the foreman and role");
+        assertEquals(1, recorded.get(), "the death is recorded where other processes see it");
     }
 
     @Test
@@ -61,6 +66,7 @@ class ForemanThreadsTest {
         });
         assertEquals(Foreman.State.STOPPING, state.get());
         assertEquals(List.of(), reported);
+        assertEquals(0, recorded.get());
     }
 
     @Test

@@ -71,7 +71,7 @@ class MigrationCommandTest {
     void on_sqlite_it_migrates() throws Exception {
         SQLiteDataSource sqlite = new SQLiteDataSource();
         sqlite.setUrl("jdbc:sqlite:" + dir.resolve("queue.db"));
-        assertEquals("4", pluginDefaults().dataSource(sqlite).load().migrate().targetSchemaVersion);
+        assertEquals("5", pluginDefaults().dataSource(sqlite).load().migrate().targetSchemaVersion);
     }
 
     private static boolean schemaExists(javax.sql.DataSource ds, String schema) throws Exception {

@@ -1,5 +1,8 @@
 package dev.dbmq;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -33,6 +36,11 @@ class PostgresForemanTest extends ForemanContract {
     @Override
     QueueSettings.Builder sameQueueSettings() {
         return QueueSettings.postgres(pool).schema(schema);
+    }
+
+    @Override
+    String childDb() {
+        return "pg:" + schema;
     }
 
     @Override
@@ -84,5 +92,35 @@ class PostgresForemanTest extends ForemanContract {
     @AfterEach
     void dropSchema() throws Exception {
         PostgresSupport.dropSchema(pool, schema);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_dropped_listen_session_takes_the_liveness_lock_with_it_and_the_reconnect_takes_it_again()
+            throws Exception {
+        Foreman f = started(foreman().handle(TestTasks.ECHO, a -> { }));
+        assertEquals(java.util.List.of(f.id()), queue.foremen().stream().map(ForemanInfo::id).toList());
+        long first = lockHolderPid();
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("select pg_terminate_backend(" + first + ")"); // as a dropped connection would end it
+        }
+        long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
+        long again;
+        while ((again = lockHolderPid()) == first || again == 0) { // the lock is gone with the session, then back
+            assertTrue(System.nanoTime() < deadline, "the listener never held the lock again");
+            Thread.yield();
+        }
+        assertEquals(java.util.List.of(f.id()), queue.foremen().stream().map(ForemanInfo::id).toList(),
+                "listed again, on its new session");
+    }
+
+    /** The server process (session) holding the foreman liveness lock of this schema's one foreman, or 0. */
+    private long lockHolderPid() throws Exception {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select l.pid from pg_locks l join \"" + schema
+                     + "\".dbmq_foreman f on l.objid = f.lock_key::oid where l.locktype = 'advisory'"
+                     + " and l.objsubid = 1 and l.granted and l.classid = to_regclass('\"" + schema
+                     + "\".dbmq_foreman')")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 }

@@ -35,6 +35,11 @@ class SqliteForemanTest extends ForemanContract {
     }
 
     @Override
+    String childDb() {
+        return dir.resolve("queue.db").toString();
+    }
+
+    @Override
     TaskQueue openImpatientQueue() {
         TaskQueue q = TaskQueue.open(sameQueueSettings().busyTimeout(Duration.ofMillis(100)).build());
         toClose.add(q);

@@ -136,4 +136,10 @@ public interface Storage {
         /** The delete's condition: the ids {@code ids} returns, evaluated once, and no others. */
         Condition idIn(Select<Record1<Long>> ids);
     }
+
+    /**
+     * Every foreman's row ({@link ForemanRegistry}), oldest first, each with this backend's verdict on whether it is
+     * alive, judged without a clock: SQLite by its foreman lock, PostgreSQL by each foreman's advisory lock.
+     */
+    List<ForemanRegistry.Row> foremen(DSLContext dsl);
 }

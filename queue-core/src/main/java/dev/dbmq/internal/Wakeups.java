@@ -23,7 +23,11 @@ public interface Wakeups {
      * What wakes a foreman when producers in other processes commit tasks (SQLite: the wakeup directory watched;
      * PostgreSQL: LISTEN for the insert trigger's NOTIFY), not started yet. Its thread comes from {@code threads}.
      *
-     * @param recheck how often it checks on its own that nothing was missed (the foreman's pollInterval)
+     * @param recheck     how often it checks on its own that nothing was missed (the foreman's pollInterval)
+     * @param livenessKey the foreman's {@link ForemanRegistry} lock key: PostgreSQL holds its advisory lock on the
+     *                    LISTEN session, so that the foreman counts as alive exactly while that session lives; 0
+     *                    for none (SQLite's foreman lock says who is alive)
      */
-    WakeupSource source(WakeTarget target, Duration recheck, String foremanId, WatchedThreads threads);
+    WakeupSource source(WakeTarget target, Duration recheck, String foremanId, int livenessKey,
+                        WatchedThreads threads);
 }

@@ -227,7 +227,7 @@ public interface BackendUnderTest {
             thread.setDaemon(true);
             return thread;
         };
-        WakeupSource source = b.wakeups().source(target, NO_RECHECK, "contract", threads);
+        WakeupSource source = b.wakeups().source(target, NO_RECHECK, "contract", 0, threads);
         closing((AutoCloseable) () -> {
             stopping.set(true);
             source.close();

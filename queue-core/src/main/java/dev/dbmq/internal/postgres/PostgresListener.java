@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * (re)connect it wakes the foreman, since notifications sent meanwhile are lost. It never blocks longer than
  * 250 ms, and checks the connection is alive when nothing arrived for {@code recheck}.
  *
+ * <p>It also holds the foreman's liveness: a session-level advisory lock on the key ({@code dbmq_foreman}'s oid,
+ * the foreman's lock key), taken on the same connection right after LISTEN and again after each reconnect. The lock
+ * lives exactly as long as the session: a killed process, a lost host or a dropped connection frees it at once, and
+ * every other process then sees the foreman as gone ({@link PostgresStorage#foremen}), with no clock involved.
+ *
  * <p>Threads: its own thread, "dbmq-listen", owns the connection; {@link #close()} may be called from any thread.
  */
 final class PostgresListener implements WakeupSource {
@@ -37,12 +42,18 @@ final class PostgresListener implements WakeupSource {
     private final String schema;
     private final WakeTarget target;
     private final int recheckMillis;
+    private final int livenessKey;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Counted down once it first listens and holds the liveness lock: {@link #start()} waits for it, briefly. */
+    private final java.util.concurrent.CountDownLatch firstLive = new java.util.concurrent.CountDownLatch(1);
+    /** How long {@link #start()} waits for that; a database slower than this only delays the foreman's listing. */
+    static final Duration START_WAIT = Duration.ofSeconds(5);
 
     PostgresListener(DataSource dataSource, String schema, WakeTarget target, Duration recheck, String foremanId,
-                     WatchedThreads threads) {
+                     int livenessKey, WatchedThreads threads) {
         this.dataSource = dataSource;
+        this.livenessKey = livenessKey;
         this.schema = schema;
         this.target = target;
         this.recheckMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, recheck.toMillis()));
@@ -50,9 +61,22 @@ final class PostgresListener implements WakeupSource {
                 "tasks from other processes are found only by the backstop poll (pollInterval)");
     }
 
+    /**
+     * Starts listening, and returns once it listens and holds the foreman's liveness lock, so that
+     * {@code TaskQueue.foremen()} lists the foreman as soon as its start returns; or after {@link #START_WAIT}, when
+     * the database is slower than that (it goes on trying).
+     */
     @Override
     public void start() {
         thread.start();
+        try {
+            if (!firstLive.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("The foreman's LISTEN session is not up after {} s; it goes on trying, and the foreman is"
+                        + " not listed as alive until it is", START_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run() {
@@ -65,11 +89,19 @@ final class PostgresListener implements WakeupSource {
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL); // a constant: LISTEN takes no bind values
                 }
+                boolean live = livenessKey <= 0 || holdLiveness(c, mySchema);
+                if (live) {
+                    firstLive.countDown();
+                }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 backoff = 100;
                 target.wake(); // whatever was committed while we were not listening
                 long quietSince = System.nanoTime();
                 while (running) {
+                    if (!live && holdLiveness(c, mySchema)) {
+                        live = true;
+                        firstLive.countDown();
+                    }
                     // Short slices, so close() is noticed soon without closing a connection another thread uses.
                     PGNotification[] notifications = pg.getNotifications(SLICE_MILLIS);
                     if (notifications == null || notifications.length == 0) {
@@ -100,6 +132,25 @@ final class PostgresListener implements WakeupSource {
                     // close() (running is false now, seen above) or a stray interrupt: either way, on
                 }
                 backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    /**
+     * Takes the foreman's advisory lock on this session (see the class comment), without waiting: after a reconnect
+     * the old session may hold it until the server notices it is gone, and this thread must not block meanwhile. Tried
+     * again at each slice until held.
+     *
+     * @return whether this session holds it
+     */
+    private boolean holdLiveness(Connection c, String mySchema) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_lock("
+                + "(to_regclass(quote_ident(?) || '.dbmq_foreman')::oid::bigint << 32) | ?)")) {
+            st.setString(1, mySchema);
+            st.setInt(2, livenessKey);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }

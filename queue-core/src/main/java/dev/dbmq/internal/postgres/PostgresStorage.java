@@ -1,12 +1,16 @@
 package dev.dbmq.internal.postgres;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_FOREMAN;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.ForemanRegistry;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
 import org.jooq.Condition;
+import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
@@ -56,6 +60,23 @@ final class PostgresStorage implements Storage {
     @Override
     public Database database() {
         return database;
+    }
+
+    /**
+     * A foreman is alive while its advisory lock is held (by its LISTEN session: {@link PostgresListener}), as
+     * {@code pg_locks} shows it: the key's high half is this table's oid, so the queues of other schemas never
+     * mix, and the low half the foreman's lock key.
+     */
+    @Override
+    public List<ForemanRegistry.Row> foremen(DSLContext dsl) {
+        Field<Boolean> alive = DSL.field("exists (select 1 from pg_locks l where l.locktype = 'advisory'"
+                + " and l.objsubid = 1 and l.granted"
+                + " and l.database = (select oid from pg_database where datname = current_database())"
+                + " and l.classid = to_regclass({0}) and l.objid = {1}::oid)", Boolean.class,
+                DSL.val(dsl.render(DBMQ_FOREMAN)), DBMQ_FOREMAN.LOCK_KEY);
+        return dsl.select(DBMQ_FOREMAN.asterisk(), alive).from(DBMQ_FOREMAN)
+                .orderBy(DBMQ_FOREMAN.STARTED_AT, DBMQ_FOREMAN.ID)
+                .fetch(r -> ForemanRegistry.row(r.into(DBMQ_FOREMAN), Boolean.TRUE.equals(r.get(alive))));
     }
 
     @Override

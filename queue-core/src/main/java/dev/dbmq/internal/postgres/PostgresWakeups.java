@@ -34,11 +34,13 @@ final class PostgresWakeups implements Wakeups {
      *                               too; its size may have changed since, through HikariCP's MXBean, say)
      */
     @Override
-    public WakeupSource source(WakeTarget target, Duration recheck, String foremanId, WatchedThreads threads) {
+    public WakeupSource source(WakeTarget target, Duration recheck, String foremanId, int livenessKey,
+                               WatchedThreads threads) {
         String tooSmall = PoolSize.refusal(database.dataSource(), "start a foreman");
         if (tooSmall != null) {
             throw new IllegalStateException(tooSmall);
         }
-        return new PostgresListener(database.dataSource(), schema, target, recheck, foremanId, threads);
+        return new PostgresListener(database.dataSource(), schema, target, recheck, foremanId, livenessKey,
+                threads);
     }
 }

@@ -48,7 +48,7 @@ public final class SqliteBackend implements Backend {
             SqliteWakeupDirectory wakeupDirectory = new SqliteWakeupDirectory(this.wakeupDirectory);
             wakeupDirectory.prepare();
             this.wakeups = new SqliteWakeups(wakeupDirectory);
-            this.storage = new SqliteStorage(database, file, key);
+            this.storage = new SqliteStorage(database, file, key, lockFile);
         } catch (RuntimeException e) {
             database.close();
             throw e;

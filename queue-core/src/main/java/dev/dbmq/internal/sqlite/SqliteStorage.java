@@ -1,8 +1,10 @@
 package dev.dbmq.internal.sqlite;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_FOREMAN;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.ForemanRegistry;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
 import java.io.IOException;
@@ -47,19 +49,29 @@ final class SqliteStorage implements Storage {
     private final SqliteDatabase database;
     private final Path file;                  // as configured
     private final String key;                 // the real path
+    private final Path lockFile;              // the foreman lock: who holds it is the one foreman alive
     private final SqliteCommitWakeups commitWakeups = new SqliteCommitWakeups();
     private final GroupCommit groupCommit;
 
-    SqliteStorage(SqliteDatabase database, Path file, String key) {
+    SqliteStorage(SqliteDatabase database, Path file, String key, Path lockFile) {
         this.database = database;
         this.file = file;
         this.key = key;
+        this.lockFile = lockFile;
         this.groupCommit = new GroupCommit(database, this, database::insertAutocommit);
     }
 
     @Override
     public Database database() {
         return database;
+    }
+
+    /** One foreman runs on a SQLite database: the one whose id the held foreman lock names. */
+    @Override
+    public List<ForemanRegistry.Row> foremen(DSLContext dsl) {
+        String holder = SqliteForemanLock.liveHolder(lockFile);
+        return dsl.selectFrom(DBMQ_FOREMAN).orderBy(DBMQ_FOREMAN.STARTED_AT, DBMQ_FOREMAN.ID)
+                .fetch(r -> ForemanRegistry.row(r, r.getId().equals(holder)));
     }
 
     @Override

@@ -32,7 +32,8 @@ final class SqliteWakeups implements Wakeups {
 
     /** Clears wakeup files left from before (a foreman starting claims anyway), then watches the directory. */
     @Override
-    public WakeupSource source(WakeTarget target, Duration recheck, String foremanId, WatchedThreads threads) {
+    public WakeupSource source(WakeTarget target, Duration recheck, String foremanId, int livenessKey,
+                               WatchedThreads threads) {
         wakeupDirectory.prepare();
         int stale = wakeupDirectory.clear();
         if (stale > 0) {
