@@ -443,7 +443,8 @@ public final class TaskQueue implements AutoCloseable {
      * own. Alive is the database's verdict, never a clock's: on SQLite the foreman holding the database's foreman
      * lock (the kernel frees it when its process dies, however it dies); on PostgreSQL each foreman holding its
      * advisory lock, which its LISTEN session holds, so a killed process, a lost host or a dropped connection counts
-     * as gone at once. A stopped foreman is not listed.
+     * as gone at once. A stopped foreman is not listed, nor a {@link ManualForeman} (a test's or a batch job's, which
+     * runs tasks only when told to).
      */
     public List<ForemanInfo> foremen() {
         ensureOpen();
