@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * 250 ms, and checks the connection is alive when nothing arrived for {@code recheck}.
  *
  * <p>It also holds the foreman's liveness: a session-level advisory lock on the key ({@code dbmq_foreman}'s oid,
- * the foreman's lock key), taken on the same connection right after LISTEN and again after each reconnect. The lock
+ * the foreman's lock key), taken on the same connection just before LISTEN and again after each reconnect. The lock
  * lives exactly as long as the session: a killed process, a lost host or a dropped connection frees it at once, and
  * every other process then sees the foreman as gone ({@link PostgresStorage#foremen}), with no clock involved.
  *
@@ -86,10 +86,10 @@ final class PostgresListener implements WakeupSource {
                 c.setAutoCommit(true);
                 String mySchema = schema != null ? schema
                         : DSL.using(c, SQLDialect.POSTGRES).select(DSL.currentSchema()).fetchOne().value1();
+                boolean live = livenessKey <= 0 || holdLiveness(c, mySchema);
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL); // a constant: LISTEN takes no bind values
                 }
-                boolean live = livenessKey <= 0 || holdLiveness(c, mySchema);
                 if (live) {
                     firstLive.countDown();
                 }
