@@ -42,9 +42,9 @@ final class CallerThreadForeman implements ManualForeman {
         this.exclusivity = backend.exclusivity().acquire("manual foreman " + id);
         this.counters = new TaskCounters(backend.storage().database());
         this.claimer = new Claimer(id, backend.storage(), handlers, recurring, queue.codec(), queue.clock(), counters,
-                listener, unhandledTimeout);
+                listener, unhandledTimeout, null);
         this.outcomes = OutcomeWrites.forAtMost(backend.storage().database(), OUTCOME_RETRY);
-        this.runner = new TaskRunner(id, outcomes, queue.clock(), counters, listener, interceptors);
+        this.runner = new TaskRunner(id, outcomes, queue.clock(), counters, listener, interceptors, null);
         this.wakeTarget = eager ? new WakeTarget() {
             @Override
             public void wake() {

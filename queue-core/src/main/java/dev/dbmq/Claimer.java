@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * for, oldest due first (at-most-once: a task is gone from the queue before it runs) and, in that same transaction,
  * writes the next instance of each recurring one ({@link RecurringTasks#writeNext}) and moves the ones that cannot
  * run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
- * never take a worker slot (snappea's hang after bad tasks). Tasks of other names are left for a foreman that handles
+ * never take a worker slot (snappea's hang after bad tasks). A threaded foreman's claim also records the tasks it will
+ * run in {@code dbmq_running}, and removes the records of those that finished since ({@link RunningRecords}). Tasks of other names are left for a foreman that handles
  * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()},
  * {@link #sweepUnhandled()}).
  */
@@ -51,6 +52,8 @@ final class Claimer implements Claims {
     private final InstantSource clock;
     private final TaskCounters counters;
     private final GuardedListener listener;
+    /** Null for a manual foreman, which keeps no records of what it runs. */
+    private final RunningRecords records;
     private final List<String> names;
     private final long unhandledTimeoutMillis;
     // Written by whichever thread checks (the foreman's); read by anyone.
@@ -67,8 +70,10 @@ final class Claimer implements Claims {
      *                         the failed-tasks table (see {@link #checkUnhandled()})
      */
     Claimer(String foremanId, Storage storage, Handlers handlers, RecurringTasks recurring, ArgsCodec codec,
-            InstantSource clock, TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout) {
+            InstantSource clock, TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout,
+            RunningRecords records) {
         this.foremanId = foremanId;
+        this.records = records;
         this.storage = storage;
         this.database = storage.database();
         this.handlers = handlers;
@@ -87,12 +92,17 @@ final class Claimer implements Claims {
         List<ClaimedTask> runnable = new ArrayList<>();
         int rows;
         long[] now = new long[1]; // the claim's time, read inside the transaction
+        List<Long> finished = records == null ? List.of() : records.take();
         try {
-            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable, now));
+            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable, now, finished));
         } catch (Abandoned e) {
+            putBack(finished);
             log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
                     + " tasks stay queued");
             return new Claim(0, List.of(), now[0]);
+        } catch (Throwable t) {
+            putBack(finished);
+            throw t;
         }
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
@@ -137,7 +147,7 @@ final class Claimer implements Claims {
     }
 
     private int claimIn(DSLContext dsl, int limit, BooleanSupplier mayCommit, List<Rejected> rejected,
-                        List<ClaimedTask> runnable, long[] claimedAt) {
+                        List<ClaimedTask> runnable, long[] claimedAt, List<Long> finished) {
         rejected.clear(); // a retried transaction starts over
         runnable.clear();
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
@@ -164,6 +174,10 @@ final class Claimer implements Claims {
         }
         for (Rejected r : rejected) {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
+        }
+        if (records != null) {
+            storage.removeRunning(dsl, foremanId, finished);
+            storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::row).toList(), foremanId, now);
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();
@@ -307,6 +321,9 @@ final class Claimer implements Claims {
         try {
             database.transaction(dsl -> {
                 TaskStore.putBack(dsl, rows);
+                if (records != null) {
+                    storage.removeRunning(dsl, foremanId, rows.stream().map(TaskStore.Row::id).toList());
+                }
                 return null;
             });
             log.warn("{} claimed tasks never started ({}); put back in the queue: {}", rows.size(), why,
@@ -314,6 +331,41 @@ final class Claimer implements Claims {
         } catch (Throwable e) {
             log.error("{} claimed tasks never started ({}) and could not be put back ({}); LOST: {}", rows.size(),
                     why, e.toString(), ids(rows));
+        }
+    }
+
+    @Override
+    public List<Long> takeFinished() {
+        return records == null ? List.of() : records.take();
+    }
+
+    @Override
+    public void putBackFinished(List<Long> finished) {
+        putBack(finished);
+    }
+
+    @Override
+    public void recordHandedOver(DSLContext dsl, TaskStore.Row row, List<Long> finished) {
+        if (records != null) {
+            storage.removeRunning(dsl, foremanId, finished);
+            storage.recordRunning(dsl, List.of(row), foremanId, row.createdAt());
+        }
+    }
+
+    private void putBack(List<Long> finished) {
+        if (records != null) {
+            records.putBack(finished);
+        }
+    }
+
+    /**
+     * Keeps the attempts recorded by foremen that are gone as failed, {@code interrupted}: see {@link Settlement}.
+     * Never throws.
+     */
+    @Override
+    public void settleGone() {
+        if (records != null) {
+            Settlement.settleGone(storage, foremanId, clock, counters, listener);
         }
     }
 

@@ -58,6 +58,32 @@ interface Claims {
      */
     boolean sweepUnhandled();
 
+    /**
+     * Keeps the running attempts recorded by foremen that are gone as failed, {@code interrupted}. Never throws. The
+     * loop calls it at each backstop poll, where another process's foreman may have died since the last.
+     */
+    default void settleGone() {
+    }
+
+    /**
+     * A hand-over's part in the records of running attempts ({@link RunningRecords}): the records of attempts that
+     * ended, taken when the slot is reserved, for the hand-over's transaction to remove; {@link #putBackFinished} them
+     * when it does not commit.
+     */
+    default List<Long> takeFinished() {
+        return List.of();
+    }
+
+    default void putBackFinished(List<Long> finished) {
+    }
+
+    /**
+     * In the transaction that inserts and claims a handed-over task: records it as running and removes the records
+     * {@code finished}. Runs again if that transaction is tried again.
+     */
+    default void recordHandedOver(org.jooq.DSLContext dsl, TaskStore.Row row, List<Long> finished) {
+    }
+
     /** The handler and decoded args for a task a producer wants to hand over, or null when it can't be. */
     Decoded decodeForHandoff(String taskName, String args);
 }

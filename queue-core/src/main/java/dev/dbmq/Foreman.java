@@ -161,15 +161,20 @@ public final class Foreman implements AutoCloseable {
                     handlers.names());
             registered[0] = registration;
             undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
-            this.counters = new TaskCounters(backend.storage().database());
+            RunningRecords records = new RunningRecords();
+            this.counters = new TaskCounters(backend.storage().database(), id, records);
             this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
-                    counters, b.listener(), b.unhandledTimeout());
+                    counters, b.listener(), b.unhandledTimeout(), records);
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
             ForemanWarmUp.run(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock().millis());
+            // Before the first claim: what a foreman that is gone left running is kept as interrupted (SQLite: that is
+            // any other foreman's record, as this one holds the foreman lock).
+            Settlement.settleGone(backend.storage(), id, queue.clock(), counters, b.listener());
             b.recurring().ensureScheduled(backend.storage().database(), queue.clock().millis());
             b.recurring().reportUnregistered(backend.storage(), handlers.names());
             this.outcomes = OutcomeWrites.untilStop(backend.storage().database());
-            TaskRunner runner = new TaskRunner(id, outcomes, queue.clock(), counters, b.listener(), b.interceptors());
+            TaskRunner runner = new TaskRunner(id, outcomes, queue.clock(), counters, b.listener(), b.interceptors(),
+                    records);
             WorkerThreads workerThreads = new WorkerThreads(id, threadPrefix, b.workerThreadFactory());
             this.workers = newWorkerPool(b.workers(), workerThreads);
             undo.add(workers::shutdownNow);

@@ -52,6 +52,13 @@ public interface ForemanListener {
     }
 
     /**
+     * A task whose foreman ended while it ran was kept as failed, {@code interrupted} (see the event); called by the
+     * foreman that found it.
+     */
+    default void taskInterrupted(TaskEvent.Interrupted event) {
+    }
+
+    /**
      * Claiming failed, e.g. the database is unavailable; the foreman retries with backoff (the foreman thread; or a
      * worker thread whose own claim failed, after which the foreman thread claims).
      */

@@ -58,6 +58,11 @@ final class GuardedListener implements ForemanListener {
             }
 
             @Override
+            public void taskInterrupted(TaskEvent.Interrupted event) {
+                each.forEach(l -> l.taskInterrupted(event));
+            }
+
+            @Override
             public void claimFailed(ForemanEvent.ClaimFailed event) {
                 each.forEach(l -> l.claimFailed(event));
             }
@@ -97,6 +102,11 @@ final class GuardedListener implements ForemanListener {
     @Override
     public void taskRejected(TaskEvent.Rejected event) {
         call("taskRejected", event, ForemanListener::taskRejected);
+    }
+
+    @Override
+    public void taskInterrupted(TaskEvent.Interrupted event) {
+        call("taskInterrupted", event, ForemanListener::taskInterrupted);
     }
 
     @Override

@@ -2,14 +2,17 @@ package dev.dbmq;
 
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.TaskStore;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jooq.DSLContext;
 
 /**
  * Hand-overs (SQLite): while the loop is idle with nothing known to be waiting, a producer of this JVM may take a
  * free slot, insert and claim its task in its own transaction, and start it on a worker: the claim transaction and
  * the hop through the foreman thread are saved, and the slot count still bounds what is claimed. Nothing known to
  * be waiting means no older due task of this foreman's names is known to be queued, so taking the new one first
- * keeps the order of claims. Called on producers' threads.
+ * keeps the order of claims. The hand-over's transaction records the task as running and removes the records of
+ * attempts that ended, as a claim's would ({@link RunningRecords}). Called on producers' threads.
  */
 final class Handoffs {
 
@@ -45,7 +48,13 @@ final class Handoffs {
             return null;
         }
         Claims.Decoded task = decoded;
+        List<Long> finished = claims.takeFinished();
         return new Handoff() {
+            @Override
+            public void claimed(DSLContext dsl, TaskStore.Row row) {
+                claims.recordHandedOver(dsl, row, finished);
+            }
+
             @Override
             public void start(TaskStore.Row row) {
                 if (dispatcher.startHandedOver(task.claimed(row))) {
@@ -55,6 +64,7 @@ final class Handoffs {
 
             @Override
             public void cancel() {
+                claims.putBackFinished(finished);
                 state.releaseSlot();
             }
         };

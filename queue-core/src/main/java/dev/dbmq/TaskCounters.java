@@ -1,8 +1,10 @@
 package dev.dbmq;
 
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Done/failed counts per task name, gathered in memory by workers and flushed to the database by the foreman thread
  * now and then, so counting costs no write per task. A crash loses the increments not yet flushed (at most about
- * {@link #FLUSH_INTERVAL_NANOS} worth); the tasks themselves are unaffected.
+ * {@link #FLUSH_INTERVAL_NANOS} worth); the tasks themselves are unaffected. A threaded foreman's flush also removes
+ * the records of attempts that succeeded since its last commit ({@link RunningRecords}), so they go within about a
+ * second of the foreman going idle.
  */
 final class TaskCounters {
 
@@ -18,13 +22,22 @@ final class TaskCounters {
     static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Database database;
+    private final String foremanId;
+    /** Null for a manual foreman, which keeps no records. */
+    private final RunningRecords records;
     // Guarded by this: written by workers and the foreman thread, swapped out by flush.
     private Map<String, long[]> deltas = new HashMap<>();
     // Written by whichever thread flushes (the foreman's, or a manual foreman's caller).
     private volatile long lastFlush = System.nanoTime();
 
     TaskCounters(Database database) {
+        this(database, null, null);
+    }
+
+    TaskCounters(Database database, String foremanId, RunningRecords records) {
         this.database = database;
+        this.foremanId = foremanId;
+        this.records = records;
     }
 
     synchronized void done(String taskName) {
@@ -37,7 +50,7 @@ final class TaskCounters {
 
     /** How long until counts are due to be flushed; {@code Long.MAX_VALUE} when there is nothing to flush. */
     synchronized long nanosUntilFlush() {
-        return deltas.isEmpty() ? Long.MAX_VALUE
+        return deltas.isEmpty() && (records == null || !records.anyFinished()) ? Long.MAX_VALUE
                 : Math.max(0, lastFlush + FLUSH_INTERVAL_NANOS - System.nanoTime());
     }
 
@@ -51,18 +64,19 @@ final class TaskCounters {
             return;
         }
         Map<String, long[]> taken = take();
-        if (taken == null) {
+        List<Long> finished = records == null ? List.of() : records.take();
+        if (taken == null && finished.isEmpty()) {
             return;
         }
         lastFlush = now;
         try {
             database.transaction(dsl -> {
-                TaskStore.addCounts(dsl, taken);
+                write(dsl, taken, finished);
                 return null;
             });
         } catch (RuntimeException e) {
             log.warn("Cannot flush task counts ({}); will retry", e.toString());
-            putBack(taken);
+            putBack(taken, finished);
         }
     }
 
@@ -72,19 +86,34 @@ final class TaskCounters {
      */
     void flushBy(long deadlineNanos) {
         Map<String, long[]> taken = take();
-        if (taken == null) {
+        List<Long> finished = records == null ? List.of() : records.take();
+        if (taken == null && finished.isEmpty()) {
             return;
         }
         try {
             database.transactionBy(deadlineNanos, dsl -> {
-                TaskStore.addCounts(dsl, taken);
+                write(dsl, taken, finished);
                 return null;
             });
         } catch (RuntimeException e) {
+            if (taken == null) {
+                log.warn("Cannot remove the records of {} finished tasks from dbmq_running ({}); the next foreman to"
+                        + " start keeps them as interrupted", finished.size(), e.toString());
+                return;
+            }
             StringBuilder lost = new StringBuilder();
             taken.forEach((name, d) -> lost.append(lost.isEmpty() ? "" : ", ").append(name).append(": done ")
                     .append(d[0]).append(", failed ").append(d[1]));
             log.warn("Cannot save the last task counts ({}); not counted in stats: {}", e.toString(), lost);
+        }
+    }
+
+    private void write(org.jooq.DSLContext dsl, Map<String, long[]> taken, List<Long> finished) {
+        if (taken != null) {
+            TaskStore.addCounts(dsl, taken);
+        }
+        if (!finished.isEmpty()) {
+            RunningStore.remove(dsl, foremanId, finished);
         }
     }
 
@@ -97,7 +126,13 @@ final class TaskCounters {
         return taken;
     }
 
-    private synchronized void putBack(Map<String, long[]> taken) {
+    private synchronized void putBack(Map<String, long[]> taken, List<Long> finished) {
+        if (records != null) {
+            records.putBack(finished);
+        }
+        if (taken == null) {
+            return;
+        }
         taken.forEach((name, d) -> {
             long[] cur = deltas.computeIfAbsent(name, k -> new long[2]);
             cur[0] += d[0];

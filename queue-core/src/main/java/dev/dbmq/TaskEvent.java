@@ -112,4 +112,25 @@ public interface TaskEvent {
             Objects.requireNonNull(reason, "reason");
         }
     }
+
+    /**
+     * A task whose foreman ended while it ran (killed, its host lost) was found by this foreman and kept in the
+     * failed-tasks table as {@code interrupted}: whether its handler finished is unknown. Called on the thread that
+     * found it: the foreman's own at its start, or its loop thread at a backstop poll.
+     *
+     * @param foremanId     the foreman that found and kept it
+     * @param gone          the foreman that was running it
+     * @param startedAt     when that attempt was claimed
+     * @param reason        as stored with the failed task; starts with {@code interrupted}
+     */
+    record Interrupted(long taskId, String taskName, int attempt, String foremanId, String gone, Instant startedAt,
+                       String reason) implements TaskEvent {
+        public Interrupted {
+            Objects.requireNonNull(taskName, "taskName");
+            Objects.requireNonNull(foremanId, "foremanId");
+            Objects.requireNonNull(gone, "gone");
+            Objects.requireNonNull(startedAt, "startedAt");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
 }

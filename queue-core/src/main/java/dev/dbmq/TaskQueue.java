@@ -2,8 +2,10 @@ package dev.dbmq;
 
 import dev.dbmq.internal.Backend;
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.ForemanRegistry;
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.JooqBanner;
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
 import dev.dbmq.internal.WakeTarget;
 import dev.dbmq.internal.postgres.PostgresBackend;
@@ -181,7 +183,7 @@ public final class TaskQueue implements AutoCloseable {
         if (key == null) {
             Handoff handoff = dueAt <= now ? reserveHandoff(task.name(), json) : null;
             try {
-                id = backend.storage().enqueue(task.name(), json, metadata, now, dueAt, handoff != null);
+                id = backend.storage().enqueue(task.name(), json, metadata, now, dueAt, handoff);
             } catch (Throwable t) {
                 if (handoff != null) {
                     handoff.cancel();
@@ -453,6 +455,40 @@ public final class TaskQueue implements AutoCloseable {
                 .map(r -> new ForemanInfo(r.id(), r.host(), r.pid(), Instant.ofEpochMilli(r.startedAt()), r.workers(),
                         r.handles(), Foreman.State.valueOf(r.state())))
                 .toList();
+    }
+
+    /**
+     * The attempts running now on the live foremen of this queue, the longest running first, read from the database:
+     * from any process. Each was recorded by the transaction that claimed it. Not listed: the tasks of a
+     * {@link ManualForeman}, which keeps no records, and those of a foreman that is gone (killed, its host lost),
+     * which the next foreman to look keeps as failed, {@code interrupted}.
+     */
+    public List<RunningTask> running() {
+        ensureOpen();
+        return database.autocommit(dsl -> {
+            List<RunningStore.Running> all = RunningStore.all(dsl);
+            if (all.isEmpty()) {
+                return List.<RunningTask>of();
+            }
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            backend.storage().foremen(dsl).stream().filter(ForemanRegistry.Row::alive)
+                    .forEach(r -> alive.add(r.id()));
+            return all.stream().filter(r -> alive.contains(r.foremanId())).map(TaskQueue::runningTask).toList();
+        });
+    }
+
+    private static RunningTask runningTask(RunningStore.Running r) {
+        TaskStore.Row row = r.task();
+        Map<String, String> metadata;
+        try {
+            metadata = TaskMetadata.decode(row.metadata());
+        } catch (IllegalArgumentException e) {
+            metadata = Map.of();
+        }
+        return new RunningTask(row.id(), row.taskName(), row.attempt(), r.foremanId(),
+                Instant.ofEpochMilli(r.startedAt()), Instant.ofEpochMilli(row.createdAt()),
+                r.progress() == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(r.progress()),
+                Optional.ofNullable(r.note()), metadata, row.args());
     }
 
     /** Tasks waiting to be claimed. */

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * ({@link OutcomeWrites}); the listener hears of the attempt once, after it. Never throws.
  *
  * <p>A successful attempt writes nothing itself: its count goes to {@link TaskCounters}, kept in memory until a
- * flush commits, so a busy database delays counts, never drops them (except at a stop past its deadline).
+ * flush commits, so a busy database delays counts, never drops them (except at a stop past its deadline). Its record
+ * in {@code dbmq_running} goes with the foreman's next commit ({@link RunningRecords}); a failed attempt's goes in
+ * the transaction that writes its outcome, so a task is never both retried or kept and still recorded as running.
  */
 final class TaskRunner implements AttemptRunner {
 
@@ -27,9 +30,12 @@ final class TaskRunner implements AttemptRunner {
     private final TaskCounters counters;
     private final GuardedListener listener;
     private final TaskChain interceptors;
+    /** Null for a manual foreman, which keeps no records. */
+    private final RunningRecords records;
 
     TaskRunner(String foremanId, OutcomeWrites outcomes, InstantSource clock, TaskCounters counters,
-               GuardedListener listener, TaskChain interceptors) {
+               GuardedListener listener, TaskChain interceptors, RunningRecords records) {
+        this.records = records;
         this.foremanId = foremanId;
         this.outcomes = outcomes;
         this.clock = clock;
@@ -54,6 +60,9 @@ final class TaskRunner implements AttemptRunner {
         if (error != null) {
             return fail(task, context, took, error);
         }
+        if (records != null) {
+            records.finished(task.id()); // before the count: a pending count is what makes the loop flush
+        }
         counters.done(task.name());
         if (debug) {
             log.debug("Done {} {} in {} ms", task.id(), task.name(), took.toNanos() / 1_000_000.0);
@@ -76,7 +85,10 @@ final class TaskRunner implements AttemptRunner {
             Instant nextAttemptAt = Instant.ofEpochMilli(nextAt);
             logged(failed, id, task.name(), nextAttemptAt);
             Throwable lost = outcomes.write("the next attempt of task " + what, interrupted,
-                    dsl -> TaskStore.insertRetry(dsl, task.row(), nextAt));
+                    dsl -> {
+                        TaskStore.insertRetry(dsl, task.row(), nextAt);
+                        removeRecord(dsl, id);
+                    });
             if (lost == null) {
                 retried = true;
                 listener.taskRetrying(new TaskEvent.Retrying(id, task.name(), attempt, foremanId, context, took, error,
@@ -85,8 +97,8 @@ final class TaskRunner implements AttemptRunner {
                 // Not kept as failed either: the attempt's row was deleted at the claim, and the write that would
                 // have kept it is the one that failed.
                 counters.failed(task.name());
-                log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; LOST",
-                        id, task.name(), attempt, lost.toString());
+                log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; {}",
+                        id, task.name(), attempt, lost.toString(), lostOrKept());
                 listener.taskFailed(new TaskEvent.Failed(id, task.name(), attempt, foremanId, context, took, error,
                         true));
             }
@@ -95,10 +107,13 @@ final class TaskRunner implements AttemptRunner {
             counters.failed(task.name());
             String reason = failed.reason();
             Throwable lost = outcomes.write("the record of failed task " + what, interrupted,
-                    dsl -> TaskStore.keepFailed(dsl, task.row(), now, reason));
+                    dsl -> {
+                        TaskStore.keepFailed(dsl, task.row(), now, reason);
+                        removeRecord(dsl, id);
+                    });
             if (lost != null) {
-                log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; LOST",
-                        id, task.name(), lost.toString());
+                log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; {}",
+                        id, task.name(), lost.toString(), lostOrKept());
             }
             listener.taskFailed(new TaskEvent.Failed(id, task.name(), attempt, foremanId, context, took, error,
                     failed.retriesLeft()));
@@ -107,6 +122,18 @@ final class TaskRunner implements AttemptRunner {
             Thread.currentThread().interrupt(); // keep the stop request visible to the pool
         }
         return retried;
+    }
+
+    /** What becomes of a task whose outcome could not be written. */
+    private String lostOrKept() {
+        return records == null ? "LOST"
+                : "its record stays in dbmq_running, kept as interrupted once this foreman is gone";
+    }
+
+    private void removeRecord(org.jooq.DSLContext dsl, long taskId) {
+        if (records != null) {
+            RunningStore.remove(dsl, foremanId, java.util.List.of(taskId));
+        }
     }
 
     /** The attempt's one line; printing a user's exception runs user code, so nothing of it may escape. */

@@ -1010,4 +1010,113 @@ abstract class ForemanContract {
                 .map(r -> r.id() + (r.alive() ? " alive" : "")).toList();
         assertEquals(List.of("recent:1:bbbb", f.id() + " alive"), rows, "the week-old dead row is gone");
     }
+
+    // ---- running(): a record of each running attempt ----
+
+    /** The raw records in dbmq_running, whatever their foreman: what a crash now would leave. */
+    List<Long> recordedIds() {
+        dev.dbmq.internal.Storage storage = QueueInternals.backend(queue).storage();
+        return storage.database().autocommit(dsl -> dev.dbmq.internal.RunningStore.all(dsl)).stream()
+                .map(r -> r.task().id()).sorted().toList();
+    }
+
+    @Test
+    void running_shows_what_a_foreman_runs_from_another_handle_and_not_once_it_ended() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+        Foreman f = started(foreman().workers(3).handle(SLOW, a -> {
+            bothStarted.countDown();
+            release.await();
+        }));
+        long before = System.currentTimeMillis();
+        long first = queue.enqueue(SLOW, new Echo(1));
+        long second = queue.enqueue(SLOW, new Echo(2));
+        try (TaskQueue other = openSameQueue()) {
+            assertTrue(bothStarted.await(Recorder.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            List<RunningTask> running = other.running();
+            assertEquals(List.of(first, second), running.stream().map(RunningTask::id).sorted().toList());
+            for (RunningTask r : running) {
+                assertEquals(SLOW.name(), r.taskName());
+                assertEquals(1, r.attempt());
+                assertEquals(f.id(), r.foremanId());
+                assertTrue(!r.startedAt().isBefore(java.time.Instant.ofEpochMilli(before)), r.toString());
+                assertEquals(java.util.OptionalDouble.empty(), r.progress());
+                assertEquals("{\"n\":" + (r.id() == first ? 1 : 2) + "}", r.args());
+            }
+            release.countDown();
+            recorder.awaitCount("succeeded", 2);
+            // A success writes nothing itself: its record goes with the foreman's next commit, the flush of counts
+            // within about a second of going idle.
+            recorder.await(() -> other.running().isEmpty() && recordedIds().isEmpty(), "the records to go");
+        }
+    }
+
+    @Test
+    void every_record_goes_when_its_attempt_ends_however_it_ends() throws Exception {
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMillis(1), 2));
+        java.util.Set<Integer> flakyRuns = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        started(foreman().workers(2)
+                .handle(ECHO, a -> { })
+                .handle(BOOM, a -> {
+                    throw new IllegalStateException("boom");
+                })
+                .handle(flaky, a -> {
+                    if (flakyRuns.add(a.n())) {
+                        throw new IllegalStateException("first attempt fails");
+                    }
+                }));
+        for (int i = 0; i < 20; i++) { // enough to claim in batches, hand over, and claim for itself
+            queue.enqueue(ECHO, new Echo(i));
+        }
+        queue.enqueue(BOOM, new Echo(1));
+        queue.enqueue(flaky, new Echo(1));
+        recorder.awaitCount("succeeded", 21);
+        recorder.awaitCount("failed", 1);
+        recorder.await(() -> recordedIds().isEmpty(), "no records left: " + recordedIds());
+        assertEquals(List.of(), queue.running());
+    }
+
+    @Test
+    void a_task_running_when_its_foreman_was_killed_is_kept_as_interrupted_by_the_next_foreman() throws Exception {
+        long first = queue.enqueue(SLOW, new Echo(1));
+        long second = queue.enqueue(SLOW, new Echo(2));
+        long later = queue.enqueue(ECHO, new Echo(3), Enqueue.after(Duration.ofHours(1)));
+        String gone;
+        try (ChildJvm child = ChildJvm.start("foreman", childDb())) {
+            gone = child.await("STARTED ").substring("STARTED ".length());
+            child.await("RUNNING ");
+            child.await("RUNNING ");
+            assertEquals(List.of(first, second), queue.running().stream().map(RunningTask::id).sorted().toList(),
+                    "recorded by the claim, seen from this process");
+            child.kill(); // SIGKILL while both run
+            child.awaitExit();
+        }
+        long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
+        while (!queue.foremen().isEmpty()) { // PostgreSQL: until the server has seen the session end
+            assertTrue(System.nanoTime() < deadline, "still listed: " + queue.foremen());
+            Thread.yield();
+        }
+        assertEquals(List.of(), queue.running(), "a dead foreman runs nothing");
+        assertEquals(List.of(first, second), recordedIds(), "its records are still there");
+
+        java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        started(foreman().handle(SLOW, a -> ran.add(a.n())).handle(ECHO, a -> ran.add(a.n())));
+        // Settled by the start, before its first claim: nothing left to wait for.
+        assertEquals(List.of(), recordedIds());
+        List<FailedTask> failed = queue.failedTasks(10);
+        assertEquals(List.of(first, second), failed.stream().map(FailedTask::id).sorted().toList());
+        for (FailedTask t : failed) {
+            assertTrue(t.reason().startsWith("interrupted: foreman " + gone + " ended while attempt 1 ran"),
+                    t.reason());
+            assertEquals(SLOW.name(), t.taskName());
+        }
+        recorder.awaitCount("interrupted", 2);
+        assertTrue(recorder.events.stream().filter(e -> e.kind().equals("interrupted"))
+                .allMatch(e -> e.detail().startsWith(gone + " interrupted")), recorder.events.toString());
+        assertEquals(1, queue.pending(), "the task not yet due is untouched");
+        assertEquals(java.util.Set.of(), ran, "at most once: an interrupted task never runs again by itself");
+        assertEquals(Long.valueOf(later), queue.findPending(later).map(PendingTask::id).orElse(null));
+        queue.requeueFailed(first);
+        recorder.await(() -> ran.contains(1), "a requeued interrupted task to run");
+    }
 }

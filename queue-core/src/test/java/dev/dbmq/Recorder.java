@@ -70,6 +70,11 @@ final class Recorder implements ForemanListener {
     }
 
     @Override
+    public void taskInterrupted(TaskEvent.Interrupted e) {
+        add(new Event("interrupted", e.taskId(), e.taskName(), e.gone() + " " + e.reason()));
+    }
+
+    @Override
     public void claimFailed(ForemanEvent.ClaimFailed e) {
         add(new Event("claimFailed", 0, null, String.valueOf(e.error())));
     }

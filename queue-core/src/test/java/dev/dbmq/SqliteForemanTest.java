@@ -167,10 +167,11 @@ class SqliteForemanTest extends ForemanContract {
         assertTrue(handoff != null, "an idle foreman with free workers grants a hand-over");
         f.close(); // the pool shuts before the producer's commit hands the task over
         long now = System.currentTimeMillis();
-        long id = queue.backend().storage().enqueue(ECHO.name(), json, null, now, now, true);
+        long id = queue.backend().storage().enqueue(ECHO.name(), json, null, now, now, handoff);
         assertEquals(0, queue.pending(), "inserted and claimed in one transaction");
         handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null, null));
         assertEquals(1, queue.pending(), "put back: nothing ran it");
+        assertEquals(java.util.List.of(), queue.running(), "and not recorded as running");
         assertEquals(0, f.handedOver());
         java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
         started(Foreman.builder(queue).handle(ECHO, a -> ran.add(a.n())).pollInterval(NO_POLL)

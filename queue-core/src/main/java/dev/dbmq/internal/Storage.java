@@ -31,20 +31,32 @@ public interface Storage {
     }
 
     /**
-     * Inserts one task without a key and commits it before returning; returns its id. With {@code claim}, the same
-     * transaction claims it too ({@link #claimInserted}): a foreman of this JVM takes it from the producer
-     * ({@link Handoff}). By default a transaction of its own; SQLite shares one among producer threads that call at
+     * Inserts one task without a key and commits it before returning; returns its id. With {@code claimFor}, the same
+     * transaction claims it too ({@link #claimInserted}) and lets that hand-over record it as running
+     * ({@link Handoff#claimed}): a foreman of this JVM takes it from the producer. By default a transaction of its own; SQLite shares one among producer threads that call at
      * once (SQLite's {@code GroupCommit}), since it has one writer at a time anyway.
      */
-    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
-        if (!claim) {
+    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt,
+                         Handoff claimFor) {
+        if (claimFor == null) {
             return database().autocommit(dsl -> insert(dsl, taskName, args, metadata, createdAt, dueAt));
         }
         return database().transaction(dsl -> {
             long id = insert(dsl, taskName, args, metadata, createdAt, dueAt);
             claimInserted(dsl, id);
+            claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata));
             return id;
         });
+    }
+
+    /** Records claimed rows as running on {@code foremanId} ({@link RunningStore#record}), in dsl's transaction. */
+    default void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, String foremanId, long startedAt) {
+        RunningStore.record(dsl, rows, foremanId, startedAt);
+    }
+
+    /** Removes records of attempts of {@code foremanId} that ended ({@link RunningStore#remove}). */
+    default void removeRunning(DSLContext dsl, String foremanId, java.util.Collection<Long> ids) {
+        RunningStore.remove(dsl, foremanId, ids);
     }
 
     /**

@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * {@link Kind#IDLE idle}, which suits a test, not a long-running process.
  *
  * <p>Threads: the callbacks come from the foreman's threads (the loop thread: {@code taskRejected},
- * {@code claimFailed}, {@code idle}; worker threads: {@code taskStarted}, {@code taskSucceeded},
+ * {@code claimFailed}, {@code idle}, {@code taskInterrupted}; worker threads: {@code taskStarted}, {@code taskSucceeded},
  * {@code taskRetrying}, {@code taskFailed}, and {@code taskRejected} and {@code claimFailed} while they claim for
  * themselves; any of its threads: {@code foremanFailed}) and the reads and waits from the test's thread. All
  * of them go through one lock; callbacks hold it only to append, and a wait's condition is evaluated outside it, so
@@ -60,6 +60,8 @@ public final class RecordingListener implements ForemanListener {
         RETRYING,
         /** {@link ForemanListener#taskRejected}; the detail is the reason. */
         REJECTED,
+        /** {@link ForemanListener#taskInterrupted}; the detail is the reason. */
+        INTERRUPTED,
         /** {@link ForemanListener#claimFailed}; no task, the detail is the error's {@code toString()}. */
         CLAIM_FAILED,
         /** {@link ForemanListener#idle}; no task, no detail. */
@@ -113,6 +115,11 @@ public final class RecordingListener implements ForemanListener {
     @Override
     public void taskRejected(TaskEvent.Rejected e) {
         record(new Event(Kind.REJECTED, e.taskId(), e.taskName(), e.reason()), null);
+    }
+
+    @Override
+    public void taskInterrupted(TaskEvent.Interrupted e) {
+        record(new Event(Kind.INTERRUPTED, e.taskId(), e.taskName(), e.reason()), null);
     }
 
     @Override

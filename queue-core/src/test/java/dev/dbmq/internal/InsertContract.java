@@ -153,7 +153,7 @@ public interface InsertContract extends BackendUnderTest {
             throws Exception {
         String meta = "{\"traceparent\":\"00-abc-def-01\"}"; // as the metadata column holds it
         long single = storage().database().autocommit(dsl -> storage().insert(dsl, A, arg(1), meta, 1, 1));
-        long viaEnqueue = storage().enqueue(A, arg(2), meta, 2, 2, false);
+        long viaEnqueue = storage().enqueue(A, arg(2), meta, 2, 2, null);
         long keyed = storage().database()
                 .transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(3), meta, 3, 3, "m")).id();
         List<Long> many = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(101), meta, 4, 4));
@@ -162,7 +162,7 @@ public interface InsertContract extends BackendUnderTest {
             inCaller = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(5), meta, 5, 5, null, () -> { });
             tx.commit();
         }
-        long without = storage().enqueue(A, arg(6), null, 6, 6, false);
+        long without = storage().enqueue(A, arg(6), null, 6, 6, null);
         List<TaskStore.Row> claimed = claim(backend(), 200, List.of(A));
         assertEquals(106, claimed.size());
         java.util.Map<Long, String> byId = new java.util.HashMap<>();

@@ -2,6 +2,8 @@ package dev.dbmq.internal.sqlite;
 
 import dev.dbmq.DbmqException;
 import dev.dbmq.internal.Database;
+import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.TaskStore;
 import dev.dbmq.internal.Storage;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -67,28 +69,28 @@ final class GroupCommit {
         final String metadata;
         final long createdAt;
         final long dueAt;
-        final boolean claim; // and claim it in the same transaction: a hand-over (Storage#claimInserted)
+        final Handoff claimFor; // and claim it in the same transaction for this hand-over, or null
         final Thread producer = Thread.currentThread();
         volatile int state = WAITING;
         long id;
         Throwable failure;
 
-        Row(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
+        Row(String taskName, String args, String metadata, long createdAt, long dueAt, Handoff claimFor) {
             this.taskName = taskName;
             this.args = args;
             this.metadata = metadata;
             this.createdAt = createdAt;
             this.dueAt = dueAt;
-            this.claim = claim;
+            this.claimFor = claimFor;
         }
     }
 
     /**
-     * Inserts one task (with {@code claim}, and claims it: {@link Storage#claimInserted}) in a transaction of its own
+     * Inserts one task (with {@code claimFor}, and claims it: {@link Storage#enqueue}) in a transaction of its own
      * or shared with concurrent callers; returns once committed.
      */
-    long insert(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
-        Row mine = new Row(taskName, args, metadata, createdAt, dueAt, claim);
+    long insert(String taskName, String args, String metadata, long createdAt, long dueAt, Handoff claimFor) {
+        Row mine = new Row(taskName, args, metadata, createdAt, dueAt, claimFor);
         boolean lead;
         lock.lock();
         try {
@@ -197,7 +199,7 @@ final class GroupCommit {
 
     private void writeAlone(Row row) {
         try {
-            row.id = row.claim ? database.transaction(dsl -> insert(dsl, row))
+            row.id = row.claimFor != null ? database.transaction(dsl -> insert(dsl, row))
                     : alone.insert(row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
         } catch (Throwable e) {
             row.failure = e;
@@ -206,8 +208,10 @@ final class GroupCommit {
 
     private long insert(org.jooq.DSLContext dsl, Row row) {
         long id = storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
-        if (row.claim) {
+        if (row.claimFor != null) {
             storage.claimInserted(dsl, id);
+            row.claimFor.claimed(dsl, new TaskStore.Row(id, row.taskName, row.args, row.createdAt, row.dueAt, 1, null,
+                    null, row.metadata));
         }
         return id;
     }

@@ -4,6 +4,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.JooqBanner;
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
 import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
 import java.io.IOException;
@@ -161,6 +162,44 @@ final class SqliteStatements {
         }
     }
 
+    /** Binds id, task_name, args, metadata, created_at, due_at, attempt, foreman_id, started_at. */
+    static final String RECORD_RUNNING = Rendering.rendered("recordRunning");
+    /** Binds foreman_id, id. */
+    static final String REMOVE_RUNNING = Rendering.rendered("removeRunning");
+
+    /** {@link RunningStore#record} of one row, prepared: a claim's records, a hand-over's. */
+    static void recordRunning(SqliteStatementCache cache, TaskStore.Row row, String foremanId, long startedAt) {
+        try {
+            PreparedStatement insert = cache.prepared(RECORD_RUNNING);
+            insert.setLong(1, row.id());
+            insert.setString(2, row.taskName());
+            insert.setString(3, row.args());
+            insert.setString(4, row.metadata());
+            insert.setLong(5, row.createdAt());
+            insert.setLong(6, row.dueAt());
+            insert.setInt(7, row.attempt());
+            insert.setString(8, foremanId);
+            insert.setLong(9, startedAt);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            cache.discard(RECORD_RUNNING);
+            throw new DataAccessException("SQL [" + RECORD_RUNNING + "]; " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link RunningStore#remove} of one id, prepared. */
+    static void removeRunning(SqliteStatementCache cache, String foremanId, long id) {
+        try {
+            PreparedStatement delete = cache.prepared(REMOVE_RUNNING);
+            delete.setString(1, foremanId);
+            delete.setLong(2, id);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            cache.discard(REMOVE_RUNNING);
+            throw new DataAccessException("SQL [" + REMOVE_RUNNING + "]; " + e.getMessage(), e);
+        }
+    }
+
     /** {@link TaskStore#nextDueAt}, prepared: it runs after every claim that was not full. */
     static Long nextDueAt(SqliteStatementCache cache, List<String> names) {
         Long earliest = null;
@@ -232,6 +271,11 @@ final class SqliteStatements {
                     TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
             all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
+            all.put("recordRunning", SqliteStatementCache.render(RunningStore.recordQuery(Jooq.RENDER,
+                    new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null, "metadata"), "foreman", 3L),
+                    List.of(-1L, "task_name", "args", "metadata", 0L, 1L, 2, "foreman", 3L)));
+            all.put("removeRunning", SqliteStatementCache.render(RunningStore.removeQuery(Jooq.RENDER, "foreman", -1L),
+                    List.of("foreman", -1L)));
             all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
                     .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name")));
             return all;

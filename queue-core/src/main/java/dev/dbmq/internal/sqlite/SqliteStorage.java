@@ -5,6 +5,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.ForemanRegistry;
+import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
 import java.io.IOException;
@@ -83,8 +84,34 @@ final class SqliteStorage implements Storage {
 
     /** Producer threads that enqueue at once share one transaction: see {@link GroupCommit}. */
     @Override
-    public long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, boolean claim) {
-        return groupCommit.insert(taskName, args, metadata, createdAt, dueAt, claim);
+    public long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt,
+                        Handoff claimFor) {
+        return groupCommit.insert(taskName, args, metadata, createdAt, dueAt, claimFor);
+    }
+
+    /** Prepared, a row at a time: the records of a claim or a hand-over, one per task. */
+    @Override
+    public void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, String foremanId, long startedAt) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        if (cache == null) {
+            Storage.super.recordRunning(dsl, rows, foremanId, startedAt);
+            return;
+        }
+        for (TaskStore.Row row : rows) {
+            SqliteStatements.recordRunning(cache, row, foremanId, startedAt);
+        }
+    }
+
+    @Override
+    public void removeRunning(DSLContext dsl, String foremanId, java.util.Collection<Long> ids) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        if (cache == null) {
+            Storage.super.removeRunning(dsl, foremanId, ids);
+            return;
+        }
+        for (long id : ids) {
+            SqliteStatements.removeRunning(cache, foremanId, id);
+        }
     }
 
     /** Nothing else wakes a foreman on an insert: a hand-over saves its claim and the hop through its thread. */

@@ -117,7 +117,7 @@ class GroupCommitTest {
         db.gate.countDown();
         GroupCommit group = group(db);
         for (int i = 0; i < 3; i++) {
-            group.insert(ECHO.name(), "{\"n\":" + i + "}", null, 0, 0, false);
+            group.insert(ECHO.name(), "{\"n\":" + i + "}", null, 0, 0, null);
         }
         assertEquals(3, db.autocommits.get());
         assertEquals(0, db.transactions.get());
@@ -149,7 +149,7 @@ class GroupCommitTest {
         assertEquals(1L, queue.pending());
         // the lead was given up: the next producer writes at once
         db.failTransactions = null;
-        assertTrue(group.insert(ECHO.name(), "{\"n\":9}", null, 0, 0, false) > 0);
+        assertTrue(group.insert(ECHO.name(), "{\"n\":9}", null, 0, 0, null) > 0);
         assertEquals(2L, queue.pending());
     }
 
@@ -180,7 +180,7 @@ class GroupCommitTest {
         producers.submit(() -> {
             Thread.currentThread().interrupt();
             try {
-                follower.complete(group.insert(ECHO.name(), "{\"n\":1}", null, 0, 0, false));
+                follower.complete(group.insert(ECHO.name(), "{\"n\":1}", null, 0, 0, null));
             } catch (Throwable e) {
                 follower.completeExceptionally(e);
             }
@@ -217,7 +217,7 @@ class GroupCommitTest {
         CompletableFuture<Long> f = new CompletableFuture<>();
         producers.submit(() -> {
             try {
-                f.complete(group.insert(ECHO.name(), "{\"n\":" + n + "}", null, 0, 0, false));
+                f.complete(group.insert(ECHO.name(), "{\"n\":" + n + "}", null, 0, 0, null));
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }

@@ -1,0 +1,77 @@
+package dev.dbmq;
+
+import dev.dbmq.internal.ForemanRegistry;
+import dev.dbmq.internal.RunningStore;
+import dev.dbmq.internal.Storage;
+import dev.dbmq.internal.TaskStore;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles the running attempts of foremen that are gone: each record in {@code dbmq_running} whose foreman the
+ * backend judges dead ({@link Storage#foremen}: SQLite by the foreman lock, which the settling foreman holds;
+ * PostgreSQL by each foreman's advisory lock, never by a clock) is deleted and its task kept in the failed-tasks table
+ * with a reason that starts with {@code interrupted}, in one transaction. At most once: such a task never runs again
+ * by itself; {@code requeueFailed} runs it again by hand.
+ *
+ * <p>A foreman settles at its start (before it claims) and at each backstop poll. A foreman that is alive but has
+ * lost its liveness lock (PostgreSQL: its LISTEN session dropped, not yet taken again) may have its records settled
+ * while its tasks still run: they then run once and are also kept as interrupted, a misreport, never a second run.
+ */
+final class Settlement {
+
+    private static final Logger log = LoggerFactory.getLogger(Settlement.class);
+
+    private Settlement() {
+    }
+
+    /** Never throws: a failure is logged, and the next poll tries again. Returns what it settled. */
+    static List<RunningStore.Running> settleGone(Storage storage, String foremanId, InstantSource clock,
+                                                 TaskCounters counters, GuardedListener listener) {
+        List<RunningStore.Running> settled;
+        try {
+            settled = storage.database().transaction(dsl -> {
+                List<String> recorded = RunningStore.foremenOtherThan(dsl, foremanId);
+                if (recorded.isEmpty()) {
+                    return List.of();
+                }
+                Set<String> alive = storage.foremen(dsl).stream().filter(ForemanRegistry.Row::alive)
+                        .map(ForemanRegistry.Row::id).collect(Collectors.toSet());
+                List<String> gone = recorded.stream().filter(id -> !alive.contains(id)).toList();
+                List<RunningStore.Running> taken = RunningStore.take(dsl, gone);
+                long now = clock.millis();
+                for (RunningStore.Running r : taken) {
+                    TaskStore.keepFailed(dsl, r.task(), now, RunningStore.interruptedReason(r));
+                }
+                return taken;
+            });
+        } catch (Throwable t) {
+            log.warn("Foreman {}: cannot look for tasks of foremen that are gone ({}); will look again", foremanId,
+                    t.toString());
+            return List.of();
+        }
+        if (settled.isEmpty()) {
+            return settled;
+        }
+        Map<String, List<RunningStore.Running>> byForeman = new LinkedHashMap<>();
+        settled.forEach(r -> byForeman.computeIfAbsent(r.foremanId(), k -> new ArrayList<>()).add(r));
+        byForeman.forEach((gone, tasks) -> log.error("Foreman {} ended while {} tasks ran; kept in dbmq_failed_task as"
+                        + " interrupted (they may or may not have finished; requeueFailed runs one again): {}", gone,
+                tasks.size(), tasks.stream().map(r -> r.task().id() + " " + Claimer.printable(r.task().taskName()))
+                        .collect(Collectors.joining(", "))));
+        for (RunningStore.Running r : settled) {
+            counters.failed(r.task().taskName());
+            listener.taskInterrupted(new TaskEvent.Interrupted(r.task().id(), r.task().taskName(), r.task().attempt(),
+                    foremanId, r.foremanId(), Instant.ofEpochMilli(r.startedAt()), RunningStore.interruptedReason(r)));
+        }
+        return settled;
+    }
+}
