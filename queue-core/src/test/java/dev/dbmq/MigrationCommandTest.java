@@ -71,7 +71,8 @@ class MigrationCommandTest {
     void on_sqlite_it_migrates() throws Exception {
         SQLiteDataSource sqlite = new SQLiteDataSource();
         sqlite.setUrl("jdbc:sqlite:" + dir.resolve("queue.db"));
-        assertEquals("5", pluginDefaults().dataSource(sqlite).load().migrate().targetSchemaVersion);
+        assertEquals(CurrentSchemaTest.NEWEST,
+                pluginDefaults().dataSource(sqlite).load().migrate().targetSchemaVersion);
     }
 
     private static boolean schemaExists(javax.sql.DataSource ds, String schema) throws Exception {
