@@ -6,10 +6,20 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A task ready to run: claimed (its row is gone from the queue), with its handler and decoded args. */
-record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Object args) {
+/**
+ * A task ready to run: claimed (its row is gone from the queue), with its handler and decoded args, and the worker
+ * slot its record is in ({@link RunningRecords}).
+ */
+record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Object args, int slot) {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimedTask.class);
+
+    /** The slot of a task without a record ({@code dbmq_running}): a manual foreman's. */
+    static final int NO_SLOT = -1;
+
+    ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Object args) {
+        this(row, registration, args, NO_SLOT);
+    }
 
     long id() {
         return row.id();

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * writes the next instance of each recurring one ({@link RecurringTasks#writeNext}) and moves the ones that cannot
  * run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
  * never take a worker slot (snappea's hang after bad tasks). A threaded foreman's claim also records the tasks it will
- * run in {@code dbmq_running}, and removes the records of those that finished since ({@link RunningRecords}). Tasks of other names are left for a foreman that handles
+ * run in {@code dbmq_running}, each in a record slot of its own ({@link RunningRecords}). Tasks of other names are left
+ * for a foreman that handles
  * them, and kept as failed only once they are older than {@code unhandledTimeout} ({@link #checkUnhandled()},
  * {@link #sweepUnhandled()}).
  */
@@ -92,17 +93,21 @@ final class Claimer implements Claims {
         List<ClaimedTask> runnable = new ArrayList<>();
         int rows;
         long[] now = new long[1]; // the claim's time, read inside the transaction
-        List<Long> finished = records == null ? List.of() : records.take();
+        RunningRecords.Lease lease = records == null ? null : records.lease(limit);
+        int max = lease == null ? limit : lease.size();
         try {
-            rows = database.transaction(dsl -> claimIn(dsl, limit, mayCommit, rejected, runnable, now, finished));
+            rows = database.transaction(dsl -> claimIn(dsl, max, mayCommit, rejected, runnable, now, lease));
         } catch (Abandoned e) {
-            putBack(finished);
+            giveBack(lease);
             log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
                     + " tasks stay queued");
             return new Claim(0, List.of(), now[0]);
         } catch (Throwable t) {
-            putBack(finished);
+            giveBack(lease);
             throw t;
+        }
+        if (lease != null) {
+            records.keep(lease, runnable.size());
         }
         for (Rejected r : rejected) {
             // The reason may quote parts of the args: it goes to the database and DEBUG, not to ERROR.
@@ -147,7 +152,7 @@ final class Claimer implements Claims {
     }
 
     private int claimIn(DSLContext dsl, int limit, BooleanSupplier mayCommit, List<Rejected> rejected,
-                        List<ClaimedTask> runnable, long[] claimedAt, List<Long> finished) {
+                        List<ClaimedTask> runnable, long[] claimedAt, RunningRecords.Lease lease) {
         rejected.clear(); // a retried transaction starts over
         runnable.clear();
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
@@ -164,7 +169,8 @@ final class Claimer implements Claims {
             }
             try {
                 runnable.add(new ClaimedTask(row, registration,
-                        codec.decode(row.args(), registration.task().argsType())));
+                        codec.decode(row.args(), registration.task().argsType()),
+                        lease == null ? ClaimedTask.NO_SLOT : lease.slot(runnable.size())));
             } catch (Throwable e) {
                 // Any Throwable: a StackOverflowError from args nested too deep, or whatever a custom Jackson
                 // deserializer throws, must keep this row, not roll the claim back to meet it again.
@@ -175,9 +181,9 @@ final class Claimer implements Claims {
         for (Rejected r : rejected) {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
         }
-        if (records != null) {
-            storage.removeRunning(dsl, foremanId, finished);
-            storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::row).toList(), foremanId, now);
+        if (lease != null) {
+            storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::row).toList(), lease.first(runnable.size()),
+                    foremanId, now);
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();
@@ -321,40 +327,49 @@ final class Claimer implements Claims {
         try {
             database.transaction(dsl -> {
                 TaskStore.putBack(dsl, rows);
-                if (records != null) {
-                    storage.removeRunning(dsl, foremanId, rows.stream().map(TaskStore.Row::id).toList());
-                }
+                storage.clearRunning(dsl, foremanId, slots(unstarted));
                 return null;
             });
+            if (records != null) {
+                slots(unstarted).forEach(records::deleted);
+            }
             log.warn("{} claimed tasks never started ({}); put back in the queue: {}", rows.size(), why,
                     ids(rows));
         } catch (Throwable e) {
-            log.error("{} claimed tasks never started ({}) and could not be put back ({}); LOST: {}", rows.size(),
-                    why, e.toString(), ids(rows));
+            // Their records (and slots) stay: the next foreman to start keeps them as interrupted.
+            log.error("{} claimed tasks never started ({}) and could not be put back ({}); {}: {}", rows.size(),
+                    why, e.toString(), records == null ? "LOST" : "kept as interrupted once this foreman is gone",
+                    ids(rows));
+        }
+    }
+
+    /** The record slots of claimed tasks, for a foreman that keeps records; none for a manual one. */
+    private static List<Integer> slots(List<ClaimedTask> tasks) {
+        return tasks.stream().map(ClaimedTask::slot).filter(s -> s != ClaimedTask.NO_SLOT).toList();
+    }
+
+    @Override
+    public RunningRecords.Lease leaseForHandoff() {
+        return records == null ? null : records.lease(1);
+    }
+
+    @Override
+    public void recordHandedOver(DSLContext dsl, TaskStore.Row row, RunningRecords.Lease lease) {
+        if (lease != null && lease.size() == 1) {
+            storage.recordRunning(dsl, List.of(row), lease.first(1), foremanId, row.createdAt());
         }
     }
 
     @Override
-    public List<Long> takeFinished() {
-        return records == null ? List.of() : records.take();
-    }
-
-    @Override
-    public void putBackFinished(List<Long> finished) {
-        putBack(finished);
-    }
-
-    @Override
-    public void recordHandedOver(DSLContext dsl, TaskStore.Row row, List<Long> finished) {
-        if (records != null) {
-            storage.removeRunning(dsl, foremanId, finished);
-            storage.recordRunning(dsl, List.of(row), foremanId, row.createdAt());
+    public void endHandoffLease(RunningRecords.Lease lease, boolean committed) {
+        if (lease != null) {
+            records.keep(lease, committed ? lease.size() : 0);
         }
     }
 
-    private void putBack(List<Long> finished) {
-        if (records != null) {
-            records.putBack(finished);
+    private void giveBack(RunningRecords.Lease lease) {
+        if (lease != null) {
+            records.giveBack(lease);
         }
     }
 

@@ -24,8 +24,8 @@ interface Claims {
 
     /** A task's handler and decoded args, before its row exists: a hand-over ({@code Handoff}). */
     record Decoded(Handlers.Registration<?> registration, Object args) {
-        ClaimedTask claimed(TaskStore.Row row) {
-            return new ClaimedTask(row, registration, args);
+        ClaimedTask claimed(TaskStore.Row row, int slot) {
+            return new ClaimedTask(row, registration, args, slot);
         }
     }
 
@@ -66,22 +66,19 @@ interface Claims {
     }
 
     /**
-     * A hand-over's part in the records of running attempts ({@link RunningRecords}): the records of attempts that
-     * ended, taken when the slot is reserved, for the hand-over's transaction to remove; {@link #putBackFinished} them
-     * when it does not commit.
+     * A hand-over's part in the records of running attempts ({@link RunningRecords}): a record slot leased when the
+     * worker slot is reserved (null: the foreman keeps no records), written by the hand-over's transaction
+     * ({@link #recordHandedOver}, run again if that transaction is tried again), and ended by
+     * {@link #endHandoffLease} with whether it committed.
      */
-    default List<Long> takeFinished() {
-        return List.of();
+    default RunningRecords.Lease leaseForHandoff() {
+        return null;
     }
 
-    default void putBackFinished(List<Long> finished) {
+    default void recordHandedOver(org.jooq.DSLContext dsl, TaskStore.Row row, RunningRecords.Lease lease) {
     }
 
-    /**
-     * In the transaction that inserts and claims a handed-over task: records it as running and removes the records
-     * {@code finished}. Runs again if that transaction is tried again.
-     */
-    default void recordHandedOver(org.jooq.DSLContext dsl, TaskStore.Row row, List<Long> finished) {
+    default void endHandoffLease(RunningRecords.Lease lease, boolean committed) {
     }
 
     /** The handler and decoded args for a task a producer wants to hand over, or null when it can't be. */

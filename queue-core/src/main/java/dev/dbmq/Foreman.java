@@ -161,7 +161,7 @@ public final class Foreman implements AutoCloseable {
                     handlers.names());
             registered[0] = registration;
             undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
-            RunningRecords records = new RunningRecords();
+            RunningRecords records = new RunningRecords(b.workers());
             this.counters = new TaskCounters(backend.storage().database(), id, records);
             this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
                     counters, b.listener(), b.unhandledTimeout(), records);

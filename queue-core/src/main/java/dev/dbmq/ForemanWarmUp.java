@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code ForemanStartBenchmark}).
  *
  * <p>So each statement the foreman's threads run (the claim and the next due time, the look for unhandled tasks and
- * keeping them, recurring instances, retries, kept failures, put-backs, counts, the records of running attempts) is run once here, with the foreman's
- * task names, on the database's {@code Database.offline()} context: same dialect and settings, a mock
+ * keeping them, recurring instances, retries, kept failures, put-backs, counts, the records of running attempts) is
+ * run once here, with the foreman's task names, on the database's {@code Database.offline()} context: same dialect and settings, a mock
  * connection that returns one row, no lock. jOOQ's classes are loaded, including those that read a row, and what is
  * rendered once and cached (SQLite's claim by name) is cached; the foreman's first real statements then only render,
  * bind and run. Jackson's decoding path is loaded on types of dbmq's own, and each handled args type's deserializer is
@@ -64,10 +64,12 @@ final class ForemanWarmUp {
         step("put back", () -> TaskStore.putBack(dsl, List.of(row)));
         step("counts", () -> TaskStore.addCounts(dsl, Map.of(row.taskName(), new long[] {1, 0})));
         // The records of running attempts: written by claims and hand-overs, removed by them, by outcomes and flushes
-        step("record running", () -> RunningStore.record(dsl, List.of(row), "warm-up", nowMillis));
-        step("record running here", () -> storage.recordRunning(dsl, List.of(row), "warm-up", nowMillis));
-        step("remove running", () -> RunningStore.remove(dsl, "warm-up", List.of(1L, 2L)));
-        step("remove running here", () -> storage.removeRunning(dsl, "warm-up", List.of(1L)));
+        step("record running", () -> RunningStore.record(dsl, List.of(row), new int[] {0}, "warm-up", nowMillis));
+        step("record running here", () -> storage.recordRunning(dsl, List.of(row), new int[] {0}, "warm-up",
+                nowMillis));
+        step("clear running", () -> RunningStore.clear(dsl, "warm-up", List.of(0, 1)));
+        step("clear running here", () -> storage.clearRunning(dsl, "warm-up", List.of(0)));
+        step("end running", () -> RunningStore.end(dsl, "warm-up", 0, -1, 1));
         // Settlement, at start and at backstop polls
         step("foremen with records", () -> RunningStore.foremenOtherThan(dsl, "warm-up"));
         step("settle", () -> RunningStore.take(dsl, List.of("warm-up")));

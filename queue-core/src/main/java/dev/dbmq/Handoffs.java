@@ -2,7 +2,6 @@ package dev.dbmq;
 
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.TaskStore;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.DSLContext;
 
@@ -11,8 +10,8 @@ import org.jooq.DSLContext;
  * free slot, insert and claim its task in its own transaction, and start it on a worker: the claim transaction and
  * the hop through the foreman thread are saved, and the slot count still bounds what is claimed. Nothing known to
  * be waiting means no older due task of this foreman's names is known to be queued, so taking the new one first
- * keeps the order of claims. The hand-over's transaction records the task as running and removes the records of
- * attempts that ended, as a claim's would ({@link RunningRecords}). Called on producers' threads.
+ * keeps the order of claims. The hand-over's transaction records the task as running, in a record slot leased with
+ * the worker slot, as a claim's would ({@link RunningRecords}). Called on producers' threads.
  */
 final class Handoffs {
 
@@ -48,23 +47,25 @@ final class Handoffs {
             return null;
         }
         Claims.Decoded task = decoded;
-        List<Long> finished = claims.takeFinished();
+        RunningRecords.Lease lease = claims.leaseForHandoff();
         return new Handoff() {
             @Override
             public void claimed(DSLContext dsl, TaskStore.Row row) {
-                claims.recordHandedOver(dsl, row, finished);
+                claims.recordHandedOver(dsl, row, lease);
             }
 
             @Override
             public void start(TaskStore.Row row) {
-                if (dispatcher.startHandedOver(task.claimed(row))) {
+                claims.endHandoffLease(lease, true);
+                int slot = lease == null || lease.size() == 0 ? ClaimedTask.NO_SLOT : lease.slot(0);
+                if (dispatcher.startHandedOver(task.claimed(row, slot))) {
                     handedOver.incrementAndGet();
                 }
             }
 
             @Override
             public void cancel() {
-                claims.putBackFinished(finished);
+                claims.endHandoffLease(lease, false);
                 state.releaseSlot();
             }
         };

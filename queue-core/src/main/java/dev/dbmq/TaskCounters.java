@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Done/failed counts per task name, gathered in memory by workers and flushed to the database by the foreman thread
  * now and then, so counting costs no write per task. A crash loses the increments not yet flushed (at most about
  * {@link #FLUSH_INTERVAL_NANOS} worth); the tasks themselves are unaffected. A threaded foreman's flush also removes
- * the records of attempts that succeeded since its last commit ({@link RunningRecords}), so they go within about a
- * second of the foreman going idle.
+ * the records of attempts that succeeded and whose slots no claim has written over since ({@link RunningRecords}), so
+ * they go within about a second of the foreman going idle.
  */
 final class TaskCounters {
 
@@ -50,7 +50,7 @@ final class TaskCounters {
 
     /** How long until counts are due to be flushed; {@code Long.MAX_VALUE} when there is nothing to flush. */
     synchronized long nanosUntilFlush() {
-        return deltas.isEmpty() && (records == null || !records.anyFinished()) ? Long.MAX_VALUE
+        return deltas.isEmpty() && (records == null || !records.anyEnded()) ? Long.MAX_VALUE
                 : Math.max(0, lastFlush + FLUSH_INTERVAL_NANOS - System.nanoTime());
     }
 
@@ -64,19 +64,20 @@ final class TaskCounters {
             return;
         }
         Map<String, long[]> taken = take();
-        List<Long> finished = records == null ? List.of() : records.take();
-        if (taken == null && finished.isEmpty()) {
+        List<Integer> ended = records == null ? List.of() : records.takeEnded();
+        if (taken == null && ended.isEmpty()) {
             return;
         }
         lastFlush = now;
         try {
             database.transaction(dsl -> {
-                write(dsl, taken, finished);
+                write(dsl, taken, ended);
                 return null;
             });
+            cleared(ended);
         } catch (RuntimeException e) {
             log.warn("Cannot flush task counts ({}); will retry", e.toString());
-            putBack(taken, finished);
+            putBack(taken, ended);
         }
     }
 
@@ -86,19 +87,20 @@ final class TaskCounters {
      */
     void flushBy(long deadlineNanos) {
         Map<String, long[]> taken = take();
-        List<Long> finished = records == null ? List.of() : records.take();
-        if (taken == null && finished.isEmpty()) {
+        List<Integer> ended = records == null ? List.of() : records.takeEnded();
+        if (taken == null && ended.isEmpty()) {
             return;
         }
         try {
             database.transactionBy(deadlineNanos, dsl -> {
-                write(dsl, taken, finished);
+                write(dsl, taken, ended);
                 return null;
             });
+            cleared(ended);
         } catch (RuntimeException e) {
             if (taken == null) {
-                log.warn("Cannot remove the records of {} finished tasks from dbmq_running ({}); the next foreman to"
-                        + " start keeps them as interrupted", finished.size(), e.toString());
+                log.warn("Cannot clear the records of {} finished tasks from dbmq_running ({}); the next foreman to"
+                        + " start keeps them as interrupted", ended.size(), e.toString());
                 return;
             }
             StringBuilder lost = new StringBuilder();
@@ -108,12 +110,16 @@ final class TaskCounters {
         }
     }
 
-    private void write(org.jooq.DSLContext dsl, Map<String, long[]> taken, List<Long> finished) {
+    private void write(org.jooq.DSLContext dsl, Map<String, long[]> taken, List<Integer> ended) {
         if (taken != null) {
             TaskStore.addCounts(dsl, taken);
         }
-        if (!finished.isEmpty()) {
-            RunningStore.remove(dsl, foremanId, finished);
+        RunningStore.clear(dsl, foremanId, ended);
+    }
+
+    private void cleared(List<Integer> ended) {
+        if (records != null) {
+            records.cleared(ended);
         }
     }
 
@@ -126,9 +132,9 @@ final class TaskCounters {
         return taken;
     }
 
-    private synchronized void putBack(Map<String, long[]> taken, List<Long> finished) {
+    private synchronized void putBack(Map<String, long[]> taken, List<Integer> ended) {
         if (records != null) {
-            records.putBack(finished);
+            records.notCleared(ended);
         }
         if (taken == null) {
             return;

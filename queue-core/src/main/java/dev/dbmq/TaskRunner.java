@@ -60,8 +60,8 @@ final class TaskRunner implements AttemptRunner {
         if (error != null) {
             return fail(task, context, took, error);
         }
-        if (records != null) {
-            records.finished(task.id()); // before the count: a pending count is what makes the loop flush
+        if (task.slot() != ClaimedTask.NO_SLOT) {
+            records.succeeded(task.slot()); // before the count: a pending count is what makes the loop flush
         }
         counters.done(task.name());
         if (debug) {
@@ -84,12 +84,12 @@ final class TaskRunner implements AttemptRunner {
             long nextAt = now + task.registration().task().retry().delayMillis(attempt);
             Instant nextAttemptAt = Instant.ofEpochMilli(nextAt);
             logged(failed, id, task.name(), nextAttemptAt);
-            Throwable lost = outcomes.write("the next attempt of task " + what, interrupted,
-                    dsl -> {
-                        TaskStore.insertRetry(dsl, task.row(), nextAt);
-                        removeRecord(dsl, id);
-                    });
-            if (lost == null) {
+            boolean[] fenced = new boolean[1];
+            Throwable lost = writeOutcome("the next attempt of task " + what, interrupted, task, fenced,
+                    dsl -> TaskStore.insertRetry(dsl, task.row(), nextAt));
+            if (fenced[0]) {
+                fenced(task);
+            } else if (lost == null) {
                 retried = true;
                 listener.taskRetrying(new TaskEvent.Retrying(id, task.name(), attempt, foremanId, context, took, error,
                         nextAttemptAt));
@@ -106,12 +106,12 @@ final class TaskRunner implements AttemptRunner {
             logged(failed, id, task.name(), null);
             counters.failed(task.name());
             String reason = failed.reason();
-            Throwable lost = outcomes.write("the record of failed task " + what, interrupted,
-                    dsl -> {
-                        TaskStore.keepFailed(dsl, task.row(), now, reason);
-                        removeRecord(dsl, id);
-                    });
-            if (lost != null) {
+            boolean[] fenced = new boolean[1];
+            Throwable lost = writeOutcome("the record of failed task " + what, interrupted, task, fenced,
+                    dsl -> TaskStore.keepFailed(dsl, task.row(), now, reason));
+            if (fenced[0]) {
+                fenced(task);
+            } else if (lost != null) {
                 log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; {}",
                         id, task.name(), lost.toString(), lostOrKept());
             }
@@ -130,10 +130,32 @@ final class TaskRunner implements AttemptRunner {
                 : "its record stays in dbmq_running, kept as interrupted once this foreman is gone";
     }
 
-    private void removeRecord(org.jooq.DSLContext dsl, long taskId) {
-        if (records != null) {
-            RunningStore.remove(dsl, foremanId, java.util.List.of(taskId));
+    /**
+     * Writes a failed attempt's outcome, retried while the database refuses ({@link OutcomeWrites}), with its record's
+     * end in the same transaction. Fencing: when another foreman settled the record meanwhile (this one was thought
+     * gone, its liveness lock free), that settlement decided the task's fate, so the outcome is not written and
+     * {@code fenced[0]} is set. Returns the failure that ended the tries, or null.
+     */
+    private Throwable writeOutcome(String what, boolean interrupted, ClaimedTask task, boolean[] fenced,
+                                   java.util.function.Consumer<org.jooq.DSLContext> outcome) {
+        Throwable lost = outcomes.write(what, interrupted, dsl -> {
+            fenced[0] = task.slot() != ClaimedTask.NO_SLOT
+                    && !RunningStore.end(dsl, foremanId, task.slot(), task.id(), task.row().attempt());
+            if (!fenced[0]) {
+                outcome.accept(dsl);
+            }
+        });
+        if (lost == null && task.slot() != ClaimedTask.NO_SLOT) {
+            records.deleted(task.slot());
         }
+        // Written or not, the record is gone (or stays for the next foreman); a lost write keeps its slot leased.
+        return lost;
+    }
+
+    private void fenced(ClaimedTask task) {
+        log.warn("Task {} ({}) attempt {} ended after another foreman had kept it as interrupted (this foreman was"
+                + " thought gone: its liveness lock was free); this attempt's result is discarded", task.id(),
+                task.name(), task.row().attempt());
     }
 
     /** The attempt's one line; printing a user's exception runs user code, so nothing of it may escape. */

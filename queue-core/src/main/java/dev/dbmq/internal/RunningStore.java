@@ -7,12 +7,13 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep9;
+import org.jooq.impl.DSL;
 
 /**
- * The statements on {@code dbmq_running}, the same on every database: one row per running attempt, written in the
- * transaction that claims it and removed by the foreman that runs it when the attempt ends, so that the attempts of a
- * foreman that died are still there to be settled ({@link #take}). Stateless, like {@link TaskStore}.
+ * The statements on {@code dbmq_running}, the same on every database: one row per running attempt, in the worker slot
+ * of the foreman that runs it, written in the transaction that claims it and cleared (or written over) by that foreman
+ * once the attempt ends, so that the attempts of a foreman that died are still there to be settled ({@link #take}).
+ * Stateless, like {@link TaskStore}.
  */
 public final class RunningStore {
 
@@ -24,53 +25,97 @@ public final class RunningStore {
      *
      * @param task      the claimed row it was made from; {@link #task()} gives it back, to keep as failed or run again
      * @param foremanId the foreman running it
+     * @param slot      its worker slot on that foreman
      * @param startedAt when it was claimed, epoch ms
      * @param progress  as its handler last reported it, 0 to 1, or null
      * @param note      reported with the progress, or null
      */
-    public record Running(TaskStore.Row task, String foremanId, long startedAt, Double progress, String note) {
-    }
-
-    /** Records that the foreman {@code foremanId} runs these claimed rows, started at {@code startedAt}. */
-    public static void record(DSLContext dsl, Collection<TaskStore.Row> rows, String foremanId, long startedAt) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        InsertValuesStep9<DbmqRunningRecord, Long, String, String, String, Long, Long, Integer, String, Long> insert =
-                dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.ID, DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS,
-                        DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT, DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT,
-                        DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.STARTED_AT);
-        for (TaskStore.Row r : rows) {
-            insert = insert.values(r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(),
-                    r.attempt(), foremanId, startedAt);
-        }
-        insert.execute();
-    }
-
-    /** The insert of one record: SQLite prepares it ({@code SqliteStatements}). */
-    public static org.jooq.Query recordQuery(DSLContext dsl, TaskStore.Row r, String foremanId, long startedAt) {
-        return dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.ID, DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS,
-                        DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT, DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT,
-                        DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.STARTED_AT)
-                .values(r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(), r.attempt(),
-                        foremanId, startedAt);
-    }
-
-    /** The removal of one record: SQLite prepares it. */
-    public static org.jooq.Query removeQuery(DSLContext dsl, String foremanId, long id) {
-        return dsl.deleteFrom(DBMQ_RUNNING).where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId)).and(DBMQ_RUNNING.ID.eq(id));
+    public record Running(TaskStore.Row task, String foremanId, int slot, long startedAt, Double progress, String note) {
     }
 
     /**
-     * Removes the records of attempts of {@code foremanId} that ended. A record another foreman settled meanwhile
-     * (this one was thought dead) is not there: nothing happens to it here.
+     * Records that the foreman {@code foremanId} runs these claimed rows, {@code rows.get(i)} in its worker slot
+     * {@code slots[i]}, started at {@code startedAt}: each written over the row of an attempt that ended in that slot,
+     * if there is one (an upsert on the key), so a record costs no delete.
      */
-    public static void remove(DSLContext dsl, String foremanId, Collection<Long> ids) {
-        if (ids.isEmpty()) {
+    public static void record(DSLContext dsl, List<TaskStore.Row> rows, int[] slots, String foremanId,
+                              long startedAt) {
+        if (rows.isEmpty()) {
             return;
         }
-        dsl.deleteFrom(DBMQ_RUNNING).where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId)).and(DBMQ_RUNNING.ID.in(ids))
+        var insert = dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
+                DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
+                DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT);
+        for (int i = 0; i < rows.size(); i++) {
+            TaskStore.Row r = rows.get(i);
+            insert = insert.values(foremanId, slots[i], r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(),
+                    r.dueAt(), r.attempt(), startedAt);
+        }
+        overwriting(insert).execute();
+    }
+
+    /** {@link #record} of one row: SQLite prepares it ({@code SqliteStatements}). */
+    public static org.jooq.Query recordQuery(DSLContext dsl, TaskStore.Row r, int slot, String foremanId,
+                                             long startedAt) {
+        return overwriting(dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
+                        DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
+                        DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT)
+                .values(foremanId, slot, r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(),
+                        r.attempt(), startedAt));
+    }
+
+    private static org.jooq.Query overwriting(org.jooq.InsertOnDuplicateStep<DbmqRunningRecord> insert) {
+        return insert.onConflict(DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT).doUpdate()
+                .set(DBMQ_RUNNING.ID, excluded(DBMQ_RUNNING.ID))
+                .set(DBMQ_RUNNING.TASK_NAME, excluded(DBMQ_RUNNING.TASK_NAME))
+                .set(DBMQ_RUNNING.ARGS, excluded(DBMQ_RUNNING.ARGS))
+                .set(DBMQ_RUNNING.METADATA, excluded(DBMQ_RUNNING.METADATA))
+                .set(DBMQ_RUNNING.CREATED_AT, excluded(DBMQ_RUNNING.CREATED_AT))
+                .set(DBMQ_RUNNING.DUE_AT, excluded(DBMQ_RUNNING.DUE_AT))
+                .set(DBMQ_RUNNING.ATTEMPT, excluded(DBMQ_RUNNING.ATTEMPT))
+                .set(DBMQ_RUNNING.STARTED_AT, excluded(DBMQ_RUNNING.STARTED_AT))
+                // inlined, so the prepared statement binds the inserted values only
+                .set(DBMQ_RUNNING.PROGRESS, DSL.inline(null, DBMQ_RUNNING.PROGRESS))
+                .set(DBMQ_RUNNING.NOTE, DSL.inline(null, DBMQ_RUNNING.NOTE))
+                .set(DBMQ_RUNNING.CANCEL_REQUESTED_AT, DSL.inline(null, DBMQ_RUNNING.CANCEL_REQUESTED_AT));
+    }
+
+    /**
+     * {@code excluded.<column>} in an upsert's update, as plain SQL: jOOQ qualifies {@code DSL.excluded} (and any
+     * qualified name) with the schema when the queue maps its schema (PostgreSQL's {@code schema(…)}), which
+     * PostgreSQL refuses.
+     */
+    private static <T> org.jooq.Field<T> excluded(org.jooq.Field<T> column) {
+        return DSL.field("excluded." + column.getName(), column.getDataType()); // plain SQL: no mapping touches it
+    }
+
+    /**
+     * Clears the rows of slots of {@code foremanId} whose attempts ended. A row another foreman settled meanwhile
+     * (this one was thought dead) is not there: nothing happens to it here.
+     */
+    public static void clear(DSLContext dsl, String foremanId, Collection<Integer> slots) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        dsl.deleteFrom(DBMQ_RUNNING).where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId)).and(DBMQ_RUNNING.SLOT.in(slots))
                 .execute();
+    }
+
+    /** {@link #clear} of one slot: SQLite prepares it. */
+    public static org.jooq.Query clearQuery(DSLContext dsl, String foremanId, int slot) {
+        return dsl.deleteFrom(DBMQ_RUNNING).where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId))
+                .and(DBMQ_RUNNING.SLOT.eq(slot));
+    }
+
+    /**
+     * Ends one attempt's record: deletes it if it is still this attempt's (same foreman, slot, task and attempt).
+     * False when another foreman settled it meanwhile (this one was thought dead): the caller must then not write the
+     * attempt's outcome, since the settlement already decided it.
+     */
+    public static boolean end(DSLContext dsl, String foremanId, int slot, long taskId, int attempt) {
+        return dsl.deleteFrom(DBMQ_RUNNING).where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId))
+                .and(DBMQ_RUNNING.SLOT.eq(slot)).and(DBMQ_RUNNING.ID.eq(taskId)).and(DBMQ_RUNNING.ATTEMPT.eq(attempt))
+                .execute() > 0;
     }
 
     /** Every running attempt, the longest running first. */
@@ -79,7 +124,7 @@ public final class RunningStore {
                 .fetch(RunningStore::running);
     }
 
-    /** The foremen other than {@code foremanId} that have attempts recorded: one range of the foreman index. */
+    /** The foremen other than {@code foremanId} that have attempts recorded (a scan: the table is small). */
     public static List<String> foremenOtherThan(DSLContext dsl, String foremanId) {
         return dsl.selectDistinct(DBMQ_RUNNING.FOREMAN_ID).from(DBMQ_RUNNING)
                 .where(DBMQ_RUNNING.FOREMAN_ID.ne(foremanId)).fetch(DBMQ_RUNNING.FOREMAN_ID);
@@ -106,7 +151,7 @@ public final class RunningStore {
 
     private static Running running(DbmqRunningRecord r) {
         return new Running(new TaskStore.Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt(),
-                r.getDueAt(), r.getAttempt(), null, null, r.getMetadata()), r.getForemanId(), r.getStartedAt(), r.getProgress(),
+                r.getDueAt(), r.getAttempt(), null, null, r.getMetadata()), r.getForemanId(), r.getSlot(), r.getStartedAt(), r.getProgress(),
                 r.getNote());
     }
 }

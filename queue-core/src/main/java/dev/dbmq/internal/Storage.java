@@ -49,14 +49,18 @@ public interface Storage {
         });
     }
 
-    /** Records claimed rows as running on {@code foremanId} ({@link RunningStore#record}), in dsl's transaction. */
-    default void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, String foremanId, long startedAt) {
-        RunningStore.record(dsl, rows, foremanId, startedAt);
+    /**
+     * Records claimed rows as running on {@code foremanId}, {@code rows.get(i)} in its slot {@code slots[i]}
+     * ({@link RunningStore#record}), in dsl's transaction.
+     */
+    default void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, int[] slots, String foremanId,
+                               long startedAt) {
+        RunningStore.record(dsl, rows, slots, foremanId, startedAt);
     }
 
-    /** Removes records of attempts of {@code foremanId} that ended ({@link RunningStore#remove}). */
-    default void removeRunning(DSLContext dsl, String foremanId, java.util.Collection<Long> ids) {
-        RunningStore.remove(dsl, foremanId, ids);
+    /** Clears the records in these slots of {@code foremanId}: their attempts ended ({@link RunningStore#clear}). */
+    default void clearRunning(DSLContext dsl, String foremanId, java.util.Collection<Integer> slots) {
+        RunningStore.clear(dsl, foremanId, slots);
     }
 
     /**

@@ -162,24 +162,29 @@ final class SqliteStatements {
         }
     }
 
-    /** Binds id, task_name, args, metadata, created_at, due_at, attempt, foreman_id, started_at. */
+    /**
+     * Binds foreman_id, slot, id, task_name, args, metadata, created_at, due_at, attempt, started_at (the upsert's
+     * update takes them from {@code excluded}: no more binds).
+     */
     static final String RECORD_RUNNING = Rendering.rendered("recordRunning");
-    /** Binds foreman_id, id. */
-    static final String REMOVE_RUNNING = Rendering.rendered("removeRunning");
+    /** Binds foreman_id, slot. */
+    static final String CLEAR_RUNNING = Rendering.rendered("clearRunning");
 
     /** {@link RunningStore#record} of one row, prepared: a claim's records, a hand-over's. */
-    static void recordRunning(SqliteStatementCache cache, TaskStore.Row row, String foremanId, long startedAt) {
+    static void recordRunning(SqliteStatementCache cache, TaskStore.Row row, int slot, String foremanId,
+                              long startedAt) {
         try {
             PreparedStatement insert = cache.prepared(RECORD_RUNNING);
-            insert.setLong(1, row.id());
-            insert.setString(2, row.taskName());
-            insert.setString(3, row.args());
-            insert.setString(4, row.metadata());
-            insert.setLong(5, row.createdAt());
-            insert.setLong(6, row.dueAt());
-            insert.setInt(7, row.attempt());
-            insert.setString(8, foremanId);
-            insert.setLong(9, startedAt);
+            insert.setString(1, foremanId);
+            insert.setInt(2, slot);
+            insert.setLong(3, row.id());
+            insert.setString(4, row.taskName());
+            insert.setString(5, row.args());
+            insert.setString(6, row.metadata());
+            insert.setLong(7, row.createdAt());
+            insert.setLong(8, row.dueAt());
+            insert.setInt(9, row.attempt());
+            insert.setLong(10, startedAt);
             insert.executeUpdate();
         } catch (SQLException e) {
             cache.discard(RECORD_RUNNING);
@@ -187,16 +192,16 @@ final class SqliteStatements {
         }
     }
 
-    /** {@link RunningStore#remove} of one id, prepared. */
-    static void removeRunning(SqliteStatementCache cache, String foremanId, long id) {
+    /** {@link RunningStore#clear} of one slot, prepared. */
+    static void clearRunning(SqliteStatementCache cache, String foremanId, int slot) {
         try {
-            PreparedStatement delete = cache.prepared(REMOVE_RUNNING);
+            PreparedStatement delete = cache.prepared(CLEAR_RUNNING);
             delete.setString(1, foremanId);
-            delete.setLong(2, id);
+            delete.setInt(2, slot);
             delete.executeUpdate();
         } catch (SQLException e) {
-            cache.discard(REMOVE_RUNNING);
-            throw new DataAccessException("SQL [" + REMOVE_RUNNING + "]; " + e.getMessage(), e);
+            cache.discard(CLEAR_RUNNING);
+            throw new DataAccessException("SQL [" + CLEAR_RUNNING + "]; " + e.getMessage(), e);
         }
     }
 
@@ -272,10 +277,10 @@ final class SqliteStatements {
             all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("recordRunning", SqliteStatementCache.render(RunningStore.recordQuery(Jooq.RENDER,
-                    new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null, "metadata"), "foreman", 3L),
-                    List.of(-1L, "task_name", "args", "metadata", 0L, 1L, 2, "foreman", 3L)));
-            all.put("removeRunning", SqliteStatementCache.render(RunningStore.removeQuery(Jooq.RENDER, "foreman", -1L),
-                    List.of("foreman", -1L)));
+                    new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null, "metadata"), 7, "foreman", 3L),
+                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L)));
+            all.put("clearRunning", SqliteStatementCache.render(RunningStore.clearQuery(Jooq.RENDER, "foreman", 7),
+                    List.of("foreman", 7)));
             all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
                     .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name")));
             return all;

@@ -91,26 +91,27 @@ final class SqliteStorage implements Storage {
 
     /** Prepared, a row at a time: the records of a claim or a hand-over, one per task. */
     @Override
-    public void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, String foremanId, long startedAt) {
+    public void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, int[] slots, String foremanId,
+                              long startedAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
         if (cache == null) {
-            Storage.super.recordRunning(dsl, rows, foremanId, startedAt);
+            Storage.super.recordRunning(dsl, rows, slots, foremanId, startedAt);
             return;
         }
-        for (TaskStore.Row row : rows) {
-            SqliteStatements.recordRunning(cache, row, foremanId, startedAt);
+        for (int i = 0; i < rows.size(); i++) {
+            SqliteStatements.recordRunning(cache, rows.get(i), slots[i], foremanId, startedAt);
         }
     }
 
     @Override
-    public void removeRunning(DSLContext dsl, String foremanId, java.util.Collection<Long> ids) {
+    public void clearRunning(DSLContext dsl, String foremanId, java.util.Collection<Integer> slots) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
         if (cache == null) {
-            Storage.super.removeRunning(dsl, foremanId, ids);
+            Storage.super.clearRunning(dsl, foremanId, slots);
             return;
         }
-        for (long id : ids) {
-            SqliteStatements.removeRunning(cache, foremanId, id);
+        for (int slot : slots) {
+            SqliteStatements.clearRunning(cache, foremanId, slot);
         }
     }
 
