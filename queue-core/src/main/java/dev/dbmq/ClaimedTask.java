@@ -21,6 +21,13 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
         this(row, registration, args, NO_SLOT);
     }
 
+    /** Its record in {@code dbmq_running}: at least once keeps the attempts it may use, for a settlement. */
+    dev.dbmq.internal.RunningStore.Entry entry() {
+        Task<?> task = registration.task();
+        return new dev.dbmq.internal.RunningStore.Entry(row, slot,
+                task.delivery() == Delivery.AT_LEAST_ONCE ? Integer.valueOf(task.retry().maxAttempts()) : null);
+    }
+
     long id() {
         return row.id();
     }

@@ -53,6 +53,7 @@ final class Claimer implements Claims {
     private final InstantSource clock;
     private final TaskCounters counters;
     private final GuardedListener listener;
+    private volatile BooleanSupplier live = () -> true;
     /** Null for a manual foreman, which keeps no records of what it runs. */
     private final RunningRecords records;
     private final List<String> names;
@@ -87,8 +88,21 @@ final class Claimer implements Claims {
         this.listener = listener;
     }
 
+    /**
+     * Claims only while {@code live} says the foreman holds its liveness lock ({@code WakeupSource#holdsLiveness}):
+     * set once the foreman's wakeups exist. Until then, and for a manual foreman, always.
+     */
+    void onlyWhile(BooleanSupplier live) {
+        this.live = live;
+    }
+
     @Override
     public Claim claim(int limit, BooleanSupplier mayCommit) {
+        if (!live.getAsBoolean()) {
+            throw new DbmqException("foreman " + foremanId + " does not hold its liveness lock (its LISTEN session"
+                    + " is being opened again); it claims again once it does, so that no other foreman takes it for"
+                    + " gone while its tasks run");
+        }
         List<Rejected> rejected = new ArrayList<>();
         List<ClaimedTask> runnable = new ArrayList<>();
         int rows;
@@ -182,8 +196,7 @@ final class Claimer implements Claims {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
         }
         if (lease != null) {
-            storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::row).toList(), lease.first(runnable.size()),
-                    foremanId, now);
+            storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, now);
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();
@@ -354,9 +367,9 @@ final class Claimer implements Claims {
     }
 
     @Override
-    public void recordHandedOver(DSLContext dsl, TaskStore.Row row, RunningRecords.Lease lease) {
-        if (lease != null && lease.size() == 1) {
-            storage.recordRunning(dsl, List.of(row), lease.first(1), foremanId, row.createdAt());
+    public void recordHandedOver(DSLContext dsl, ClaimedTask task) {
+        if (task.slot() != ClaimedTask.NO_SLOT) {
+            storage.recordRunning(dsl, List.of(task.entry()), foremanId, task.row().createdAt());
         }
     }
 
@@ -370,17 +383,6 @@ final class Claimer implements Claims {
     private void giveBack(RunningRecords.Lease lease) {
         if (lease != null) {
             records.giveBack(lease);
-        }
-    }
-
-    /**
-     * Keeps the attempts recorded by foremen that are gone as failed, {@code interrupted}: see {@link Settlement}.
-     * Never throws.
-     */
-    @Override
-    public void settleGone() {
-        if (records != null) {
-            Settlement.settleGone(storage, foremanId, clock, counters, listener);
         }
     }
 

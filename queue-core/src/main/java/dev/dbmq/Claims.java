@@ -59,13 +59,6 @@ interface Claims {
     boolean sweepUnhandled();
 
     /**
-     * Keeps the running attempts recorded by foremen that are gone as failed, {@code interrupted}. Never throws. The
-     * loop calls it at each backstop poll, where another process's foreman may have died since the last.
-     */
-    default void settleGone() {
-    }
-
-    /**
      * A hand-over's part in the records of running attempts ({@link RunningRecords}): a record slot leased when the
      * worker slot is reserved (null: the foreman keeps no records), written by the hand-over's transaction
      * ({@link #recordHandedOver}, run again if that transaction is tried again), and ended by
@@ -75,7 +68,7 @@ interface Claims {
         return null;
     }
 
-    default void recordHandedOver(org.jooq.DSLContext dsl, TaskStore.Row row, RunningRecords.Lease lease) {
+    default void recordHandedOver(org.jooq.DSLContext dsl, ClaimedTask task) {
     }
 
     default void endHandoffLease(RunningRecords.Lease lease, boolean committed) {

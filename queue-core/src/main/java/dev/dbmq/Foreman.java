@@ -130,6 +130,8 @@ public final class Foreman implements AutoCloseable {
     private final TaskCounters counters;
     private final OutcomeWrites outcomes;
     private final Thread loopThread;
+    private final RunningWatch watch;         // null where one foreman runs at a time (SQLite)
+    private final Thread watchThread;
     private final Thread keepAlive;         // the only non-daemon thread: holds the JVM from start() until stopped
     private final Thread shutdownHook;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -190,6 +192,7 @@ public final class Foreman implements AutoCloseable {
             }
             this.wakeups = backend.wakeups().source(loop, b.pollInterval(), id, registration.lockKey(), threads);
             undo.add(wakeups);
+            claimer.onlyWhile(wakeups::holdsLiveness);
         } catch (RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 try {
@@ -201,6 +204,11 @@ public final class Foreman implements AutoCloseable {
             throw e;
         }
         this.loopThread = threads.newThread("foreman", loop, "no more tasks will be claimed");
+        this.watch = backend.storage().oneForemanAtATime() ? null
+                : new RunningWatch(() -> Settlement.settleGone(backend.storage(), id, queue.clock(), counters,
+                        b.listener()));
+        this.watchThread = watch == null ? null : threads.newThread("watch", watch,
+                "the tasks of foremen that die are found only when a foreman starts");
         this.keepAlive = threads.newKeepAliveThread("alive");
         this.shutdownHook = b.stopOnShutdown() ? new Thread(this::close, threadName("shutdown")) : null;
     }
@@ -214,6 +222,9 @@ public final class Foreman implements AutoCloseable {
                 settings.recurring(), backend.wakeups().describe(), threadPrefix);
         wakeups.start();
         loopThread.start();
+        if (watchThread != null) {
+            watchThread.start();
+        }
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook); // SIGTERM, SIGINT: a graceful stop
         }
@@ -300,6 +311,9 @@ public final class Foreman implements AutoCloseable {
         // outcomes that the database refuses are tried until the graceful deadline, then logged as lost.
         loop.requestStop(graceDeadline);
         outcomes.stopBy(graceDeadline);
+        if (watch != null) {
+            watch.stop();
+        }
         // 2. Wakeups are no longer needed: producers here now wake foremen as other processes do.
         LocalForemen.unregister(backend.key(), loop);
         wakeups.close();

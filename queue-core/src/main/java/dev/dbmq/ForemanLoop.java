@@ -177,7 +177,6 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     default -> {
                         if (next.kind() == NextStep.Kind.CLAIM_BACKSTOP) {
                             log.debug("Foreman {}: backstop poll", foremanId);
-                            claims.settleGone(); // another process's foreman may have died since the last poll
                         }
                         claim(next.slots());
                         backoff = 0;

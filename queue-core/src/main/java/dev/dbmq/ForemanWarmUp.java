@@ -64,9 +64,9 @@ final class ForemanWarmUp {
         step("put back", () -> TaskStore.putBack(dsl, List.of(row)));
         step("counts", () -> TaskStore.addCounts(dsl, Map.of(row.taskName(), new long[] {1, 0})));
         // The records of running attempts: written by claims and hand-overs, removed by them, by outcomes and flushes
-        step("record running", () -> RunningStore.record(dsl, List.of(row), new int[] {0}, "warm-up", nowMillis));
-        step("record running here", () -> storage.recordRunning(dsl, List.of(row), new int[] {0}, "warm-up",
-                nowMillis));
+        RunningStore.Entry entry = new RunningStore.Entry(row, 0, null);
+        step("record running", () -> RunningStore.record(dsl, List.of(entry), "warm-up", nowMillis));
+        step("record running here", () -> storage.recordRunning(dsl, List.of(entry), "warm-up", nowMillis));
         step("clear running", () -> RunningStore.clear(dsl, "warm-up", List.of(0, 1)));
         step("clear running here", () -> storage.clearRunning(dsl, "warm-up", List.of(0)));
         step("end running", () -> RunningStore.end(dsl, "warm-up", 0, -1, 1));

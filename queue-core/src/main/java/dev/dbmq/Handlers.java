@@ -21,6 +21,11 @@ final class Handlers {
     <A> void add(Task<A> task, ContextualTaskHandler<A> handler) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(handler, "handler");
+        if (task.delivery() == Delivery.AT_LEAST_ONCE && task.retry().maxAttempts() < 2) {
+            throw new IllegalArgumentException("task " + task.name() + ": delivery AT_LEAST_ONCE runs an interrupted"
+                    + " attempt again as the next attempt, and its retry (" + task.retry() + ") allows none: give it"
+                    + " a retry policy with at least 2 attempts (Task.retry)");
+        }
         if (byName.putIfAbsent(task.name(), new Registration<>(task, handler)) != null) {
             throw new IllegalArgumentException("a handler for task " + task.name() + " is already registered");
         }

@@ -48,16 +48,16 @@ final class Handoffs {
         }
         Claims.Decoded task = decoded;
         RunningRecords.Lease lease = claims.leaseForHandoff();
+        int slot = lease == null || lease.size() == 0 ? ClaimedTask.NO_SLOT : lease.slot(0);
         return new Handoff() {
             @Override
             public void claimed(DSLContext dsl, TaskStore.Row row) {
-                claims.recordHandedOver(dsl, row, lease);
+                claims.recordHandedOver(dsl, task.claimed(row, slot));
             }
 
             @Override
             public void start(TaskStore.Row row) {
                 claims.endHandoffLease(lease, true);
-                int slot = lease == null || lease.size() == 0 ? ClaimedTask.NO_SLOT : lease.slot(0);
                 if (dispatcher.startHandedOver(task.claimed(row, slot))) {
                     handedOver.incrementAndGet();
                 }

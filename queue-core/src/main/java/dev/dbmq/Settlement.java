@@ -18,13 +18,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Settles the running attempts of foremen that are gone: each record in {@code dbmq_running} whose foreman the
  * backend judges dead ({@link Storage#foremen}: SQLite by the foreman lock, which the settling foreman holds;
- * PostgreSQL by each foreman's advisory lock, never by a clock) is deleted and its task kept in the failed-tasks table
- * with a reason that starts with {@code interrupted}, in one transaction. At most once: such a task never runs again
- * by itself; {@code requeueFailed} runs it again by hand.
+ * PostgreSQL by each foreman's advisory lock, never by a clock) is deleted, in one transaction with what becomes of
+ * its task: at most once (the default), kept in the failed-tasks table with a reason that starts with
+ * {@code interrupted} ({@code requeueFailed} runs it again by hand); at least once ({@link Delivery#AT_LEAST_ONCE}),
+ * written back as its next attempt, due at once, or kept as interrupted when that was its last attempt (a task that
+ * keeps killing its foreman ends there, not in a crash loop).
  *
- * <p>A foreman settles at its start (before it claims) and at each backstop poll. A foreman that is alive but has
+ * <p>A foreman settles at its start (before it claims) and, where several foremen share a database (PostgreSQL),
+ * about once a second ({@code RunningWatch}). A foreman that is alive but has
  * lost its liveness lock (PostgreSQL: its LISTEN session dropped, not yet taken again) may have its records settled
- * while its tasks still run: they then run once and are also kept as interrupted, a misreport, never a second run.
+ * while its tasks still run (it claims nothing until it holds its lock again). Their outcomes are then fenced: the
+ * failed attempt of an at-most-once task is not written over its interrupted record, and an at-least-once task's next
+ * attempt is not written twice; a late success of an at-least-once task means it ran twice, as at-least-once
+ * allows.
  */
 final class Settlement {
 
@@ -49,7 +55,11 @@ final class Settlement {
                 List<RunningStore.Running> taken = RunningStore.take(dsl, gone);
                 long now = clock.millis();
                 for (RunningStore.Running r : taken) {
-                    TaskStore.keepFailed(dsl, r.task(), now, RunningStore.interruptedReason(r));
+                    if (r.runsAgain()) {
+                        TaskStore.insertRetry(dsl, r.task(), now);
+                    } else {
+                        TaskStore.keepFailed(dsl, r.task(), now, RunningStore.interruptedReason(r));
+                    }
                 }
                 return taken;
             });
@@ -63,15 +73,31 @@ final class Settlement {
         }
         Map<String, List<RunningStore.Running>> byForeman = new LinkedHashMap<>();
         settled.forEach(r -> byForeman.computeIfAbsent(r.foremanId(), k -> new ArrayList<>()).add(r));
-        byForeman.forEach((gone, tasks) -> log.error("Foreman {} ended while {} tasks ran; kept in dbmq_failed_task as"
-                        + " interrupted (they may or may not have finished; requeueFailed runs one again): {}", gone,
-                tasks.size(), tasks.stream().map(r -> r.task().id() + " " + Claimer.printable(r.task().taskName()))
-                        .collect(Collectors.joining(", "))));
+        byForeman.forEach((gone, tasks) -> {
+            List<RunningStore.Running> kept = tasks.stream().filter(r -> !r.runsAgain()).toList();
+            List<RunningStore.Running> again = tasks.stream().filter(RunningStore.Running::runsAgain).toList();
+            if (!kept.isEmpty()) {
+                log.error("Foreman {} ended while {} tasks ran; kept in dbmq_failed_task as interrupted (they may or"
+                        + " may not have finished; requeueFailed runs one again): {}", gone, kept.size(), ids(kept));
+            }
+            if (!again.isEmpty()) {
+                log.warn("Foreman {} ended while {} at-least-once tasks ran; each runs again as its next attempt: {}",
+                        gone, again.size(), ids(again));
+            }
+        });
         for (RunningStore.Running r : settled) {
-            counters.failed(r.task().taskName());
+            if (!r.runsAgain()) {
+                counters.failed(r.task().taskName());
+            }
             listener.taskInterrupted(new TaskEvent.Interrupted(r.task().id(), r.task().taskName(), r.task().attempt(),
-                    foremanId, r.foremanId(), Instant.ofEpochMilli(r.startedAt()), RunningStore.interruptedReason(r)));
+                    foremanId, r.foremanId(), Instant.ofEpochMilli(r.startedAt()), r.runsAgain(),
+                    r.runsAgain() ? null : RunningStore.interruptedReason(r)));
         }
         return settled;
+    }
+
+    private static String ids(List<RunningStore.Running> tasks) {
+        return tasks.stream().map(r -> r.task().id() + " " + Claimer.printable(r.task().taskName()))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -12,6 +12,10 @@ import java.util.regex.Pattern;
  * record Digest(long eventId) {}
  * static final Task<Digest> DIGEST = Task.of("digest", Digest.class)
  *         .retry(Retry.exponential(Duration.ofSeconds(1), 5)); // optional: the default is Retry.none()
+ * record Charge(String orderId) {}
+ * static final Task<Charge> CHARGE = Task.of("charge", Charge.class)
+ *         .delivery(Delivery.AT_LEAST_ONCE)                     // runs again if its foreman dies while it runs
+ *         .retry(Retry.exponential(Duration.ofSeconds(1), 5));
  * }</pre>
  *
  * @param <A> the arguments' type
@@ -26,11 +30,13 @@ public final class Task<A> {
     private final String name;
     private final Class<A> argsType;
     private final Retry retry;
+    private final Delivery delivery;
 
-    private Task(String name, Class<A> argsType, Retry retry) {
+    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery) {
         this.name = name;
         this.argsType = argsType;
         this.retry = retry;
+        this.delivery = delivery;
     }
 
     /**
@@ -46,7 +52,7 @@ public final class Task<A> {
                     + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
                     + (name == null ? "null" : '"' + name + '"'));
         }
-        return new Task<>(name, argsType, Retry.none());
+        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE);
     }
 
     /**
@@ -54,7 +60,22 @@ public final class Task<A> {
      * the task it was given in {@link Foreman.Builder#handle}; producers may use either.
      */
     public Task<A> retry(Retry retry) {
-        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"));
+        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery);
+    }
+
+    /**
+     * This task with a delivery guarantee: what becomes of it when its foreman dies while it runs (see
+     * {@link Delivery}). {@link Delivery#AT_LEAST_ONCE} needs a {@link #retry} policy with at least two attempts
+     * (an interrupted attempt counts as one); a foreman refuses the task without one. The foreman uses the task it was
+     * given in {@link Foreman.Builder#handle}.
+     */
+    public Task<A> delivery(Delivery delivery) {
+        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"));
+    }
+
+    /** The delivery guarantee; {@link Delivery#AT_MOST_ONCE} unless set. */
+    public Delivery delivery() {
+        return delivery;
     }
 
     /** The retry policy; {@link Retry#none()} unless set. */
@@ -70,7 +91,7 @@ public final class Task<A> {
         return argsType;
     }
 
-    /** Equal name and args type (the retry policy is the foreman's business, not the task's identity). */
+    /** Equal name and args type (the retry policy and delivery are the foreman's business, not the identity). */
     @Override
     public boolean equals(Object o) {
         return o instanceof Task<?> other && name.equals(other.name) && argsType.equals(other.argsType);
@@ -83,6 +104,7 @@ public final class Task<A> {
 
     @Override
     public String toString() {
-        return "Task[" + name + ", " + argsType.getName() + (retry.maxAttempts() == 1 ? "" : ", " + retry) + "]";
+        return "Task[" + name + ", " + argsType.getName() + (retry.maxAttempts() == 1 ? "" : ", " + retry)
+                + (delivery == Delivery.AT_MOST_ONCE ? "" : ", " + delivery) + "]";
     }
 }

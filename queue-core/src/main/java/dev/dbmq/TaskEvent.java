@@ -114,23 +114,27 @@ public interface TaskEvent {
     }
 
     /**
-     * A task whose foreman ended while it ran (killed, its host lost) was found by this foreman and kept in the
-     * failed-tasks table as {@code interrupted}: whether its handler finished is unknown. Called on the thread that
-     * found it: the foreman's own at its start, or its loop thread at a backstop poll.
+     * A task whose foreman ended while it ran (killed, its host lost) was found by this foreman: whether its handler
+     * finished is unknown. At most once, or at least once with its attempts spent: kept in the failed-tasks table as
+     * {@code interrupted}. At least once with attempts left: written back as its next attempt, due at once. Called
+     * by the foreman that found it: on the thread that starts it, or on its watch thread.
      *
-     * @param foremanId     the foreman that found and kept it
-     * @param gone          the foreman that was running it
-     * @param startedAt     when that attempt was claimed
-     * @param reason        as stored with the failed task; starts with {@code interrupted}
+     * @param foremanId the foreman that found it
+     * @param gone      the foreman that was running it
+     * @param startedAt when that attempt was claimed
+     * @param runsAgain it runs again as attempt {@code attempt + 1} ({@link Delivery#AT_LEAST_ONCE})
+     * @param reason    as stored with the failed task, starting with {@code interrupted}; null when it runs again
      */
     record Interrupted(long taskId, String taskName, int attempt, String foremanId, String gone, Instant startedAt,
-                       String reason) implements TaskEvent {
+                       boolean runsAgain, String reason) implements TaskEvent {
         public Interrupted {
             Objects.requireNonNull(taskName, "taskName");
             Objects.requireNonNull(foremanId, "foremanId");
             Objects.requireNonNull(gone, "gone");
             Objects.requireNonNull(startedAt, "startedAt");
-            Objects.requireNonNull(reason, "reason");
+            if (!runsAgain) {
+                Objects.requireNonNull(reason, "reason");
+            }
         }
     }
 }

@@ -185,6 +185,11 @@ public final class ChildMain {
                     release.await();
                     System.out.println("DONE " + a.n());
                 })
+                .handle(TestTasks.SLOW_AGAIN, a -> {
+                    System.out.println("RUNNING " + a.n());
+                    release.await();
+                    System.out.println("DONE " + a.n());
+                })
                 .handle(TestTasks.ECHO, a -> System.out.println("ECHO " + a.n()))
                 .pollInterval(Duration.ofHours(1))
                 .gracefulTimeout(Duration.ofSeconds(60))

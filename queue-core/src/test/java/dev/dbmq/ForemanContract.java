@@ -403,6 +403,9 @@ abstract class ForemanContract {
         b.handle(ECHO, a -> { });
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.handle(ECHO, a -> { })).getMessage()
                 .contains("already registered"));
+        Task<Echo> once = Task.of("once", Echo.class).delivery(Delivery.AT_LEAST_ONCE);
+        String refused = assertThrows(IllegalArgumentException.class, () -> b.handle(once, a -> { })).getMessage();
+        assertTrue(refused.startsWith("task once: delivery AT_LEAST_ONCE") && refused.contains("Task.retry"), refused);
     }
 
     /** Calls close() on another thread and releases the latch once close() is blocked waiting. */
@@ -1118,5 +1121,72 @@ abstract class ForemanContract {
         assertEquals(Long.valueOf(later), queue.findPending(later).map(PendingTask::id).orElse(null));
         queue.requeueFailed(first);
         recorder.await(() -> ran.contains(1), "a requeued interrupted task to run");
+    }
+
+    @Test
+    void an_at_least_once_task_running_when_its_foreman_was_killed_runs_again_as_its_next_attempt()
+            throws Exception {
+        long again = queue.enqueue(TestTasks.SLOW_AGAIN, new Echo(1));
+        long once = queue.enqueue(SLOW, new Echo(2));
+        try (ChildJvm child = ChildJvm.start("foreman", childDb())) {
+            child.await("STARTED ");
+            child.await("RUNNING ");
+            child.await("RUNNING ");
+            child.kill();
+            child.awaitExit();
+        }
+        long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
+        while (!queue.foremen().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "still listed: " + queue.foremen());
+            Thread.yield();
+        }
+        Map<Long, Integer> attempts = new ConcurrentHashMap<>();
+        started(foreman()
+                .handle(TestTasks.SLOW_AGAIN, (a, ctx) -> attempts.put(ctx.id(), ctx.attempt()))
+                .handle(SLOW, (a, ctx) -> attempts.put(ctx.id(), ctx.attempt())));
+        recorder.await(() -> attempts.containsKey(again), "the at-least-once task to run again");
+        assertEquals(Map.of(again, 2), attempts, "the interrupted attempt was the first; the task ran as its second");
+        assertEquals(List.of(once), queue.failedTasks(10).stream().map(FailedTask::id).toList(),
+                "the at-most-once one is kept as interrupted");
+        recorder.awaitCount("interrupted", 2);
+        assertEquals(1, recorder.events.stream().filter(e -> e.kind().equals("interrupted")
+                && e.taskId() == again && e.detail().endsWith(" again")).count(), recorder.events.toString());
+    }
+
+    /**
+     * Fencing, the race forced: while a handler runs, another foreman settles its record (as it would one of a
+     * foreman it took for gone, whose liveness lock was free); the handler then fails for good. Its outcome must not
+     * be written over what the settlement decided: the task stays kept as interrupted, once.
+     */
+    @Test
+    void a_late_outcome_after_another_foreman_settled_the_attempt_is_discarded() throws Exception {
+        int races = 50;
+        Task<Echo> late = Task.of("late", Echo.class);
+        Semaphore started = new Semaphore(0);
+        Semaphore settled = new Semaphore(0);
+        Foreman f = started(foreman().workers(2).handle(late, a -> {
+            started.release();
+            settled.acquire();
+            throw new NonRetryableException("late failure " + a.n());
+        }));
+        dev.dbmq.internal.Storage storage = QueueInternals.backend(queue).storage();
+        for (int i = 0; i < races; i++) {
+            long id = queue.enqueue(late, new Echo(i));
+            assertTrue(started.tryAcquire(Recorder.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            storage.database().transaction(dsl -> {
+                for (var r : dev.dbmq.internal.RunningStore.take(dsl, List.of(f.id()))) {
+                    TaskStore.keepFailed(dsl, r.task(), System.currentTimeMillis(),
+                            dev.dbmq.internal.RunningStore.interruptedReason(r));
+                }
+                return null;
+            });
+            settled.release();
+            recorder.awaitCount("failed", i + 1);
+            FailedTask kept = queue.failedTasks(1).get(0);
+            assertEquals(id, kept.id());
+            assertTrue(kept.reason().startsWith("interrupted: foreman " + f.id()), kept.reason());
+        }
+        assertEquals(races, queue.failedTasks(races + 1).size());
+        assertEquals(List.of(), recordedIds());
     }
 }

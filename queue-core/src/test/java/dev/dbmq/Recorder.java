@@ -71,7 +71,8 @@ final class Recorder implements ForemanListener {
 
     @Override
     public void taskInterrupted(TaskEvent.Interrupted e) {
-        add(new Event("interrupted", e.taskId(), e.taskName(), e.gone() + " " + e.reason()));
+        add(new Event("interrupted", e.taskId(), e.taskName(), e.gone() + " "
+                + (e.runsAgain() ? "again" : e.reason())));
     }
 
     @Override

@@ -29,39 +29,51 @@ public final class RunningStore {
      * @param startedAt when it was claimed, epoch ms
      * @param progress  as its handler last reported it, 0 to 1, or null
      * @param note      reported with the progress, or null
+     * @param maxAttempts at least once: the attempts its task may use; null: at most once
      */
-    public record Running(TaskStore.Row task, String foremanId, int slot, long startedAt, Double progress, String note) {
+    public record Running(TaskStore.Row task, String foremanId, int slot, long startedAt, Double progress, String note,
+                          Integer maxAttempts) {
+        /** At least once, with attempts left: runs again as its next attempt when settled. */
+        public boolean runsAgain() {
+            return maxAttempts != null && task.attempt() < maxAttempts;
+        }
     }
 
     /**
-     * Records that the foreman {@code foremanId} runs these claimed rows, {@code rows.get(i)} in its worker slot
-     * {@code slots[i]}, started at {@code startedAt}: each written over the row of an attempt that ended in that slot,
-     * if there is one (an upsert on the key), so a record costs no delete.
+     * A claimed task to record: its row, its worker slot, and for an at-least-once task the attempts it may use
+     * (null: at most once).
      */
-    public static void record(DSLContext dsl, List<TaskStore.Row> rows, int[] slots, String foremanId,
-                              long startedAt) {
-        if (rows.isEmpty()) {
+    public record Entry(TaskStore.Row row, int slot, Integer maxAttempts) {
+    }
+
+    /**
+     * Records that the foreman {@code foremanId} runs these claimed tasks, started at {@code startedAt}: each written
+     * over the row of an attempt that ended in its slot, if there is one (an upsert on the key), so a record costs no
+     * delete.
+     */
+    public static void record(DSLContext dsl, List<Entry> entries, String foremanId, long startedAt) {
+        if (entries.isEmpty()) {
             return;
         }
         var insert = dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
                 DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
-                DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT);
-        for (int i = 0; i < rows.size(); i++) {
-            TaskStore.Row r = rows.get(i);
-            insert = insert.values(foremanId, slots[i], r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(),
-                    r.dueAt(), r.attempt(), startedAt);
+                DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS);
+        for (Entry e : entries) {
+            TaskStore.Row r = e.row();
+            insert = insert.values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(),
+                    r.dueAt(), r.attempt(), startedAt, e.maxAttempts());
         }
         overwriting(insert).execute();
     }
 
-    /** {@link #record} of one row: SQLite prepares it ({@code SqliteStatements}). */
-    public static org.jooq.Query recordQuery(DSLContext dsl, TaskStore.Row r, int slot, String foremanId,
-                                             long startedAt) {
+    /** {@link #record} of one entry: SQLite prepares it ({@code SqliteStatements}). */
+    public static org.jooq.Query recordQuery(DSLContext dsl, Entry e, String foremanId, long startedAt) {
+        TaskStore.Row r = e.row();
         return overwriting(dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
                         DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
-                        DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT)
-                .values(foremanId, slot, r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(),
-                        r.attempt(), startedAt));
+                        DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS)
+                .values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(),
+                        r.attempt(), startedAt, e.maxAttempts()));
     }
 
     private static org.jooq.Query overwriting(org.jooq.InsertOnDuplicateStep<DbmqRunningRecord> insert) {
@@ -74,6 +86,7 @@ public final class RunningStore {
                 .set(DBMQ_RUNNING.DUE_AT, excluded(DBMQ_RUNNING.DUE_AT))
                 .set(DBMQ_RUNNING.ATTEMPT, excluded(DBMQ_RUNNING.ATTEMPT))
                 .set(DBMQ_RUNNING.STARTED_AT, excluded(DBMQ_RUNNING.STARTED_AT))
+                .set(DBMQ_RUNNING.MAX_ATTEMPTS, excluded(DBMQ_RUNNING.MAX_ATTEMPTS))
                 // inlined, so the prepared statement binds the inserted values only
                 .set(DBMQ_RUNNING.PROGRESS, DSL.inline(null, DBMQ_RUNNING.PROGRESS))
                 .set(DBMQ_RUNNING.NOTE, DSL.inline(null, DBMQ_RUNNING.NOTE))
@@ -144,14 +157,16 @@ public final class RunningStore {
 
     /** Why a settled attempt is kept as failed: {@code interrupted}, first, so operators can filter on it. */
     public static String interruptedReason(Running r) {
-        return "interrupted: foreman " + r.foremanId() + " ended while attempt " + r.task().attempt() + " ran"
-                + " (started " + Instant.ofEpochMilli(r.startedAt()) + "); it may or may not have finished. Run it"
-                + " again with requeueFailed if it is safe to";
+        String what = "interrupted: foreman " + r.foremanId() + " ended while attempt " + r.task().attempt() + " ran"
+                + " (started " + Instant.ofEpochMilli(r.startedAt()) + ")";
+        return r.maxAttempts() == null
+                ? what + "; it may or may not have finished. Run it again with requeueFailed if it is safe to"
+                : what + ", its last (at least once, " + r.maxAttempts() + " attempts)";
     }
 
     private static Running running(DbmqRunningRecord r) {
         return new Running(new TaskStore.Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt(),
                 r.getDueAt(), r.getAttempt(), null, null, r.getMetadata()), r.getForemanId(), r.getSlot(), r.getStartedAt(), r.getProgress(),
-                r.getNote());
+                r.getNote(), r.getMaxAttempts());
     }
 }

@@ -42,20 +42,19 @@ public interface Storage {
             return database().autocommit(dsl -> insert(dsl, taskName, args, metadata, createdAt, dueAt));
         }
         return database().transaction(dsl -> {
-            long id = insert(dsl, taskName, args, metadata, createdAt, dueAt);
-            claimInserted(dsl, id);
+            Long reserved = reserveTaskId(dsl);
+            long id = reserved != null ? reserved : insert(dsl, taskName, args, metadata, createdAt, dueAt);
+            if (reserved == null) {
+                claimInserted(dsl, id);
+            }
             claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata));
             return id;
         });
     }
 
-    /**
-     * Records claimed rows as running on {@code foremanId}, {@code rows.get(i)} in its slot {@code slots[i]}
-     * ({@link RunningStore#record}), in dsl's transaction.
-     */
-    default void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, int[] slots, String foremanId,
-                               long startedAt) {
-        RunningStore.record(dsl, rows, slots, foremanId, startedAt);
+    /** Records claimed tasks as running on {@code foremanId} ({@link RunningStore#record}), in dsl's transaction. */
+    default void recordRunning(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt) {
+        RunningStore.record(dsl, entries, foremanId, startedAt);
     }
 
     /** Clears the records in these slots of {@code foremanId}: their attempts ended ({@link RunningStore#clear}). */
@@ -80,6 +79,15 @@ public interface Storage {
         if (!TaskStore.cancel(dsl, id)) {
             throw new IllegalStateException("task " + id + " inserted by this transaction is not there to claim");
         }
+    }
+
+    /**
+     * A new task id, in the transaction {@code dsl} is in, for a task claimed as it is written (a hand-over) whose row
+     * then need not be written at all: an id no task has or will have. Null where the database can't give one without
+     * a row (then the task's row is inserted and claimed, {@link #claimInserted}).
+     */
+    default Long reserveTaskId(DSLContext dsl) {
+        return null;
     }
 
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
@@ -134,6 +142,14 @@ public interface Storage {
         char last = prefix.charAt(prefix.length() - 1);
         String after = prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
         return DBMQ_TASK.UNIQUE_KEY.ge(prefix).and(DBMQ_TASK.UNIQUE_KEY.lt(after));
+    }
+
+    /**
+     * Whether one foreman at a time runs on this database (SQLite: the foreman lock), so a starting foreman finds
+     * every other's records left by one that is gone, and none can go while it runs.
+     */
+    default boolean oneForemanAtATime() {
+        return false;
     }
 
     /** How this database's claims are bounded and kept apart; see {@link ClaimForm}. */

@@ -5,6 +5,15 @@ public interface WakeupSource extends AutoCloseable {
 
     void start();
 
+    /**
+     * Whether the foreman holds its liveness lock, by which other foremen judge it alive (PostgreSQL: an advisory lock
+     * on the LISTEN session, lost with it until it is opened again). A foreman claims only while it does: otherwise
+     * another could settle the records of its tasks as those of a foreman that is gone.
+     */
+    default boolean holdsLiveness() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -60,7 +60,7 @@ public final class RecordingListener implements ForemanListener {
         RETRYING,
         /** {@link ForemanListener#taskRejected}; the detail is the reason. */
         REJECTED,
-        /** {@link ForemanListener#taskInterrupted}; the detail is the reason. */
+        /** {@link ForemanListener#taskInterrupted}; the detail is the reason, or "runs again as attempt n". */
         INTERRUPTED,
         /** {@link ForemanListener#claimFailed}; no task, the detail is the error's {@code toString()}. */
         CLAIM_FAILED,
@@ -119,7 +119,8 @@ public final class RecordingListener implements ForemanListener {
 
     @Override
     public void taskInterrupted(TaskEvent.Interrupted e) {
-        record(new Event(Kind.INTERRUPTED, e.taskId(), e.taskName(), e.reason()), null);
+        record(new Event(Kind.INTERRUPTED, e.taskId(), e.taskName(),
+                e.runsAgain() ? "runs again as attempt " + (e.attempt() + 1) : e.reason()), null);
     }
 
     @Override

@@ -45,6 +45,14 @@ final class PostgresListener implements WakeupSource {
     private final int livenessKey;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Whether this session holds the liveness lock now: read by claims ({@link #holdsLiveness}). */
+    private volatile boolean live;
+
+    @Override
+    public boolean holdsLiveness() {
+        return live;
+    }
+
     /** Counted down once it first listens and holds the liveness lock: {@link #start()} waits for it, briefly. */
     private final java.util.concurrent.CountDownLatch firstLive = new java.util.concurrent.CountDownLatch(1);
     /** How long {@link #start()} waits for that; a database slower than this only delays the foreman's listing. */
@@ -86,7 +94,7 @@ final class PostgresListener implements WakeupSource {
                 c.setAutoCommit(true);
                 String mySchema = schema != null ? schema
                         : DSL.using(c, SQLDialect.POSTGRES).select(DSL.currentSchema()).fetchOne().value1();
-                boolean live = livenessKey <= 0 || holdLiveness(c, mySchema);
+                live = livenessKey <= 0 || holdLiveness(c, mySchema); // a new session holds nothing yet
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL); // a constant: LISTEN takes no bind values
                 }
@@ -120,6 +128,7 @@ final class PostgresListener implements WakeupSource {
                     }
                 }
             } catch (Throwable e) {
+                live = false;
                 // Anything (a broken connection, a failing pool, an interrupt inside the driver): reconnect.
                 if (!running) {
                     return;

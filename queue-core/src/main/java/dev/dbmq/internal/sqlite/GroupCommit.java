@@ -207,12 +207,21 @@ final class GroupCommit {
     }
 
     private long insert(org.jooq.DSLContext dsl, Row row) {
-        long id = storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
-        if (row.claimFor != null) {
-            storage.claimInserted(dsl, id);
-            row.claimFor.claimed(dsl, new TaskStore.Row(id, row.taskName, row.args, row.createdAt, row.dueAt, 1, null,
-                    null, row.metadata));
+        if (row.claimFor == null) {
+            return storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
         }
+        // A hand-over: the task is claimed as it is written, so its row need not be written at all when the
+        // database can give it an id without one (Storage#reserveTaskId); its record is all that is written.
+        Long reserved = storage.reserveTaskId(dsl);
+        long id;
+        if (reserved != null) {
+            id = reserved;
+        } else {
+            id = storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
+            storage.claimInserted(dsl, id);
+        }
+        row.claimFor.claimed(dsl, new TaskStore.Row(id, row.taskName, row.args, row.createdAt, row.dueAt, 1, null,
+                null, row.metadata));
         return id;
     }
 

@@ -163,20 +163,21 @@ final class SqliteStatements {
     }
 
     /**
-     * Binds foreman_id, slot, id, task_name, args, metadata, created_at, due_at, attempt, started_at (the upsert's
-     * update takes them from {@code excluded}: no more binds).
+     * Binds foreman_id, slot, id, task_name, args, metadata, created_at, due_at, attempt, started_at, max_attempts
+     * (the upsert's update takes them from {@code excluded}: no more binds).
      */
     static final String RECORD_RUNNING = Rendering.rendered("recordRunning");
     /** Binds foreman_id, slot. */
     static final String CLEAR_RUNNING = Rendering.rendered("clearRunning");
 
     /** {@link RunningStore#record} of one row, prepared: a claim's records, a hand-over's. */
-    static void recordRunning(SqliteStatementCache cache, TaskStore.Row row, int slot, String foremanId,
+    static void recordRunning(SqliteStatementCache cache, RunningStore.Entry entry, String foremanId,
                               long startedAt) {
+        TaskStore.Row row = entry.row();
         try {
             PreparedStatement insert = cache.prepared(RECORD_RUNNING);
             insert.setString(1, foremanId);
-            insert.setInt(2, slot);
+            insert.setInt(2, entry.slot());
             insert.setLong(3, row.id());
             insert.setString(4, row.taskName());
             insert.setString(5, row.args());
@@ -185,10 +186,36 @@ final class SqliteStatements {
             insert.setLong(8, row.dueAt());
             insert.setInt(9, row.attempt());
             insert.setLong(10, startedAt);
+            if (entry.maxAttempts() == null) {
+                insert.setNull(11, java.sql.Types.INTEGER);
+            } else {
+                insert.setInt(11, entry.maxAttempts());
+            }
             insert.executeUpdate();
         } catch (SQLException e) {
             cache.discard(RECORD_RUNNING);
             throw new DataAccessException("SQL [" + RECORD_RUNNING + "]; " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds nothing; returns the id taken, or no row before dbmq_task's first insert. Not jOOQ's: outside the schema. */
+    static final String RESERVE_TASK_ID =
+            "update sqlite_sequence set seq = seq + 1 where name = 'dbmq_task' returning seq";
+
+    /** {@link SqliteStorage#reserveTaskId}, prepared: a hand-over's id, with no task row written. */
+    static Long reserveTaskId(SqliteStatementCache cache) {
+        try {
+            PreparedStatement update = cache.prepared(RESERVE_TASK_ID);
+            try (ResultSet rs = update.executeQuery()) {
+                Long id = rs.next() ? rs.getLong(1) : null;
+                while (rs.next()) {
+                    // run it to its end
+                }
+                return id;
+            }
+        } catch (SQLException e) {
+            cache.discard(RESERVE_TASK_ID);
+            throw new DataAccessException("SQL [" + RESERVE_TASK_ID + "]; " + e.getMessage(), e);
         }
     }
 
@@ -277,8 +304,9 @@ final class SqliteStatements {
             all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("recordRunning", SqliteStatementCache.render(RunningStore.recordQuery(Jooq.RENDER,
-                    new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null, "metadata"), 7, "foreman", 3L),
-                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L)));
+                    new RunningStore.Entry(new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null,
+                            "metadata"), 7, 4), "foreman", 3L),
+                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L, 4)));
             all.put("clearRunning", SqliteStatementCache.render(RunningStore.clearQuery(Jooq.RENDER, "foreman", 7),
                     List.of("foreman", 7)));
             all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))

@@ -6,6 +6,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.ForemanRegistry;
 import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
 import java.io.IOException;
@@ -91,15 +92,14 @@ final class SqliteStorage implements Storage {
 
     /** Prepared, a row at a time: the records of a claim or a hand-over, one per task. */
     @Override
-    public void recordRunning(DSLContext dsl, List<TaskStore.Row> rows, int[] slots, String foremanId,
-                              long startedAt) {
+    public void recordRunning(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
         if (cache == null) {
-            Storage.super.recordRunning(dsl, rows, slots, foremanId, startedAt);
+            Storage.super.recordRunning(dsl, entries, foremanId, startedAt);
             return;
         }
-        for (int i = 0; i < rows.size(); i++) {
-            SqliteStatements.recordRunning(cache, rows.get(i), slots[i], foremanId, startedAt);
+        for (RunningStore.Entry e : entries) {
+            SqliteStatements.recordRunning(cache, e, foremanId, startedAt);
         }
     }
 
@@ -113,6 +113,23 @@ final class SqliteStorage implements Storage {
         for (int slot : slots) {
             SqliteStatements.clearRunning(cache, foremanId, slot);
         }
+    }
+
+    /**
+     * The next id of dbmq_task's AUTOINCREMENT sequence, taken without a row: {@code sqlite_sequence} holds the
+     * largest id ever used, and SQLite gives a new row a larger one, so an id taken here is never given to a task
+     * row (SQLite documents the table as writable). Null before the table's first insert (no sequence row yet), or
+     * outside dbmq's own transactions.
+     */
+    @Override
+    public Long reserveTaskId(DSLContext dsl) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? null : SqliteStatements.reserveTaskId(cache);
+    }
+
+    @Override
+    public boolean oneForemanAtATime() {
+        return true;
     }
 
     /** Nothing else wakes a foreman on an insert: a hand-over saves its claim and the hop through its thread. */

@@ -15,6 +15,7 @@ CREATE TABLE dbmq_running (
     due_at              BIGINT           NOT NULL,
     attempt             INTEGER          NOT NULL,
     started_at          BIGINT           NOT NULL,
+    max_attempts        INTEGER,
     progress            DOUBLE PRECISION,
     note                TEXT,
     cancel_requested_at BIGINT,
@@ -27,6 +28,7 @@ COMMENT ON COLUMN dbmq_running.id IS 'the task id (dbmq_task.id while it was pen
 COMMENT ON COLUMN dbmq_running.due_at IS 'when this attempt was due, epoch ms';
 COMMENT ON COLUMN dbmq_running.attempt IS '1 for the first attempt';
 COMMENT ON COLUMN dbmq_running.started_at IS 'when it was claimed, epoch ms';
+COMMENT ON COLUMN dbmq_running.max_attempts IS 'at least once: the attempts its task may use, so an interrupted attempt runs again within them; NULL: at most once, kept as interrupted';
 COMMENT ON COLUMN dbmq_running.progress IS 'reported by its handler, 0 to 1; NULL: none reported';
 COMMENT ON COLUMN dbmq_running.note IS 'reported by its handler with its progress, for humans';
 COMMENT ON COLUMN dbmq_running.cancel_requested_at IS 'when TaskQueue.cancel asked it to stop, epoch ms; NULL: not asked';

@@ -16,6 +16,8 @@ CREATE TABLE dbmq_running (
     due_at              BIGINT  NOT NULL,   -- when this attempt was due, epoch ms
     attempt             INTEGER NOT NULL,   -- 1 for the first attempt
     started_at          BIGINT  NOT NULL,   -- when it was claimed, epoch ms
+    max_attempts        INTEGER,            -- at least once: its task's attempts, within which an interrupted
+                                            -- attempt runs again; NULL: at most once, kept as interrupted
     progress            DOUBLE,             -- reported by its handler, 0 to 1; NULL: none reported
     note                TEXT,               -- reported by its handler with its progress, for humans
     cancel_requested_at BIGINT,             -- when TaskQueue.cancel asked it to stop, epoch ms; NULL: not asked
