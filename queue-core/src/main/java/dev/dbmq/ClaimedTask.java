@@ -40,7 +40,7 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
      * Metadata that can't be read (written by something other than dbmq) is logged and left out: it must not keep
      * the task from running.
      */
-    TaskContext context() {
+    TaskContext context(AttemptControl control) {
         Map<String, String> metadata;
         try {
             metadata = TaskMetadata.decode(row.metadata());
@@ -51,6 +51,6 @@ record ClaimedTask(TaskStore.Row row, Handlers.Registration<?> registration, Obj
         }
         // a task due at once (TaskStore.AT_ONCE) was due from its enqueue on
         return new AttemptContext(row.id(), row.attempt(), Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())),
-                Instant.ofEpochMilli(row.createdAt()), metadata);
+                Instant.ofEpochMilli(row.createdAt()), metadata, control);
     }
 }

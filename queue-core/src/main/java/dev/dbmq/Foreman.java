@@ -130,7 +130,8 @@ public final class Foreman implements AutoCloseable {
     private final TaskCounters counters;
     private final OutcomeWrites outcomes;
     private final Thread loopThread;
-    private final RunningWatch watch;         // null where one foreman runs at a time (SQLite)
+    private final RunningRecords records;
+    private final RunningWatch watch;
     private final Thread watchThread;
     private final Thread keepAlive;         // the only non-daemon thread: holds the JVM from start() until stopped
     private final Thread shutdownHook;
@@ -163,7 +164,7 @@ public final class Foreman implements AutoCloseable {
                     handlers.names());
             registered[0] = registration;
             undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
-            RunningRecords records = new RunningRecords(b.workers());
+            this.records = new RunningRecords(b.workers());
             this.counters = new TaskCounters(backend.storage().database(), id, records);
             this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
                     counters, b.listener(), b.unhandledTimeout(), records);
@@ -204,11 +205,11 @@ public final class Foreman implements AutoCloseable {
             throw e;
         }
         this.loopThread = threads.newThread("foreman", loop, "no more tasks will be claimed");
-        this.watch = backend.storage().oneForemanAtATime() ? null
-                : new RunningWatch(() -> Settlement.settleGone(backend.storage(), id, queue.clock(), counters,
-                        b.listener()));
-        this.watchThread = watch == null ? null : threads.newThread("watch", watch,
-                "the tasks of foremen that die are found only when a foreman starts");
+        this.watch = new RunningWatch(id, backend.storage().database(), records,
+                backend.storage().oneForemanAtATime() ? null : () -> Settlement.settleGone(backend.storage(), id,
+                        queue.clock(), counters, b.listener()));
+        this.watchThread = threads.newThread("watch", watch, "progress is no longer written, cancel requests no"
+                + " longer seen, and the tasks of foremen that die are found only when a foreman starts");
         this.keepAlive = threads.newKeepAliveThread("alive");
         this.shutdownHook = b.stopOnShutdown() ? new Thread(this::close, threadName("shutdown")) : null;
     }
@@ -222,9 +223,7 @@ public final class Foreman implements AutoCloseable {
                 settings.recurring(), backend.wakeups().describe(), threadPrefix);
         wakeups.start();
         loopThread.start();
-        if (watchThread != null) {
-            watchThread.start();
-        }
+        watchThread.start();
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook); // SIGTERM, SIGINT: a graceful stop
         }
@@ -311,9 +310,7 @@ public final class Foreman implements AutoCloseable {
         // outcomes that the database refuses are tried until the graceful deadline, then logged as lost.
         loop.requestStop(graceDeadline);
         outcomes.stopBy(graceDeadline);
-        if (watch != null) {
-            watch.stop();
-        }
+        watch.stop();
         // 2. Wakeups are no longer needed: producers here now wake foremen as other processes do.
         LocalForemen.unregister(backend.key(), loop);
         wakeups.close();

@@ -13,12 +13,14 @@ import java.util.Objects;
  * @param pid       its process id
  * @param startedAt when it started, by its queue's clock
  * @param workers   its worker threads ({@link Foreman.Builder#workers})
+ * @param busy      its attempts running, as its records in {@code dbmq_running} say (one that succeeded less than about
+ *                  a second ago may still count)
  * @param handles   the task names it has handlers for
  * @param state     {@link Foreman.State#RUNNING}, or {@link Foreman.State#FAILED} when a thread of it died but its
  *                  process lives on (it claims no more: close it and start a new one)
  */
-public record ForemanInfo(String id, String host, long pid, Instant startedAt, int workers, List<String> handles,
-                          Foreman.State state) {
+public record ForemanInfo(String id, String host, long pid, Instant startedAt, int workers, int busy,
+                          List<String> handles, Foreman.State state) {
 
     public ForemanInfo {
         Objects.requireNonNull(id, "id");

@@ -51,6 +51,14 @@ public interface ForemanListener {
     default void taskRejected(TaskEvent.Rejected event) {
     }
 
+    /** A handler returned after {@link TaskContext#snooze}: the task runs again later (worker thread). */
+    default void taskSnoozed(TaskEvent.Snoozed event) {
+    }
+
+    /** A running task was cancelled and its handler stopped (worker thread). */
+    default void taskCancelled(TaskEvent.Cancelled event) {
+    }
+
     /**
      * A task whose foreman ended while it ran was kept as failed, {@code interrupted} (see the event); called by the
      * foreman that found it.

@@ -63,6 +63,16 @@ final class GuardedListener implements ForemanListener {
             }
 
             @Override
+            public void taskSnoozed(TaskEvent.Snoozed event) {
+                each.forEach(l -> l.taskSnoozed(event));
+            }
+
+            @Override
+            public void taskCancelled(TaskEvent.Cancelled event) {
+                each.forEach(l -> l.taskCancelled(event));
+            }
+
+            @Override
             public void claimFailed(ForemanEvent.ClaimFailed event) {
                 each.forEach(l -> l.claimFailed(event));
             }
@@ -107,6 +117,16 @@ final class GuardedListener implements ForemanListener {
     @Override
     public void taskInterrupted(TaskEvent.Interrupted event) {
         call("taskInterrupted", event, ForemanListener::taskInterrupted);
+    }
+
+    @Override
+    public void taskSnoozed(TaskEvent.Snoozed event) {
+        call("taskSnoozed", event, ForemanListener::taskSnoozed);
+    }
+
+    @Override
+    public void taskCancelled(TaskEvent.Cancelled event) {
+        call("taskCancelled", event, ForemanListener::taskCancelled);
     }
 
     @Override

@@ -22,10 +22,13 @@ import java.util.Optional;
  * @param scheduled     pending tasks due later (run-at, retry backoff, a recurring schedule's next tick)
  * @param retrying      pending tasks that are a retry of a failed attempt (attempt 2 or later), due or not
  * @param nextDueAt     the earliest due time among the scheduled tasks; empty when none is scheduled
+ * @param running       attempts running, as their records say (on any foreman; one that succeeded less than about a
+ *                      second ago, or whose foreman died a moment ago, may still count)
+ * @param runningByName {@code running} per task name, by name
  */
 public record QueueStats(long pending, Duration oldestTaskAge, Map<String, TaskCounts> counts, long failedKept,
                          Map<String, Long> pendingByName, long due, long scheduled, long retrying,
-                         Optional<Instant> nextDueAt) {
+                         Optional<Instant> nextDueAt, long running, Map<String, Long> runningByName) {
 
     /** Done and failed totals of one task name; failed includes unknown names and undecodable args. */
     public record TaskCounts(long done, long failed) {

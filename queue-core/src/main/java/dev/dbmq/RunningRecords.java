@@ -44,6 +44,14 @@ final class RunningRecords {
         }
     }
 
+    /** A running attempt, as the watch sees it: its record's slot, and its control. */
+    record Attempt(long taskId, int attempt, int slot, AttemptControl control) {
+    }
+
+    /** The attempts running now, by slot: written by workers, read by the watch. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Attempt> running =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     // Guarded by this.
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
     private final ArrayDeque<Integer> ended = new ArrayDeque<>();
@@ -78,6 +86,21 @@ final class RunningRecords {
     /** The claim did not commit: every slot of the lease comes back as it was. */
     void giveBack(Lease lease) {
         keep(lease, 0);
+    }
+
+    /** A worker starts the attempt recorded in its slot. */
+    void started(ClaimedTask task, AttemptControl control) {
+        running.put(task.slot(), new Attempt(task.id(), task.row().attempt(), task.slot(), control));
+    }
+
+    /** Its handler returned or threw. */
+    void ended(ClaimedTask task) {
+        running.remove(task.slot());
+    }
+
+    /** The attempts running now (a snapshot). */
+    java.util.Collection<Attempt> running() {
+        return List.copyOf(running.values());
     }
 
     /** A worker's attempt in {@code slot} succeeded: its record stays until written over or cleared. */

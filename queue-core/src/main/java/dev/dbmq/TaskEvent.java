@@ -41,6 +41,41 @@ public interface TaskEvent {
     }
 
     /**
+     * A handler returned after {@link TaskContext#snooze}: the task runs again at {@code runsAt} as the same attempt
+     * (worker thread; a manual foreman's caller).
+     *
+     * @param took   how long the handler (with the interceptors around it) ran
+     * @param runsAt when the task is due again
+     */
+    record Snoozed(long taskId, String taskName, int attempt, String foremanId, TaskContext context, Duration took,
+                   Instant runsAt) implements TaskEvent {
+        public Snoozed {
+            Objects.requireNonNull(taskName, "taskName");
+            Objects.requireNonNull(foremanId, "foremanId");
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(took, "took");
+            Objects.requireNonNull(runsAt, "runsAt");
+        }
+    }
+
+    /**
+     * A running task was cancelled ({@link TaskQueue#cancel}) and its handler stopped by throwing (an interrupt, most
+     * often): the task is neither retried nor kept as failed (worker thread). A handler that returned normally though
+     * cancelled succeeded, and is told as such.
+     *
+     * @param took how long the handler ran
+     */
+    record Cancelled(long taskId, String taskName, int attempt, String foremanId, TaskContext context, Duration took)
+            implements TaskEvent {
+        public Cancelled {
+            Objects.requireNonNull(taskName, "taskName");
+            Objects.requireNonNull(foremanId, "foremanId");
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(took, "took");
+        }
+    }
+
+    /**
      * A handler returned normally (worker thread; a manual foreman's caller).
      *
      * @param took how long the handler (with the interceptors around it) ran

@@ -337,16 +337,22 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
-     * Cancels a pending task: deletes it, in one statement, so it races cleanly with a claim. For a recurring
-     * schedule's instance, the schedule has no pending instance until a foreman that has it starts again; to remove
-     * a schedule, {@link #unschedule} it by its name.
+     * Cancels a task. Pending: deletes it, in one statement, so it races cleanly with a claim; it will never run.
+     * Running: asks it to stop. Its foreman sees the request within about a second, sets
+     * {@link TaskContext#isCancelled()} and interrupts its worker once; a handler that then throws (an interrupt, most
+     * often) ends the task, neither retried nor kept as failed, and one that returns normally has succeeded. For a
+     * recurring schedule's instance, the schedule has no pending instance until a foreman that has it starts again;
+     * to remove a schedule, {@link #unschedule} it by its name.
      *
      * @return true when the task was pending (its first attempt, or a retry waiting for its backoff: retries keep
-     * the id) and will never run; false when it ran, is running, was kept as failed, or never existed
+     * the id), or is running (or succeeded less than about a second ago: its record goes with its foreman's next
+     * write); false when it finished, was kept as failed, or never existed
      */
     public boolean cancel(long taskId) {
         ensureOpen();
-        return database.autocommit(dsl -> TaskStore.cancel(dsl, taskId));
+        long now = clock.millis();
+        return database.autocommit(dsl -> TaskStore.cancel(dsl, taskId)
+                || RunningStore.requestCancel(dsl, taskId, now));
     }
 
     /**
@@ -450,11 +456,15 @@ public final class TaskQueue implements AutoCloseable {
      */
     public List<ForemanInfo> foremen() {
         ensureOpen();
-        return database.autocommit(dsl -> backend.storage().foremen(dsl)).stream()
-                .filter(r -> r.alive() && !Foreman.State.STOPPED.name().equals(r.state()))
-                .map(r -> new ForemanInfo(r.id(), r.host(), r.pid(), Instant.ofEpochMilli(r.startedAt()), r.workers(),
-                        r.handles(), Foreman.State.valueOf(r.state())))
-                .toList();
+        return database.autocommit(dsl -> {
+            Map<String, Integer> busy = RunningStore.countByForeman(dsl);
+            return backend.storage().foremen(dsl).stream()
+                    .filter(r -> r.alive() && !Foreman.State.STOPPED.name().equals(r.state()))
+                    .map(r -> new ForemanInfo(r.id(), r.host(), r.pid(), Instant.ofEpochMilli(r.startedAt()),
+                            r.workers(), busy.getOrDefault(r.id(), 0), r.handles(),
+                            Foreman.State.valueOf(r.state())))
+                    .toList();
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.Durations;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
 import java.time.Duration;
@@ -51,14 +52,33 @@ final class TaskRunner implements AttemptRunner {
         if (debug) {
             log.debug("Starting {} {} with {}", task.id(), task.name(), task.row().args());
         }
-        TaskContext context = task.context();
+        AttemptControl control = new AttemptControl(Thread.currentThread());
+        TaskContext context = task.context(control);
+        if (task.slot() != ClaimedTask.NO_SLOT) {
+            records.started(task, control);
+        }
         listener.taskStarted(new TaskEvent.Started(task.id(), task.name(), context.attempt(), foremanId, context));
         long t0 = System.nanoTime();
         ContextualTaskHandler handler = task.registration().handler();
-        Throwable error = interceptors.run(task.name(), context, () -> handler.handle(task.args(), context));
+        Throwable error;
+        try {
+            error = interceptors.run(task.name(), context, () -> handler.handle(task.args(), context));
+        } finally {
+            control.ended();
+            if (task.slot() != ClaimedTask.NO_SLOT) {
+                records.ended(task);
+            }
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        if (error != null && control.stopped() == AttemptControl.Stop.CANCELLED) {
+            return cancelled(task, context, took, error);
+        }
         if (error != null) {
             return fail(task, context, took, error);
+        }
+        Duration snooze = control.snoozed();
+        if (snooze != null) {
+            return snoozed(task, context, took, snooze);
         }
         if (task.slot() != ClaimedTask.NO_SLOT) {
             records.succeeded(task.slot()); // before the count: a pending count is what makes the loop flush
@@ -70,6 +90,49 @@ final class TaskRunner implements AttemptRunner {
         listener.taskSucceeded(new TaskEvent.Succeeded(task.id(), task.name(), context.attempt(), foremanId, context,
                 took));
         return false;
+    }
+
+    /**
+     * Cancelled while it ran ({@code TaskQueue.cancel}), and its handler then threw (an interrupt, most often): the
+     * task ends here, neither retried nor kept as failed; only its record goes.
+     */
+    private boolean cancelled(ClaimedTask task, TaskContext context, Duration took, Throwable error) {
+        boolean[] fenced = new boolean[1];
+        Throwable lost = writeOutcome("the end of cancelled task " + task.id() + " (" + task.name() + ")", false, task,
+                fenced, dsl -> { });
+        log.info("Task {} ({}) attempt {} was cancelled while it ran, and stopped after {} ({})", task.id(),
+                task.name(), task.row().attempt(), Durations.format(took), error.getClass().getSimpleName());
+        if (lost != null) {
+            log.warn("Task {} ({}): its record could not be removed ({}); {}", task.id(), task.name(),
+                    lost.toString(), lostOrKept());
+        }
+        listener.taskCancelled(new TaskEvent.Cancelled(task.id(), task.name(), context.attempt(), foremanId, context,
+                took));
+        return false;
+    }
+
+    /**
+     * The handler returned after {@link TaskContext#snooze}: the task is written back as the same attempt, due after
+     * the delay, with its record's end, in one transaction.
+     */
+    private boolean snoozed(ClaimedTask task, TaskContext context, Duration took, Duration delay) {
+        long dueAt = clock.millis() + delay.toMillis();
+        boolean[] fenced = new boolean[1];
+        Throwable lost = writeOutcome("the snoozed task " + task.id() + " (" + task.name() + ")", false, task, fenced,
+                dsl -> TaskStore.insertSnoozed(dsl, task.row(), dueAt));
+        if (fenced[0]) {
+            fenced(task);
+            return false;
+        }
+        if (lost != null) {
+            log.error("Task {} ({}) snoozed and could not be written back: {}; {}", task.id(), task.name(),
+                    lost.toString(), lostOrKept());
+            return false;
+        }
+        log.debug("Task {} ({}) snoozed for {}", task.id(), task.name(), delay);
+        listener.taskSnoozed(new TaskEvent.Snoozed(task.id(), task.name(), context.attempt(), foremanId, context,
+                took, Instant.ofEpochMilli(dueAt)));
+        return true;
     }
 
     private boolean fail(ClaimedTask task, TaskContext context, Duration took, Throwable error) {

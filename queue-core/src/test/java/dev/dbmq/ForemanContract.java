@@ -1046,6 +1046,10 @@ abstract class ForemanContract {
                 assertEquals(java.util.OptionalDouble.empty(), r.progress());
                 assertEquals("{\"n\":" + (r.id() == first ? 1 : 2) + "}", r.args());
             }
+            assertEquals(2, other.foremen().get(0).busy(), "busy, as its records say");
+            QueueStats stats = other.stats();
+            assertEquals(2, stats.running());
+            assertEquals(Map.of(SLOW.name(), 2L), stats.runningByName());
             release.countDown();
             recorder.awaitCount("succeeded", 2);
             // A success writes nothing itself: its record goes with the foreman's next commit, the flush of counts
@@ -1188,5 +1192,78 @@ abstract class ForemanContract {
         }
         assertEquals(races, queue.failedTasks(races + 1).size());
         assertEquals(List.of(), recordedIds());
+    }
+
+    // ---- progress, cancel and snooze of a running task ----
+
+    @Test
+    void progress_a_handler_reports_shows_in_running_from_another_handle_within_seconds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        started(foreman().handle(SLOW, (a, ctx) -> {
+            ctx.progress(0.1, "starting");
+            ctx.progress(0.4, "40 of 100 rows");
+            release.await();
+        }));
+        long id = queue.enqueue(SLOW, new Echo(1));
+        try (TaskQueue other = openSameQueue()) {
+            recorder.await(() -> other.running().stream().anyMatch(r -> r.progress().isPresent()),
+                    "the progress to be written");
+            RunningTask r = other.running().get(0);
+            assertEquals(id, r.id());
+            assertEquals(0.4, r.progress().getAsDouble());
+            assertEquals(java.util.Optional.of("40 of 100 rows"), r.note());
+        } finally {
+            release.countDown();
+        }
+        assertThrows(IllegalArgumentException.class, () -> new AttemptControl(Thread.currentThread())
+                .progress(1.5, null), "a fraction past 1 fails where it was made");
+    }
+
+    @Test
+    void cancel_of_a_running_task_stops_it_and_it_is_neither_retried_nor_kept_as_failed() throws Exception {
+        Task<Echo> retried = Task.of("retried", Echo.class).retry(Retry.fixed(Duration.ofMillis(1), 5));
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicBoolean sawCancelled = new AtomicBoolean();
+        started(foreman().handle(retried, (a, ctx) -> {
+            running.countDown();
+            try {
+                new CountDownLatch(1).await(); // until interrupted
+            } finally {
+                sawCancelled.set(ctx.isCancelled());
+            }
+        }));
+        long id = queue.enqueue(retried, new Echo(1));
+        assertTrue(running.await(Recorder.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        try (TaskQueue other = openSameQueue()) {
+            assertTrue(other.cancel(id), "running: asked to stop");
+        }
+        recorder.awaitCount("cancelled", 1);
+        assertTrue(sawCancelled.get(), "the handler saw isCancelled() once interrupted");
+        recorder.await(() -> recordedIds().isEmpty(), "its record to go");
+        assertEquals(0, queue.pending(), "not retried");
+        assertEquals(List.of(), queue.failedTasks(10), "not kept as failed");
+        assertEquals(0, recorder.count("retrying") + recorder.count("failed"));
+        assertFalse(queue.cancel(id), "ended: nothing to cancel");
+        assertFalse(queue.cancel(id + 1000), "unknown");
+    }
+
+    @Test
+    void a_snoozed_task_runs_again_after_its_delay_as_the_same_attempt() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        started(foreman().handle(ECHO, (a, ctx) -> {
+            attempts.add(ctx.attempt());
+            if (attempts.size() == 1) {
+                ctx.snooze(Duration.ofMillis(200));
+            }
+        }));
+        long before = System.currentTimeMillis();
+        queue.enqueue(ECHO, new Echo(1));
+        recorder.awaitCount("succeeded", 1);
+        assertEquals(List.of(1, 1), attempts, "twice, both as attempt 1: a snooze uses up no attempt");
+        assertEquals(1, recorder.count("snoozed"));
+        long runsAt = Long.parseLong(recorder.events.stream().filter(e -> e.kind().equals("snoozed")).findFirst()
+                .orElseThrow().detail().split(" ")[1]);
+        assertTrue(runsAt >= before + 200, "due after its delay");
+        assertTrue(recorder.events.stream().filter(e -> e.kind().equals("started")).count() == 2);
     }
 }

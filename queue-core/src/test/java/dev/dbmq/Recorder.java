@@ -76,6 +76,16 @@ final class Recorder implements ForemanListener {
     }
 
     @Override
+    public void taskSnoozed(TaskEvent.Snoozed e) {
+        add(new Event("snoozed", e.taskId(), e.taskName(), e.attempt() + " " + e.runsAt().toEpochMilli()));
+    }
+
+    @Override
+    public void taskCancelled(TaskEvent.Cancelled e) {
+        add(new Event("cancelled", e.taskId(), e.taskName(), null));
+    }
+
+    @Override
     public void claimFailed(ForemanEvent.ClaimFailed e) {
         add(new Event("claimFailed", 0, null, String.valueOf(e.error())));
     }

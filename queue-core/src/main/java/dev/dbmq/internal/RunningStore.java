@@ -131,6 +131,50 @@ public final class RunningStore {
                 .execute() > 0;
     }
 
+    /** Writes a running attempt's progress, if its record is still its own. */
+    public static void progress(DSLContext dsl, String foremanId, int slot, long taskId, double fraction,
+                                String note) {
+        dsl.update(DBMQ_RUNNING).set(DBMQ_RUNNING.PROGRESS, fraction).set(DBMQ_RUNNING.NOTE, note)
+                .where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId)).and(DBMQ_RUNNING.SLOT.eq(slot))
+                .and(DBMQ_RUNNING.ID.eq(taskId)).execute();
+    }
+
+    /** A foreman's own record, as its watch reads it back: which task is in a slot, and whether it is to stop. */
+    public record Own(int slot, long taskId, boolean cancelRequested) {
+    }
+
+    public static List<Own> own(DSLContext dsl, String foremanId) {
+        return dsl.select(DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID, DBMQ_RUNNING.CANCEL_REQUESTED_AT).from(DBMQ_RUNNING)
+                .where(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId))
+                .fetch(r -> new Own(r.value1(), r.value2(), r.value3() != null));
+    }
+
+    /**
+     * Asks the running attempt of task {@code taskId} to stop: marks its record. True when there is such a record
+     * (also for an attempt that succeeded less than about a second ago, whose record is not cleared yet).
+     */
+    public static boolean requestCancel(DSLContext dsl, long taskId, long nowMillis) {
+        return dsl.update(DBMQ_RUNNING).set(DBMQ_RUNNING.CANCEL_REQUESTED_AT,
+                        DSL.coalesce(DBMQ_RUNNING.CANCEL_REQUESTED_AT, DSL.val(nowMillis)))
+                .where(DBMQ_RUNNING.ID.eq(taskId)).execute() > 0;
+    }
+
+    /** Records per foreman: how busy each is. */
+    public static java.util.Map<String, Integer> countByForeman(DSLContext dsl) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        dsl.select(DBMQ_RUNNING.FOREMAN_ID, DSL.count()).from(DBMQ_RUNNING).groupBy(DBMQ_RUNNING.FOREMAN_ID)
+                .forEach(r -> counts.put(r.value1(), r.value2()));
+        return counts;
+    }
+
+    /** Running attempts per task name, for stats: as recorded. */
+    public static java.util.Map<String, Long> countByName(DSLContext dsl) {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        dsl.select(DBMQ_RUNNING.TASK_NAME, DSL.count()).from(DBMQ_RUNNING).groupBy(DBMQ_RUNNING.TASK_NAME)
+                .orderBy(DBMQ_RUNNING.TASK_NAME).forEach(r -> counts.put(r.value1(), (long) r.value2()));
+        return counts;
+    }
+
     /** Every running attempt, the longest running first. */
     public static List<Running> all(DSLContext dsl) {
         return dsl.selectFrom(DBMQ_RUNNING).orderBy(DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.ID)

@@ -318,13 +318,22 @@ public final class TaskStore {
      * finds its row there under the same id, and leaves it.
      */
     public static void insertRetry(DSLContext dsl, Row row, long dueAt) {
+        writeBack(dsl, row, row.attempt() + 1, dueAt);
+    }
+
+    /** Writes a snoozed task back: as {@link #insertRetry}, but the same attempt (a snooze uses up none). */
+    public static void insertSnoozed(DSLContext dsl, Row row, long dueAt) {
+        writeBack(dsl, row, row.attempt(), dueAt);
+    }
+
+    private static void writeBack(DSLContext dsl, Row row, int attempt, long dueAt) {
         dsl.insertInto(DBMQ_TASK)
                 .set(DBMQ_TASK.ID, row.id())
                 .set(DBMQ_TASK.TASK_NAME, row.taskName())
                 .set(DBMQ_TASK.ARGS, row.args())
                 .set(DBMQ_TASK.CREATED_AT, row.createdAt())
                 .set(DBMQ_TASK.DUE_AT, dueAt)
-                .set(DBMQ_TASK.ATTEMPT, row.attempt() + 1)
+                .set(DBMQ_TASK.ATTEMPT, attempt)
                 .set(DBMQ_TASK.METADATA, row.metadata())
                 .onConflict(DBMQ_TASK.ID)
                 .doNothing()
@@ -481,9 +490,12 @@ public final class TaskStore {
         long failedKept = dsl.fetchCount(DBMQ_FAILED_TASK);
         java.time.Duration age = mostOverdue == null ? java.time.Duration.ZERO
                 : java.time.Duration.ofMillis(Math.max(0, nowMillis - mostOverdue));
+        Map<String, Long> runningByName = RunningStore.countByName(dsl);
         return new QueueStats(pending, age, Map.copyOf(counts), failedKept,
                 java.util.Collections.unmodifiableMap(pendingByName), due, pending - due, retrying,
-                java.util.Optional.ofNullable(nextScheduled).map(Instant::ofEpochMilli));
+                java.util.Optional.ofNullable(nextScheduled).map(Instant::ofEpochMilli),
+                runningByName.values().stream().mapToLong(Long::longValue).sum(),
+                java.util.Collections.unmodifiableMap(runningByName));
     }
 
     private static Long min(Long a, Long b) {

@@ -62,6 +62,10 @@ public final class RecordingListener implements ForemanListener {
         REJECTED,
         /** {@link ForemanListener#taskInterrupted}; the detail is the reason, or "runs again as attempt n". */
         INTERRUPTED,
+        /** {@link ForemanListener#taskSnoozed}; the detail is when it runs again. */
+        SNOOZED,
+        /** {@link ForemanListener#taskCancelled}; no detail. */
+        CANCELLED,
         /** {@link ForemanListener#claimFailed}; no task, the detail is the error's {@code toString()}. */
         CLAIM_FAILED,
         /** {@link ForemanListener#idle}; no task, no detail. */
@@ -121,6 +125,16 @@ public final class RecordingListener implements ForemanListener {
     public void taskInterrupted(TaskEvent.Interrupted e) {
         record(new Event(Kind.INTERRUPTED, e.taskId(), e.taskName(),
                 e.runsAgain() ? "runs again as attempt " + (e.attempt() + 1) : e.reason()), null);
+    }
+
+    @Override
+    public void taskSnoozed(TaskEvent.Snoozed e) {
+        record(new Event(Kind.SNOOZED, e.taskId(), e.taskName(), e.runsAt().toString()), null);
+    }
+
+    @Override
+    public void taskCancelled(TaskEvent.Cancelled e) {
+        record(new Event(Kind.CANCELLED, e.taskId(), e.taskName(), null), null);
     }
 
     @Override

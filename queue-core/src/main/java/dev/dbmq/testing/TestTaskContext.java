@@ -1,11 +1,14 @@
 package dev.dbmq.testing;
 
 import dev.dbmq.TaskContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A {@link TaskContext} for a test that calls a handler directly, naming only what the test is about:
@@ -17,7 +20,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Unset, a context is task 1's first attempt, enqueued and due when it was built (to the millisecond, as the
- * queue stores times), without metadata. Immutable; the builder is not thread-safe.
+ * queue stores times), without metadata, not cancelled. What the handler reports (progress, a snooze) is kept for the
+ * test to read. The builder is not thread-safe.
  */
 public final class TestTaskContext implements TaskContext {
 
@@ -26,6 +30,11 @@ public final class TestTaskContext implements TaskContext {
     private final Instant scheduledAt;
     private final Instant enqueuedAt;
     private final Map<String, String> metadata;
+    private final boolean cancelled;
+    // What the handler reported; read by the test. Written by the handler's thread.
+    private volatile double progress = Double.NaN;
+    private volatile String note;
+    private volatile Duration snoozed;
 
     private TestTaskContext(Builder b) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -34,6 +43,7 @@ public final class TestTaskContext implements TaskContext {
         this.enqueuedAt = b.enqueuedAt == null ? now : b.enqueuedAt;
         this.scheduledAt = b.scheduledAt == null ? enqueuedAt : b.scheduledAt;
         this.metadata = Map.copyOf(b.metadata);
+        this.cancelled = b.cancelled;
     }
 
     /** Task 1's first attempt, enqueued and due now, without metadata. */
@@ -70,6 +80,46 @@ public final class TestTaskContext implements TaskContext {
         return metadata;
     }
 
+    /** Validated as the foreman does; the test reads it back with {@link #reportedProgress()}. */
+    @Override
+    public void progress(double fraction, String note) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("progress must be from 0 to 1, was " + fraction);
+        }
+        this.progress = fraction;
+        this.note = note;
+    }
+
+    /** As set with {@link Builder#cancelled}; default false. */
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void snooze(Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("snooze delay must be >= 0, was " + delay);
+        }
+        this.snoozed = delay;
+    }
+
+    /** The last progress the handler reported; empty when none. */
+    public OptionalDouble reportedProgress() {
+        double p = progress;
+        return Double.isNaN(p) ? OptionalDouble.empty() : OptionalDouble.of(p);
+    }
+
+    /** The note of the last progress the handler reported; empty when none. */
+    public Optional<String> reportedNote() {
+        return Optional.ofNullable(note);
+    }
+
+    /** The delay of the handler's last {@link #snooze}; empty when it asked for none. */
+    public Optional<Duration> snoozed() {
+        return Optional.ofNullable(snoozed);
+    }
+
     @Override
     public String toString() {
         return "TestTaskContext[id=" + id + ", attempt=" + attempt + ", scheduledAt=" + scheduledAt + ", enqueuedAt="
@@ -84,8 +134,15 @@ public final class TestTaskContext implements TaskContext {
         private Instant scheduledAt;
         private Instant enqueuedAt;
         private final Map<String, String> metadata = new LinkedHashMap<>();
+        private boolean cancelled;
 
         private Builder() {
+        }
+
+        /** Whether the attempt was asked to stop ({@link TaskContext#isCancelled()}); default false. */
+        public Builder cancelled(boolean cancelled) {
+            this.cancelled = cancelled;
+            return this;
         }
 
         /** The task's id; default 1. */

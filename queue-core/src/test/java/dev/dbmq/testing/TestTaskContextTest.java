@@ -51,4 +51,24 @@ class TestTaskContextTest {
         TaskContext ctx = TestTaskContext.builder().metadata(Map.of("a", "1")).build();
         assertThrows(UnsupportedOperationException.class, () -> ctx.metadata().put("b", "2"));
     }
+
+    @Test
+    void what_a_handler_reports_is_kept_for_the_test_and_cancelled_is_as_set() throws Exception {
+        ContextualTaskHandler<String> handler = (args, ctx) -> {
+            if (ctx.isCancelled()) {
+                return;
+            }
+            ctx.progress(0.5, "half of " + args);
+            ctx.snooze(java.time.Duration.ofMinutes(1));
+        };
+        TestTaskContext ctx = TestTaskContext.first();
+        handler.handle("x", ctx);
+        assertEquals(java.util.OptionalDouble.of(0.5), ctx.reportedProgress());
+        assertEquals(java.util.Optional.of("half of x"), ctx.reportedNote());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(1)), ctx.snoozed());
+        TestTaskContext cancelled = TestTaskContext.builder().cancelled(true).build();
+        handler.handle("x", cancelled);
+        assertEquals(java.util.OptionalDouble.empty(), cancelled.reportedProgress(), "returned early");
+        assertThrows(IllegalArgumentException.class, () -> ctx.progress(-0.1, null));
+    }
 }

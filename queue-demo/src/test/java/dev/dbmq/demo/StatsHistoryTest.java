@@ -17,12 +17,12 @@ class StatsHistoryTest {
 
     static QueueStats stats(long pending, long digestsDone, long flakyFailed) {
         return new QueueStats(pending, Duration.ZERO, Map.of("digest", new TaskCounts(digestsDone, 0),
-                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of(), pending, 0, 0, Optional.empty());
+                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of(), pending, 0, 0, Optional.empty(), 0, Map.of());
     }
 
     static QueueStats waiting(long pending, long oldestAgeMillis, long digestsDone) {
         return new QueueStats(pending, Duration.ofMillis(oldestAgeMillis),
-                Map.of("digest", new TaskCounts(digestsDone, 0)), 0, Map.of(), pending, 0, 0, Optional.empty());
+                Map.of("digest", new TaskCounts(digestsDone, 0)), 0, Map.of(), pending, 0, 0, Optional.empty(), 0, Map.of());
     }
 
     @Test
