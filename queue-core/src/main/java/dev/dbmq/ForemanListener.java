@@ -55,6 +55,10 @@ public interface ForemanListener {
     default void taskSnoozed(TaskEvent.Snoozed event) {
     }
 
+    /** An attempt's outcome was discarded: another foreman had settled it (worker thread); see the event. */
+    default void taskFenced(TaskEvent.Fenced event) {
+    }
+
     /** A running task was cancelled and its handler stopped (worker thread). */
     default void taskCancelled(TaskEvent.Cancelled event) {
     }

@@ -73,6 +73,11 @@ final class GuardedListener implements ForemanListener {
             }
 
             @Override
+            public void taskFenced(TaskEvent.Fenced event) {
+                each.forEach(l -> l.taskFenced(event));
+            }
+
+            @Override
             public void claimFailed(ForemanEvent.ClaimFailed event) {
                 each.forEach(l -> l.claimFailed(event));
             }
@@ -127,6 +132,11 @@ final class GuardedListener implements ForemanListener {
     @Override
     public void taskCancelled(TaskEvent.Cancelled event) {
         call("taskCancelled", event, ForemanListener::taskCancelled);
+    }
+
+    @Override
+    public void taskFenced(TaskEvent.Fenced event) {
+        call("taskFenced", event, ForemanListener::taskFenced);
     }
 
     @Override

@@ -76,6 +76,23 @@ public interface TaskEvent {
     }
 
     /**
+     * An attempt ended after another foreman had settled its record (this foreman was taken for gone: its liveness
+     * lock was free, its LISTEN session lost): its outcome is discarded, as the settlement decided the task's fate
+     * (worker thread). Fencing: no settled task is completed twice.
+     *
+     * @param took how long the handler ran
+     */
+    record Fenced(long taskId, String taskName, int attempt, String foremanId, TaskContext context, Duration took)
+            implements TaskEvent {
+        public Fenced {
+            Objects.requireNonNull(taskName, "taskName");
+            Objects.requireNonNull(foremanId, "foremanId");
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(took, "took");
+        }
+    }
+
+    /**
      * A handler returned normally (worker thread; a manual foreman's caller).
      *
      * @param took how long the handler (with the interceptors around it) ran

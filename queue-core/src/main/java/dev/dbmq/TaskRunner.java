@@ -121,7 +121,7 @@ final class TaskRunner implements AttemptRunner {
         Throwable lost = writeOutcome("the snoozed task " + task.id() + " (" + task.name() + ")", false, task, fenced,
                 dsl -> TaskStore.insertSnoozed(dsl, task.row(), dueAt));
         if (fenced[0]) {
-            fenced(task);
+            fenced(task, context, took);
             return false;
         }
         if (lost != null) {
@@ -151,7 +151,7 @@ final class TaskRunner implements AttemptRunner {
             Throwable lost = writeOutcome("the next attempt of task " + what, interrupted, task, fenced,
                     dsl -> TaskStore.insertRetry(dsl, task.row(), nextAt));
             if (fenced[0]) {
-                fenced(task);
+                fenced(task, context, took);
             } else if (lost == null) {
                 retried = true;
                 listener.taskRetrying(new TaskEvent.Retrying(id, task.name(), attempt, foremanId, context, took, error,
@@ -167,19 +167,21 @@ final class TaskRunner implements AttemptRunner {
             }
         } else {
             logged(failed, id, task.name(), null);
-            counters.failed(task.name());
             String reason = failed.reason();
             boolean[] fenced = new boolean[1];
             Throwable lost = writeOutcome("the record of failed task " + what, interrupted, task, fenced,
                     dsl -> TaskStore.keepFailed(dsl, task.row(), now, reason));
             if (fenced[0]) {
-                fenced(task);
-            } else if (lost != null) {
-                log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; {}",
-                        id, task.name(), lost.toString(), lostOrKept());
+                fenced(task, context, took);
+            } else {
+                counters.failed(task.name());
+                if (lost != null) {
+                    log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; {}",
+                            id, task.name(), lost.toString(), lostOrKept());
+                }
+                listener.taskFailed(new TaskEvent.Failed(id, task.name(), attempt, foremanId, context, took, error,
+                        failed.retriesLeft()));
             }
-            listener.taskFailed(new TaskEvent.Failed(id, task.name(), attempt, foremanId, context, took, error,
-                    failed.retriesLeft()));
         }
         if (interrupted) {
             Thread.currentThread().interrupt(); // keep the stop request visible to the pool
@@ -215,7 +217,9 @@ final class TaskRunner implements AttemptRunner {
         return lost;
     }
 
-    private void fenced(ClaimedTask task) {
+    private void fenced(ClaimedTask task, TaskContext context, Duration took) {
+        listener.taskFenced(new TaskEvent.Fenced(task.id(), task.name(), task.row().attempt(), foremanId, context,
+                took));
         log.warn("Task {} ({}) attempt {} ended after another foreman had kept it as interrupted (this foreman was"
                 + " thought gone: its liveness lock was free); this attempt's result is discarded", task.id(),
                 task.name(), task.row().attempt());

@@ -1185,12 +1185,13 @@ abstract class ForemanContract {
                 return null;
             });
             settled.release();
-            recorder.awaitCount("failed", i + 1);
+            recorder.awaitCount("fenced", i + 1);
             FailedTask kept = queue.failedTasks(1).get(0);
             assertEquals(id, kept.id());
             assertTrue(kept.reason().startsWith("interrupted: foreman " + f.id()), kept.reason());
         }
         assertEquals(races, queue.failedTasks(races + 1).size());
+        assertEquals(0, recorder.count("failed"), "a discarded outcome is not told as a failure");
         assertEquals(List.of(), recordedIds());
     }
 

@@ -81,6 +81,11 @@ final class Recorder implements ForemanListener {
     }
 
     @Override
+    public void taskFenced(TaskEvent.Fenced e) {
+        add(new Event("fenced", e.taskId(), e.taskName(), null));
+    }
+
+    @Override
     public void taskCancelled(TaskEvent.Cancelled e) {
         add(new Event("cancelled", e.taskId(), e.taskName(), null));
     }

@@ -66,6 +66,8 @@ public final class RecordingListener implements ForemanListener {
         SNOOZED,
         /** {@link ForemanListener#taskCancelled}; no detail. */
         CANCELLED,
+        /** {@link ForemanListener#taskFenced}; no detail. */
+        FENCED,
         /** {@link ForemanListener#claimFailed}; no task, the detail is the error's {@code toString()}. */
         CLAIM_FAILED,
         /** {@link ForemanListener#idle}; no task, no detail. */
@@ -130,6 +132,11 @@ public final class RecordingListener implements ForemanListener {
     @Override
     public void taskSnoozed(TaskEvent.Snoozed e) {
         record(new Event(Kind.SNOOZED, e.taskId(), e.taskName(), e.runsAt().toString()), null);
+    }
+
+    @Override
+    public void taskFenced(TaskEvent.Fenced e) {
+        record(new Event(Kind.FENCED, e.taskId(), e.taskName(), null), null);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.dbmq.FailedTask;
 import dev.dbmq.Foreman;
+import dev.dbmq.RunningTask;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/burst?events=N  N made-up events in one transaction (1 to 10000, default 500); 202
  * GET  /api/status          pending (due, scheduled, retrying), next due time, oldest task age, stalled, per-task
  *                           done/failed over the last minute (or what the history covers), workers busy, chart,
- *                           failures
+ *                           what runs now (with progress), failures
+ * POST /api/cancel?id=N     cancels task N: pending, it never runs; running, it is asked to stop; 200 {"cancelled"}
  * GET  /                    the status page
  * </pre>
  *
@@ -46,6 +48,9 @@ import org.slf4j.LoggerFactory;
 final class DemoServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
+
+    /** Running tasks listed on the status page, the longest running first. */
+    static final int RUNNING_SHOWN = 50;
 
     /** How often the sampler reads the queue's stats. */
     static final long SAMPLE_MILLIS = 1000;
@@ -141,6 +146,11 @@ final class DemoServer implements AutoCloseable {
                         postBurst(exchange);
                     }
                 }
+                case "/api/cancel" -> {
+                    if (allow(exchange, "POST")) {
+                        postCancel(exchange);
+                    }
+                }
                 case "/api/status" -> {
                     if (allow(exchange, "GET")) {
                         send(exchange, 200, "application/json", JSON.writeValueAsBytes(status()));
@@ -192,6 +202,18 @@ final class DemoServer implements AutoCloseable {
         sendJson(exchange, 202, Map.of("accepted", n));
     }
 
+    private void postCancel(HttpExchange exchange) throws IOException {
+        String raw = queryParameter(exchange.getRequestURI(), "id");
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            error(exchange, 400, "id must be a task id, was \"" + raw + '"');
+            return;
+        }
+        sendJson(exchange, 200, Map.of("id", id, "cancelled", queue.cancel(id)));
+    }
+
     /** The body of /api/status. */
     Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -225,6 +247,19 @@ final class DemoServer implements AutoCloseable {
             failures.add(failure);
         }
         s.put("recentFailures", failures);
+        List<Map<String, Object>> running = new ArrayList<>();
+        for (RunningTask r : queue.running().stream().limit(RUNNING_SHOWN).toList()) { // args left out, as above
+            Map<String, Object> task = new LinkedHashMap<>();
+            task.put("id", r.id());
+            task.put("task", r.taskName());
+            task.put("attempt", r.attempt());
+            task.put("foreman", r.foremanId());
+            task.put("startedAt", r.startedAt().toEpochMilli());
+            task.put("progress", r.progress().isPresent() ? r.progress().getAsDouble() : null);
+            task.put("note", r.note().orElse(null));
+            running.add(task);
+        }
+        s.put("running", running);
         return s;
     }
 

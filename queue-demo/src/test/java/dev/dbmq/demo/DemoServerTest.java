@@ -229,4 +229,39 @@ class DemoServerTest {
     private URI url(String path) {
         return server.url().resolve(path);
     }
+
+    /** A task running on a foreman shows in the status, with its progress, and the page's cancel stops it. */
+    @Test
+    void status_lists_running_tasks_with_progress_and_cancel_stops_one() throws Exception {
+        dev.dbmq.Task<Digest> slow = dev.dbmq.Task.of("slow-digest", Digest.class);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        try (dev.dbmq.Foreman foreman = dev.dbmq.Foreman.builder(queue).stopOnShutdown(false)
+                .handle(slow, (d, ctx) -> {
+                    ctx.progress(0.25, "a quarter");
+                    try {
+                        new java.util.concurrent.CountDownLatch(1).await(); // until cancelled
+                    } finally {
+                        stopped.countDown();
+                    }
+                }).start()) {
+            long id = queue.enqueue(slow, new Digest(1, "info", "slow"));
+            JsonNode task = PollUntil.value(java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    return JSON.readTree(get("/api/status").body()).get("running");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, running -> running.size() == 1 && !running.get(0).get("progress").isNull(),
+                    "the task and its progress in the status").get(0);
+            assertEquals(id, task.get("id").asLong());
+            assertEquals("slow-digest", task.get("task").asText());
+            assertEquals(0.25, task.get("progress").asDouble());
+            assertEquals("a quarter", task.get("note").asText());
+            HttpResponse<String> r = post("/api/cancel?id=" + id, "");
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(JSON.readTree(r.body()).get("cancelled").asBoolean());
+            assertTrue(stopped.await(30, java.util.concurrent.TimeUnit.SECONDS), "the handler was stopped");
+            assertError(400, "id must be a task id, was \"x\"", post("/api/cancel?id=x", ""));
+        }
+    }
 }

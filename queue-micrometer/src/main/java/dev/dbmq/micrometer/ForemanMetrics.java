@@ -19,8 +19,15 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code dbmq.task.run}, a timer tagged {@code outcome} {@code success} or {@code failure}: the handler's run;
  * <li>{@code dbmq.tasks.retried}, a counter: attempts that threw and were queued again;
  * <li>{@code dbmq.tasks.failed}, a counter tagged {@code reason}: {@code handler} (its last attempt threw, or it
- * threw a {@code NonRetryableException}; kept in the failed-tasks table) or {@code rejected} (unknown name or
- * undecodable args; kept too).
+ * threw a {@code NonRetryableException}; kept in the failed-tasks table), {@code rejected} (unknown name or
+ * undecodable args; kept too) or {@code interrupted} (its foreman died while it ran; counted by the foreman that
+ * found it);
+ * <li>{@code dbmq.tasks.rerun}, a counter: at-least-once tasks whose foreman died while they ran, written back as
+ * their next attempt (counted by the foreman that found them);
+ * <li>{@code dbmq.tasks.fenced}, a counter: attempts whose outcome was discarded because another foreman had settled
+ * them (this one was taken for gone);
+ * <li>{@code dbmq.tasks.cancelled} and {@code dbmq.tasks.snoozed}, counters: running tasks cancelled and stopped;
+ * attempts that snoozed.
  * </ul>
  *
  * <pre>{@code
@@ -49,7 +56,8 @@ public final class ForemanMetrics implements ForemanListener {
 
     /** The meters of one task name, made on its first event. */
     private record TaskMeters(Timer waited, Timer succeeded, Timer failed, Counter retried, Counter failedInHandler,
-                              Counter rejected) {
+                              Counter rejected, Counter interrupted, Counter runAgain, Counter fenced,
+                              Counter cancelled, Counter snoozed) {
         static TaskMeters of(MeterRegistry r, String task) {
             return new TaskMeters(
                     Timer.builder("dbmq.task.wait").description("From a task's due time to its handler's start")
@@ -59,7 +67,16 @@ public final class ForemanMetrics implements ForemanListener {
                     Counter.builder("dbmq.tasks.retried").description("Attempts that threw and were queued again")
                             .tag("task", task).register(r),
                     failed(r, task, "handler"),
-                    failed(r, task, "rejected"));
+                    failed(r, task, "rejected"),
+                    failed(r, task, "interrupted"),
+                    Counter.builder("dbmq.tasks.rerun").description("At-least-once tasks whose foreman died while they"
+                            + " ran, written back as their next attempt").tag("task", task).register(r),
+                    Counter.builder("dbmq.tasks.fenced").description("Attempts whose outcome was discarded: another"
+                            + " foreman had settled them").tag("task", task).register(r),
+                    Counter.builder("dbmq.tasks.cancelled").description("Running tasks cancelled and stopped")
+                            .tag("task", task).register(r),
+                    Counter.builder("dbmq.tasks.snoozed").description("Attempts that snoozed: run again later")
+                            .tag("task", task).register(r));
         }
 
         private static Timer run(MeterRegistry r, String task, String outcome) {
@@ -106,5 +123,27 @@ public final class ForemanMetrics implements ForemanListener {
     @Override
     public void taskRejected(TaskEvent.Rejected e) {
         meters(e.taskName()).rejected().increment();
+    }
+
+    /** Counted by the foreman that found the task (its own died): kept as failed, or run again. */
+    @Override
+    public void taskInterrupted(TaskEvent.Interrupted e) {
+        TaskMeters m = meters(e.taskName());
+        (e.runsAgain() ? m.runAgain() : m.interrupted()).increment();
+    }
+
+    @Override
+    public void taskFenced(TaskEvent.Fenced e) {
+        meters(e.taskName()).fenced().increment();
+    }
+
+    @Override
+    public void taskCancelled(TaskEvent.Cancelled e) {
+        meters(e.taskName()).cancelled().increment();
+    }
+
+    @Override
+    public void taskSnoozed(TaskEvent.Snoozed e) {
+        meters(e.taskName()).snoozed().increment();
     }
 }

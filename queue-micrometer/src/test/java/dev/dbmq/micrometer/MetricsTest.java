@@ -126,4 +126,25 @@ class MetricsTest {
         assertEquals(0.0, registry.get("dbmq.tasks.oldest.age").timeGauge().value(),
                 "the cached read, not the closed queue");
     }
+
+    /** What the foreman reports about tasks whose foreman died, late outcomes, cancels and snoozes, counted. */
+    @Test
+    void interrupted_rerun_fenced_cancelled_and_snoozed_tasks_are_counted_by_task() {
+        ForemanMetrics metrics = new ForemanMetrics(registry, clock);
+        dev.dbmq.TaskContext ctx = dev.dbmq.testing.TestTaskContext.first();
+        Instant started = Instant.parse("2026-12-07T10:00:00Z");
+        metrics.taskInterrupted(new dev.dbmq.TaskEvent.Interrupted(1, "mail", 1, "f2", "f1", started, false,
+                "interrupted: foreman f1 ended"));
+        metrics.taskInterrupted(new dev.dbmq.TaskEvent.Interrupted(2, "charge", 1, "f2", "f1", started, true, null));
+        metrics.taskFenced(new dev.dbmq.TaskEvent.Fenced(3, "mail", 1, "f1", ctx, Duration.ofMillis(5)));
+        metrics.taskCancelled(new dev.dbmq.TaskEvent.Cancelled(4, "mail", 1, "f1", ctx, Duration.ofMillis(5)));
+        metrics.taskSnoozed(new dev.dbmq.TaskEvent.Snoozed(5, "mail", 1, "f1", ctx, Duration.ofMillis(5),
+                started));
+        assertEquals(1.0, counter("dbmq.tasks.failed", "task", "mail", "reason", "interrupted"));
+        assertEquals(1.0, counter("dbmq.tasks.rerun", "task", "charge"));
+        assertEquals(0.0, counter("dbmq.tasks.failed", "task", "charge", "reason", "interrupted"));
+        assertEquals(1.0, counter("dbmq.tasks.fenced", "task", "mail"));
+        assertEquals(1.0, counter("dbmq.tasks.cancelled", "task", "mail"));
+        assertEquals(1.0, counter("dbmq.tasks.snoozed", "task", "mail"));
+    }
 }

@@ -36,6 +36,8 @@ final class DbmqHealthIndicator extends AbstractHealthIndicator {
     protected void doHealthCheck(Health.Builder builder) {
         QueueStats stats = queue.stats();
         builder.withDetail("pending", stats.pending())
+                .withDetail("running", stats.running())
+                .withDetail("runningByName", stats.runningByName())
                 .withDetail("due", stats.due())
                 .withDetail("scheduled", stats.scheduled())
                 .withDetail("oldestTaskAge", stats.oldestTaskAge().toString())
