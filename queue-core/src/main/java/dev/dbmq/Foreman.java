@@ -343,6 +343,11 @@ public final class Foreman implements AutoCloseable {
                         describe(loop.running()));
             }
         }
+        // The watch ends before the last counts: what it settles is counted in them. (Not when close() came from a
+        // listener the watch called: that thread ends once the call returns.)
+        if (Thread.currentThread() != watchThread) {
+            joinUntil(watchThread, hardDeadline);
+        }
         // 4. Counts (waiting no longer than the deadline for the database), its row's last state, then the lock last:
         // a new foreman may start once it is released.
         counters.flushBy(Math.max(hardDeadline, System.nanoTime() + FINAL_FLUSH_MIN_NANOS));

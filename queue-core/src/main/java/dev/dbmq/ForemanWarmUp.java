@@ -70,6 +70,9 @@ final class ForemanWarmUp {
         step("clear running", () -> RunningStore.clear(dsl, "warm-up", List.of(0, 1)));
         step("clear running here", () -> storage.clearRunning(dsl, "warm-up", List.of(0)));
         step("end running", () -> RunningStore.end(dsl, "warm-up", 0, -1, 1));
+        // RunningWatch, each second while tasks run: progress written, own records read back
+        step("progress", () -> RunningStore.progress(dsl, "warm-up", 0, -1, 0.5, "warm-up"));
+        step("own records", () -> RunningStore.own(dsl, "warm-up"));
         // Settlement, at start and at backstop polls
         step("foremen with records", () -> RunningStore.foremenOtherThan(dsl, "warm-up"));
         step("settle", () -> RunningStore.take(dsl, List.of("warm-up")));

@@ -104,7 +104,10 @@ public final class ChildMain {
             case "log-foreman" -> logForeman(db);
             case "worker-main" -> workerMain(db);
             case "try-foreman-lock" -> tryForemanLock(db);
-            case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
+            case "recording-foreman" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]),
+                    TestTasks.ECHO);
+            case "recording-foreman-alo" -> recordingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]),
+                    TestTasks.ECHO.delivery(Delivery.AT_LEAST_ONCE).retry(Retry.fixed(Duration.ofMillis(1), 10)));
             case "producing-foreman" -> producingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "retrying-foreman" -> retryingForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
@@ -216,9 +219,10 @@ public final class ChildMain {
         Thread.currentThread().join();
     }
 
-    private static void recordingForeman(String db, Path log, int workers) throws Exception {
+    private static void recordingForeman(String db, Path log, int workers, Task<TestTasks.Echo> echo)
+            throws Exception {
         FileOutputStream out = new FileOutputStream(log.toFile(), true); // unbuffered: each write is a syscall
-        startRecordingForeman(open(db), out, workers, () -> { });
+        startRecordingForeman(open(db), out, workers, () -> { }, echo);
         Thread.currentThread().join();
     }
 
@@ -242,11 +246,16 @@ public final class ChildMain {
 
     private static Foreman startRecordingForeman(TaskQueue queue, FileOutputStream out, int workers,
                                                  Runnable afterEach) {
+        return startRecordingForeman(queue, out, workers, afterEach, TestTasks.ECHO);
+    }
+
+    private static Foreman startRecordingForeman(TaskQueue queue, FileOutputStream out, int workers,
+                                                 Runnable afterEach, Task<TestTasks.Echo> echo) {
         AtomicLong done = new AtomicLong();
         Foreman foreman = Foreman.builder(queue)
                 .workers(workers)
                 .pollInterval(Duration.ofSeconds(1))
-                .handle(TestTasks.ECHO, a -> {
+                .handle(echo, a -> {
                     record(out, "R " + a.n());
                     afterEach.run();
                     if (done.incrementAndGet() % 100 == 0) {

@@ -1164,7 +1164,11 @@ abstract class ForemanContract {
      */
     @Test
     void a_late_outcome_after_another_foreman_settled_the_attempt_is_discarded() throws Exception {
-        int races = 50;
+        forceLateOutcomes(50);
+    }
+
+    /** The race of {@link #a_late_outcome_after_another_foreman_settled_the_attempt_is_discarded}, {@code races} times. */
+    void forceLateOutcomes(int races) throws Exception {
         Task<Echo> late = Task.of("late", Echo.class);
         Semaphore started = new Semaphore(0);
         Semaphore settled = new Semaphore(0);

@@ -77,10 +77,28 @@ class KillTest {
         sqliteKilledUnderLoad(10_000, 6);
     }
 
+    /**
+     * The same load with the task at least once: every task ran at least once, none is kept as interrupted, and a task
+     * ran twice only if it was running at a kill (at most {@code workers} per kill).
+     */
+    @Test
+    void sqlite_foreman_killed_repeatedly_under_load_at_least_once_runs_every_task() throws Exception {
+        Path db = dir.resolve("queue.db");
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            run(db.toString(), queue, 1_000, 3, true);
+        }
+    }
+
+    @NeedsPostgres
+    @Test
+    void postgres_foreman_killed_under_load_beside_a_second_one_at_least_once_runs_every_task() throws Exception {
+        postgresKilledUnderLoad(1_000, 2, true);
+    }
+
     private void sqliteKilledUnderLoad(int perProducer, int kills) throws Exception {
         Path db = dir.resolve("queue.db");
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
-            run(db.toString(), queue, perProducer, kills);
+            run(db.toString(), queue, perProducer, kills, false);
             assertEquals("ok", queue.database().autocommit(d -> d.fetchValue("pragma integrity_check")));
         }
     }
@@ -99,13 +117,17 @@ class KillTest {
     }
 
     private void postgresKilledUnderLoad(int perProducer, int kills) throws Exception {
+        postgresKilledUnderLoad(perProducer, kills, false);
+    }
+
+    private void postgresKilledUnderLoad(int perProducer, int kills, boolean atLeastOnce) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_kill");
         try (HikariDataSource pool = PostgresSupport.pool(4);
              TaskQueue queue = TaskQueue.open(QueueSettings.postgres(pool).schema(schema).build())) {
-            try (ChildJvm survivor = ChildJvm.start("recording-foreman", "pg:" + schema,
-                    dir.resolve("survivor.log").toString(), Integer.toString(WORKERS))) {
+            try (ChildJvm survivor = ChildJvm.start(atLeastOnce ? "recording-foreman-alo" : "recording-foreman",
+                    "pg:" + schema, dir.resolve("survivor.log").toString(), Integer.toString(WORKERS))) {
                 survivor.await("STARTED");
-                run("pg:" + schema, queue, perProducer, kills);
+                run("pg:" + schema, queue, perProducer, kills, atLeastOnce);
                 survivor.terminate();
                 survivor.awaitExit();
             } finally {
@@ -614,7 +636,8 @@ class KillTest {
     }
 
     /** 3 producers of {@code perProducer} tasks each; the foreman is killed {@code kills} times, then one drains. */
-    private void run(String db, TaskQueue queue, int perProducer, int kills) throws Exception {
+    private void run(String db, TaskQueue queue, int perProducer, int kills, boolean atLeastOnce) throws Exception {
+        String foremanMode = atLeastOnce ? "recording-foreman-alo" : "recording-foreman";
         List<ChildJvm> producers = new ArrayList<>();
         List<Path> killedLogs = new ArrayList<>();
         try {
@@ -624,7 +647,7 @@ class KillTest {
             }
             for (int k = 0; k < kills; k++) {
                 Path log = dir.resolve("foreman-" + k + ".log");
-                try (ChildJvm foreman = ChildJvm.start("recording-foreman", db, log.toString(),
+                try (ChildJvm foreman = ChildJvm.start(foremanMode, db, log.toString(),
                         Integer.toString(WORKERS))) {
                     foreman.await("STARTED");
                     // under load; on PostgreSQL the other foreman may have drained the queue first
@@ -645,7 +668,7 @@ class KillTest {
             }
         }
         Path finalLog = dir.resolve("foreman-final.log");
-        drain(db, finalLog);
+        drain(db, finalLog, foremanMode);
         assertEquals(0, queue.pending());
 
         // Accounting.
@@ -666,8 +689,23 @@ class KillTest {
         }
         Log.read(survivor).ran().forEach(n -> runs.merge(n, 1, Integer::sum));
         List<Integer> twice = runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-        assertEquals(List.of(), twice, "tasks that ran twice");
         int total = 3 * perProducer;
+        if (atLeastOnce) {
+            Set<Integer> ranInKilled = new HashSet<>();
+            for (Path file : killedLogs) {
+                ranInKilled.addAll(Log.read(file).ran());
+            }
+            System.out.printf("at-least-once kill test on %s: %d tasks, %d kills, %d ran twice (bound %d), %d kept"
+                            + " as failed, %d never ran%n", db.startsWith("pg:") ? "PostgreSQL" : "SQLite", total,
+                    kills, twice.size(), lostBound, queue.failedTasks(total).size(), total - runs.size());
+            assertEquals(total, runs.size(), "every task ran at least once");
+            assertEquals(List.of(), queue.failedTasks(10), "none kept as interrupted: each ran again");
+            assertTrue(twice.size() <= lostBound, twice.size() + " ran twice, more than " + lostBound);
+            assertEquals(List.of(), twice.stream().filter(n -> !ranInKilled.contains(n)).toList(),
+                    "ran twice but never in a killed foreman");
+            return;
+        }
+        assertEquals(List.of(), twice, "tasks that ran twice");
         // The last foreman's start kept what the killed ones were running as interrupted.
         Set<Integer> interrupted = interruptedArgs(queue);
         Set<Integer> accounted = new HashSet<>(runs.keySet());
@@ -695,7 +733,11 @@ class KillTest {
 
     /** A recording foreman that runs what is left queued and stops once it finds the queue empty. */
     private static void drain(String db, Path log) throws Exception {
-        try (ChildJvm last = ChildJvm.start("recording-foreman", db, log.toString(), Integer.toString(WORKERS))) {
+        drain(db, log, "recording-foreman");
+    }
+
+    private static void drain(String db, Path log, String mode) throws Exception {
+        try (ChildJvm last = ChildJvm.start(mode, db, log.toString(), Integer.toString(WORKERS))) {
             last.await("STARTED");
             while (!last.await("IDLE").equals("IDLE pending=0")) {
                 // each IDLE line is the foreman finding the queue empty; wait for one with nothing left

@@ -123,4 +123,52 @@ class PostgresForemanTest extends ForemanContract {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }
+
+    /** The late-outcome race forced 1,000 times: no settled attempt is ever completed twice. */
+    @org.junit.jupiter.api.Tag("reliability")
+    @org.junit.jupiter.api.Test
+    void a_late_outcome_forced_a_thousand_times_is_discarded_every_time() throws Exception {
+        forceLateOutcomes(1_000);
+    }
+
+    /**
+     * A stop-the-world pause is not a death: a foreman process stopped (SIGSTOP) while it runs an at-least-once task
+     * keeps its LISTEN session, so its advisory lock stays held and a live foreman beside it does not run the task
+     * again. Once it continues (SIGCONT) it goes on as before.
+     */
+    @org.junit.jupiter.api.Tag("reliability")
+    @org.junit.jupiter.api.Test
+    void a_paused_foreman_process_is_not_taken_for_gone() throws Exception {
+        long id = queue.enqueue(TestTasks.SLOW_AGAIN, new TestTasks.Echo(1));
+        try (ChildJvm child = ChildJvm.start("foreman", childDb())) {
+            String paused = child.await("STARTED ").substring("STARTED ".length());
+            child.await("RUNNING ");
+            java.util.Set<Long> ranHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            started(foreman().handle(TestTasks.SLOW_AGAIN, (a, ctx) -> ranHere.add(ctx.id())));
+            signal(child, "STOP");
+            try {
+                // Long enough for the live foreman's watch to look about ten times.
+                long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+                while (System.nanoTime() < until) {
+                    assertEquals(java.util.Set.of(), ranHere, "run again while its foreman was only paused");
+                    assertEquals(java.util.List.of(id), queue.running().stream().map(RunningTask::id).toList());
+                    assertTrue(queue.foremen().stream().anyMatch(f -> f.id().equals(paused)), "listed as alive");
+                    Thread.sleep(200); // polling a state that must not change: there is no event to wait for
+                }
+            } finally {
+                signal(child, "CONT");
+            }
+            child.send("release");
+            child.await("DONE ");
+        }
+        recorder.await(() -> queue.running().isEmpty(), "the paused foreman to finish");
+        assertEquals(java.util.List.of(), queue.failedTasks(10));
+        assertEquals(0, queue.pending());
+        assertEquals(0, recorder.count("interrupted"));
+    }
+
+    private static void signal(ChildJvm child, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+    }
 }
