@@ -16,7 +16,8 @@ package dev.dbmq;
  * }</pre>
  *
  * <p>For each attempt of a task that runs: {@link #taskStarted}, then one of {@link #taskSucceeded},
- * {@link #taskRetrying} or {@link #taskFailed}, on the same thread. A manual foreman calls the task hooks on its
+ * {@link #taskRetrying}, {@link #taskFailed}, {@link #taskSnoozed}, {@link #taskCancelled} or {@link #taskFenced}, on
+ * the same thread; or, when its foreman dies meanwhile, {@link #taskInterrupted} from the foreman that finds it. A manual foreman calls the task hooks on its
  * caller's thread, and never the foreman hooks.
  */
 public interface ForemanListener {
@@ -64,8 +65,8 @@ public interface ForemanListener {
     }
 
     /**
-     * A task whose foreman ended while it ran was kept as failed, {@code interrupted} (see the event); called by the
-     * foreman that found it.
+     * A task whose foreman ended while it ran was found by this foreman: kept as failed, {@code interrupted}, or (at
+     * least once, attempts left) written back as its next attempt; see the event.
      */
     default void taskInterrupted(TaskEvent.Interrupted event) {
     }

@@ -73,7 +73,7 @@ final class ForemanWarmUp {
         // RunningWatch, each second while tasks run: progress written, own records read back
         step("progress", () -> RunningStore.progress(dsl, "warm-up", 0, -1, 0.5, "warm-up"));
         step("own records", () -> RunningStore.own(dsl, "warm-up"));
-        // Settlement, at start and at backstop polls
+        // Settlement, at start and (PostgreSQL) each second
         step("foremen with records", () -> RunningStore.foremenOtherThan(dsl, "warm-up"));
         step("settle", () -> RunningStore.take(dsl, List.of("warm-up")));
         step("decoding", codec::warmUpDecoding);

@@ -100,6 +100,10 @@ final class TaskRunner implements AttemptRunner {
         boolean[] fenced = new boolean[1];
         Throwable lost = writeOutcome("the end of cancelled task " + task.id() + " (" + task.name() + ")", false, task,
                 fenced, dsl -> { });
+        if (fenced[0]) {
+            fenced(task, context, took);
+            return false;
+        }
         log.info("Task {} ({}) attempt {} was cancelled while it ran, and stopped after {} ({})", task.id(),
                 task.name(), task.row().attempt(), Durations.format(took), error.getClass().getSimpleName());
         if (lost != null) {
@@ -220,9 +224,9 @@ final class TaskRunner implements AttemptRunner {
     private void fenced(ClaimedTask task, TaskContext context, Duration took) {
         listener.taskFenced(new TaskEvent.Fenced(task.id(), task.name(), task.row().attempt(), foremanId, context,
                 took));
-        log.warn("Task {} ({}) attempt {} ended after another foreman had kept it as interrupted (this foreman was"
-                + " thought gone: its liveness lock was free); this attempt's result is discarded", task.id(),
-                task.name(), task.row().attempt());
+        log.warn("Task {} ({}) attempt {} ended after another foreman had settled it (kept it as interrupted, or wrote"
+                + " its next attempt: this foreman was thought gone, its liveness lock free); this attempt's result is"
+                + " discarded", task.id(), task.name(), task.row().attempt());
     }
 
     /** The attempt's one line; printing a user's exception runs user code, so nothing of it may escape. */

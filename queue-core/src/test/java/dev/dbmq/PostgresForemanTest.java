@@ -113,6 +113,38 @@ class PostgresForemanTest extends ForemanContract {
                 "listed again, on its new session");
     }
 
+    /**
+     * A foreman claims only while it holds its liveness lock: when its LISTEN session is gone and another session holds
+     * its key meanwhile (as it would look to others if the old session lingered), it claims nothing, so no foreman
+     * can take it for gone while its tasks run; once it holds the lock again it claims what waited.
+     */
+    @org.junit.jupiter.api.Test
+    void a_foreman_without_its_liveness_lock_claims_nothing_until_it_holds_it_again() throws Exception {
+        java.util.Set<Integer> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        started(foreman().handle(TestTasks.ECHO, a -> ran.add(a.n())));
+        String key = "(to_regclass('\"" + schema + "\".dbmq_foreman')::oid::bigint << 32) | (select lock_key from \""
+                + schema + "\".dbmq_foreman)";
+        try (Connection holder = pool.getConnection(); Statement st = holder.createStatement()) {
+            boolean held = false;
+            long deadline = System.nanoTime() + Recorder.TIMEOUT.toNanos();
+            while (!held) { // the foreman reconnects at once; until this session takes the key first, end it again
+                assertTrue(System.nanoTime() < deadline, "never took the foreman's lock key");
+                long pid = lockHolderPid();
+                if (pid != 0) {
+                    st.execute("select pg_terminate_backend(" + pid + ")");
+                }
+                try (java.sql.ResultSet rs = st.executeQuery("select pg_try_advisory_lock(" + key + ")")) {
+                    held = rs.next() && rs.getBoolean(1);
+                }
+            }
+            recorder.awaitCount("claimFailed", 1); // its reconnect wakes it; the claim is refused
+            queue.enqueue(TestTasks.ECHO, new TestTasks.Echo(1));
+            assertEquals(java.util.Set.of(), ran, "claimed without its lock");
+            st.execute("select pg_advisory_unlock(" + key + ")");
+        }
+        recorder.await(() -> ran.contains(1), "the task to run once the foreman holds its lock again");
+    }
+
     /** The server process (session) holding the foreman liveness lock of this schema's one foreman, or 0. */
     private long lockHolderPid() throws Exception {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement();

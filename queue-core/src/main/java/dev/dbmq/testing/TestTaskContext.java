@@ -87,7 +87,7 @@ public final class TestTaskContext implements TaskContext {
             throw new IllegalArgumentException("progress must be from 0 to 1, was " + fraction);
         }
         this.progress = fraction;
-        this.note = note;
+        this.note = note == null || note.length() <= 500 ? note : note.substring(0, 499) + "…"; // as the foreman cuts
     }
 
     /** As set with {@link Builder#cancelled}; default false. */

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cancel", description = {
-        "Cancels a pending task, by its id or by the key it holds: it will never run.",
-        "Exits 1 when no pending task matches."})
+        "Cancels a task. Pending, by its id or by the key it holds: it will never run.",
+        "Running, by its id: it is asked to stop (its foreman sees it within about a second).",
+        "Exits 1 when nothing matches."})
 final class CancelCommand implements Callable<Integer> {
 
     @Spec
@@ -42,11 +43,12 @@ final class CancelCommand implements Callable<Integer> {
         }
         if (target.id != null) {
             if (!cancelled) {
-                spec.commandLine().getErr().println("error: no pending task with id " + target.id
-                        + " (it ran, is running, was kept as failed, or never existed)");
+                spec.commandLine().getErr().println("error: no pending or running task with id " + target.id
+                        + " (it finished, was kept as failed, or never existed)");
                 return 1;
             }
-            spec.commandLine().getOut().println("cancelled task " + target.id);
+            spec.commandLine().getOut().println("cancelled task " + target.id
+                    + " (if it was running, it is asked to stop)");
             return 0;
         }
         if (!cancelled) {

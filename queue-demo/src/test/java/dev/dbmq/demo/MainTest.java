@@ -226,10 +226,10 @@ class MainTest {
         }
         Run r = run("cancel", "--db", db(), String.valueOf(byId));
         assertEquals(0, r.exit(), r.err());
-        assertEquals("cancelled task " + byId + "\n", r.out());
+        assertEquals("cancelled task " + byId + " (if it was running, it is asked to stop)\n", r.out());
         Run again = run("cancel", "--db", db(), String.valueOf(byId));
         assertEquals(1, again.exit());
-        assertTrue(again.err().startsWith("error: no pending task with id " + byId), again.err());
+        assertTrue(again.err().startsWith("error: no pending or running task with id " + byId), again.err());
 
         Run key = run("cancel", "--db", db(), "--key", "digest:2");
         assertEquals(0, key.exit(), key.err());

@@ -109,6 +109,7 @@ final class PostgresListener implements WakeupSource {
                     if (!live && holdLiveness(c, mySchema)) {
                         live = true;
                         firstLive.countDown();
+                        target.wake(); // claims were refused meanwhile: look now
                     }
                     // Short slices, so close() is noticed soon without closing a connection another thread uses.
                     PGNotification[] notifications = pg.getNotifications(SLICE_MILLIS);
