@@ -95,6 +95,22 @@ class KillTest {
         postgresKilledUnderLoad(1_000, 2, true);
     }
 
+    @Test
+    @Tag("long")
+    void sqlite_foreman_killed_repeatedly_under_load_at_least_once_long_variant() throws Exception {
+        Path db = dir.resolve("queue.db");
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            run(db.toString(), queue, 10_000, 6, true);
+        }
+    }
+
+    @NeedsPostgres
+    @Test
+    @Tag("long")
+    void postgres_foreman_killed_under_load_at_least_once_long_variant() throws Exception {
+        postgresKilledUnderLoad(10_000, 4, true);
+    }
+
     private void sqliteKilledUnderLoad(int perProducer, int kills) throws Exception {
         Path db = dir.resolve("queue.db");
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
