@@ -1174,7 +1174,7 @@ abstract class ForemanContract {
         Semaphore settled = new Semaphore(0);
         Foreman f = started(foreman().workers(2).handle(late, a -> {
             started.release();
-            settled.acquire();
+            settled.acquireUninterruptibly(); // the watch may interrupt it: take this race's permit still
             throw new NonRetryableException("late failure " + a.n());
         }));
         dev.dbmq.internal.Storage storage = QueueInternals.backend(queue).storage();
