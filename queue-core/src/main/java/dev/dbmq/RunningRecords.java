@@ -38,10 +38,6 @@ final class RunningRecords {
         int slot(int i) {
             return slots[i];
         }
-
-        int[] first(int n) {
-            return java.util.Arrays.copyOf(slots, n);
-        }
     }
 
     /** A running attempt, as the watch sees it: its record's slot, and its control. */

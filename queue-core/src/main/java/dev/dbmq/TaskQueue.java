@@ -433,13 +433,17 @@ public final class TaskQueue implements AutoCloseable {
                 .map(TaskQueue::pendingTask);
     }
 
-    private static PendingTask pendingTask(TaskStore.Row row) {
-        Map<String, String> metadata;
+    /** A row's metadata, or none when it can't be read (written by another tool; the foreman logs it when it runs). */
+    private static Map<String, String> metadataOf(TaskStore.Row row) {
         try {
-            metadata = TaskMetadata.decode(row.metadata());
+            return TaskMetadata.decode(row.metadata());
         } catch (IllegalArgumentException e) {
-            metadata = Map.of(); // written by another tool; the foreman logs it when the task runs
+            return Map.of();
         }
+    }
+
+    private static PendingTask pendingTask(TaskStore.Row row) {
+        Map<String, String> metadata = metadataOf(row);
         // a task due at once (TaskStore.AT_ONCE) is due from its enqueue on, as its handler's context says
         return new PendingTask(row.id(), row.taskName(), row.attempt(),
                 Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())), Instant.ofEpochMilli(row.createdAt()),
@@ -489,12 +493,7 @@ public final class TaskQueue implements AutoCloseable {
 
     private static RunningTask runningTask(RunningStore.Running r) {
         TaskStore.Row row = r.task();
-        Map<String, String> metadata;
-        try {
-            metadata = TaskMetadata.decode(row.metadata());
-        } catch (IllegalArgumentException e) {
-            metadata = Map.of();
-        }
+        Map<String, String> metadata = metadataOf(row);
         return new RunningTask(row.id(), row.taskName(), row.attempt(), r.foremanId(),
                 Instant.ofEpochMilli(r.startedAt()), Instant.ofEpochMilli(row.createdAt()),
                 r.progress() == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(r.progress()),

@@ -83,10 +83,7 @@ class KillTest {
      */
     @Test
     void sqlite_foreman_killed_repeatedly_under_load_at_least_once_runs_every_task() throws Exception {
-        Path db = dir.resolve("queue.db");
-        try (TaskQueue queue = TaskQueue.sqlite(db)) {
-            run(db.toString(), queue, 1_000, 3, true);
-        }
+        sqliteKilledUnderLoad(1_000, 3, true);
     }
 
     @NeedsPostgres
@@ -98,10 +95,7 @@ class KillTest {
     @Test
     @Tag("long")
     void sqlite_foreman_killed_repeatedly_under_load_at_least_once_long_variant() throws Exception {
-        Path db = dir.resolve("queue.db");
-        try (TaskQueue queue = TaskQueue.sqlite(db)) {
-            run(db.toString(), queue, 10_000, 6, true);
-        }
+        sqliteKilledUnderLoad(10_000, 6, true);
     }
 
     @NeedsPostgres
@@ -112,9 +106,13 @@ class KillTest {
     }
 
     private void sqliteKilledUnderLoad(int perProducer, int kills) throws Exception {
+        sqliteKilledUnderLoad(perProducer, kills, false);
+    }
+
+    private void sqliteKilledUnderLoad(int perProducer, int kills, boolean atLeastOnce) throws Exception {
         Path db = dir.resolve("queue.db");
         try (TaskQueue queue = TaskQueue.sqlite(db)) {
-            run(db.toString(), queue, perProducer, kills, false);
+            run(db.toString(), queue, perProducer, kills, atLeastOnce);
             assertEquals("ok", queue.database().autocommit(d -> d.fetchValue("pragma integrity_check")));
         }
     }

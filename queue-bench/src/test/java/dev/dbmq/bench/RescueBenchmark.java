@@ -53,10 +53,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class RescueBenchmark {
 
-    /** How often a foreman's watch looks for foremen that are gone (RunningWatch's interval). */
-    static final class RunningWatchPeriod {
-        static final long MILLIS = 1_000;
-    }
+    /** How often a foreman's watch looks for foremen that are gone (dev.dbmq.RunningWatch's interval). */
+    static final long WATCH_PERIOD_MILLIS = 1_000;
 
     static final Task<BenchDb.Trivial> RESCUE = Task.of("rescue", BenchDb.Trivial.class)
             .delivery(Delivery.AT_LEAST_ONCE).retry(Retry.fixed(Duration.ofMillis(1), 3));
@@ -131,9 +129,10 @@ public class RescueBenchmark {
             survivor = Foreman.builder(queue).stopOnShutdown(false).gracefulTimeout(Duration.ofSeconds(1))
                     .handle(RESCUE, a -> rerun.countDown()).start();
             // The survivor's watch looks about once a second from its start: the kill comes at a random point of
-            // that second, as it would in production, not always just after a start.
+            // that second, as it would in production, not always just after a start. A random delay, not a wait for
+            // anything: nothing is to happen meanwhile.
             try {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(RunningWatchPeriod.MILLIS));
+                Thread.sleep(ThreadLocalRandom.current().nextLong(WATCH_PERIOD_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

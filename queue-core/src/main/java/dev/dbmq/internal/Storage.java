@@ -32,24 +32,33 @@ public interface Storage {
 
     /**
      * Inserts one task without a key and commits it before returning; returns its id. With {@code claimFor}, the same
-     * transaction claims it too ({@link #claimInserted}) and lets that hand-over record it as running
-     * ({@link Handoff#claimed}): a foreman of this JVM takes it from the producer. By default a transaction of its own; SQLite shares one among producer threads that call at
-     * once (SQLite's {@code GroupCommit}), since it has one writer at a time anyway.
+     * transaction claims it too ({@link #insertClaimed}): a foreman of this JVM takes it from the producer. By default
+     * a transaction of its own; SQLite shares one among producer threads that call at once (SQLite's
+     * {@code GroupCommit}), since it has one writer at a time anyway.
      */
     default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt,
                          Handoff claimFor) {
         if (claimFor == null) {
             return database().autocommit(dsl -> insert(dsl, taskName, args, metadata, createdAt, dueAt));
         }
-        return database().transaction(dsl -> {
-            Long reserved = reserveTaskId(dsl);
-            long id = reserved != null ? reserved : insert(dsl, taskName, args, metadata, createdAt, dueAt);
-            if (reserved == null) {
-                claimInserted(dsl, id);
-            }
-            claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata));
-            return id;
-        });
+        return database().transaction(dsl -> insertClaimed(dsl, taskName, args, metadata, createdAt, dueAt, claimFor));
+    }
+
+    /**
+     * A hand-over's write, in the transaction {@code dsl} is in: the task is claimed as it is written, so where the
+     * database can give it an id without a row ({@link #reserveTaskId}) no row is written, else its row is inserted
+     * and claimed ({@link #claimInserted}); then the hand-over records it as running ({@link Handoff#claimed}).
+     * Returns its id.
+     */
+    default long insertClaimed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
+                               long dueAt, Handoff claimFor) {
+        Long reserved = reserveTaskId(dsl);
+        long id = reserved != null ? reserved : insert(dsl, taskName, args, metadata, createdAt, dueAt);
+        if (reserved == null) {
+            claimInserted(dsl, id);
+        }
+        claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata));
+        return id;
     }
 
     /** Records claimed tasks as running on {@code foremanId} ({@link RunningStore#record}), in dsl's transaction. */

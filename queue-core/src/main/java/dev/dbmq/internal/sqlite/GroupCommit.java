@@ -3,7 +3,6 @@ package dev.dbmq.internal.sqlite;
 import dev.dbmq.DbmqException;
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.Handoff;
-import dev.dbmq.internal.TaskStore;
 import dev.dbmq.internal.Storage;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -207,22 +206,10 @@ final class GroupCommit {
     }
 
     private long insert(org.jooq.DSLContext dsl, Row row) {
-        if (row.claimFor == null) {
-            return storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
-        }
-        // A hand-over: the task is claimed as it is written, so its row need not be written at all when the
-        // database can give it an id without one (Storage#reserveTaskId); its record is all that is written.
-        Long reserved = storage.reserveTaskId(dsl);
-        long id;
-        if (reserved != null) {
-            id = reserved;
-        } else {
-            id = storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
-            storage.claimInserted(dsl, id);
-        }
-        row.claimFor.claimed(dsl, new TaskStore.Row(id, row.taskName, row.args, row.createdAt, row.dueAt, 1, null,
-                null, row.metadata));
-        return id;
+        return row.claimFor == null
+                ? storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt)
+                : storage.insertClaimed(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt,
+                        row.claimFor);
     }
 
     /** SQLite's CONSTRAINT and TOOBIG: a row's own fault, not the database's. */
