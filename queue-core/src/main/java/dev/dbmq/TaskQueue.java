@@ -544,6 +544,101 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
+     * The kept failed tasks matching {@code filter}, newest first, at most {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public List<FailedTask> failedTasks(FailedFilter filter, int limit) {
+        Objects.requireNonNull(filter, "filter");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.failed(dsl, TaskStore.failedMatching(filter), limit));
+    }
+
+    /** How many kept failed tasks match {@code filter}: what {@link #requeueFailed(FailedFilter)} would move now. */
+    public int countFailed(FailedFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.countFailed(dsl, TaskStore.failedMatching(filter)));
+    }
+
+    /**
+     * Puts every kept failed task matching {@code filter} back in the queue, each as a new task due at once (a new id;
+     * its args and metadata; no key), all in one transaction: all of them or, when it fails, none. Foremen are woken
+     * once, after the commit.
+     *
+     * <pre>{@code
+     * int requeued = queue.requeueFailed(FailedFilter.all().taskName("send-email").reasonContains("timeout"));
+     * }</pre>
+     *
+     * @return how many were requeued
+     */
+    public int requeueFailed(FailedFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        ensureOpen();
+        long now = clock.millis();
+        int moved = database.transaction(dsl -> backend.storage().requeueFailed(dsl, TaskStore.failedMatching(filter),
+                now));
+        if (moved > 0) {
+            wake(false);
+        }
+        return moved;
+    }
+
+    /**
+     * Deletes every kept failed task matching {@code filter}, in one statement: all of them or none.
+     *
+     * <pre>{@code
+     * int deleted = queue.deleteFailed(FailedFilter.all().failedBefore(Instant.now().minus(Duration.ofDays(7))));
+     * }</pre>
+     *
+     * @return how many were deleted
+     */
+    public int deleteFailed(FailedFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.deleteFailed(dsl, TaskStore.failedMatching(filter)));
+    }
+
+    /**
+     * The pending tasks matching {@code filter} (recurring schedules' instances are not listed), in the order claims
+     * take them: tasks due at once by id, then those due later by due time; at most {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public List<PendingTask> pendingTasks(PendingFilter filter, int limit) {
+        Objects.requireNonNull(filter, "filter");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.pendingMatching(dsl,
+                TaskStore.pendingMatching(backend.storage(), filter), limit)).stream().map(TaskQueue::pendingTask)
+                .toList();
+    }
+
+    /**
+     * Cancels every pending task matching {@code filter} (first attempts, and retries waiting for their backoff), in
+     * one statement: all of them or none, and none of them will run. A task claimed before the statement is running,
+     * not pending, and is not touched: {@link #cancel(long)} asks a running task to stop. Recurring schedules'
+     * instances are never matched ({@link #unschedule} removes a schedule).
+     *
+     * <pre>{@code
+     * int cancelled = queue.cancelPending(PendingFilter.all().taskName("trial-reminder").keyPrefix("trial:"));
+     * }</pre>
+     *
+     * @return how many were cancelled
+     */
+    public int cancelPending(PendingFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.cancelPending(dsl,
+                TaskStore.pendingMatching(backend.storage(), filter)));
+    }
+
+    /**
      * The settings this queue was opened with; on SQLite with the wakeup directory it uses, also when that is the
      * default (see {@link QueueSettings#wakeupDirectory()}).
      */

@@ -154,6 +154,14 @@ public interface Storage {
     }
 
     /**
+     * Moves the kept failed tasks matching back into the queue, each as a new task due at once (new id, its args and
+     * metadata, no key), all or none; returns how many. On PostgreSQL one statement (a DELETE … RETURNING feeding the
+     * INSERT); on SQLite, which has no DML in a WITH, an INSERT … SELECT and a DELETE of the same rows in one write
+     * transaction, which no other writer can enter in between.
+     */
+    int requeueFailed(DSLContext dsl, Condition matching, long nowMillis);
+
+    /**
      * Whether one foreman at a time runs on this database (SQLite: the foreman lock), so a starting foreman finds
      * every other's records left by one that is gone, and none can go while it runs.
      */

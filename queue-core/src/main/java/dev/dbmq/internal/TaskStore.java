@@ -5,7 +5,9 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK_COUNT;
 
 import dev.dbmq.DbmqException;
+import dev.dbmq.FailedFilter;
 import dev.dbmq.FailedTask;
+import dev.dbmq.PendingFilter;
 import dev.dbmq.QueueStats;
 import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
 import java.time.Instant;
@@ -503,12 +505,7 @@ public final class TaskStore {
     }
 
     public static List<FailedTask> failed(DSLContext dsl, int limit) {
-        return dsl.selectFrom(DBMQ_FAILED_TASK)
-                .orderBy(DBMQ_FAILED_TASK.FAILED_AT.desc(), DBMQ_FAILED_TASK.ID.desc())
-                .limit(limit)
-                .fetch(r -> new FailedTask(r.getId(), r.getTaskName(), r.getArgs(),
-                        Instant.ofEpochMilli(r.getCreatedAt()), Instant.ofEpochMilli(r.getFailedAt()), r.getReason(),
-                        r.getAttempts()));
+        return failed(dsl, DSL.noCondition(), limit);
     }
 
     /** Moves a kept task (args and metadata) back into the queue under a new id; empty when no such failed task. */
@@ -526,5 +523,87 @@ public final class TaskStore {
 
     public static boolean deleteFailed(DSLContext dsl, long failedId) {
         return dsl.deleteFrom(DBMQ_FAILED_TASK).where(DBMQ_FAILED_TASK.ID.eq(failedId)).execute() > 0;
+    }
+
+    /** The condition a {@link FailedFilter} sets on the failed-tasks table; none for {@link FailedFilter#all()}. */
+    public static Condition failedMatching(FailedFilter filter) {
+        Condition c = DSL.noCondition();
+        if (filter.taskName().isPresent()) {
+            c = c.and(DBMQ_FAILED_TASK.TASK_NAME.eq(filter.taskName().get()));
+        }
+        if (filter.reasonContains().isPresent()) {
+            // position(), not LIKE: case-sensitive on both databases (SQLite's LIKE is not), and no wildcards to escape
+            c = c.and(DSL.position(DBMQ_FAILED_TASK.REASON, filter.reasonContains().get()).gt(0));
+        }
+        if (filter.failedFrom().isPresent()) {
+            c = c.and(DBMQ_FAILED_TASK.FAILED_AT.ge(filter.failedFrom().get().toEpochMilli()));
+        }
+        if (filter.failedBefore().isPresent()) {
+            c = c.and(DBMQ_FAILED_TASK.FAILED_AT.lt(filter.failedBefore().get().toEpochMilli()));
+        }
+        if (filter.ids().isPresent()) {
+            c = c.and(DBMQ_FAILED_TASK.ID.in(filter.ids().get()));
+        }
+        return c;
+    }
+
+    /**
+     * The condition a {@link PendingFilter} sets on the task table. Never a recurring schedule's instance. A due
+     * bound compares the time a task is due from ({@link #DUE_SINCE}: for one due at once, its enqueue), as
+     * {@link dev.dbmq.PendingTask#dueAt} reports it.
+     */
+    public static Condition pendingMatching(Storage storage, PendingFilter filter) {
+        Condition c = DBMQ_TASK.SCHEDULE.isNull();
+        if (filter.taskName().isPresent()) {
+            c = c.and(DBMQ_TASK.TASK_NAME.eq(filter.taskName().get()));
+        }
+        if (filter.keyPrefix().isPresent()) {
+            c = c.and(storage.keyStartsWith(filter.keyPrefix().get()));
+        }
+        if (filter.dueFrom().isPresent()) {
+            c = c.and(DUE_SINCE.ge(filter.dueFrom().get().toEpochMilli()));
+        }
+        if (filter.dueBefore().isPresent()) {
+            c = c.and(DUE_SINCE.lt(filter.dueBefore().get().toEpochMilli()));
+        }
+        if (filter.ids().isPresent()) {
+            c = c.and(DBMQ_TASK.ID.in(filter.ids().get()));
+        }
+        return c;
+    }
+
+    /** The kept failed tasks matching, newest first, at most {@code limit}. */
+    public static List<FailedTask> failed(DSLContext dsl, Condition matching, int limit) {
+        return dsl.selectFrom(DBMQ_FAILED_TASK)
+                .where(matching)
+                .orderBy(DBMQ_FAILED_TASK.FAILED_AT.desc(), DBMQ_FAILED_TASK.ID.desc())
+                .limit(limit)
+                .fetch(r -> new FailedTask(r.getId(), r.getTaskName(), r.getArgs(),
+                        Instant.ofEpochMilli(r.getCreatedAt()), Instant.ofEpochMilli(r.getFailedAt()), r.getReason(),
+                        r.getAttempts()));
+    }
+
+    /** How many kept failed tasks match. */
+    public static int countFailed(DSLContext dsl, Condition matching) {
+        return dsl.fetchCount(DBMQ_FAILED_TASK, matching);
+    }
+
+    /** The pending tasks matching, in claim order (due time, then id), at most {@code limit}. */
+    public static List<Row> pendingMatching(DSLContext dsl, Condition matching, int limit) {
+        return dsl.select(ROW_FIELDS).from(DBMQ_TASK)
+                .where(matching)
+                .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
+                .limit(limit)
+                .fetch(TaskStore::row);
+    }
+
+    /** Deletes the kept failed tasks matching, in one statement; returns how many. */
+    public static int deleteFailed(DSLContext dsl, Condition matching) {
+        return dsl.deleteFrom(DBMQ_FAILED_TASK).where(matching).execute();
+    }
+
+    /** Deletes the pending tasks matching, in one statement; returns how many. They will never run. */
+    public static int cancelPending(DSLContext dsl, Condition matching) {
+        return dsl.deleteFrom(DBMQ_TASK).where(matching).execute();
     }
 }

@@ -1,5 +1,6 @@
 package dev.dbmq.internal.postgres;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_FAILED_TASK;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_FOREMAN;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
@@ -113,5 +114,14 @@ final class PostgresStorage implements Storage {
         database.requireSameDatabase(tx, txName);
         DSLContext mapped = tx.configuration().derive(database.settings()).dsl();
         return TaskStore.insert(mapped, taskName, args, metadata, createdAt, dueAt, key);
+    }
+
+    @Override
+    public int requeueFailed(DSLContext dsl, Condition matching, long nowMillis) {
+        // One statement: the rows the DELETE removed are the rows the INSERT writes, whatever commits meanwhile.
+        return dsl.execute("with moved as (delete from {0} where {1} returning task_name, args, metadata, failed_at, id)"
+                        + " insert into {2} (task_name, args, metadata, created_at, due_at)"
+                        + " select task_name, args, metadata, {3}, {4} from moved order by failed_at, id",
+                DBMQ_FAILED_TASK, matching, DBMQ_TASK, DSL.val(nowMillis), DSL.val(TaskStore.AT_ONCE));
     }
 }

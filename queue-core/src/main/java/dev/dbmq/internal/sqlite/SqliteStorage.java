@@ -1,5 +1,6 @@
 package dev.dbmq.internal.sqlite;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_FAILED_TASK;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_FOREMAN;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
@@ -21,6 +22,7 @@ import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.SelectForUpdateStep;
+import org.jooq.impl.DSL;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -225,5 +227,21 @@ final class SqliteStorage implements Storage {
         } catch (IOException e) {
             return file;
         }
+    }
+
+    @Override
+    public int requeueFailed(DSLContext dsl, Condition matching, long nowMillis) {
+        int moved = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
+                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
+                .select(DSL.select(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA,
+                                DSL.val(nowMillis), DSL.val(TaskStore.AT_ONCE))
+                        .from(DBMQ_FAILED_TASK).where(matching)
+                        .orderBy(DBMQ_FAILED_TASK.FAILED_AT, DBMQ_FAILED_TASK.ID))
+                .execute();
+        int deleted = TaskStore.deleteFailed(dsl, matching);
+        if (deleted != moved) { // cannot happen while this transaction is the one writer; never commit a half move
+            throw new IllegalStateException("requeue copied " + moved + " failed tasks but removed " + deleted);
+        }
+        return moved;
     }
 }
