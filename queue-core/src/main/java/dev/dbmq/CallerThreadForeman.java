@@ -40,7 +40,8 @@ final class CallerThreadForeman implements ManualForeman {
         this.batchSize = batchSize;
         String id = Foreman.newId(); // for its listener's events; a manual foreman has no threads to name
         this.exclusivity = backend.exclusivity().acquire("manual foreman " + id);
-        this.counters = new TaskCounters(backend.storage().database());
+        this.counters = new TaskCounters(backend.storage().database(), queue.clock(),
+                !queue.settings().history().isZero());
         this.claimer = new Claimer(id, backend.storage(), handlers, recurring, queue.codec(), queue.clock(), counters,
                 listener, unhandledTimeout, null);
         this.outcomes = OutcomeWrites.forAtMost(backend.storage().database(), OUTCOME_RETRY);

@@ -128,6 +128,7 @@ final class Claimer implements Claims {
             log.error("Task {} ({}) cannot run; kept in dbmq_failed_task", r.row().id(),
                     printable(r.row().taskName()));
             log.debug("Task {} rejected: {}", r.row().id(), r.reason());
+            counters.ended(r.row(), FinishedAttempt.Outcome.FAILED, now[0], now[0], foremanId, r.reason());
             counters.failed(r.row().taskName());
             listener.taskRejected(rejected(r.row(), r.reason()));
         }
@@ -286,6 +287,8 @@ final class Claimer implements Claims {
                 log.debug("Task {} ({}) had no handler for {} s; kept in dbmq_failed_task", row.id(),
                         printable(row.taskName()), unhandledTimeoutMillis / 1000);
             }
+            long now = clock.millis();
+            counters.ended(row, FinishedAttempt.Outcome.FAILED, now, now, foremanId, unhandledReason(row));
             counters.failed(row.taskName());
             listener.taskRejected(rejected(row, unhandledReason(row)));
         }

@@ -47,6 +47,11 @@ record FailedAttempt(Outcome outcome, int attempt, int maxAttempts, Throwable er
                 + attempt + " of " + maxAttempts + ")";
     }
 
+    /** The exception that decided the outcome, one line, for the history: the permanent one when declared so. */
+    String errorText() {
+        return describe(outcome == Outcome.PERMANENT ? permanent : error);
+    }
+
     Level level() {
         return outcome == Outcome.LAST ? Level.ERROR : Level.WARN;
     }

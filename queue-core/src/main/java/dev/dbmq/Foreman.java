@@ -165,7 +165,8 @@ public final class Foreman implements AutoCloseable {
             registered[0] = registration;
             undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
             this.records = new RunningRecords(b.workers());
-            this.counters = new TaskCounters(backend.storage().database(), id, records);
+            this.counters = new TaskCounters(backend.storage().database(), id, records, queue.clock(),
+                    !queue.settings().history().isZero());
             this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
                     counters, b.listener(), b.unhandledTimeout(), records);
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
@@ -207,7 +208,8 @@ public final class Foreman implements AutoCloseable {
         this.loopThread = threads.newThread("foreman", loop, "no more tasks will be claimed");
         this.watch = new RunningWatch(id, backend.storage().database(), records,
                 backend.storage().oneForemanAtATime() ? null : () -> Settlement.settleGone(backend.storage(), id,
-                        queue.clock(), counters, b.listener()));
+                        queue.clock(), counters, b.listener()),
+                new HistoryPruning(backend.storage().database(), queue.clock(), queue.settings().history()));
         this.watchThread = threads.newThread("watch", watch, "progress is no longer written, cancel requests no"
                 + " longer seen, and the tasks of foremen that die are found only when a foreman starts");
         this.keepAlive = threads.newKeepAliveThread("alive");

@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.HistoryStore;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
@@ -21,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * {@code ForemanStartBenchmark}).
  *
  * <p>So each statement the foreman's threads run (the claim and the next due time, the look for unhandled tasks and
- * keeping them, recurring instances, retries, kept failures, put-backs, counts, the records of running attempts) is
- * run once here, with the foreman's task names, on the database's {@code Database.offline()} context: same dialect and settings, a mock
- * connection that returns one row, no lock. jOOQ's classes are loaded, including those that read a row, and what is
- * rendered once and cached (SQLite's claim by name) is cached; the foreman's first real statements then only render,
- * bind and run. Jackson's decoding path is loaded on types of dbmq's own, and each handled args type's deserializer is
- * built, without running application code.
+ * keeping them, recurring instances, retries, kept failures, put-backs, counts, history and its pruning, the records
+ * of running attempts) is run once here, with the foreman's task names, on the database's {@code Database.offline()}
+ * context: same dialect and settings, a mock connection that returns one row, no lock. jOOQ's classes are loaded,
+ * including those that read a row, and what is rendered once and cached (SQLite's claim by name) is cached; the
+ * foreman's first real statements then only render, bind and run. Jackson's decoding path is loaded on types of dbmq's
+ * own, and each handled args type's deserializer is built, without running application code.
  *
  * <p>What it gives up: start() takes that time instead (in a fresh JVM most of what the producers used to wait; in a
  * JVM that has run these statements before, little), so the foreman is ready when start() returns, and nobody else
@@ -63,6 +64,10 @@ final class ForemanWarmUp {
         // Claimer.giveBack; TaskCounters.flush
         step("put back", () -> TaskStore.putBack(dsl, List.of(row)));
         step("counts", () -> TaskStore.addCounts(dsl, Map.of(row.taskName(), new long[] {1, 0})));
+        step("counts per minute", () -> HistoryStore.addMinutes(dsl,
+                Map.of(new HistoryStore.Minute(row.taskName(), 0), new long[] {1, 0})));
+        step("history", () -> HistoryStore.insert(dsl, List.of(new HistoryStore.Entry(-1, row.taskName(), 1,
+                FinishedAttempt.Outcome.SUCCEEDED.name(), nowMillis, nowMillis, nowMillis, "warm-up", null))));
         // The records of running attempts: written by claims and hand-overs, removed by them, by outcomes and flushes
         RunningStore.Entry entry = new RunningStore.Entry(row, 0, null);
         step("record running", () -> RunningStore.record(dsl, List.of(entry), "warm-up", nowMillis));
@@ -76,6 +81,9 @@ final class ForemanWarmUp {
         // Settlement, at start and (PostgreSQL) each second
         step("foremen with records", () -> RunningStore.foremenOtherThan(dsl, "warm-up"));
         step("settle", () -> RunningStore.take(dsl, List.of("warm-up")));
+        // HistoryPruning, each second
+        step("prune history", () -> HistoryStore.prune(dsl, nowMillis));
+        step("prune counts per minute", () -> HistoryStore.pruneMinutes(dsl, 0));
         step("decoding", codec::warmUpDecoding);
         for (String name : names) {
             Class<?> type = handlers.find(name).task().argsType();

@@ -20,6 +20,10 @@ public final class QueueSettings {
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link Builder#maxArgsBytes}: 1 MiB. */
     public static final int DEFAULT_MAX_ARGS_BYTES = 1 << 20;
+    /** How long finished attempts are kept by default: {@link Builder#history}. */
+    public static final Duration DEFAULT_HISTORY = Duration.ofDays(1);
+    /** The longest history a queue keeps: {@link Builder#history}. */
+    public static final Duration MAX_HISTORY = Duration.ofDays(366);
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -34,6 +38,7 @@ public final class QueueSettings {
     private final DefaultMapper defaultMapper; // shared by copies of these settings
     private final InstantSource clock;
     private final List<EnqueueInterceptor> enqueueInterceptors;
+    private final Duration history;
 
     private QueueSettings(Builder b) {
         this.databaseFile = b.databaseFile;
@@ -47,6 +52,7 @@ public final class QueueSettings {
         this.defaultMapper = new DefaultMapper();
         this.clock = b.clock;
         this.enqueueInterceptors = List.copyOf(b.enqueueInterceptors);
+        this.history = b.history;
     }
 
     private QueueSettings(QueueSettings s, Path wakeupDirectory) {
@@ -61,6 +67,7 @@ public final class QueueSettings {
         this.defaultMapper = s.defaultMapper;
         this.clock = s.clock;
         this.enqueueInterceptors = s.enqueueInterceptors;
+        this.history = s.history;
     }
 
     /** For an opening queue: these settings with the wakeup directory it resolved. */
@@ -150,6 +157,11 @@ public final class QueueSettings {
         return enqueueInterceptors;
     }
 
+    /** How long finished attempts are kept ({@link Builder#history}); zero: none are. */
+    public Duration history() {
+        return history;
+    }
+
     @Override
     public String toString() {
         if (dataSource != null) {
@@ -173,6 +185,7 @@ public final class QueueSettings {
         private ObjectMapper objectMapper;
         private InstantSource clock = InstantSource.system();
         private final List<EnqueueInterceptor> enqueueInterceptors = new ArrayList<>();
+        private Duration history = DEFAULT_HISTORY;
 
         private Builder(Path databaseFile, DataSource dataSource) {
             this.dataSource = dataSource;
@@ -287,6 +300,23 @@ public final class QueueSettings {
          */
         public Builder enqueueInterceptor(EnqueueInterceptor interceptor) {
             enqueueInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * How long each finished attempt is kept in the history ({@link TaskQueue#history}): its outcome, attempt,
+         * enqueue, start and end, and a failure's exception; {@link Duration#ZERO} keeps none. Foremen write it with
+         * their counts, about once a second, one multi-row insert (a crash loses that second's entries, never a task),
+         * and delete what is older in batches of at most a thousand rows, each its own short transaction, so pruning
+         * never holds the lock a claim needs for long. Done/failed counts per minute are kept for a day whatever this
+         * is. Between 0 and 366 days; defaults to {@link #DEFAULT_HISTORY one day}.
+         */
+        public Builder history(Duration retention) {
+            Objects.requireNonNull(retention, "history");
+            if (retention.isNegative() || retention.compareTo(MAX_HISTORY) > 0) {
+                throw new IllegalArgumentException("history must be between 0 and 366 days, was " + retention);
+            }
+            this.history = retention;
             return this;
         }
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * marked by {@code TaskQueue.cancel} stops its attempt ({@link AttemptControl.Stop#CANCELLED}), and a record that is
  * gone was settled by another foreman that took this one for gone ({@link AttemptControl.Stop#SETTLED}). One write
  * transaction when there is progress to write, one read; nothing while no task runs.
+ * <li>it prunes the history ({@link HistoryPruning}).
  * </ul>
  * Never throws: a failure is logged at DEBUG (the next second tries again) and at WARN once in a row.
  */
@@ -36,10 +37,13 @@ final class RunningWatch implements Runnable {
     private final Database database;
     private final RunningRecords records;
     private final Runnable settle; // null: one foreman at a time, nobody to settle while this one runs
+    private final HistoryPruning pruning;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean failing; // the watch thread's
 
-    RunningWatch(String foremanId, Database database, RunningRecords records, Runnable settle) {
+    RunningWatch(String foremanId, Database database, RunningRecords records, Runnable settle,
+                 HistoryPruning pruning) {
+        this.pruning = pruning;
         this.foremanId = foremanId;
         this.database = database;
         this.records = records;
@@ -66,6 +70,7 @@ final class RunningWatch implements Runnable {
         if (settle != null) {
             settle.run(); // never throws
         }
+        pruning.run(); // never throws
         Collection<RunningRecords.Attempt> running = records.running();
         if (running.isEmpty()) {
             return;

@@ -85,10 +85,13 @@ final class Settlement {
                         gone, again.size(), ids(again));
             }
         });
+        long now = clock.millis();
         for (RunningStore.Running r : settled) {
             if (!r.runsAgain()) {
                 counters.failed(r.task().taskName());
             }
+            counters.ended(r.task(), FinishedAttempt.Outcome.INTERRUPTED, r.startedAt(), now, r.foremanId(),
+                    r.runsAgain() ? "its foreman ended while it ran; runs again" : RunningStore.interruptedReason(r));
             listener.taskInterrupted(new TaskEvent.Interrupted(r.task().id(), r.task().taskName(), r.task().attempt(),
                     foremanId, r.foremanId(), Instant.ofEpochMilli(r.startedAt()), r.runsAgain(),
                     r.runsAgain() ? null : RunningStore.interruptedReason(r)));

@@ -4,6 +4,7 @@ import dev.dbmq.internal.Backend;
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.ForemanRegistry;
 import dev.dbmq.internal.Handoff;
+import dev.dbmq.internal.HistoryStore;
 import dev.dbmq.internal.JooqBanner;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
@@ -513,6 +514,17 @@ public final class TaskQueue implements AutoCloseable {
         return database.autocommit(dsl -> TaskStore.stats(dsl, now));
     }
 
+    /**
+     * The queue per task name, by name: due, scheduled and retrying tasks, running attempts, kept failures, counts,
+     * the oldest due task's age and the next due time; read in one go. An operator's overview; {@link #stats()} has
+     * the totals.
+     */
+    public List<TaskNameStats> statsByName() {
+        ensureOpen();
+        long now = clock.millis();
+        return database.autocommit(dsl -> TaskStore.statsByName(dsl, now));
+    }
+
     /** The most recently failed tasks kept in the failed-tasks table, newest first. */
     public List<FailedTask> failedTasks(int limit) {
         if (limit < 1) {
@@ -636,6 +648,63 @@ public final class TaskQueue implements AutoCloseable {
         ensureOpen();
         return database.autocommit(dsl -> TaskStore.cancelPending(dsl,
                 TaskStore.pendingMatching(backend.storage(), filter)));
+    }
+
+    /**
+     * The finished attempts of one task, oldest first, as the history keeps them ({@link QueueSettings#history()}):
+     * empty when none ended within the retention, or the queue keeps no history. Entries are written about a second
+     * after their attempts end.
+     */
+    public List<FinishedAttempt> history(long taskId) {
+        ensureOpen();
+        return database.autocommit(dsl -> HistoryStore.ofTask(dsl, taskId)).stream().map(TaskQueue::finished)
+                .toList();
+    }
+
+    /** The newest finished attempts, of every task, newest first, at most {@code limit}; see {@link #history(long)}. */
+    public List<FinishedAttempt> recentHistory(int limit) {
+        return recentHistory(null, limit);
+    }
+
+    /**
+     * The newest finished attempts of tasks named {@code taskName}, newest first, at most {@code limit}; see
+     * {@link #history(long)}.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public List<FinishedAttempt> recentHistory(String taskName, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ensureOpen();
+        return database.autocommit(dsl -> HistoryStore.newest(dsl, taskName, limit)).stream()
+                .map(TaskQueue::finished).toList();
+    }
+
+    private static FinishedAttempt finished(HistoryStore.Entry e) {
+        return new FinishedAttempt(e.id(), e.taskName(), e.attempt(), FinishedAttempt.Outcome.valueOf(e.outcome()),
+                Instant.ofEpochMilli(e.createdAt()), Instant.ofEpochMilli(e.startedAt()),
+                Instant.ofEpochMilli(e.finishedAt()), Optional.ofNullable(e.foremanId()),
+                Optional.ofNullable(e.error()));
+    }
+
+    /**
+     * Done and failed counts per task name and minute, of the minutes that started within the last {@code window} (at
+     * most a day: what is kept), by name, then minute; minutes without any are left out. Written with the foremen's counts, about once a second.
+     *
+     * @throws IllegalArgumentException when {@code window} is not between a minute and a day
+     */
+    public List<MinuteCount> countsPerMinute(java.time.Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.compareTo(java.time.Duration.ofMinutes(1)) < 0 || window.compareTo(HistoryPruning.MINUTES_KEPT) > 0) {
+            throw new IllegalArgumentException("window must be between 1 minute and 1 day, was " + window);
+        }
+        ensureOpen();
+        long from = Math.floorDiv(clock.millis() - window.toMillis() + 59_999, 60_000); // minutes starting within
+        return database.autocommit(dsl -> HistoryStore.minutes(dsl, from)).stream()
+                .map(m -> new MinuteCount(m.taskName(), Instant.ofEpochSecond(m.minute() * 60), m.done(),
+                        m.failed()))
+                .toList();
     }
 
     /**

@@ -58,6 +58,7 @@ final class TaskRunner implements AttemptRunner {
             records.started(task, control);
         }
         listener.taskStarted(new TaskEvent.Started(task.id(), task.name(), context.attempt(), foremanId, context));
+        long startedAt = clock.millis();
         long t0 = System.nanoTime();
         ContextualTaskHandler handler = task.registration().handler();
         Throwable error;
@@ -71,18 +72,19 @@ final class TaskRunner implements AttemptRunner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         if (error != null && control.stopped() == AttemptControl.Stop.CANCELLED) {
-            return cancelled(task, context, took, error);
+            return cancelled(task, context, startedAt, took, error);
         }
         if (error != null) {
-            return fail(task, context, took, error);
+            return fail(task, context, startedAt, took, error);
         }
         Duration snooze = control.snoozed();
         if (snooze != null) {
-            return snoozed(task, context, took, snooze);
+            return snoozed(task, context, startedAt, took, snooze);
         }
         if (task.slot() != ClaimedTask.NO_SLOT) {
             records.succeeded(task.slot()); // before the count: a pending count is what makes the loop flush
         }
+        ended(task, FinishedAttempt.Outcome.SUCCEEDED, startedAt, took, null);
         counters.done(task.name());
         if (debug) {
             log.debug("Done {} {} in {} ms", task.id(), task.name(), took.toNanos() / 1_000_000.0);
@@ -96,7 +98,8 @@ final class TaskRunner implements AttemptRunner {
      * Cancelled while it ran ({@code TaskQueue.cancel}), and its handler then threw (an interrupt, most often): the
      * task ends here, neither retried nor kept as failed; only its record goes.
      */
-    private boolean cancelled(ClaimedTask task, TaskContext context, Duration took, Throwable error) {
+    private boolean cancelled(ClaimedTask task, TaskContext context, long startedAt, Duration took,
+                              Throwable error) {
         boolean[] fenced = new boolean[1];
         Throwable lost = writeOutcome("the end of cancelled task " + task.id() + " (" + task.name() + ")", false, task,
                 fenced, dsl -> { });
@@ -104,6 +107,7 @@ final class TaskRunner implements AttemptRunner {
             fenced(task, context, took);
             return false;
         }
+        ended(task, FinishedAttempt.Outcome.CANCELLED, startedAt, took, FailedAttempt.describe(error));
         log.info("Task {} ({}) attempt {} was cancelled while it ran, and stopped after {} ({})", task.id(),
                 task.name(), task.row().attempt(), Durations.format(took), error.getClass().getSimpleName());
         if (lost != null) {
@@ -119,7 +123,7 @@ final class TaskRunner implements AttemptRunner {
      * The handler returned after {@link TaskContext#snooze}: the task is written back as the same attempt, due after
      * the delay, with its record's end, in one transaction.
      */
-    private boolean snoozed(ClaimedTask task, TaskContext context, Duration took, Duration delay) {
+    private boolean snoozed(ClaimedTask task, TaskContext context, long startedAt, Duration took, Duration delay) {
         long dueAt = clock.millis() + delay.toMillis();
         boolean[] fenced = new boolean[1];
         Throwable lost = writeOutcome("the snoozed task " + task.id() + " (" + task.name() + ")", false, task, fenced,
@@ -133,13 +137,14 @@ final class TaskRunner implements AttemptRunner {
                     lost.toString(), lostOrKept());
             return false;
         }
+        ended(task, FinishedAttempt.Outcome.SNOOZED, startedAt, took, null);
         log.debug("Task {} ({}) snoozed for {}", task.id(), task.name(), delay);
         listener.taskSnoozed(new TaskEvent.Snoozed(task.id(), task.name(), context.attempt(), foremanId, context,
                 took, Instant.ofEpochMilli(dueAt)));
         return true;
     }
 
-    private boolean fail(ClaimedTask task, TaskContext context, Duration took, Throwable error) {
+    private boolean fail(ClaimedTask task, TaskContext context, long startedAt, Duration took, Throwable error) {
         boolean interrupted = error instanceof InterruptedException || Thread.interrupted();
         int attempt = task.row().attempt();
         FailedAttempt failed = FailedAttempt.of(task.registration().task().retry(), attempt, error);
@@ -158,11 +163,13 @@ final class TaskRunner implements AttemptRunner {
                 fenced(task, context, took);
             } else if (lost == null) {
                 retried = true;
+                ended(task, FinishedAttempt.Outcome.RETRIED, startedAt, took, failed.errorText());
                 listener.taskRetrying(new TaskEvent.Retrying(id, task.name(), attempt, foremanId, context, took, error,
                         nextAttemptAt));
             } else {
                 // Not kept as failed either: the attempt's row was deleted at the claim, and the write that would
                 // have kept it is the one that failed.
+                ended(task, FinishedAttempt.Outcome.FAILED, startedAt, took, failed.errorText());
                 counters.failed(task.name());
                 log.error("Task {} ({}) attempt {} failed and its next attempt could not be written: {}; {}",
                         id, task.name(), attempt, lost.toString(), lostOrKept());
@@ -178,6 +185,7 @@ final class TaskRunner implements AttemptRunner {
             if (fenced[0]) {
                 fenced(task, context, took);
             } else {
+                ended(task, FinishedAttempt.Outcome.FAILED, startedAt, took, failed.errorText());
                 counters.failed(task.name());
                 if (lost != null) {
                     log.error("Task {} ({}) failed and could not be kept in dbmq_failed_task: {}; {}",
@@ -191,6 +199,12 @@ final class TaskRunner implements AttemptRunner {
             Thread.currentThread().interrupt(); // keep the stop request visible to the pool
         }
         return retried;
+    }
+
+    /** The attempt's history entry, when the queue keeps a history. */
+    private void ended(ClaimedTask task, FinishedAttempt.Outcome outcome, long startedAt, Duration took,
+                       String error) {
+        counters.ended(task.row(), outcome, startedAt, startedAt + took.toMillis(), foremanId, error);
     }
 
     /** What becomes of a task whose outcome could not be written. */

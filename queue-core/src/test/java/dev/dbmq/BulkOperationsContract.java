@@ -247,6 +247,47 @@ abstract class BulkOperationsContract {
     }
 
     @Test
+    void stats_by_name_count_each_names_due_scheduled_retrying_failed_and_done() throws Exception {
+        TaskQueue queue = closing(openQueue(clock));
+        Task<Echo> flaky = Task.of("flaky", Echo.class).retry(Retry.fixed(Duration.ofMinutes(10), 3));
+        ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> { })
+                .handle(BOOM, a -> {
+                    throw new IllegalStateException("no");
+                })
+                .handle(flaky, a -> {
+                    throw new IllegalStateException("not yet");
+                }).startManual());
+        queue.enqueue(ECHO, new Echo(1));
+        queue.enqueue(BOOM, new Echo(1));
+        queue.enqueue(flaky, new Echo(1));
+        assertEquals(3, foreman.runPending()); // echo done, boom kept, flaky's retry waits 10 min
+        queue.enqueue(ECHO, new Echo(2)); // due since T0
+        queue.enqueue(ECHO, new Echo(3), Enqueue.after(Duration.ofMinutes(5)));
+        clock.advance(Duration.ofSeconds(30));
+        keepFailed(queue, 99, "gone-type", 0, "no handler");
+
+        record Row(String name, long due, long scheduled, long retrying, long failedKept, long done, long failed,
+                   Duration oldestDueAge, java.util.Optional<Instant> nextDueAt) {
+        }
+        assertEquals(List.of(
+                new Row("boom", 0, 0, 0, 1, 0, 1, Duration.ZERO, java.util.Optional.empty()),
+                new Row("echo", 1, 1, 0, 0, 1, 0, Duration.ofSeconds(30),
+                        java.util.Optional.of(T0.plus(Duration.ofMinutes(5)))),
+                new Row("flaky", 0, 1, 1, 0, 0, 0, Duration.ZERO,
+                        java.util.Optional.of(T0.plus(Duration.ofMinutes(10)))),
+                new Row("gone-type", 0, 0, 0, 1, 0, 0, Duration.ZERO, java.util.Optional.empty())),
+                queue.statsByName().stream().map(n -> new Row(n.taskName(), n.due(), n.scheduled(), n.retrying(),
+                        n.failedKept(), n.done(), n.failed(), n.oldestDueAge(), n.nextDueAt().map(this::tenMinutes)))
+                        .toList());
+    }
+
+    /** A retry's due time, T0 + 10 min within the backoff's jitter (±10%), as T0 + 10 min; any other as it is. */
+    private Instant tenMinutes(Instant t) {
+        boolean jittered = !t.isBefore(T0.plus(Duration.ofMinutes(9))) && !t.isAfter(T0.plus(Duration.ofMinutes(11)));
+        return jittered ? T0.plus(Duration.ofMinutes(10)) : t;
+    }
+
+    @Test
     void filters_refuse_bad_settings_naming_them() {
         record Bad(Runnable build, String setting) {
         }

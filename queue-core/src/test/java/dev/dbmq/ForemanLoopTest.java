@@ -69,7 +69,7 @@ class ForemanLoopTest {
             }
         };
         // Nothing is counted (the runner is a fake), so the counters never flush and need no database.
-        loop = new ForemanLoop("test", claims, runner, new TaskCounters(null), GuardedListener.of(events), pool,
+        loop = new ForemanLoop("test", claims, runner, new TaskCounters(null, java.time.InstantSource.system(), false), GuardedListener.of(events), pool,
                 workers, batchSize, TimeUnit.HOURS.toNanos(1), drainOnStop, TimeUnit.HOURS.toNanos(1), clock);
         thread = new Thread(loop, FOREMAN_THREAD);
         thread.setDaemon(true);

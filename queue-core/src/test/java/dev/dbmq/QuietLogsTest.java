@@ -39,7 +39,7 @@ class QuietLogsTest {
         List<String> dbmqInfo = output.stream().filter(l -> l.contains(" INFO dev.dbmq.")).collect(Collectors.toList());
         assertEquals(1, dbmqInfo.size(), "one dbmq INFO line expected; output:\n" + all);
         String opened = dbmqInfo.get(0);
-        for (String part : List.of("opened", db.toString(), "schema version 6", "synchronous=NORMAL")) {
+        for (String part : List.of("opened", db.toString(), "schema version " + CurrentSchemaTest.NEWEST, "synchronous=NORMAL")) {
             assertEquals(true, opened.contains(part), "'" + part + "' missing from: " + opened);
         }
         List<String> foreign = output.stream()

@@ -9,6 +9,7 @@ import dev.dbmq.FailedFilter;
 import dev.dbmq.FailedTask;
 import dev.dbmq.PendingFilter;
 import dev.dbmq.QueueStats;
+import dev.dbmq.TaskNameStats;
 import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -498,6 +499,44 @@ public final class TaskStore {
                 java.util.Optional.ofNullable(nextScheduled).map(Instant::ofEpochMilli),
                 runningByName.values().stream().mapToLong(Long::longValue).sum(),
                 java.util.Collections.unmodifiableMap(runningByName));
+    }
+
+    /**
+     * Per task name: pending (due, scheduled, retrying, oldest due, next due), running, kept failed, counts; read in
+     * one go (the caller's transaction), by name. Unknown names sort as the others.
+     */
+    public static List<TaskNameStats> statsByName(DSLContext dsl, long nowMillis) {
+        Map<String, long[]> pending = new java.util.TreeMap<>(); // due, scheduled, retrying, oldest due, next due
+        var isDue = DBMQ_TASK.DUE_AT.le(nowMillis);
+        for (var r : dsl.select(DBMQ_TASK.TASK_NAME, DSL.count().filterWhere(isDue),
+                        DSL.count().filterWhere(DSL.not(isDue)), DSL.count().filterWhere(DBMQ_TASK.ATTEMPT.gt(1)),
+                        DSL.min(DUE_SINCE).filterWhere(isDue), DSL.min(DBMQ_TASK.DUE_AT).filterWhere(DSL.not(isDue)))
+                .from(DBMQ_TASK).groupBy(DBMQ_TASK.TASK_NAME).fetch()) {
+            pending.put(r.value1(), new long[] {r.value2(), r.value3(), r.value4(),
+                    r.value5() == null ? -1 : r.value5(), r.value6() == null ? -1 : r.value6()});
+        }
+        Map<String, Long> failedKept = new java.util.HashMap<>();
+        dsl.select(DBMQ_FAILED_TASK.TASK_NAME, DSL.count()).from(DBMQ_FAILED_TASK)
+                .groupBy(DBMQ_FAILED_TASK.TASK_NAME)
+                .forEach(r -> failedKept.put(r.value1(), (long) r.value2()));
+        Map<String, QueueStats.TaskCounts> counts = new java.util.HashMap<>();
+        dsl.selectFrom(DBMQ_TASK_COUNT).forEach(r ->
+                counts.put(r.getTaskName(), new QueueStats.TaskCounts(r.getDone(), r.getFailed())));
+        Map<String, Long> running = RunningStore.countByName(dsl);
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(pending.keySet());
+        names.addAll(failedKept.keySet());
+        names.addAll(counts.keySet());
+        names.addAll(running.keySet());
+        List<TaskNameStats> stats = new ArrayList<>(names.size());
+        for (String name : names) {
+            long[] p = pending.getOrDefault(name, new long[] {0, 0, 0, -1, -1});
+            QueueStats.TaskCounts c = counts.getOrDefault(name, new QueueStats.TaskCounts(0, 0));
+            stats.add(new TaskNameStats(name, p[0], p[1], p[2], running.getOrDefault(name, 0L),
+                    failedKept.getOrDefault(name, 0L), c.done(), c.failed(),
+                    p[3] < 0 ? java.time.Duration.ZERO : java.time.Duration.ofMillis(Math.max(0, nowMillis - p[3])),
+                    p[4] < 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(p[4]))));
+        }
+        return stats;
     }
 
     private static Long min(Long a, Long b) {
