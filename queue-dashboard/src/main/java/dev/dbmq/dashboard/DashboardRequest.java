@@ -28,7 +28,8 @@ public interface DashboardRequest {
     /**
      * Who the server authenticated, if it did: {@code HttpExchange.getPrincipal()} (an {@code Authenticator} on the
      * JDK's server, or {@link DashboardServer}'s token or basic auth), {@code HttpServletRequest.getUserPrincipal()}
-     * in a servlet container.
+     * in a servlet container. The JDK server's {@code HttpPrincipal} is named {@code realm:user}: its
+     * {@code getUsername()} is the user alone.
      */
     Optional<Principal> principal();
 

@@ -204,7 +204,7 @@ final class Endpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("csrfToken", csrfToken);
         m.put("actions", new TreeSet<>(in.access().actions().stream().map(Enum::name).toList()));
-        m.put("principal", in.call().request().principal().map(java.security.Principal::getName).orElse(null));
+        m.put("principal", in.call().request().principal().map(Endpoints::nameOf).orElse(null));
         return m;
     }
 
@@ -326,11 +326,16 @@ final class Endpoints {
     private static void audit(Input in, String what, int count, Object selection) {
         DashboardRequest r = in.call().request();
         log.info("Dashboard: {} {} task(s) for {} from {}: {}", what, count,
-                r.principal().map(java.security.Principal::getName).orElse("(no principal)"), r.remoteAddress(),
+                r.principal().map(Endpoints::nameOf).orElse("(no principal)"), r.remoteAddress(),
                 selection);
     }
 
     // ---- helpers ----
+
+    /** A principal's name for people: the user of the JDK server's {@code HttpPrincipal} (whose name is realm:user). */
+    static String nameOf(java.security.Principal principal) {
+        return principal instanceof com.sun.net.httpserver.HttpPrincipal h ? h.getUsername() : principal.getName();
+    }
 
     /** The JSON body of a POST; refuses one over {@link #MAX_BODY_BYTES} or that is not JSON. */
     private static JsonNode readBody(Call call) {
