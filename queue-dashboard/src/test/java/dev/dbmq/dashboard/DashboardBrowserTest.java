@@ -41,6 +41,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -100,7 +101,9 @@ class DashboardBrowserTest {
                 "--window-size=1280,800", "--user-data-dir=" + dir.resolve("profile"));
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 800));
+        // the page renders its tables anew every 2 s: an element found a moment ago may be gone; try again
         wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -123,6 +126,26 @@ class DashboardBrowserTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + mount + "/";
     }
 
+    /** An element's exact text, read in one script call (atomic with the page's re-rendering); null when absent. */
+    String text(String css) {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const e = document.querySelector(arguments[0]); return e === null ? null : e.textContent;", css);
+    }
+
+    /** How many elements match, read in one script call. */
+    long count(String css) {
+        return (Long) ((JavascriptExecutor) driver).executeScript(
+                "return document.querySelectorAll(arguments[0]).length;", css);
+    }
+
+    /** Clicks an element of a table the page re-renders: found and clicked again if it went stale in between. */
+    void click(By by) {
+        wait.until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
     List<WebElement> rows(String test) {
         return driver.findElements(By.cssSelector("[data-test='" + test + "']"));
     }
@@ -139,14 +162,13 @@ class DashboardBrowserTest {
         FailedTask xss = queue.failedTasks(FailedFilter.all().reasonContains(XSS_REASON), 1).get(0);
 
         // markup in args and reason is text: equal to the stored strings, no element made of it, nothing ran
-        WebElement row = driver.findElement(By.cssSelector("[data-test='failed-row'][data-id='" + xss.id() + "']"));
-        assertEquals(xss.reason(), row.findElement(By.cssSelector("[data-test='failed-reason']"))
-                .getDomProperty("textContent"));
-        assertEquals(xss.args(), row.findElement(By.cssSelector("[data-test='failed-args']"))
-                .getDomProperty("textContent"));
+        String row = "[data-test='failed-row'][data-id='" + xss.id() + "']";
+        assertEquals(xss.reason(), text(row + " [data-test='failed-reason']"));
+        assertEquals(xss.args(), text(row + " [data-test='failed-args']"));
         assertTrue(xss.args().contains(XSS_ARGS_TEXT), xss.args());
-        assertTrue(row.findElements(By.tagName("img")).isEmpty(), "no img element in the row");
-        assertTrue(driver.findElements(By.cssSelector("main img, main script")).isEmpty());
+        assertEquals(1, count(row), "the row is there");
+        assertEquals(0, count(row + " img"), "no img element in the row");
+        assertEquals(0, count("main img, main script"));
         assertNoAlert();
         screenshot("failed");
 
@@ -171,7 +193,7 @@ class DashboardBrowserTest {
 
         open("dbmq", "#/overview");
         wait.until(d -> rows("overview-row").size() == 3);
-        assertEquals("3", driver.findElement(By.id("overview-failed-kept")).getText());
+        assertEquals("3", text("#overview-failed-kept"));
         screenshot("overview");
 
         open("dbmq", "#/scheduled");
@@ -180,11 +202,9 @@ class DashboardBrowserTest {
 
         open("dbmq", "#/task/" + xss.id());
         wait.until(d -> !rows("task-args").isEmpty());
-        assertEquals(xss.args(), driver.findElement(By.cssSelector("[data-test='task-args']"))
-                .getDomProperty("textContent"));
-        assertEquals(xss.reason(), driver.findElement(By.cssSelector("[data-test='task-reason']"))
-                .getDomProperty("textContent"));
-        assertTrue(driver.findElements(By.cssSelector("main img")).isEmpty());
+        assertEquals(xss.args(), text("[data-test='task-args']"));
+        assertEquals(xss.reason(), text("[data-test='task-reason']"));
+        assertEquals(0, count("main img, main script"));
         assertNoAlert();
         screenshot("task");
 
@@ -210,7 +230,7 @@ class DashboardBrowserTest {
             wait.until(d -> !d.findElements(cancel).isEmpty() && d.findElement(By.cssSelector(
                     "[data-test='running-progress']")).getText().contains("40%"));
             screenshot("running");
-            driver.findElement(cancel).click();
+            click(cancel);
             Alert ask = wait.until(ExpectedConditions.alertIsPresent());
             assertEquals("Ask task " + id + " (import) to stop?", ask.getText());
             ask.accept();
@@ -230,8 +250,8 @@ class DashboardBrowserTest {
                 "failed-delete-all")) {
             assertTrue(driver.findElements(By.id(button)).isEmpty(), button + " is not shown");
         }
-        assertTrue(rows("failed-select").isEmpty(), "no checkboxes");
-        assertTrue(rows("failed-args").isEmpty(), "no args column");
+        assertEquals(0, count("[data-test='failed-select']"), "no checkboxes");
+        assertEquals(0, count("[data-test='failed-args']"), "no args column");
         assertTrue(!driver.getPageSource().contains("e-refused"), "no args anywhere in the page");
 
         // the page's own token, used by hand: still refused, the access is checked on the server
@@ -250,8 +270,9 @@ class DashboardBrowserTest {
         open("readonly", "#/scheduled");
         wait.until(d -> rows("scheduled-row").size() == 2);
         assertTrue(driver.findElements(By.id("scheduled-cancel-selected")).isEmpty());
-        assertTrue(driver.findElements(By.cssSelector("main button")).stream()
-                .allMatch(b -> b.getText().equals("Apply")), "only the filter's button");
+        assertEquals(List.of("Apply"), ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('main button')].map(b => b.textContent);"),
+                "only the filter's button");
     }
 
     private void assertNoAlert() {
