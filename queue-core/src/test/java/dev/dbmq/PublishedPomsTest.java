@@ -66,8 +66,8 @@ class PublishedPomsTest {
             assertEquals(version, child(d, "version"), child(d, "artifactId") + "'s version in dbmq-bom");
             managed.add(child(d, "artifactId"));
         }
-        assertEquals(List.of("queue-migrations", "queue-core", "queue-micrometer", "queue-opentelemetry",
-                "queue-spring-boot-starter"), managed);
+        assertEquals(List.of("queue-migrations", "queue-core", "queue-dashboard", "queue-micrometer",
+                "queue-opentelemetry", "queue-spring-boot-starter"), managed);
         for (String module : managed) {
             assertEquals(true, Files.exists(root.resolve(module).resolve("pom.xml")), module + " is a module here");
         }
