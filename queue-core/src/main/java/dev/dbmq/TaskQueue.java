@@ -473,6 +473,41 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
+     * The foremen of this queue that are no longer alive, the most recently started first: stopped, failed, or died
+     * (killed, their host or connection lost); each kept for a week after it ended. Alive is decided as for
+     * {@link #foremen()}.
+     */
+    public List<GoneForeman> goneForemen() {
+        ensureOpen();
+        return database.autocommit(dsl -> backend.storage().foremen(dsl)).stream()
+                .filter(r -> !r.alive() || Foreman.State.STOPPED.name().equals(r.state()))
+                .sorted(java.util.Comparator.comparingLong(ForemanRegistry.Row::startedAt).reversed())
+                .map(r -> new GoneForeman(r.id(), r.host(), r.pid(), Instant.ofEpochMilli(r.startedAt()),
+                        r.workers(), r.handles(), end(r.state()),
+                        Optional.ofNullable(r.stoppedAt()).map(Instant::ofEpochMilli)))
+                .toList();
+    }
+
+    private static GoneForeman.End end(String state) {
+        return Foreman.State.STOPPED.name().equals(state) ? GoneForeman.End.STOPPED
+                : Foreman.State.FAILED.name().equals(state) ? GoneForeman.End.FAILED : GoneForeman.End.DIED;
+    }
+
+    /**
+     * The recurring schedules with a pending instance, by name: each one's task, schedule, next tick and args. A
+     * schedule removed with {@link #unschedule}, or whose instance a claim holds at this moment, is not listed.
+     */
+    public List<RecurringSchedule> schedules() {
+        ensureOpen();
+        return database.autocommit(dsl -> TaskStore.instances(backend.storage(), dsl, RecurringTasks.KEY_PREFIX))
+                .stream()
+                .map(r -> new RecurringSchedule(r.uniqueKey().substring(RecurringTasks.KEY_PREFIX.length()),
+                        r.taskName(), r.schedule(), Instant.ofEpochMilli(Math.max(r.dueAt(), r.createdAt())),
+                        Instant.ofEpochMilli(r.createdAt()), r.args()))
+                .toList();
+    }
+
+    /**
      * The attempts running now on the live foremen of this queue, the longest running first, read from the database:
      * from any process. Each was recorded by the transaction that claimed it. Not listed: the tasks of a
      * {@link ManualForeman}, which keeps no records, and those of a foreman that is gone (killed, its host lost),

@@ -288,6 +288,31 @@ abstract class BulkOperationsContract {
     }
 
     @Test
+    void schedules_list_each_pending_instance_and_gone_foremen_list_a_stopped_one() throws Exception {
+        TaskQueue queue = closing(openQueue(clock));
+        Foreman foreman = Foreman.builder(queue).handle(ECHO, a -> { }).pollInterval(ForemanContract.NO_POLL)
+                .recurring("hourly", Schedule.every(Duration.ofHours(1)), ECHO, new Echo(7)).start();
+        String id = foreman.id();
+        assertEquals(List.of(), queue.goneForemen().stream().filter(f -> f.id().equals(id)).toList());
+        foreman.close();
+
+        List<RecurringSchedule> schedules = queue.schedules();
+        assertEquals(1, schedules.size(), schedules.toString());
+        RecurringSchedule hourly = schedules.get(0);
+        assertEquals(List.of("hourly", "echo", Schedule.every(Duration.ofHours(1)).spec(), "{\"n\":7}"),
+                List.of(hourly.name(), hourly.taskName(), hourly.schedule(), hourly.args()));
+        assertTrue(hourly.nextDueAt().isAfter(hourly.writtenAt()), hourly.toString());
+        assertEquals(List.of(), queue.pendingTasks(PendingFilter.all(), 10), "an instance is not a pending task");
+
+        List<GoneForeman> gone = queue.goneForemen();
+        assertEquals(1, gone.size(), gone.toString());
+        assertEquals(id, gone.get(0).id());
+        assertEquals(GoneForeman.End.STOPPED, gone.get(0).end());
+        assertTrue(gone.get(0).endedAt().isPresent());
+        assertEquals(List.of(), queue.foremen());
+    }
+
+    @Test
     void filters_refuse_bad_settings_naming_them() {
         record Bad(Runnable build, String setting) {
         }

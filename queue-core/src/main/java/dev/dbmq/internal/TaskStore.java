@@ -314,6 +314,15 @@ public final class TaskStore {
         }
     }
 
+    /** Every pending recurring instance (a schedule, a key starting with {@code keyPrefix}), in key order. */
+    public static List<Row> instances(Storage storage, DSLContext dsl, String keyPrefix) {
+        return dsl.select(ROW_FIELDS).from(DBMQ_TASK)
+                .where(storage.keyStartsWith(keyPrefix))
+                .and(DBMQ_TASK.SCHEDULE.isNotNull())
+                .orderBy(DBMQ_TASK.UNIQUE_KEY)
+                .fetch(TaskStore::row);
+    }
+
     /**
      * Writes the next attempt of a task whose attempt failed: same id, name, args, metadata and enqueue time,
      * attempt + 1, due at {@code dueAt}; without the key (freed at the claim) and without a schedule (the next tick
