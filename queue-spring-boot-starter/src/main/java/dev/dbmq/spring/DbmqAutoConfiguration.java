@@ -66,6 +66,7 @@ public class DbmqAutoConfiguration {
             }
         }
         set("dbmq.max-args-bytes", properties.getMaxArgsBytes(), settings::maxArgsBytes);
+        set("dbmq.history", properties.getHistory(), settings::history);
         interceptors.orderedStream().forEach(settings::enqueueInterceptor);
         customizers.orderedStream().forEach(c -> c.customize(settings));
         return TaskQueue.open(settings.build());

@@ -26,6 +26,11 @@ public class DbmqProperties {
     /** Largest args JSON accepted by enqueue, in UTF-8 bytes (1 to 64 MiB). */
     private int maxArgsBytes = 1048576;
 
+    /** How long each finished attempt is kept in the history (0 to 366 days; 0: none). */
+    private Duration history = Duration.ofDays(1);
+
+    private final Dashboard dashboard = new Dashboard();
+
     private final Sqlite sqlite = new Sqlite();
 
     private final Postgres postgres = new Postgres();
@@ -52,6 +57,18 @@ public class DbmqProperties {
         this.maxArgsBytes = maxArgsBytes;
     }
 
+    public Duration getHistory() {
+        return history;
+    }
+
+    public void setHistory(Duration history) {
+        this.history = history;
+    }
+
+    public Dashboard getDashboard() {
+        return dashboard;
+    }
+
     public Sqlite getSqlite() {
         return sqlite;
     }
@@ -70,6 +87,51 @@ public class DbmqProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    /** {@code dbmq.dashboard.*}: the operator console, a servlet of the application's web server. */
+    public static class Dashboard {
+
+        /** Serve the console (needs queue-dashboard, which the starter brings, and a servlet web application). */
+        private boolean enabled = false;
+
+        /** Where the console is mounted: pages under it, its JSON API under path/api/. */
+        private String path = "/dbmq";
+
+        /** What every caller may do when the context has no DashboardAccess bean: READ_ONLY or FULL. */
+        private AccessLevel access = AccessLevel.READ_ONLY;
+
+        /** The access levels a property can name; a DashboardAccess bean decides per request instead. */
+        public enum AccessLevel {
+            /** See everything but args; change nothing. */
+            READ_ONLY,
+            /** See args; requeue, delete and cancel. */
+            FULL
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public AccessLevel getAccess() {
+            return access;
+        }
+
+        public void setAccess(AccessLevel access) {
+            this.access = access;
+        }
     }
 
     /** {@code dbmq.sqlite.*}: the embedded queue. */

@@ -24,7 +24,8 @@ class AutoConfigurationImportsTest {
         List<String> names = imports.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .toList();
         assertEquals(List.of(DbmqAutoConfiguration.class.getName(), DbmqActuatorAutoConfiguration.class.getName(),
-                DbmqMetricsAutoConfiguration.class.getName(), DbmqTracingAutoConfiguration.class.getName()), names);
+                DbmqMetricsAutoConfiguration.class.getName(), DbmqTracingAutoConfiguration.class.getName(),
+                DbmqDashboardAutoConfiguration.class.getName()), names);
         for (String name : names) {
             Class<?> type = Class.forName(name);
             assertTrue(type.isAnnotationPresent(AutoConfiguration.class), name + " is an @AutoConfiguration");

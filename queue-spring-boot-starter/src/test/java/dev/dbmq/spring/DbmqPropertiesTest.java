@@ -36,6 +36,9 @@ class DbmqPropertiesTest {
         assertTrue(p.getForeman().isEnabled());
         assertTrue(p.getTracing().isEnabled());
         assertNull(p.getHealth().getMaxOldestAge(), "the backlog rule is opt-in");
+        assertEquals(QueueSettings.DEFAULT_HISTORY, p.getHistory());
+        assertFalse(p.getDashboard().isEnabled(), "the console is opt-in");
+        assertEquals(DbmqProperties.Dashboard.AccessLevel.READ_ONLY, p.getDashboard().getAccess());
     }
 
     /** What an IDE completes from: every property, described, with its default where it has one. */
@@ -52,7 +55,8 @@ class DbmqPropertiesTest {
                 "dbmq.sqlite.busy-timeout", "dbmq.sqlite.wakeup-directory", "dbmq.postgres.schema",
                 "dbmq.foreman.enabled", "dbmq.foreman.workers", "dbmq.foreman.batch-size",
                 "dbmq.foreman.graceful-timeout", "dbmq.foreman.poll-interval", "dbmq.foreman.drain-on-stop",
-                "dbmq.foreman.unhandled-timeout", "dbmq.health.max-oldest-age", "dbmq.tracing.enabled"), byName.keySet());
+                "dbmq.foreman.unhandled-timeout", "dbmq.health.max-oldest-age", "dbmq.tracing.enabled", "dbmq.history",
+                "dbmq.dashboard.enabled", "dbmq.dashboard.path", "dbmq.dashboard.access"), byName.keySet());
         byName.forEach((name, p) -> assertFalse(p.path("description").asText().isBlank(), name + " is described"));
         assertEquals(4, byName.get("dbmq.foreman.workers").get("defaultValue").asInt());
         assertEquals("10s", byName.get("dbmq.foreman.graceful-timeout").get("defaultValue").asText());
