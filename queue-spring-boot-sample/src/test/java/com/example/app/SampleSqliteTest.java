@@ -34,4 +34,15 @@ class SampleSqliteTest extends SampleApplicationTest {
         aSignupRunsTheWelcomeHandler("ada@example.com");
         assertEquals(null, queue.settings().dataSource(), "the embedded default");
     }
+
+    @Test
+    void the_console_is_at_dbmq_read_only() throws Exception {
+        long id = signup(port, "grace@example.com");
+        assertEquals("welcome " + id, next(succeeded));
+        java.net.http.HttpResponse<String> task = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/dbmq/api/session"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, task.statusCode(), task.body());
+        org.junit.jupiter.api.Assertions.assertTrue(task.body().contains("\"actions\":[]"), "read-only: " + task.body());
+    }
 }
