@@ -30,7 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Looks into a dbmq queue and acts on it: status (a health check), running attempts, failed"
                 + " tasks, cancels, foremen.",
         subcommands = {StatusCommand.class, RunningCommand.class, FailedCommand.class, CancelCommand.class,
-                ForemenCommand.class},
+                ForemenCommand.class, CdsTrainingCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done; for status: every check passed",
                 "  1  status: a check failed; cancel ID: no pending or running task has that id",
