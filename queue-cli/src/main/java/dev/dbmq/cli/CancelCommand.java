@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
  * id (pending: it never runs; running: it is asked to stop), or the pending tasks matching filters, in one statement.
  * As with {@code failed requeue}, a bulk cancel without a filter must say {@code --all}.
  */
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(name = "cancel", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"Cancels one task by its id: pending, it will never run; running, it is asked to stop (its"
                 + " foreman sees it within about a second).",
                 "Or cancels every pending task matching the filters (first attempts, and retries waiting for their"
@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExit codes:%n",
         footer = {"  0  cancelled (bulk: however many matched, 0 included)",
                 "  1  cancel ID: no pending or running task has that id",
-                "  2  bad usage, no queue database at --db, or the database could not be reached or read"})
+                "  2  bad usage, no queue at --db, or the database could not be read"})
 final class CancelCommand extends QueueCommand {
 
     @Parameters(paramLabel = "ID", arity = "0..1", description = "The task's id, as enqueue returned it.")

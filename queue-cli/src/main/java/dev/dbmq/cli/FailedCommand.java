@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * ({@code requeue}, {@code delete}) without a filter must say {@code --all}: a forgotten filter is the costly mistake,
  * and one word makes "every task" deliberate. Each bulk change is one transaction: all matching tasks or none.
  */
-@Command(name = "failed", mixinStandardHelpOptions = true,
+@Command(name = "failed", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "The kept failed tasks: list them, put them back in the queue, or delete them.",
         subcommands = {FailedCommand.ListFailed.class, FailedCommand.Requeue.class, FailedCommand.Delete.class})
 final class FailedCommand implements Callable<Integer> {
@@ -56,7 +56,7 @@ final class FailedCommand implements Callable<Integer> {
     }
 
     /** {@code failed list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true, version = Main.VERSION,
             description = "Lists the kept failed tasks matching the filters, newest first.")
     static final class ListFailed extends QueueCommand {
 
@@ -128,7 +128,7 @@ final class FailedCommand implements Callable<Integer> {
     }
 
     /** {@code failed requeue}. */
-    @Command(name = "requeue", mixinStandardHelpOptions = true,
+    @Command(name = "requeue", mixinStandardHelpOptions = true, version = Main.VERSION,
             description = {"Puts the kept failed tasks matching the filters back in the queue, each as a new task"
                     + " (a new id) due now, all in one transaction; prints how many.",
                     "Without a filter, --all is required."})
@@ -158,7 +158,7 @@ final class FailedCommand implements Callable<Integer> {
     }
 
     /** {@code failed delete}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(name = "delete", mixinStandardHelpOptions = true, version = Main.VERSION,
             description = {"Deletes the kept failed tasks matching the filters, in one statement; prints how many.",
                     "Without a filter, --all is required."})
     static final class Delete extends QueueCommand {

@@ -9,7 +9,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code dbmq foremen}: the live foremen of the queue, oldest first. */
-@Command(name = "foremen", mixinStandardHelpOptions = true,
+@Command(name = "foremen", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"The queue's live foremen, oldest first: id, host, process id, when it started, its workers,"
                 + " how many are busy, and its state (FAILED: a thread of it died; it claims no more).",
                 "Alive is the database's verdict (a lock the foreman's process holds), not a clock's. A foreman run"

@@ -26,17 +26,19 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>A command is one class: a subclass of {@link QueueCommand} listed in {@code subcommands} below.
  */
-@Command(name = "dbmq", mixinStandardHelpOptions = true, version = "dbmq 0.1.0",
+@Command(name = "dbmq", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Looks into a dbmq queue and acts on it: status (a health check), running attempts, failed"
                 + " tasks, cancels, foremen.",
         subcommands = {StatusCommand.class, RunningCommand.class, FailedCommand.class, CancelCommand.class,
                 ForemenCommand.class, CdsTrainingCommand.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  done; for status: every check passed",
-                "  1  status: a check failed; cancel ID: no pending or running task has that id",
-                "  2  bad usage, no queue database at --db, or the database could not be reached or read"})
+        footer = {"  0  done; status: every check passed",
+                "  1  status: a check failed; cancel ID: no pending or running task has it",
+                "  2  bad usage, no queue at --db, or the database could not be read"})
 public final class Main implements Callable<Integer> {
 
+    /** What {@code --version} prints. */
+    static final String VERSION = "dbmq 0.1.0";
     /** Done; for {@code status}, healthy. */
     static final int OK = 0;
     /** A check failed ({@code status}), or the one task asked for is not there. */

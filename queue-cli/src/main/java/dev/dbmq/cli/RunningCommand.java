@@ -12,7 +12,7 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 
 /** {@code dbmq running}: the attempts running now on live foremen, the longest running first. */
-@Command(name = "running", mixinStandardHelpOptions = true,
+@Command(name = "running", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"The attempts running now on the queue's live foremen, the longest running first: task id,"
                 + " name, attempt, foreman, when it started, and the progress and note its handler reported.",
                 "A foreman run by hand (ManualForeman) keeps no records: its attempts are not listed."})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code dbmq status}: the queue at a glance, and a health check. The checks are opt-in; with none, the exit code says
  * only whether the queue could be read. Each check is judged by {@link #checks}, a pure function of what was read.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"The queue at a glance: pending tasks (due, scheduled, retrying), attempts running, failed"
                 + " tasks kept, how long the oldest due task has waited, live foremen, and counts per task name.",
                 "A health check with --max-age, --min-foremen and --max-failed (any of them): each is printed as ok"
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExit codes:%n",
         footer = {"  0  healthy: every check given passed (with none given: the queue was read)",
                 "  1  a check failed",
-                "  2  bad usage, no queue database at --db, or the database could not be reached or read"})
+                "  2  bad usage, no queue at --db, or the database could not be read"})
 final class StatusCommand extends QueueCommand {
 
     @Option(names = "--max-age", paramLabel = "DURATION",
