@@ -28,9 +28,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "dbmq", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Looks into a dbmq queue and acts on it: status (a health check), running attempts, failed"
-                + " tasks, cancels, foremen.",
+                + " tasks, cancels, foremen, history.",
         subcommands = {StatusCommand.class, RunningCommand.class, FailedCommand.class, CancelCommand.class,
-                ForemenCommand.class, CdsTrainingCommand.class},
+                ForemenCommand.class, HistoryCommand.class, CdsTrainingCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done; status: every check passed",
                 "  1  status: a check failed; cancel ID: no pending or running task has it",
