@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * One task name's part of the queue, as {@link TaskQueue#statsByName()} reads it: what an operator's overview shows
- * per row. Every name that has tasks pending, running or kept as failed, or a count, has one.
+ * per row. Every name that has tasks pending, running or kept as failed, or a count, has one. The counts of tasks
+ * (due, scheduled, retrying, failed kept) stop at {@link #COUNT_LIMIT}, so that reading them costs the same however
+ * many there are: a count equal to it means that many or more ({@link #atLimit}).
  *
  * @param taskName     the stored task name
  * @param due          pending tasks whose due time has come (retries among them)
@@ -23,13 +25,21 @@ import java.util.Optional;
 public record TaskNameStats(String taskName, long due, long scheduled, long retrying, long running, long failedKept,
                             long done, long failed, Duration oldestDueAge, Optional<Instant> nextDueAt) {
 
+    /** Where the counts of tasks stop: ten thousand. */
+    public static final int COUNT_LIMIT = 10_000;
+
     public TaskNameStats {
         Objects.requireNonNull(taskName, "taskName");
         Objects.requireNonNull(oldestDueAge, "oldestDueAge");
         Objects.requireNonNull(nextDueAt, "nextDueAt");
     }
 
-    /** Tasks waiting to be claimed: {@code due + scheduled}. */
+    /** Whether {@code count}, one of this record's counts of tasks, stopped at {@link #COUNT_LIMIT}. */
+    public static boolean atLimit(long count) {
+        return count >= COUNT_LIMIT;
+    }
+
+    /** Tasks waiting to be claimed: {@code due + scheduled} (each stops at {@link #COUNT_LIMIT}). */
     public long pending() {
         return due + scheduled;
     }

@@ -551,13 +551,15 @@ public final class TaskQueue implements AutoCloseable {
 
     /**
      * The queue per task name, by name: due, scheduled and retrying tasks, running attempts, kept failures, counts,
-     * the oldest due task's age and the next due time; read in one go. An operator's overview; {@link #stats()} has
-     * the totals.
+     * the oldest due task's age and the next due time. An operator's overview, read in one transaction with a cost
+     * bounded by indexes, however many tasks are queued: each count of tasks stops at
+     * {@link TaskNameStats#COUNT_LIMIT} (a count of that many means at least that many). {@link #stats()} has exact
+     * totals, at the cost of reading every pending task.
      */
     public List<TaskNameStats> statsByName() {
         ensureOpen();
         long now = clock.millis();
-        return database.autocommit(dsl -> TaskStore.statsByName(dsl, now));
+        return database.transaction(dsl -> TaskStore.statsByName(dsl, now, TaskNameStats.COUNT_LIMIT));
     }
 
     /** The most recently failed tasks kept in the failed-tasks table, newest first. */

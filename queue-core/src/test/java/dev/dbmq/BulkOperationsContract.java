@@ -4,6 +4,7 @@ import static dev.dbmq.TestTasks.BOOM;
 import static dev.dbmq.TestTasks.ECHO;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_FAILED_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -310,6 +311,26 @@ abstract class BulkOperationsContract {
         assertEquals(GoneForeman.End.STOPPED, gone.get(0).end());
         assertTrue(gone.get(0).endedAt().isPresent());
         assertEquals(List.of(), queue.foremen());
+    }
+
+    @Test
+    void stats_by_name_counts_stop_at_the_limit_and_the_oldest_due_is_still_exact() throws Exception {
+        TaskQueue queue = closing(openQueue(clock));
+        List<Echo> many = new ArrayList<>();
+        for (int i = 0; i <= TaskNameStats.COUNT_LIMIT; i++) {
+            many.add(new Echo(i));
+        }
+        queue.enqueueAll(ECHO, many); // due at once, at T0
+        clock.advance(Duration.ofMinutes(1));
+        queue.enqueueAll(ECHO, many.subList(0, 3), Enqueue.after(Duration.ofHours(1)));
+        TaskNameStats echo = queue.statsByName().get(0);
+        assertEquals(TaskNameStats.COUNT_LIMIT, echo.due(), "stopped at the limit: 10,001 are due");
+        assertTrue(TaskNameStats.atLimit(echo.due()));
+        assertEquals(3, echo.scheduled());
+        assertFalse(TaskNameStats.atLimit(echo.scheduled()));
+        assertEquals(Duration.ofMinutes(1), echo.oldestDueAge());
+        assertEquals(java.util.Optional.of(T0.plus(Duration.ofMinutes(61))), echo.nextDueAt());
+        assertEquals(TaskNameStats.COUNT_LIMIT + 4, queue.stats().pending(), "stats() counts them all");
     }
 
     @Test

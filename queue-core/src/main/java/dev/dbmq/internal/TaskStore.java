@@ -511,41 +511,76 @@ public final class TaskStore {
     }
 
     /**
-     * Per task name: pending (due, scheduled, retrying, oldest due, next due), running, kept failed, counts; read in
-     * one go (the caller's transaction), by name. Unknown names sort as the others.
+     * Per task name: pending (due, scheduled, retrying, oldest due, next due), running, kept failed, counts; by name.
+     * Every statement is bounded by an index, whatever the tables hold: the names come from a walk of the claim
+     * index and of the failed tasks' name index (a seek per name), each count reads at most {@code limit + 1} index
+     * entries and stops at {@code limit} ({@link TaskNameStats#COUNT_LIMIT}), and the oldest and next due times are
+     * seeks. The caller's transaction, if any, makes it one snapshot.
      */
-    public static List<TaskNameStats> statsByName(DSLContext dsl, long nowMillis) {
-        Map<String, long[]> pending = new java.util.TreeMap<>(); // due, scheduled, retrying, oldest due, next due
-        var isDue = DBMQ_TASK.DUE_AT.le(nowMillis);
-        for (var r : dsl.select(DBMQ_TASK.TASK_NAME, DSL.count().filterWhere(isDue),
-                        DSL.count().filterWhere(DSL.not(isDue)), DSL.count().filterWhere(DBMQ_TASK.ATTEMPT.gt(1)),
-                        DSL.min(DUE_SINCE).filterWhere(isDue), DSL.min(DBMQ_TASK.DUE_AT).filterWhere(DSL.not(isDue)))
-                .from(DBMQ_TASK).groupBy(DBMQ_TASK.TASK_NAME).fetch()) {
-            pending.put(r.value1(), new long[] {r.value2(), r.value3(), r.value4(),
-                    r.value5() == null ? -1 : r.value5(), r.value6() == null ? -1 : r.value6()});
-        }
-        Map<String, Long> failedKept = new java.util.HashMap<>();
-        dsl.select(DBMQ_FAILED_TASK.TASK_NAME, DSL.count()).from(DBMQ_FAILED_TASK)
-                .groupBy(DBMQ_FAILED_TASK.TASK_NAME)
-                .forEach(r -> failedKept.put(r.value1(), (long) r.value2()));
+    public static List<TaskNameStats> statsByName(DSLContext dsl, long nowMillis, int limit) {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(distinct(dsl, DBMQ_TASK, DBMQ_TASK.TASK_NAME));
+        java.util.Set<String> pendingNames = Set.copyOf(names);
+        java.util.Set<String> failedNames = Set.copyOf(distinct(dsl, DBMQ_FAILED_TASK, DBMQ_FAILED_TASK.TASK_NAME));
+        names.addAll(failedNames);
         Map<String, QueueStats.TaskCounts> counts = new java.util.HashMap<>();
         dsl.selectFrom(DBMQ_TASK_COUNT).forEach(r ->
                 counts.put(r.getTaskName(), new QueueStats.TaskCounts(r.getDone(), r.getFailed())));
-        Map<String, Long> running = RunningStore.countByName(dsl);
-        java.util.SortedSet<String> names = new java.util.TreeSet<>(pending.keySet());
-        names.addAll(failedKept.keySet());
         names.addAll(counts.keySet());
+        Map<String, Long> running = RunningStore.countByName(dsl);
         names.addAll(running.keySet());
         List<TaskNameStats> stats = new ArrayList<>(names.size());
         for (String name : names) {
-            long[] p = pending.getOrDefault(name, new long[] {0, 0, 0, -1, -1});
+            long due = 0;
+            long scheduled = 0;
+            long retrying = 0;
+            Long oldest = null;
+            Long next = null;
+            if (pendingNames.contains(name)) {
+                Condition ofName = DBMQ_TASK.TASK_NAME.eq(name);
+                due = countUpTo(dsl, DBMQ_TASK, ofName.and(DBMQ_TASK.DUE_AT.le(nowMillis)), limit);
+                scheduled = countUpTo(dsl, DBMQ_TASK, ofName.and(DBMQ_TASK.DUE_AT.gt(nowMillis)), limit);
+                retrying = countUpTo(dsl, DBMQ_TASK, ofName.and(DBMQ_TASK.ATTEMPT.gt(1)), limit); // partial index (V7)
+                // the oldest due: the first due at once (in id order, its enqueue the oldest of those) or the
+                // earliest due time past, whichever is older; seeks of the claim index
+                Long atOnce = dsl.select(DBMQ_TASK.CREATED_AT).from(DBMQ_TASK)
+                        .where(ofName.and(DBMQ_TASK.DUE_AT.eq(AT_ONCE))).orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
+                        .limit(1).fetchOne(DBMQ_TASK.CREATED_AT);
+                Long past = dsl.select(DBMQ_TASK.DUE_AT).from(DBMQ_TASK)
+                        .where(ofName.and(DBMQ_TASK.DUE_AT.gt(AT_ONCE)).and(DBMQ_TASK.DUE_AT.le(nowMillis)))
+                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(1).fetchOne(DBMQ_TASK.DUE_AT);
+                oldest = min(atOnce, past);
+                next = dsl.select(DBMQ_TASK.DUE_AT).from(DBMQ_TASK)
+                        .where(ofName.and(DBMQ_TASK.DUE_AT.gt(nowMillis)))
+                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(1).fetchOne(DBMQ_TASK.DUE_AT);
+            }
+            long failedKept = !failedNames.contains(name) ? 0
+                    : countUpTo(dsl, DBMQ_FAILED_TASK, DBMQ_FAILED_TASK.TASK_NAME.eq(name), limit);
             QueueStats.TaskCounts c = counts.getOrDefault(name, new QueueStats.TaskCounts(0, 0));
-            stats.add(new TaskNameStats(name, p[0], p[1], p[2], running.getOrDefault(name, 0L),
-                    failedKept.getOrDefault(name, 0L), c.done(), c.failed(),
-                    p[3] < 0 ? java.time.Duration.ZERO : java.time.Duration.ofMillis(Math.max(0, nowMillis - p[3])),
-                    p[4] < 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(p[4]))));
+            stats.add(new TaskNameStats(name, due, scheduled, retrying, running.getOrDefault(name, 0L), failedKept,
+                    c.done(), c.failed(),
+                    oldest == null ? java.time.Duration.ZERO : java.time.Duration.ofMillis(Math.max(0, nowMillis - oldest)),
+                    next == null ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(next))));
         }
         return stats;
+    }
+
+    /** How many rows match, counting at most {@code limit}: reads at most {@code limit} rows of an index range. */
+    static long countUpTo(DSLContext dsl, org.jooq.Table<?> table, Condition where, int limit) {
+        return dsl.fetchCount(dsl.selectOne().from(table).where(where).limit(limit));
+    }
+
+    /**
+     * The distinct values of an indexed text column, each found by a seek past the one before (a loose index scan,
+     * as a recursive query): one index probe per value, however many rows share it.
+     */
+    static List<String> distinct(DSLContext dsl, org.jooq.Table<?> table, Field<String> column) {
+        // the CTE's own name as plain SQL: a schema mapping would qualify a jOOQ name as if it were a table of the queue
+        Field<String> value = DSL.field("n", String.class);
+        org.jooq.CommonTableExpression<Record1<String>> names = DSL.name("names").fields("n").as(
+                DSL.select(DSL.min(column)).from(table)
+                        .unionAll(DSL.select(DSL.field(DSL.select(DSL.min(column)).from(table).where(column.gt(value))))
+                                .from(DSL.table("names")).where(value.isNotNull())));
+        return dsl.withRecursive(names).select(value).from(names).where(value.isNotNull()).fetch(value);
     }
 
     private static Long min(Long a, Long b) {

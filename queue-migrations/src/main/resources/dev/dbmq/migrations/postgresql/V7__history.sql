@@ -34,3 +34,5 @@ CREATE TABLE dbmq_task_minute (
 COMMENT ON TABLE dbmq_task_minute IS 'done and failed attempts per task name and minute (epoch minutes of their ends)';
 
 CREATE INDEX dbmq_failed_task_name_ix ON dbmq_failed_task (task_name, failed_at);
+-- Retries per task name, for the console's overview: only retries are in it, so a first attempt's insert skips it.
+CREATE INDEX dbmq_task_retry_ix ON dbmq_task (task_name) WHERE attempt > 1;

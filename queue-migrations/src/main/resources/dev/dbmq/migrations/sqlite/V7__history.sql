@@ -1,8 +1,8 @@
 -- Finished attempts, kept for QueueSettings.history(retention), and done/failed counts per minute: what the console,
 -- the CLI and TaskQueue.history() show. Both are written by the foremen with their counts (about once a second, one
 -- multi-row insert, no write per task) and pruned by them in small batches, so no long transaction ever holds the
--- write lock a claim needs. The PostgreSQL twin is ../postgresql/V7__history.sql. Also: failed tasks by name, newest
--- first, an index seek.
+-- write lock a claim needs. The PostgreSQL twin is ../postgresql/V7__history.sql. Also two indexes for the console,
+-- so its reads stay seeks however much is queued: failed tasks by name, newest first; retries by name.
 CREATE TABLE dbmq_history (
     seq         INTEGER PRIMARY KEY,    -- write order (rowid): pruning walks it from the oldest
     id          BIGINT  NOT NULL,       -- the task id
@@ -27,3 +27,5 @@ CREATE TABLE dbmq_task_minute (
 ) WITHOUT ROWID;
 
 CREATE INDEX dbmq_failed_task_name_ix ON dbmq_failed_task (task_name, failed_at);
+-- Retries per task name, for the console's overview: only retries are in it, so a first attempt's insert skips it.
+CREATE INDEX dbmq_task_retry_ix ON dbmq_task (task_name) WHERE attempt > 1;
