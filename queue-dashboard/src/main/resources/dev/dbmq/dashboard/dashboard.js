@@ -475,7 +475,7 @@
       if (data.attempts.length === 0) return emptyRow(body, 8, 'No finished attempt matches.');
       body.replaceChildren(...data.attempts.map((a) => el('tr', { 'data-test': 'history-row', 'data-id': a.id,
         'data-attempt': a.attempt, 'data-outcome': a.outcome },
-        el('td', {}, taskLink(a.id)), el('td', { 'data-test': 'history-name', text: a.name }),
+        el('td', {}, taskLink(a.id)), el('td', { 'data-test': 'history-task', text: a.name }),
         el('td', { class: 'num', text: a.attempt }), el('td', {}, outcome(a.outcome, 'history-outcome')),
         timeCell(a.startedAt, 'history-started'), timeCell(a.finishedAt, 'history-finished'),
         el('td', { class: 'num', text: fmtAge(a.tookMillis) }),
