@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * An operator console for one queue, to mount in the application's own web server: a page (overview, running,
- * scheduled, failed, foremen, one task) and the JSON API behind it, answered under any path.
+ * An operator console for one queue, to mount in the application's own web server: a page (overview with the last
+ * hour's throughput, running, scheduled, failed, history of finished attempts, recurring schedules, live and gone
+ * foremen, one task with its attempts) and the JSON API behind it, answered under any path.
  *
  * <pre>{@code
  * Dashboard dashboard = Dashboard.builder(queue)

@@ -5,23 +5,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmq.FailedFilter;
 import dev.dbmq.FailedTask;
-import dev.dbmq.ForemanInfo;
+import dev.dbmq.FinishedAttempt;
+import dev.dbmq.MinuteCount;
 import dev.dbmq.PendingFilter;
 import dev.dbmq.PendingTask;
 import dev.dbmq.QueueStats;
 import dev.dbmq.RunningTask;
+import dev.dbmq.TaskNameStats;
 import dev.dbmq.TaskQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +45,14 @@ import org.slf4j.LoggerFactory;
 final class Endpoints {
 
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
+
+    /**
+     * The overview's throughput chart covers the minutes that started within this window, the current (incomplete)
+     * one last.
+     */
+    static final Duration THROUGHPUT_WINDOW = Duration.ofHours(1);
+
+    private static final long MINUTE_MILLIS = 60_000;
 
     /** Largest request body read: 10,000 ids with room to spare. */
     static final int MAX_BODY_BYTES = 1 << 20;
@@ -108,13 +121,14 @@ final class Endpoints {
                 new Route("GET", "running", null, this::running),
                 new Route("GET", "scheduled", null, this::scheduled),
                 new Route("GET", "failed", null, this::failed),
-                new Route("GET", "foremen", null, in -> queue.foremen().stream().map(Views::foreman).toList()),
+                new Route("GET", "foremen", null, this::foremen),
+                new Route("GET", "history", null, this::history),
+                new Route("GET", "schedules", null, this::schedules),
                 new Route("GET", "task/{id}", null, this::task),
                 new Route("POST", "failed/requeue", Action.REQUEUE, this::requeueFailed),
                 new Route("POST", "failed/delete", Action.DELETE, this::deleteFailed),
                 new Route("POST", "pending/cancel", Action.CANCEL, this::cancelPending),
                 new Route("POST", "running/{id}/cancel", Action.CANCEL, this::cancelRunning));
-        // Room for later endpoints (api/history, api/schedules): a row each here.
     }
 
     /** Answers one request; never throws. */
@@ -208,34 +222,27 @@ final class Endpoints {
         return m;
     }
 
+    /**
+     * The queue's totals, one row per task name ({@link TaskQueue#statsByName()}), and the throughput of the last
+     * hour: done and failed per minute, all names summed, only the minutes with any ({@link #throughput}). Times are
+     * the queue's clock, so that "the last complete minute" means the same to the counts and to the page.
+     */
     private Object overview(Input in) {
+        Instant now = queue.settings().clock().instant();
         QueueStats stats = queue.stats();
+        List<TaskNameStats> byName = queue.statsByName();
+        List<MinuteCount> minutes = queue.countsPerMinute(THROUGHPUT_WINDOW);
         int foremen = queue.foremen().size();
-        TreeSet<String> names = new TreeSet<>(stats.counts().keySet());
-        names.addAll(stats.pendingByName().keySet());
-        names.addAll(stats.runningByName().keySet());
-        List<Map<String, Object>> tasks = new ArrayList<>();
-        for (String name : names) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            QueueStats.TaskCounts counts = stats.counts().getOrDefault(name, new QueueStats.TaskCounts(0, 0));
-            t.put("name", name);
-            t.put("pending", stats.pendingByName().getOrDefault(name, 0L));
-            // TODO(QueueStats): per-name due, scheduled and retrying: QueueStats has them only as totals (due,
-            //  scheduled, retrying) beside pendingByName. Add dueByName, scheduledByName and retryingByName to
-            //  QueueStats (one grouped query in TaskStore.stats) and fill these three in; the page shows "—" for null.
-            t.put("due", null);
-            t.put("scheduled", null);
-            t.put("retrying", null);
-            t.put("running", stats.runningByName().getOrDefault(name, 0L));
-            // TODO(QueueStats): failedKeptByName would save a count per name (the failed table has no task-name
-            //  index); until then one count per name, and none when nothing is kept.
-            t.put("failedKept", stats.failedKept() == 0 ? 0 : queue.countFailed(FailedFilter.all().taskName(name)));
-            t.put("done", counts.done());
-            t.put("failed", counts.failed());
-            tasks.add(t);
+        long currentMinute = Math.floorDiv(now.toEpochMilli(), MINUTE_MILLIS) * MINUTE_MILLIS;
+        Instant lastComplete = Instant.ofEpochMilli(currentMinute - MINUTE_MILLIS);
+        Map<String, Long> donePerMinute = new HashMap<>();
+        for (MinuteCount c : minutes) {
+            if (c.minute().equals(lastComplete)) {
+                donePerMinute.merge(c.taskName(), c.done(), Long::sum);
+            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("at", Instant.now().toString());
+        m.put("at", now.toString());
         m.put("pending", stats.pending());
         m.put("due", stats.due());
         m.put("scheduled", stats.scheduled());
@@ -246,7 +253,39 @@ final class Endpoints {
         m.put("oldestDueAgeMillis", stats.oldestTaskAge().toMillis());
         m.put("nextDueAt", stats.nextDueAt().map(Instant::toString).orElse(null));
         m.put("foremen", foremen);
-        m.put("tasks", tasks);
+        m.put("tasks", byName.stream().map(t -> Views.taskName(t, donePerMinute.getOrDefault(t.taskName(), 0L)))
+                .toList());
+        m.put("throughput", throughput(minutes, currentMinute));
+        return m;
+    }
+
+    /**
+     * The chart's data: {@code from}, the first minute of the window, {@code minutes}, how many the window has (the
+     * current minute last), and {@code perMinute}, the done and failed counts of each minute that had any, all task
+     * names summed, oldest first.
+     */
+    private static Map<String, Object> throughput(List<MinuteCount> counts, long currentMinute) {
+        int slots = (int) (THROUGHPUT_WINDOW.toMillis() / MINUTE_MILLIS);
+        TreeMap<Instant, long[]> summed = new TreeMap<>();
+        for (MinuteCount c : counts) {
+            long[] sum = summed.computeIfAbsent(c.minute(), k -> new long[2]);
+            sum[0] += c.done();
+            sum[1] += c.failed();
+        }
+        List<Map<String, Object>> perMinute = new ArrayList<>();
+        summed.forEach((minute, sum) -> {
+            if (sum[0] + sum[1] > 0) {
+                Map<String, Object> point = new LinkedHashMap<>();
+                point.put("minute", minute.toString());
+                point.put("done", sum[0]);
+                point.put("failed", sum[1]);
+                perMinute.add(point);
+            }
+        });
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", Instant.ofEpochMilli(currentMinute - (slots - 1) * MINUTE_MILLIS).toString());
+        m.put("minutes", slots);
+        m.put("perMinute", perMinute);
         return m;
     }
 
@@ -273,24 +312,74 @@ final class Endpoints {
         return m;
     }
 
-    /** Whichever of pending, running or failed holds the task now; 404 when none does. */
+    /** Live foremen ({@link TaskQueue#foremen()}) and gone ones ({@link TaskQueue#goneForemen()}), newest first. */
+    private Object foremen(Input in) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("live", queue.foremen().stream().map(Views::foreman).toList());
+        m.put("gone", queue.goneForemen().stream().map(Views::goneForeman).toList());
+        return m;
+    }
+
+    /**
+     * The newest finished attempts, newest first: of one task name with {@code name}, at most {@code limit}; with the
+     * queue's history retention ({@code retentionMillis}, 0 when it keeps none) so that the page can say why it is
+     * empty.
+     */
+    private Object history(Input in) {
+        int limit = Filters.limit(in.query());
+        String name = Filters.taskName(in.query());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("attempts", queue.recentHistory(name, limit).stream().map(Views::attempt).toList());
+        m.put("name", name);
+        m.put("limit", limit);
+        m.put("retentionMillis", queue.settings().history().toMillis());
+        return m;
+    }
+
+    private Object schedules(Input in) {
+        return queue.schedules().stream().map(s -> Views.schedule(s, in.withArgs())).toList();
+    }
+
+    /**
+     * Whichever of pending, running or failed holds the task now, with its finished attempts ({@code attempts}, oldest
+     * first); {@code finished} when none holds it but the history has attempts of it (it succeeded, was cancelled
+     * while it ran, or was kept as failed and deleted since); 404 when neither.
+     */
     private Object task(Input in) {
         long id = in.id();
+        Map<String, Object> m = new LinkedHashMap<>();
         Optional<PendingTask> pending = queue.findPending(id);
+        Optional<RunningTask> running = pending.isPresent() ? Optional.empty()
+                : queue.running().stream().filter(r -> r.id() == id).findFirst();
+        List<FailedTask> failed = pending.isPresent() || running.isPresent() ? List.of()
+                : queue.failedTasks(FailedFilter.all().ids(id), 1);
+        List<FinishedAttempt> attempts = queue.history(id);
         if (pending.isPresent()) {
-            return Map.of("state", "pending", "task", Views.pending(pending.get(), in.withArgs()));
+            m.put("state", "pending");
+            m.put("task", Views.pending(pending.get(), in.withArgs()));
+        } else if (running.isPresent()) {
+            m.put("state", "running");
+            m.put("task", Views.running(running.get(), in.withArgs()));
+        } else if (!failed.isEmpty()) {
+            m.put("state", "failed");
+            m.put("task", Views.failed(failed.get(0), in.withArgs()));
+        } else if (!attempts.isEmpty()) {
+            FinishedAttempt last = attempts.get(attempts.size() - 1);
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("id", id);
+            t.put("name", last.taskName());
+            t.put("enqueuedAt", Views.iso(last.enqueuedAt()));
+            t.put("finishedAt", Views.iso(last.finishedAt()));
+            t.put("outcome", last.outcome().name());
+            m.put("state", "finished");
+            m.put("task", t);
+        } else {
+            return error(404, "task " + id + " is not pending, running or kept as failed, and the history has no"
+                    + " attempt of it (cancelled before it ran, ended before the history's retention, or never"
+                    + " enqueued)");
         }
-        for (RunningTask r : queue.running()) {
-            if (r.id() == id) {
-                return Map.of("state", "running", "task", Views.running(r, in.withArgs()));
-            }
-        }
-        List<FailedTask> failed = queue.failedTasks(FailedFilter.all().ids(id), 1);
-        if (!failed.isEmpty()) {
-            return Map.of("state", "failed", "task", Views.failed(failed.get(0), in.withArgs()));
-        }
-        return error(404, "task " + id + " is not pending, running or kept as failed (done, cancelled, deleted or"
-                + " never enqueued)");
+        m.put("attempts", attempts.stream().map(Views::attempt).toList());
+        return m;
     }
 
     private Object requeueFailed(Input in) {

@@ -49,6 +49,11 @@ final class Filters {
         return limit;
     }
 
+    /** The query's {@code name} (a task name), or null when absent or empty: any name. */
+    static String taskName(Map<String, String> query) {
+        return nonEmpty(query.get("name"));
+    }
+
     /** The failed-task filter of {@code api/failed}'s query: name, reason, from, to. */
     static FailedFilter failed(Map<String, String> query) {
         return failed(query::get, "");

@@ -9,6 +9,7 @@
     busy: false, generation: 0, lastOk: 0,
     failedFilter: {}, failedSelected: new Set(), failedMatching: 0,
     scheduledFilter: {}, scheduledSelected: new Set(),
+    historyFilter: {},
   };
   const main = () => document.getElementById('main');
 
@@ -30,6 +31,20 @@
     return e;
   }
 
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  /** As el, for SVG: attributes set one by one (geometry only; the look comes from classes in dashboard.css). */
+  function svg(tag, attrs, ...children) {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined) continue;
+      if (k === 'text') e.textContent = String(v);
+      else e.setAttribute(k, String(v));
+    }
+    for (const c of children) e.append(c);
+    return e;
+  }
+
   const dash = '—';
   const show = (v) => (v === null || v === undefined ? dash : String(v));
   const can = (action) => !!state.session && state.session.actions.includes(action);
@@ -47,6 +62,12 @@
   }
 
   function pad(n) { return String(n).padStart(2, '0'); }
+
+  /** A minute's local time, HH:MM. */
+  function hhmm(iso) {
+    const d = new Date(iso);
+    return pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
 
   /** A time cell: local date and time, how long ago (or ahead), the ISO instant as its title. */
   function timeCell(iso, testName) {
@@ -169,12 +190,49 @@
 
   const VIEWS = {};
 
+  /**
+   * The throughput chart: one slot per minute of the window (the current minute last), and in the slot of each minute
+   * that had any, a bar of its done count with its failed count stacked on top; each bar's title says the numbers.
+   */
+  function throughputChart(tp) {
+    const W = 10, H = 100, TOP = 14, BOTTOM = 16;
+    const width = tp.minutes * W;
+    const max = Math.max(1, ...tp.perMinute.map((p) => p.done + p.failed));
+    const from = new Date(tp.from).getTime();
+    const chart = svg('svg', {
+      id: 'throughput-chart', 'data-test': 'throughput-chart', class: 'chart', role: 'img',
+      viewBox: '0 0 ' + width + ' ' + (TOP + H + BOTTOM),
+      'aria-label': 'Attempts done and failed per minute, last ' + tp.minutes + ' minutes',
+    });
+    chart.append(svg('line', { class: 'axis', x1: 0, x2: width, y1: TOP + H, y2: TOP + H }),
+      svg('text', { class: 'tick', x: 0, y: TOP + H + BOTTOM - 3, text: hhmm(tp.from) }),
+      svg('text', { class: 'tick end', x: width, y: TOP + H + BOTTOM - 3, text: 'now' }),
+      svg('text', { class: 'tick', x: 0, y: 10, text: 'max ' + max + '/min' }));
+    for (const p of tp.perMinute) {
+      const slot = Math.round((new Date(p.minute).getTime() - from) / 60000);
+      if (slot < 0 || slot >= tp.minutes) continue;
+      const doneH = (p.done / max) * H, failedH = (p.failed / max) * H;
+      const x = slot * W + 1;
+      chart.append(svg('g', { 'data-test': 'chart-minute', 'data-minute': p.minute, 'data-done': p.done, 'data-failed': p.failed },
+        svg('title', { text: hhmm(p.minute) + ': ' + p.done + ' done, ' + p.failed + ' failed' }),
+        svg('rect', { class: 'done', x: x, width: W - 2, y: TOP + H - doneH, height: doneH }),
+        svg('rect', { class: 'failed', x: x, width: W - 2, y: TOP + H - doneH - failedH, height: failedH })));
+    }
+    return chart;
+  }
+
   VIEWS.overview = {
     mount(root) {
       const t = table('overview-rows', ['Task', { text: 'Pending', num: 1 }, { text: 'Due', num: 1 },
         { text: 'Scheduled', num: 1 }, { text: 'Retrying', num: 1 }, { text: 'Running', num: 1 },
-        { text: 'Failed kept', num: 1 }, { text: 'Done (total)', num: 1 }, { text: 'Failed (total)', num: 1 }]);
+        { text: 'Failed kept', num: 1 }, { text: 'Done last minute', num: 1 }, { text: 'Done (total)', num: 1 },
+        { text: 'Failed (total)', num: 1 }]);
       root.append(el('h1', { text: 'Overview' }), el('div', { class: 'cards', id: 'overview-cards' }),
+        el('h2', { text: 'Throughput, last hour' }),
+        el('div', { class: 'chart-box', id: 'throughput', 'data-test': 'throughput' }),
+        el('p', { class: 'legend muted' }, el('span', { class: 'swatch done' }), ' done ',
+          el('span', { class: 'swatch failed' }), ' failed (kept as failed), per minute, all tasks; ',
+          el('span', { id: 'throughput-total', 'data-test': 'throughput-total' })),
         el('h2', { text: 'By task' }), t.table);
     },
     async refresh() {
@@ -189,8 +247,12 @@
         card('Oldest due', o.due > 0 ? fmtAge(o.oldestDueAgeMillis) : dash, 'oldest-due', stalled),
         card('Foremen', o.foremen, 'foremen', o.foremen === 0 && o.pending > 0),
         card('Next scheduled', o.nextDueAt ? new Date(o.nextDueAt).toLocaleTimeString() : dash, 'next-due'));
+      document.getElementById('throughput').replaceChildren(throughputChart(o.throughput));
+      const done = o.throughput.perMinute.reduce((n, p) => n + p.done, 0);
+      const failed = o.throughput.perMinute.reduce((n, p) => n + p.failed, 0);
+      document.getElementById('throughput-total').textContent = 'in all ' + done + ' done, ' + failed + ' failed.';
       const body = document.getElementById('overview-rows');
-      if (o.tasks.length === 0) return emptyRow(body, 9, 'No tasks yet.');
+      if (o.tasks.length === 0) return emptyRow(body, 10, 'No tasks yet.');
       body.replaceChildren(...o.tasks.map((t) => el('tr', { 'data-test': 'overview-row', 'data-name': t.name },
         el('td', { text: t.name }),
         ...[t.pending, t.due, t.scheduled, t.retrying, t.running].map((v) => el('td', { class: 'num', text: show(v) })),
@@ -198,7 +260,12 @@
           href: '#/failed', text: String(t.failedKept),
           onclick: () => { state.failedFilter = { name: t.name }; state.failedSelected.clear(); },
         }) : show(t.failedKept)),
-        el('td', { class: 'num', text: show(t.done) }), el('td', { class: 'num', text: show(t.failed) }))));
+        el('td', { class: 'num', 'data-test': 'overview-done-per-minute', text: show(t.donePerMinute) }),
+        el('td', { class: 'num' }, el('a', {
+          href: '#/history', text: show(t.done), title: 'finished attempts of ' + t.name,
+          onclick: () => { state.historyFilter = { name: t.name }; },
+        })),
+        el('td', { class: 'num', text: show(t.failed) }))));
     },
   };
 
@@ -380,24 +447,118 @@
     },
   };
 
+  /** An attempt's outcome as a badge. */
+  function outcome(o, testName) {
+    return el('span', { class: 'state outcome ' + o, 'data-test': testName, text: o.toLowerCase() });
+  }
+
+  VIEWS.history = {
+    mount(root) {
+      root.append(el('h1', { text: 'History' }),
+        el('p', { class: 'muted', id: 'history-retention', 'data-test': 'history-retention', text: '' }),
+        filterForm('history', [{ name: 'name', label: 'Task name' },
+          { name: 'limit', label: 'Show at most', type: 'number', placeholder: '100' }], state.historyFilter, (inputs) => {
+          state.historyFilter = { name: inputs.name.value.trim(), limit: inputs.limit.value.trim() };
+          clearError();
+          refresh(true);
+        }),
+        table('history-rows', ['ID', 'Task', { text: 'Attempt', num: 1 }, 'Outcome', 'Started', 'Finished',
+          { text: 'Took', num: 1 }, 'Error']).table);
+    },
+    async refresh() {
+      const data = await getJson('api/history?' + query(state.historyFilter));
+      document.getElementById('history-retention').textContent = data.retentionMillis === 0
+        ? 'This queue keeps no history (its history retention is zero): nothing is listed here.'
+        : 'Finished attempts, newest first, the newest ' + data.limit + ' shown; each is kept for '
+          + fmtAge(data.retentionMillis) + ' and written about a second after it ends.';
+      const body = document.getElementById('history-rows');
+      if (data.attempts.length === 0) return emptyRow(body, 8, 'No finished attempt matches.');
+      body.replaceChildren(...data.attempts.map((a) => el('tr', { 'data-test': 'history-row', 'data-id': a.id,
+        'data-attempt': a.attempt, 'data-outcome': a.outcome },
+        el('td', {}, taskLink(a.id)), el('td', { 'data-test': 'history-task', text: a.name }),
+        el('td', { class: 'num', text: a.attempt }), el('td', {}, outcome(a.outcome, 'history-outcome')),
+        timeCell(a.startedAt, 'history-started'), timeCell(a.finishedAt, 'history-finished'),
+        el('td', { class: 'num', text: fmtAge(a.tookMillis) }),
+        el('td', { class: 'reason mono', 'data-test': 'history-error', text: a.error === null ? '' : a.error }))));
+    },
+  };
+
+  VIEWS.schedules = {
+    mount(root) {
+      const headings = ['Name', 'Task', 'Schedule', 'Next run',
+        el('span', { title: 'When the pending instance was written: by the claim of the previous tick, or by a'
+          + ' foreman that started when none was pending. Not when a tick ended.', text: 'Instance written' })];
+      if (can('VIEW_ARGS')) headings.push('Args');
+      this.columns = headings.length;
+      root.append(el('h1', { text: 'Schedules' }),
+        el('p', { class: 'muted', text: 'Recurring schedules with a pending instance (one whose tick a foreman is'
+          + ' claiming at this moment is briefly missing). "Instance written" is when that instance was written,'
+          + ' which is about when the previous tick started, not when it ended: see the History page for how ticks went.' }),
+        table('schedules-rows', headings).table);
+    },
+    async refresh() {
+      const rows = await getJson('api/schedules');
+      const body = document.getElementById('schedules-rows');
+      if (rows.length === 0) return emptyRow(body, this.columns, 'No recurring schedule is pending.');
+      body.replaceChildren(...rows.map((s) => el('tr', { 'data-test': 'schedule-row', 'data-name': s.name },
+        el('td', { 'data-test': 'schedule-name', text: s.name }),
+        el('td', {}, el('a', { href: '#/history', text: s.task, onclick: () => { state.historyFilter = { name: s.task }; } })),
+        el('td', { class: 'mono', 'data-test': 'schedule-spec', text: s.schedule }),
+        timeCell(s.nextDueAt, 'schedule-next'), timeCell(s.writtenAt, 'schedule-written'),
+        can('VIEW_ARGS') ? el('td', { class: 'args mono', 'data-test': 'schedule-args', text: s.args }) : null)));
+    },
+  };
+
   VIEWS.foremen = {
     mount(root) {
       root.append(el('h1', { text: 'Foremen' }),
         el('p', { class: 'muted', text: 'Live foremen on this queue, from every process (a manual foreman is not listed).' }),
         table('foremen-rows', ['ID', 'Host', { text: 'PID', num: 1 }, 'Started', { text: 'Busy', num: 1 },
-          { text: 'Workers', num: 1 }, 'State', 'Handles']).table);
+          { text: 'Workers', num: 1 }, 'State', 'Handles']).table,
+        el('h2', { text: 'Gone' }),
+        el('p', { class: 'muted', text: 'Foremen that stopped, failed or died (their process killed, their host or'
+          + ' connection lost), the most recently started first; each kept for a week after it ended.' }),
+        table('gone-foremen-rows', ['ID', 'Host', { text: 'PID', num: 1 }, 'Started', { text: 'Workers', num: 1 },
+          'How it ended', 'Ended', 'Handles']).table);
     },
     async refresh() {
-      const rows = await getJson('api/foremen');
-      const body = document.getElementById('foremen-rows');
-      if (rows.length === 0) return emptyRow(body, 8, 'No foreman is running: pending tasks wait.');
-      body.replaceChildren(...rows.map((f) => el('tr', { 'data-test': 'foreman-row' },
+      const data = await getJson('api/foremen');
+      const live = document.getElementById('foremen-rows');
+      if (data.live.length === 0) emptyRow(live, 8, 'No foreman is running: pending tasks wait.');
+      else {
+        live.replaceChildren(...data.live.map((f) => el('tr', { 'data-test': 'foreman-row', 'data-id': f.id },
+          el('td', { class: 'mono', text: f.id }), el('td', { text: f.host }), el('td', { class: 'num', text: f.pid }),
+          timeCell(f.startedAt), el('td', { class: 'num', text: f.busy }), el('td', { class: 'num', text: f.workers }),
+          el('td', {}, el('span', { class: 'state ' + f.state, text: f.state.toLowerCase() })),
+          el('td', { text: f.handles.join(', ') }))));
+      }
+      const gone = document.getElementById('gone-foremen-rows');
+      if (data.gone.length === 0) return emptyRow(gone, 8, 'No foreman has ended in the last week.');
+      gone.replaceChildren(...data.gone.map((f) => el('tr', { 'data-test': 'gone-foreman-row', 'data-id': f.id },
         el('td', { class: 'mono', text: f.id }), el('td', { text: f.host }), el('td', { class: 'num', text: f.pid }),
-        timeCell(f.startedAt), el('td', { class: 'num', text: f.busy }), el('td', { class: 'num', text: f.workers }),
-        el('td', {}, el('span', { class: 'state ' + f.state, text: f.state.toLowerCase() })),
+        timeCell(f.startedAt), el('td', { class: 'num', text: f.workers }),
+        el('td', {}, el('span', { class: 'state ' + f.end, 'data-test': 'gone-foreman-end', text: f.end.toLowerCase() })),
+        f.endedAt ? timeCell(f.endedAt, 'gone-foreman-ended')
+          : el('td', { class: 'muted', text: 'unknown (nobody wrote it)' }),
         el('td', { text: f.handles.join(', ') }))));
     },
   };
+
+  /** The finished attempts of one task, oldest first. */
+  function attemptsTable(attempts) {
+    const t = table('task-attempts', [{ text: 'Attempt', num: 1 }, 'Outcome', 'Started', 'Finished',
+      { text: 'Took', num: 1 }, 'Foreman', 'Error']);
+    if (attempts.length === 0) {
+      emptyRow(t.body, 7, 'No finished attempt in the history (none ended yet, or the queue keeps no history).');
+    } else {
+      t.body.replaceChildren(...attempts.map((a) => el('tr', { 'data-test': 'task-attempt', 'data-attempt': a.attempt },
+        el('td', { class: 'num', text: a.attempt }), el('td', {}, outcome(a.outcome, 'task-attempt-outcome')),
+        timeCell(a.startedAt), timeCell(a.finishedAt), el('td', { class: 'num', text: fmtAge(a.tookMillis) }),
+        el('td', { class: 'mono', text: show(a.foremanId) }),
+        el('td', { class: 'reason mono', 'data-test': 'task-attempt-error', text: a.error === null ? '' : a.error }))));
+    }
+    return t.table;
+  }
 
   VIEWS.task = {
     mount(root, id) {
@@ -417,8 +578,8 @@
       const t = data.task;
       const list = el('dl', { class: 'task' });
       const labels = { name: 'Task', attempt: 'Attempt', attempts: 'Attempts', dueAt: 'Due', enqueuedAt: 'Enqueued',
-        createdAt: 'Enqueued', failedAt: 'Failed', startedAt: 'Started', foremanId: 'Foreman', progress: 'Progress',
-        note: 'Note', key: 'Key', reason: 'Reason' };
+        createdAt: 'Enqueued', failedAt: 'Failed', startedAt: 'Started', finishedAt: 'Finished', outcome: 'Last outcome',
+        foremanId: 'Foreman', progress: 'Progress', note: 'Note', key: 'Key', reason: 'Reason' };
       for (const [k, label] of Object.entries(labels)) {
         if (!(k in t)) continue;
         let value = t[k];
@@ -452,7 +613,7 @@
           'Ask task ' + t.id + ' to stop?', 'api/running/' + t.id + '/cancel', {}, () => 'Asked task ' + t.id + ' to stop.') }));
       }
       box.replaceChildren(el('p', {}, el('span', { class: 'state ' + data.state, 'data-test': 'task-state', text: data.state })),
-        list, actions);
+        list, actions, el('h2', { text: 'Attempts' }), attemptsTable(data.attempts));
     },
   };
 

@@ -9,9 +9,13 @@ import com.sun.net.httpserver.HttpServer;
 import dev.dbmq.Enqueue;
 import dev.dbmq.FailedFilter;
 import dev.dbmq.FailedTask;
+import dev.dbmq.FinishedAttempt;
 import dev.dbmq.Foreman;
+import dev.dbmq.ManualForeman;
+import dev.dbmq.MinuteCount;
 import dev.dbmq.PendingFilter;
 import dev.dbmq.PendingTask;
+import dev.dbmq.Schedule;
 import dev.dbmq.Task;
 import dev.dbmq.TaskContext;
 import dev.dbmq.TaskQueue;
@@ -24,9 +28,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -52,8 +58,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in a real headless Chromium, driven by Selenium through Debian's chromedriver: filtering and requeueing
- * failed tasks, cancelling a running task, a read-only operator seeing no buttons and refused a forged call, and
- * task text that looks like markup shown as text. Saves a screenshot of each page to {@code docs/dashboard/}.
+ * failed tasks, cancelling a running task, a read-only operator seeing no buttons and refused a forged call, reading
+ * the history, the recurring schedules and the throughput chart, and task text that looks like markup shown as text.
+ * Saves a screenshot of each page to {@code docs/dashboard/}.
  * Skipped when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing
  * ({@code apt-get install chromium chromium-driver}); tagged {@code browser}: a plain {@code mvn verify} leaves it out,
  * {@code -Pci} runs it.
@@ -208,6 +215,10 @@ class DashboardBrowserTest {
         assertNoAlert();
         screenshot("task");
 
+        // a foreman that ran before and stopped: listed as gone
+        Foreman earlier = Foreman.builder(queue).workers(2).handle(IMPORT, (String args) -> { }).start();
+        earlier.close();
+
         // a running task, cancelled from its row
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -223,7 +234,12 @@ class DashboardBrowserTest {
             long id = queue.enqueue(IMPORT, "customers.csv");
             assertTrue(started.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the import started");
             open("dbmq", "#/foremen");
-            wait.until(d -> rows("foreman-row").size() == 1);
+            wait.until(d -> rows("foreman-row").size() == 1 && rows("gone-foreman-row").size() == 1);
+            assertEquals(foreman.id(), driver.findElement(By.cssSelector("[data-test='foreman-row']"))
+                    .getDomAttribute("data-id"));
+            String gone = "[data-test='gone-foreman-row'][data-id='" + earlier.id() + "']";
+            assertEquals("stopped", text(gone + " [data-test='gone-foreman-end']"));
+            assertEquals(1, count(gone + " [data-test='gone-foreman-ended']"), "when it stopped");
             screenshot("foremen");
             open("dbmq", "#/running");
             By cancel = By.cssSelector("[data-test='running-row'][data-id='" + id + "'] [data-test='running-cancel']");
@@ -273,6 +289,84 @@ class DashboardBrowserTest {
         assertEquals(List.of("Apply"), ((JavascriptExecutor) driver).executeScript(
                 "return [...document.querySelectorAll('main button')].map(b => b.textContent);"),
                 "only the filter's button");
+    }
+
+    @Test
+    void an_operator_reads_the_history_the_schedules_and_the_throughput_chart() throws Exception {
+        try (ManualForeman foreman = Foreman.builder(queue)
+                .handle(IMPORT, (String args) -> { })
+                .handle(DIGEST, (String args) -> { })
+                .handle(Fixtures.REPORT, (String args) -> { })
+                .recurring("hourly-digest", Schedule.every(Duration.ofHours(1)), DIGEST, "hourly")
+                .recurring("nightly-report", Schedule.cron("0 3 * * *", ZoneId.of("Europe/Amsterdam")),
+                        Fixtures.REPORT, "nightly-pdf")
+                .startManual()) {
+            for (String file : List.of("a.csv", "b.csv", "c.csv")) {
+                queue.enqueue(IMPORT, file);
+            }
+            assertEquals(3, foreman.runPending(), "the imports; the digests and the schedules' ticks are due later");
+        }
+        long xssId = queue.failedTasks(FailedFilter.all().reasonContains(XSS_REASON), 1).get(0).id();
+        FinishedAttempt xss = queue.history(xssId).get(0);
+        assertTrue(xss.error().orElseThrow().contains(XSS_REASON), xss.toString());
+
+        // the history, newest first: the three imports, then the five failures; the hostile error is text
+        open("dbmq", "#/history");
+        wait.until(d -> rows("history-row").size() == 8);
+        assertEquals(List.of("import", "import", "import"), ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"[data-test='history-task']\")].slice(0, 3)"
+                        + ".map(e => e.textContent);"), "newest first");
+        String row = "[data-test='history-row'][data-id='" + xssId + "']";
+        assertEquals(1, count(row));
+        assertEquals(xss.error().orElseThrow(), text(row + " [data-test='history-error']"));
+        assertEquals("failed", text(row + " [data-test='history-outcome']"));
+        assertEquals(0, count(row + " img"), "no img element in the row");
+        assertEquals(0, count("main img, main script"));
+        assertNoAlert();
+        screenshot("history");
+
+        driver.findElement(By.id("history-name")).sendKeys("report");
+        driver.findElement(By.id("history-apply")).click();
+        // a refresh started before the filter may still land once: wait for the filtered rows, not for a count
+        wait.until(d -> List.of("report", "report").equals(((JavascriptExecutor) d).executeScript(
+                "return [...document.querySelectorAll(\"[data-test='history-task']\")].map(e => e.textContent);")));
+
+        // the task id leads to the task, with its attempt
+        click(By.cssSelector(row + " [data-test='task-link']"));
+        wait.until(d -> "failed".equals(text("[data-test='task-state']")) && count("[data-test='task-attempt']") == 1);
+        assertEquals(xss.error().orElseThrow(), text("[data-test='task-attempt-error']"));
+        assertEquals(0, count("main img, main script"));
+        assertNoAlert();
+
+        // the schedules, by name, with their args (this operator may see them)
+        open("dbmq", "#/schedules");
+        wait.until(d -> rows("schedule-row").size() == 2);
+        assertEquals(List.of("hourly-digest", "nightly-report"), ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"[data-test='schedule-name']\")].map(e => e.textContent);"));
+        String nightly = "[data-test='schedule-row'][data-name='nightly-report']";
+        assertEquals(queue.schedules().stream().filter(s -> s.name().equals("nightly-report")).findFirst()
+                .orElseThrow().schedule(), text(nightly + " [data-test='schedule-spec']"));
+        assertEquals("\"nightly-pdf\"", text(nightly + " [data-test='schedule-args']"));
+        screenshot("schedules");
+
+        // the chart: one bar per minute that had counts, each with that minute's sums
+        TreeMap<String, Long> expected = new TreeMap<>();
+        for (MinuteCount c : queue.countsPerMinute(Duration.ofHours(1))) {
+            expected.merge(c.minute().toString() + " " , c.done() * 1000 + c.failed(), Long::sum);
+        }
+        open("dbmq", "#/overview");
+        wait.until(d -> count("#throughput-chart [data-test='chart-minute']") == expected.size());
+        @SuppressWarnings("unchecked")
+        List<String> bars = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"#throughput-chart [data-test='chart-minute']\")]"
+                        + ".map(g => g.getAttribute('data-minute') + ' ' + g.getAttribute('data-done') + ' '"
+                        + " + g.getAttribute('data-failed') + ' ' + g.querySelectorAll('rect').length);");
+        List<String> want = expected.entrySet().stream().map(e -> e.getKey() + e.getValue() / 1000 + " "
+                + e.getValue() % 1000 + " 2").toList();
+        assertEquals(want, bars, "minute, done, failed, and a rect for each");
+        assertEquals(8, bars.stream().mapToLong(b -> Long.parseLong(b.split(" ")[1]) + Long.parseLong(b.split(" ")[2]))
+                .sum(), "3 done and 5 failed in all");
+        assertEquals("in all 3 done, 5 failed.", text("#throughput-total"));
     }
 
     private void assertNoAlert() {

@@ -9,10 +9,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmq.Enqueue;
 import dev.dbmq.FailedFilter;
+import dev.dbmq.Foreman;
+import dev.dbmq.ManualForeman;
+import dev.dbmq.QueueSettings;
+import dev.dbmq.Retry;
+import dev.dbmq.Schedule;
+import dev.dbmq.Task;
 import dev.dbmq.TaskQueue;
+import dev.dbmq.testing.SettableClock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +37,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The dashboard's request handling without a server, as tables: which access gets which status from each endpoint,
  * the forgery checks of a mutating call, args hidden without {@link Action#VIEW_ARGS}, 400s naming the field, and a
- * resolver that throws. One SQLite queue for all, with three kept failed tasks and one pending task; the mutating
- * calls here name ids that match nothing, so they change nothing (what they change is the HTTP tests' subject).
+ * resolver that throws; and what the read endpoints answer for a known queue. One SQLite queue for the tables, with
+ * three kept failed tasks, one pending task, one that succeeded and a recurring schedule; the mutating calls here name
+ * ids that match nothing, so they change nothing (what they change is the HTTP tests' subject). A second queue, on a
+ * {@link SettableClock}, has exact counts, minutes and history for the overview, history and task endpoints.
  */
 class DashboardEndpointsTest {
 
@@ -42,19 +53,76 @@ class DashboardEndpointsTest {
     static TaskQueue queue;
     static long failedId;
     static long pendingId;
+    static long finishedId;
 
     @BeforeAll
-    static void queueWithFailedAndPendingTasks() {
+    static void queueWithFailedPendingAndFinishedTasksAndASchedule() {
         queue = TaskQueue.sqlite(dir.resolve("q.db"));
         Fixtures.fail(queue, Fixtures.EMAIL, Map.of("secret-email-1", "smtp timeout", "secret-email-2", "smtp refused"));
         Fixtures.fail(queue, Fixtures.REPORT, Map.of("secret-report", "disk full"));
         failedId = queue.failedTasks(FailedFilter.all().taskName("report"), 1).get(0).id();
+        finishedId = queue.enqueue(Fixtures.EMAIL, "secret-done");
+        try (ManualForeman foreman = Foreman.builder(queue).handle(Fixtures.EMAIL, (String args) -> { }).startManual()) {
+            assertEquals(1, foreman.runPending());
+        }
         pendingId = queue.enqueue(Fixtures.EMAIL, "secret-pending", Enqueue.after(Duration.ofHours(1)).key("k:1"));
+        // its start writes the schedule's first instance, due in an hour; closed at once, so nothing claims it
+        Foreman.builder(queue).handle(Fixtures.REPORT, (String args) -> { })
+                .recurring("hourly-report", Schedule.every(Duration.ofHours(1)), Fixtures.REPORT, "secret-schedule")
+                .startManual().close();
+        timedQueue();
     }
 
     @AfterAll
     static void close() {
         queue.close();
+        timed.close();
+    }
+
+    // ---- a queue with exact numbers: tasks run at 12:00:10 and 12:01:10, read at 12:02:10 ----
+
+    static final Instant T0 = Instant.parse("2026-12-01T12:00:10Z");
+    static final Task<String> OK = Task.of("ok", String.class);
+    static final Task<String> FLAKY = Task.of("flaky", String.class).retry(Retry.fixed(Duration.ofMinutes(10), 3));
+    static final Task<String> BOOM = Task.of("boom", String.class);
+    static final String HOSTILE = "<img src=x onerror=alert(1)>";
+    static final SettableClock clock = new SettableClock(T0);
+    static TaskQueue timed;
+    static List<Long> okIds = new ArrayList<>();
+    static long flakyId;
+    static long boomId;
+
+    /**
+     * At 12:00:10 three ok tasks succeed; at 12:01:10 two more succeed, flaky fails its first attempt (retried in ten
+     * minutes) and boom fails for good; then one ok task is enqueued due at once and one due in an hour, none of
+     * which runs. The clock is left at 12:02:10, so the last complete minute is 12:01.
+     */
+    static void timedQueue() {
+        timed = TaskQueue.open(QueueSettings.sqlite(dir.resolve("timed.db")).clock(clock).build());
+        try (ManualForeman foreman = Foreman.builder(timed)
+                .handle(OK, (String args) -> { })
+                .handle(FLAKY, (String args) -> {
+                    throw new IllegalStateException("upstream timeout");
+                })
+                .handle(BOOM, (String args) -> {
+                    throw new IllegalStateException(HOSTILE);
+                })
+                .startManual()) {
+            for (int i = 0; i < 3; i++) {
+                okIds.add(timed.enqueue(OK, "first-" + i));
+            }
+            assertEquals(3, foreman.runPending());
+            clock.advance(Duration.ofMinutes(1));
+            for (int i = 0; i < 2; i++) {
+                okIds.add(timed.enqueue(OK, "second-" + i));
+            }
+            flakyId = timed.enqueue(FLAKY, "f");
+            boomId = timed.enqueue(BOOM, "b");
+            assertEquals(4, foreman.runPending());
+        }
+        timed.enqueue(OK, "due-now");
+        timed.enqueue(OK, "later", Enqueue.after(Duration.ofHours(1)));
+        clock.advance(Duration.ofMinutes(1));
     }
 
     static Endpoints endpoints(Access access) {
@@ -95,7 +163,8 @@ class DashboardEndpointsTest {
     }
 
     static String ids(String path) {
-        return path.replace("{failed}", Long.toString(failedId)).replace("{pending}", Long.toString(pendingId));
+        return path.replace("{failed}", Long.toString(failedId)).replace("{pending}", Long.toString(pendingId))
+                .replace("{finished}", Long.toString(finishedId));
     }
 
     static final Map<String, Access> ACCESSES = Map.of(
@@ -116,13 +185,19 @@ class DashboardEndpointsTest {
             GET  | api/scheduled              |                   | 200 | 200 | 403 | 200 | 200
             GET  | api/failed                 |                   | 200 | 200 | 403 | 200 | 200
             GET  | api/foremen                |                   | 200 | 200 | 403 | 200 | 200
+            GET  | api/history                |                   | 200 | 200 | 403 | 200 | 200
+            GET  | api/history?name=email&limit=5 |               | 200 | 200 | 403 | 200 | 200
+            GET  | api/schedules              |                   | 200 | 200 | 403 | 200 | 200
             GET  | api/task/{failed}          |                   | 200 | 200 | 403 | 200 | 200
+            GET  | api/task/{finished}        |                   | 200 | 200 | 403 | 200 | 200
             GET  | api/task/999999            |                   | 404 | 404 | 403 | 404 | 404
             GET  | api/nothing                |                   | 404 | 404 | 403 | 404 | 404
             POST | api/failed/requeue         | {"ids":[999999]}  | 200 | 403 | 403 | 200 | 403
             POST | api/failed/delete          | {"ids":[999999]}  | 200 | 403 | 403 | 403 | 200
             POST | api/pending/cancel         | {"ids":[999999]}  | 200 | 403 | 403 | 403 | 200
             POST | api/running/999999/cancel  | {}                | 200 | 403 | 403 | 403 | 200
+            POST | api/history                | {}                | 405 | 405 | 403 | 405 | 405
+            POST | api/schedules              | {}                | 405 | 405 | 403 | 405 | 405
             """)
     void each_access_gets_its_status_from_each_endpoint(String method, String path, String body, int full,
                                                          int readOnly, int forbidden, int requeue, int cancelDelete) {
@@ -221,11 +296,13 @@ class DashboardEndpointsTest {
         Access access = accessName.equals("VIEW_ARGS") ? Access.allowing(Action.VIEW_ARGS) : ACCESSES.get(accessName);
         boolean shown = access.allows(Action.VIEW_ARGS);
         Endpoints e = endpoints(access);
-        for (String path : List.of("api/failed", "api/scheduled", "api/task/{failed}", "api/task/{pending}")) {
+        for (String path : List.of("api/failed", "api/scheduled", "api/task/{failed}", "api/task/{pending}",
+                "api/schedules")) {
             Reply reply = get(e, ids(path));
             assertEquals(200, reply.status(), path);
             JsonNode body = json(reply);
-            JsonNode first = body.has("tasks") ? body.get("tasks").get(0) : body.get("task");
+            JsonNode first = body.isArray() ? body.get(0) : body.has("tasks") ? body.get("tasks").get(0)
+                    : body.get("task");
             assertEquals(shown, first.has("args"), path + ": " + first);
             assertEquals(shown, reply.bodyText().contains("secret-"), path + ": " + reply.bodyText());
         }
@@ -233,6 +310,7 @@ class DashboardEndpointsTest {
         assertEquals("pending", pending.get("state").asText());
         if (shown) {
             assertEquals("\"secret-pending\"", pending.get("task").get("args").asText());
+            assertEquals("\"secret-schedule\"", json(get(e, "api/schedules")).get(0).get("args").asText());
         }
     }
 
@@ -245,6 +323,9 @@ class DashboardEndpointsTest {
             GET  | api/failed?to=2026-13-01T00:00:00Z |                                      | to must be an ISO-8601 instant
             GET  | api/scheduled?keyPrefix=dbmq:x     |                                      | keyPrefix must not start with
             GET  | api/failed?name=%zz                |                                      | malformed %-escape
+            GET  | api/history?limit=0                |                                      | limit must be a whole number
+            GET  | api/history?limit=1001             |                                      | limit must be a whole number
+            GET  | api/history?name=%zz               |                                      | malformed %-escape
             POST | api/failed/requeue                 | {}                                   | either ids or filter, had neither
             POST | api/failed/requeue                 | {"ids":[1],"filter":{}}              | either ids or filter, had both
             POST | api/failed/requeue                 | {"ids":[]}                           | ids must list 1 to
@@ -341,20 +422,160 @@ class DashboardEndpointsTest {
     }
 
     @Test
-    void the_overview_counts_per_task_name() {
-        JsonNode o = json(get(endpoints(Access.READ_ONLY), "api/overview"));
-        assertEquals(3, o.get("failedKept").asLong());
-        assertEquals(1, o.get("pending").asLong());
-        assertEquals(1, o.get("scheduled").asLong());
-        assertEquals(0, o.get("foremen").asLong());
+    void the_overview_counts_per_task_name_and_the_last_hours_throughput() {
+        JsonNode o = json(get(timedEndpoints(Access.READ_ONLY), "api/overview"));
+        assertEquals("2026-12-01T12:02:10Z", o.get("at").asText(), "the queue's clock");
+        assertEquals(3, o.get("pending").asLong());
+        assertEquals(1, o.get("due").asLong());
+        assertEquals(2, o.get("scheduled").asLong());
+        assertEquals(1, o.get("retrying").asLong());
+        assertEquals(1, o.get("failedKept").asLong());
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         o.get("tasks").forEach(t -> byName.put(t.get("name").asText(), t));
-        assertEquals(List.of("email", "report"), List.copyOf(byName.keySet()));
-        assertEquals(2, byName.get("email").get("failedKept").asLong());
-        assertEquals(1, byName.get("email").get("pending").asLong());
-        assertEquals(2, byName.get("email").get("failed").asLong());
-        assertEquals(1, byName.get("report").get("failedKept").asLong());
-        assertTrue(byName.get("report").get("scheduled").isNull(), "not in QueueStats per name yet");
-        assertNotNull(o.get("oldestDueAge"));
+        assertEquals(List.of("boom", "flaky", "ok"), List.copyOf(byName.keySet()));
+        // name: pending, due, scheduled, retrying, running, failedKept, done, failed, donePerMinute, oldestDueAgeMillis
+        assertEquals(List.of(2L, 1L, 1L, 0L, 0L, 0L, 5L, 0L, 2L, 60_000L), row(byName.get("ok")));
+        assertEquals(List.of(1L, 0L, 1L, 1L, 0L, 0L, 0L, 0L, 0L, 0L), row(byName.get("flaky")));
+        assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 1L, 0L, 1L, 0L, 0L), row(byName.get("boom")));
+        assertEquals(timed.findPending(flakyId).orElseThrow().dueAt().toString(),
+                byName.get("flaky").get("nextDueAt").asText(), "its retry, ten minutes ± 10% after 12:01:10");
+        assertEquals("2026-12-01T13:01:10Z", byName.get("ok").get("nextDueAt").asText());
+        assertTrue(byName.get("boom").get("nextDueAt").isNull());
+
+        JsonNode throughput = o.get("throughput");
+        assertEquals("2026-12-01T11:03:00Z", throughput.get("from").asText(), "60 minutes, 12:02 the last");
+        assertEquals(60, throughput.get("minutes").asInt());
+        assertEquals("[{\"minute\":\"2026-12-01T12:00:00Z\",\"done\":3,\"failed\":0},"
+                + "{\"minute\":\"2026-12-01T12:01:00Z\",\"done\":2,\"failed\":1}]",
+                throughput.get("perMinute").toString(), "all names summed, only minutes with counts");
+    }
+
+    private static List<Long> row(JsonNode t) {
+        List<Long> values = new ArrayList<>();
+        for (String field : List.of("pending", "due", "scheduled", "retrying", "running", "failedKept", "done",
+                "failed", "donePerMinute", "oldestDueAgeMillis")) {
+            assertTrue(t.get(field).isIntegralNumber(), field + " is a number: " + t);
+            values.add(t.get(field).asLong());
+        }
+        return values;
+    }
+
+    static Endpoints timedEndpoints(Access access) {
+        return Dashboard.builder(timed).access(r -> access).build().endpoints();
+    }
+
+    @Test
+    void the_history_lists_finished_attempts_newest_first_by_name_and_up_to_the_limit() {
+        Endpoints e = timedEndpoints(Access.READ_ONLY);
+        JsonNode all = json(get(e, "api/history"));
+        assertEquals(100, all.get("limit").asInt());
+        assertTrue(all.get("name").isNull());
+        assertEquals(Duration.ofDays(1).toMillis(), all.get("retentionMillis").asLong());
+        List<String> attempts = new ArrayList<>();
+        all.get("attempts").forEach(a -> attempts.add(a.get("name").asText() + " " + a.get("attempt").asInt() + " "
+                + a.get("outcome").asText() + " " + a.get("finishedAt").asText()));
+        assertEquals(7, attempts.size(), attempts.toString());
+        assertEquals(List.of("ok 1 SUCCEEDED 2026-12-01T12:00:10Z", "ok 1 SUCCEEDED 2026-12-01T12:00:10Z",
+                "ok 1 SUCCEEDED 2026-12-01T12:00:10Z"), attempts.subList(4, 7), "the oldest last");
+        assertEquals(List.of("boom 1 FAILED 2026-12-01T12:01:10Z", "flaky 1 RETRIED 2026-12-01T12:01:10Z"),
+                attempts.subList(0, 4).stream().filter(a -> !a.startsWith("ok")).sorted().toList());
+
+        JsonNode boom = json(get(e, "api/history?name=boom"));
+        assertEquals("boom", boom.get("name").asText());
+        assertEquals(1, boom.get("attempts").size());
+        JsonNode failed = boom.get("attempts").get(0);
+        assertEquals(boomId, failed.get("id").asLong());
+        assertEquals("java.lang.IllegalStateException: " + HOSTILE, failed.get("error").asText(), "kept as it was");
+        assertEquals("2026-12-01T12:01:10Z", failed.get("startedAt").asText());
+        assertEquals("2026-12-01T12:01:10Z", failed.get("enqueuedAt").asText());
+        assertEquals(0, failed.get("tookMillis").asLong(), "the clock stood still while it ran");
+        assertTrue(failed.has("foremanId"), failed.toString());
+
+        JsonNode two = json(get(e, "api/history?limit=2"));
+        assertEquals(2, two.get("limit").asInt());
+        assertEquals(json(get(e, "api/history")).get("attempts").get(0), two.get("attempts").get(0), "the newest");
+        assertEquals(2, two.get("attempts").size());
+        assertEquals(5, json(get(e, "api/history?name=ok&limit=10")).get("attempts").size());
+        assertEquals(0, json(get(e, "api/history?name=nothing")).get("attempts").size());
+        assertEquals(7, json(get(e, "api/history?name=")).get("attempts").size(), "an empty name is any name");
+    }
+
+    @Test
+    void a_task_carries_its_attempts_and_one_only_the_history_knows_is_finished() {
+        Endpoints e = timedEndpoints(Access.READ_ONLY);
+        JsonNode done = json(get(e, "api/task/" + okIds.get(0)));
+        assertEquals("finished", done.get("state").asText(), done.toString());
+        assertEquals("ok", done.get("task").get("name").asText());
+        assertEquals("SUCCEEDED", done.get("task").get("outcome").asText());
+        assertEquals("2026-12-01T12:00:10Z", done.get("task").get("finishedAt").asText());
+        assertEquals(1, done.get("attempts").size());
+        assertEquals("SUCCEEDED", done.get("attempts").get(0).get("outcome").asText());
+        assertTrue(done.get("attempts").get(0).get("error").isNull());
+
+        JsonNode retrying = json(get(e, "api/task/" + flakyId));
+        assertEquals("pending", retrying.get("state").asText());
+        assertEquals(2, retrying.get("task").get("attempt").asInt());
+        assertEquals("RETRIED", retrying.get("attempts").get(0).get("outcome").asText());
+        assertEquals("java.lang.IllegalStateException: upstream timeout",
+                retrying.get("attempts").get(0).get("error").asText());
+
+        JsonNode failed = json(get(e, "api/task/" + boomId));
+        assertEquals("failed", failed.get("state").asText());
+        assertEquals("FAILED", failed.get("attempts").get(0).get("outcome").asText());
+
+        long neverRan = timed.pendingTasks(dev.dbmq.PendingFilter.all().taskName("ok"), 10).get(0).id();
+        JsonNode pending = json(get(e, "api/task/" + neverRan));
+        assertEquals("pending", pending.get("state").asText());
+        assertEquals(0, pending.get("attempts").size(), "no attempt yet");
+
+        Reply gone = get(e, "api/task/999999");
+        assertEquals(404, gone.status());
+        assertTrue(json(gone).get("error").asText().contains("history has no attempt"), gone.bodyText());
+    }
+
+    @Test
+    void foremen_lists_live_ones_and_a_closed_one_as_gone_and_stopped() throws Exception {
+        try (TaskQueue q = TaskQueue.sqlite(dir.resolve("foremen.db"))) {
+            Endpoints e = Dashboard.builder(q).access(r -> Access.READ_ONLY).build().endpoints();
+            assertEquals("{\"live\":[],\"gone\":[]}", json(get(e, "api/foremen")).toString());
+            Foreman foreman = Foreman.builder(q).workers(2).handle(OK, (String args) -> { }).start();
+            JsonNode live;
+            try {
+                live = json(get(e, "api/foremen"));
+                assertEquals(1, live.get("live").size(), live.toString());
+                assertEquals(0, live.get("gone").size(), live.toString());
+                JsonNode f = live.get("live").get(0);
+                assertEquals(foreman.id(), f.get("id").asText());
+                assertEquals(2, f.get("workers").asInt());
+                assertEquals(0, f.get("busy").asInt());
+                assertEquals("[\"ok\"]", f.get("handles").toString());
+            } finally {
+                foreman.close();
+            }
+            JsonNode after = json(get(e, "api/foremen"));
+            assertEquals(0, after.get("live").size(), after.toString());
+            assertEquals(1, after.get("gone").size(), after.toString());
+            JsonNode g = after.get("gone").get(0);
+            assertEquals(foreman.id(), g.get("id").asText());
+            assertEquals("STOPPED", g.get("end").asText());
+            assertEquals(live.get("live").get(0).get("startedAt"), g.get("startedAt"));
+            Instant ended = Instant.parse(g.get("endedAt").asText());
+            assertFalse(ended.isBefore(Instant.parse(g.get("startedAt").asText())), g.toString());
+            assertEquals(2, g.get("workers").asInt());
+        }
+    }
+
+    @Test
+    void schedules_list_each_recurring_schedule_with_its_next_tick_and_when_its_instance_was_written() {
+        JsonNode all = json(get(endpoints(Access.READ_ONLY), "api/schedules"));
+        assertEquals(1, all.size(), all.toString());
+        JsonNode s = all.get(0);
+        assertEquals("hourly-report", s.get("name").asText());
+        assertEquals("report", s.get("task").asText());
+        assertEquals("every PT1H", s.get("schedule").asText());
+        Instant written = Instant.parse(s.get("writtenAt").asText());
+        assertEquals(written.plus(Duration.ofHours(1)), Instant.parse(s.get("nextDueAt").asText()),
+                "an hour after the foreman's start wrote it");
+        assertFalse(s.has("args"), "not without VIEW_ARGS");
     }
 }

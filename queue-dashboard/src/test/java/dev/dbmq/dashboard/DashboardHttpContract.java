@@ -111,7 +111,12 @@ abstract class DashboardHttpContract {
                         null)).get("count").asInt());
                 assertEquals(List.of("email"), queue.failedTasks(FailedFilter.all(), 10).stream()
                         .map(FailedTask::taskName).toList());
-                assertEquals(404, get(URI.create(base + "/api/task/" + report.id())).statusCode());
+                // no longer kept as failed, but its attempt is in the history: finished, not 404
+                JsonNode deleted = json(get(URI.create(base + "/api/task/" + report.id())));
+                assertEquals("finished", deleted.get("state").asText(), deleted.toString());
+                assertEquals("FAILED", deleted.get("task").get("outcome").asText());
+                assertEquals(1, deleted.get("attempts").size());
+                assertEquals("FAILED", deleted.get("attempts").get(0).get("outcome").asText());
 
                 JsonNode scheduled = json(get(URI.create(base + "/api/scheduled?name=email")));
                 assertEquals(2, scheduled.get("tasks").size());
@@ -124,11 +129,14 @@ abstract class DashboardHttpContract {
                 JsonNode cancel = json(post(base + "/api/running/" + later + "/cancel", token, "{}", null));
                 assertTrue(cancel.get("cancelled").asBoolean(), cancel.toString());
                 assertTrue(queue.findPending(later).isEmpty(), "cancel(id) of a pending task deletes it");
+                assertEquals(404, get(URI.create(base + "/api/task/" + later)).statusCode(),
+                        "cancelled before it ran: neither held nor in the history");
 
                 JsonNode overview = json(get(URI.create(base + "/api/overview")));
                 assertEquals(1, overview.get("failedKept").asInt());
                 assertEquals(0, overview.get("pending").asInt());
-                assertEquals(0, json(get(URI.create(base + "/api/foremen"))).size(), "a manual foreman is not listed");
+                assertEquals(0, json(get(URI.create(base + "/api/foremen"))).get("live").size(),
+                        "a manual foreman is not listed");
                 assertEquals(0, json(get(URI.create(base + "/api/running"))).size());
             } finally {
                 server.stop(0);
