@@ -663,7 +663,7 @@ public final class TaskQueue implements AutoCloseable {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
         ensureOpen();
-        return database.autocommit(dsl -> TaskStore.pendingMatching(dsl,
+        return database.transaction(dsl -> TaskStore.pendingMatching(dsl, filter,
                 TaskStore.pendingMatching(backend.storage(), filter), limit)).stream().map(TaskQueue::pendingTask)
                 .toList();
     }

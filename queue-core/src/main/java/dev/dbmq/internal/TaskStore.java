@@ -671,13 +671,25 @@ public final class TaskStore {
         return dsl.fetchCount(DBMQ_FAILED_TASK, matching);
     }
 
-    /** The pending tasks matching, in claim order (due time, then id), at most {@code limit}. */
-    public static List<Row> pendingMatching(DSLContext dsl, Condition matching, int limit) {
-        return dsl.select(ROW_FIELDS).from(DBMQ_TASK)
-                .where(matching)
-                .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
-                .limit(limit)
-                .fetch(TaskStore::row);
+    /**
+     * The pending tasks matching, in claim order (due time, then id), at most {@code limit}. Each statement reads a
+     * range of the claim index {@code (task_name, due_at, id)}: for one name, the first {@code limit} rows of its
+     * range; for any name, the same per name (found by a loose index scan), merged here. Ordering the whole table by
+     * due time instead would read and sort every pending task (about half a second for a million on SQLite).
+     */
+    public static List<Row> pendingMatching(DSLContext dsl, PendingFilter filter, Condition matching, int limit) {
+        List<String> names = filter.taskName().isPresent() ? List.of(filter.taskName().get())
+                : distinct(dsl, DBMQ_TASK, DBMQ_TASK.TASK_NAME);
+        List<Row> rows = new ArrayList<>();
+        for (String name : names) {
+            rows.addAll(dsl.select(ROW_FIELDS).from(DBMQ_TASK)
+                    .where(DBMQ_TASK.TASK_NAME.eq(name)).and(matching)
+                    .orderBy(DBMQ_TASK.TASK_NAME, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
+                    .limit(limit)
+                    .fetch(TaskStore::row));
+        }
+        rows.sort(Comparator.comparingLong(Row::dueAt).thenComparingLong(Row::id));
+        return rows.size() <= limit ? rows : List.copyOf(rows.subList(0, limit));
     }
 
     /** Deletes the kept failed tasks matching, in one statement; returns how many. */

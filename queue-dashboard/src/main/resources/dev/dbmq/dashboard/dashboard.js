@@ -237,13 +237,16 @@
     },
     async refresh() {
       const o = await getJson('api/overview');
+      // counts of a name's tasks stop at o.countLimit (so the page costs the same however much is queued)
+      const lim = (v) => (v >= o.countLimit ? v + '+' : show(v));
+      const total = (v) => (o.totalsAtLimit ? v + '+' : show(v));
       const stalled = o.due > 0 && (o.foremen === 0 || o.oldestDueAgeMillis > 60000);
       const card = (label, value, test, alert) => el('div', { class: alert ? 'card alert' : 'card', 'data-test': 'card-' + test },
         el('div', { class: 'label', text: label }), el('div', { class: 'value', id: 'overview-' + test, text: value }));
       document.getElementById('overview-cards').replaceChildren(
-        card('Pending', o.pending, 'pending'), card('Due now', o.due, 'due'),
-        card('Scheduled', o.scheduled, 'scheduled'), card('Retrying', o.retrying, 'retrying'),
-        card('Running', o.running, 'running'), card('Failed kept', o.failedKept, 'failed-kept', o.failedKept > 0),
+        card('Pending', total(o.pending), 'pending'), card('Due now', total(o.due), 'due'),
+        card('Scheduled', total(o.scheduled), 'scheduled'), card('Retrying', total(o.retrying), 'retrying'),
+        card('Running', o.running, 'running'), card('Failed kept', total(o.failedKept), 'failed-kept', o.failedKept > 0),
         card('Oldest due', o.due > 0 ? fmtAge(o.oldestDueAgeMillis) : dash, 'oldest-due', stalled),
         card('Foremen', o.foremen, 'foremen', o.foremen === 0 && o.pending > 0),
         card('Next scheduled', o.nextDueAt ? new Date(o.nextDueAt).toLocaleTimeString() : dash, 'next-due'));
@@ -255,9 +258,11 @@
       if (o.tasks.length === 0) return emptyRow(body, 10, 'No tasks yet.');
       body.replaceChildren(...o.tasks.map((t) => el('tr', { 'data-test': 'overview-row', 'data-name': t.name },
         el('td', { text: t.name }),
-        ...[t.pending, t.due, t.scheduled, t.retrying, t.running].map((v) => el('td', { class: 'num', text: show(v) })),
+        el('td', { class: 'num', text: t.due >= o.countLimit || t.scheduled >= o.countLimit ? t.pending + '+' : show(t.pending) }),
+        ...[t.due, t.scheduled, t.retrying].map((v) => el('td', { class: 'num', text: lim(v) })),
+        el('td', { class: 'num', text: show(t.running) }),
         el('td', { class: 'num' }, t.failedKept > 0 ? el('a', {
-          href: '#/failed', text: String(t.failedKept),
+          href: '#/failed', text: lim(t.failedKept),
           onclick: () => { state.failedFilter = { name: t.name }; state.failedSelected.clear(); },
         }) : show(t.failedKept)),
         el('td', { class: 'num', 'data-test': 'overview-done-per-minute', text: show(t.donePerMinute) }),

@@ -430,6 +430,9 @@ class DashboardEndpointsTest {
         assertEquals(2, o.get("scheduled").asLong());
         assertEquals(1, o.get("retrying").asLong());
         assertEquals(1, o.get("failedKept").asLong());
+        assertEquals(60_000, o.get("oldestDueAgeMillis").asLong());
+        assertEquals(10_000, o.get("countLimit").asInt());
+        assertFalse(o.get("totalsAtLimit").asBoolean());
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         o.get("tasks").forEach(t -> byName.put(t.get("name").asText(), t));
         assertEquals(List.of("boom", "flaky", "ok"), List.copyOf(byName.keySet()));
