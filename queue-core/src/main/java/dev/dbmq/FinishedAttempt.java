@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param enqueuedAt when the task was enqueued
  * @param startedAt  when the attempt started
  * @param finishedAt when it ended
- * @param foremanId  the foreman that ran it ({@link Foreman#id()}); empty for a {@link ManualForeman}
+ * @param foremanId  the foreman that ran it ({@link Foreman#id()}, or a {@link ManualForeman}'s own); empty when
+ *                   none was recorded
  * @param error      for an attempt that threw, its exception, one line (class and message); empty otherwise
  */
 public record FinishedAttempt(long id, String taskName, int attempt, Outcome outcome, Instant enqueuedAt,

@@ -55,6 +55,16 @@ public class HistoryPruneDelayBenchmark {
         }
     }
 
+    /** Prints how many of the old rows the trial pruned: pruning must have run all through the measurement. */
+    static void left(Connection c, String table, int oldRows) throws SQLException {
+        try (Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table + " WHERE foreman_id = 'gone'")) {
+            rs.next();
+            System.out.println("pruned " + (oldRows - rs.getLong(1)) + " of " + oldRows + " old history rows during"
+                    + " the trial; " + rs.getLong(1) + " left");
+        }
+    }
+
     @State(Scope.Benchmark)
     public static class Sqlite {
         @Param({"0", "1000000"})
@@ -80,10 +90,13 @@ public class HistoryPruneDelayBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void stop(BenchmarkParams params) {
+        public void stop(BenchmarkParams params) throws SQLException {
             SideResults.recordLoad(params);
             foreman.close();
             queue.close();
+            try (Connection c = BenchDb.rawConnection(dir, Synchronous.NORMAL)) {
+                left(c, "dbmq_history", oldRows);
+            }
             BenchDb.deleteTree(dir);
         }
     }
@@ -121,10 +134,13 @@ public class HistoryPruneDelayBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void stop(BenchmarkParams params) {
+        public void stop(BenchmarkParams params) throws SQLException {
             SideResults.recordLoad(params);
             foreman.close();
             foremanQueue.close();
+            try (Connection c = producerPool.getConnection()) {
+                left(c, schema + ".dbmq_history", oldRows);
+            }
             producer.close();
             BenchPg.dropSchema(producerPool, schema);
             foremanPool.close();
