@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,17 +37,22 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class BulkRequeueBenchmark {
 
-    static final int FAILED = 100_000;
+    /** Kept failures requeued by each call; CI's smoke pass sets 1000. */
+    @State(Scope.Benchmark)
+    public static class Size {
+        @Param("100000")
+        public int failed;
+    }
 
-    static void refill(Connection c, String prefix, boolean postgres) throws SQLException {
+    static void refill(Connection c, String prefix, boolean postgres, int failed) throws SQLException {
         String select = "x, 'trivial', '{\"n\":' || x || '}', 0, x, 'handler threw java.io.IOException: timeout', 1";
         try (Statement st = c.createStatement()) {
             st.execute("DELETE FROM " + prefix + "dbmq_task");
             st.execute("DELETE FROM " + prefix + "dbmq_failed_task");
             String insert = "INSERT INTO " + prefix + "dbmq_failed_task (id, task_name, args, created_at, failed_at,"
                     + " reason, attempts) ";
-            st.execute(postgres ? insert + "SELECT " + select + " FROM generate_series(1, " + FAILED + ") x"
-                    : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + FAILED + ") "
+            st.execute(postgres ? insert + "SELECT " + select + " FROM generate_series(1, " + failed + ") x"
+                    : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + failed + ") "
                     + insert + "SELECT " + select + " FROM c");
         }
     }
@@ -64,9 +70,9 @@ public class BulkRequeueBenchmark {
         }
 
         @Setup(Level.Invocation)
-        public void fill() throws SQLException {
+        public void fill(Size size) throws SQLException {
             try (Connection c = BenchDb.rawConnection(dir, Synchronous.NORMAL)) {
-                refill(c, "", false);
+                refill(c, "", false, size.failed);
             }
         }
 
@@ -92,9 +98,9 @@ public class BulkRequeueBenchmark {
         }
 
         @Setup(Level.Invocation)
-        public void fill() throws SQLException {
+        public void fill(Size size) throws SQLException {
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-                refill(c, schema + ".", true);
+                refill(c, schema + ".", true, size.failed);
                 st.execute("VACUUM ANALYZE " + schema + ".dbmq_failed_task"); // autovacuum is off on this server
                 st.execute("VACUUM ANALYZE " + schema + ".dbmq_task");
             }
@@ -110,18 +116,18 @@ public class BulkRequeueBenchmark {
     }
 
     @Benchmark
-    public int sqlite_requeue_100000(Sqlite s) {
-        return check(s.queue.requeueFailed(FailedFilter.all()));
+    public int sqlite_requeue_100000(Sqlite s, Size size) {
+        return check(s.queue.requeueFailed(FailedFilter.all()), size.failed);
     }
 
     @Benchmark
-    public int postgres_requeue_100000(Postgres s) {
-        return check(s.queue.requeueFailed(FailedFilter.all()));
+    public int postgres_requeue_100000(Postgres s, Size size) {
+        return check(s.queue.requeueFailed(FailedFilter.all()), size.failed);
     }
 
-    private static int check(int requeued) {
-        if (requeued != FAILED) {
-            throw new IllegalStateException("requeued " + requeued + " of " + FAILED);
+    private static int check(int requeued, int failed) {
+        if (requeued != failed) {
+            throw new IllegalStateException("requeued " + requeued + " of " + failed);
         }
         return requeued;
     }

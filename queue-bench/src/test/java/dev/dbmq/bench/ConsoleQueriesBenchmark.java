@@ -41,14 +41,15 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class ConsoleQueriesBenchmark {
 
-    static final int PENDING = 1_000_000;
-    static final int HISTORY = 1_000_000;
-    static final int FAILED = 100_000;
 
     @State(Scope.Benchmark)
     public static class Filled {
         @Param({"sqlite", "postgres"})
         public String backend;
+
+        /** Pending tasks and history entries; a tenth as many kept failures. CI's smoke pass sets 1000. */
+        @Param("1000000")
+        public int rows;
 
         Path dir;
         HikariDataSource pool;
@@ -64,7 +65,7 @@ public class ConsoleQueriesBenchmark {
                         .build();
                 TaskQueue.open(settings).close();
                 try (Connection c = BenchDb.rawConnection(dir, Synchronous.NORMAL)) {
-                    fill(c, "", now, false);
+                    fill(c, "", now, false, rows);
                 }
                 queue = TaskQueue.open(settings);
             } else {
@@ -72,7 +73,7 @@ public class ConsoleQueriesBenchmark {
                 schema = BenchPg.newSchema("console");
                 queue = BenchPg.openQueue(pool, schema);
                 try (Connection c = pool.getConnection()) {
-                    fill(c, schema + ".", now, true);
+                    fill(c, schema + ".", now, true, rows);
                     try (Statement st = c.createStatement()) {
                         st.execute("VACUUM ANALYZE " + schema + ".dbmq_task");
                         st.execute("VACUUM ANALYZE " + schema + ".dbmq_history");
@@ -82,18 +83,19 @@ public class ConsoleQueriesBenchmark {
             }
         }
 
-        private static void fill(Connection c, String prefix, long now, boolean postgres) throws SQLException {
+        private static void fill(Connection c, String prefix, long now, boolean postgres, int rows)
+                throws SQLException {
             String name = postgres ? "'task-' || (x % 5)" : "'task-' || (x % 5)";
             try (Statement st = c.createStatement()) {
-                st.execute(insert(postgres, PENDING, "INSERT INTO " + prefix + "dbmq_task (task_name, args, created_at,"
+                st.execute(insert(postgres, rows, "INSERT INTO " + prefix + "dbmq_task (task_name, args, created_at,"
                         + " due_at, attempt) ", "SELECT " + name + ", '{\"n\":' || x || '}', " + now + ", CASE WHEN x % 2 = 0"
                         + " THEN 0 ELSE " + now + " + x * 86 END, CASE WHEN x % 50 = 0 THEN 2 ELSE 1 END"));
-                st.execute(insert(postgres, HISTORY, "INSERT INTO " + prefix + "dbmq_history (id, task_name, attempt,"
+                st.execute(insert(postgres, rows, "INSERT INTO " + prefix + "dbmq_history (id, task_name, attempt,"
                         + " outcome, created_at, started_at, finished_at, foreman_id, error) ", "SELECT x, " + name
                         + ", 1, 'SUCCEEDED', " + now + " - 86400000 + x * 86, " + now + " - 86400000 + x * 86, " + now
                         + " - 86400000 + x * 86, 'f', NULL"));
-                st.execute(insert(postgres, FAILED, "INSERT INTO " + prefix + "dbmq_failed_task (id, task_name, args,"
-                        + " created_at, failed_at, reason, attempts) ", "SELECT " + PENDING + " + x, " + name + ", '{}', "
+                st.execute(insert(postgres, rows / 10, "INSERT INTO " + prefix + "dbmq_failed_task (id, task_name, args,"
+                        + " created_at, failed_at, reason, attempts) ", "SELECT " + rows + " + x, " + name + ", '{}', "
                         + now + ", " + now + " - x * 1000, CASE WHEN x % 100 = 0 THEN 'handler threw"
                         + " java.net.SocketTimeoutException: Read timed out' ELSE 'handler threw"
                         + " java.lang.IllegalStateException: bad input' END, 3"));
@@ -171,12 +173,12 @@ public class ConsoleQueriesBenchmark {
 
     @Benchmark
     public Object history_of_a_task(Filled f) {
-        return f.queue.history(HISTORY / 2);
+        return f.queue.history(f.rows / 2);
     }
 
     @Benchmark
     public Object findPending(Filled f) {
-        return f.queue.findPending(PENDING / 2);
+        return f.queue.findPending(f.rows / 2);
     }
 
     @Benchmark
