@@ -551,15 +551,16 @@ public final class TaskQueue implements AutoCloseable {
 
     /**
      * The queue per task name, by name: due, scheduled and retrying tasks, running attempts, kept failures, counts,
-     * the oldest due task's age and the next due time. An operator's overview, read in one transaction with a cost
-     * bounded by indexes, however many tasks are queued: each count of tasks stops at
+     * the oldest due task's age and the next due time. An operator's overview, read with a cost bounded by indexes,
+     * however many tasks are queued (several statements, no transaction: on SQLite a transaction takes the write lock
+     * a claim needs, and a snapshot is not worth that to an overview): each count of tasks stops at
      * {@link TaskNameStats#COUNT_LIMIT} (a count of that many means at least that many). {@link #stats()} has exact
      * totals, at the cost of reading every pending task.
      */
     public List<TaskNameStats> statsByName() {
         ensureOpen();
         long now = clock.millis();
-        return database.transaction(dsl -> TaskStore.statsByName(dsl, now, TaskNameStats.COUNT_LIMIT));
+        return database.autocommit(dsl -> TaskStore.statsByName(dsl, now, TaskNameStats.COUNT_LIMIT));
     }
 
     /** The most recently failed tasks kept in the failed-tasks table, newest first. */
@@ -663,7 +664,7 @@ public final class TaskQueue implements AutoCloseable {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
         ensureOpen();
-        return database.transaction(dsl -> TaskStore.pendingMatching(dsl, filter,
+        return database.autocommit(dsl -> TaskStore.pendingMatching(dsl, filter,
                 TaskStore.pendingMatching(backend.storage(), filter), limit)).stream().map(TaskQueue::pendingTask)
                 .toList();
     }

@@ -515,7 +515,8 @@ public final class TaskStore {
      * Every statement is bounded by an index, whatever the tables hold: the names come from a walk of the claim
      * index and of the failed tasks' name index (a seek per name), each count reads at most {@code limit + 1} index
      * entries and stops at {@code limit} ({@link TaskNameStats#COUNT_LIMIT}), and the oldest and next due times are
-     * seeks. The caller's transaction, if any, makes it one snapshot.
+     * seeks. Several statements: in a transaction they would read one snapshot (on PostgreSQL only at REPEATABLE READ),
+     * but a SQLite transaction takes the write lock, so callers run them without one.
      */
     public static List<TaskNameStats> statsByName(DSLContext dsl, long nowMillis, int limit) {
         java.util.SortedSet<String> names = new java.util.TreeSet<>(distinct(dsl, DBMQ_TASK, DBMQ_TASK.TASK_NAME));
