@@ -60,7 +60,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The page in a real headless Chromium, driven by Selenium through Debian's chromedriver: filtering and requeueing
  * failed tasks, cancelling a running task, a read-only operator seeing no buttons and refused a forged call, reading
  * the history, the recurring schedules and the throughput chart, and task text that looks like markup shown as text.
- * Saves a screenshot of each page to {@code docs/dashboard/}.
+ * Saves a screenshot of each page to target/screenshots, or to {@code docs/dashboard/} with
+ * {@code -Ddbmq.screenshots=docs}.
  * Skipped when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing
  * ({@code apt-get install chromium chromium-driver}); tagged {@code browser}: a plain {@code mvn verify} leaves it out,
  * {@code -Pci} runs it.
@@ -373,9 +374,15 @@ class DashboardBrowserTest {
         assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert(), "no alert was raised");
     }
 
-    /** Saves the window as docs/dashboard/NAME.png in the repository (the module's parent). */
+    /**
+     * Saves the window as NAME.png in target/screenshots, or, with {@code -Ddbmq.screenshots=docs}, in the
+     * repository's docs/dashboard (the module's parent), where the documentation shows them: a test run leaves the
+     * working tree as it was unless asked to refresh them.
+     */
     private void screenshot(String name) throws Exception {
-        Path docs = Path.of("").toAbsolutePath().getParent().resolve("docs").resolve("dashboard");
+        Path docs = "docs".equals(System.getProperty("dbmq.screenshots"))
+                ? Path.of("").toAbsolutePath().getParent().resolve("docs").resolve("dashboard")
+                : Path.of("target", "screenshots");
         Files.createDirectories(docs);
         File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), docs.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
