@@ -288,9 +288,10 @@ final class Claimer implements Claims {
                         printable(row.taskName()), unhandledTimeoutMillis / 1000);
             }
             long now = clock.millis();
-            counters.ended(row, FinishedAttempt.Outcome.FAILED, now, now, foremanId, unhandledReason(row));
+            String reason = unhandledReason(row);
+            counters.ended(row, FinishedAttempt.Outcome.FAILED, now, now, foremanId, reason);
             counters.failed(row.taskName());
-            listener.taskRejected(rejected(row, unhandledReason(row)));
+            listener.taskRejected(rejected(row, reason));
         }
         keptOfName += rows.size();
         keptTotal += rows.size();

@@ -147,9 +147,4 @@ public final class HistoryStore {
         return new Entry(r.getId(), r.getTaskName(), r.getAttempt(), r.getOutcome(), r.getCreatedAt(),
                 r.getStartedAt(), r.getFinishedAt(), r.getForemanId(), r.getError());
     }
-
-    /** For tests and benchmarks: how many entries there are. */
-    public static int count(DSLContext dsl) {
-        return dsl.fetchCount(DBMQ_HISTORY);
-    }
 }
