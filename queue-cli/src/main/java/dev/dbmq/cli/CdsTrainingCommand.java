@@ -10,11 +10,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import org.sqlite.util.OSInfo;
 
 /**
@@ -28,19 +24,26 @@ import org.sqlite.util.OSInfo;
  * then names it with {@code -Dorg.sqlite.lib.path}, and sqlite-jdbc loads it in place instead of extracting it from the
  * jar to a new temporary file on every run (a copy, a SecureRandom for its name, a clean-up of older copies).
  */
-@Command(name = "cds-training", hidden = true,
-        description = "Runs the read commands on a throw-away queue (for the dbmq script's class archive).")
-final class CdsTrainingCommand implements Callable<Integer> {
+final class CdsTrainingCommand implements Command {
+
+    static final CommandSpec SPEC = CommandSpec.command("dbmq cds-training", CdsTrainingCommand::new)
+            .hidden()
+            .description("Runs the read commands on a throw-away queue (for the dbmq script's class archive).")
+            .options(Opt.value("--native-dir", "DIR", "Also copy sqlite-jdbc's native library for this platform"
+                    + " into DIR."));
 
     record Args(int n) {
     }
 
-    @Option(names = "--native-dir", paramLabel = "DIR",
-            description = "Also copy sqlite-jdbc's native library for this platform into DIR.")
-    Path nativeDir;
+    private final Path nativeDir;
+
+    CdsTrainingCommand(Arguments arguments) {
+        String dir = arguments.value("--native-dir");
+        nativeDir = dir == null ? null : Path.of(dir);
+    }
 
     @Override
-    public Integer call() throws IOException {
+    public int execute(PrintWriter out, PrintWriter err) throws IOException {
         if (nativeDir != null) {
             copyNativeLibrary(nativeDir);
         }
@@ -55,10 +58,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
                     List.of("status", "--json"), List.of("running"), List.of("running", "--json"),
                     List.of("foremen"), List.of("foremen", "--json"), List.of("failed", "list", "--name", "x"),
                     List.of("failed", "list", "--json"))) {
-                CommandLine cl = Main.commandLine(InstantSource.system());
-                cl.setOut(nowhere);
-                cl.setErr(nowhere);
-                cl.execute(Stream.concat(Stream.of("--db", db.toString()), args.stream()).toArray(String[]::new));
+                Main.run(Stream.concat(Stream.of("--db", db.toString()), args.stream()).toList(),
+                        InstantSource.system(), nowhere, nowhere);
             }
             return Main.OK;
         } finally {

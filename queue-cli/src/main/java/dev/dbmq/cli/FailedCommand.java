@@ -7,30 +7,20 @@ import dev.dbmq.FailedTask;
 import dev.dbmq.TaskQueue;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dbmq failed list | requeue | delete}: the kept failed tasks, chosen by the same filters. A bulk change
  * ({@code requeue}, {@code delete}) without a filter must say {@code --all}: a forgotten filter is the costly mistake,
  * and one word makes "every task" deliberate. Each bulk change is one transaction: all matching tasks or none.
  */
-@Command(name = "failed", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = "The kept failed tasks: list them, put them back in the queue, or delete them.",
-        subcommands = {FailedCommand.ListFailed.class, FailedCommand.Requeue.class, FailedCommand.Delete.class})
-final class FailedCommand implements Callable<Integer> {
+final class FailedCommand {
 
-    @Spec
-    CommandSpec spec;
+    static final CommandSpec SPEC = CommandSpec.group("dbmq failed")
+            .summary("The kept failed tasks: list, requeue, delete.")
+            .description("The kept failed tasks: list them, put them back in the queue, or delete them.")
+            .subcommands(ListFailed.SPEC, Requeue.SPEC, Delete.SPEC);
 
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: `list`, `requeue` or `delete`");
+    private FailedCommand() {
     }
 
     /** Refuses a filter the queue refuses, as bad usage. */
@@ -56,23 +46,26 @@ final class FailedCommand implements Callable<Integer> {
     }
 
     /** {@code failed list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, version = Main.VERSION,
-            description = "Lists the kept failed tasks matching the filters, newest first.")
     static final class ListFailed extends QueueCommand {
 
         static final int MAX_LIMIT = 10_000;
         /** The reason's first line, up to this many characters, in the text table; JSON has it whole. */
         static final int REASON_WIDTH = 100;
 
-        @Mixin
-        FailedFilterOptions options;
+        static final CommandSpec SPEC = CommandSpec.command("dbmq failed list", ListFailed::new)
+                .summary("Lists the kept failed tasks matching the filters, newest first.")
+                .description("Lists the kept failed tasks matching the filters, newest first.")
+                .options(FailedFilterOptions.with(
+                        Opt.value("--limit", "N", "List at most N, 1 to " + MAX_LIMIT + " (default: 50).")));
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
-                description = "List at most N, 1 to " + MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
-        int limit;
+        private final FailedFilterOptions options;
+        private final int limit;
 
-        @Override
-        void checkUsage() {
+        ListFailed(Arguments arguments) {
+            super(arguments);
+            options = new FailedFilterOptions(arguments);
+            Integer given = arguments.integer("--limit");
+            limit = given == null ? 50 : given;
             if (limit < 1 || limit > MAX_LIMIT) {
                 throw usage("--limit must be from 1 to " + MAX_LIMIT + ", was " + limit);
             }
@@ -128,21 +121,22 @@ final class FailedCommand implements Callable<Integer> {
     }
 
     /** {@code failed requeue}. */
-    @Command(name = "requeue", mixinStandardHelpOptions = true, version = Main.VERSION,
-            description = {"Puts the kept failed tasks matching the filters back in the queue, each as a new task"
-                    + " (a new id) due now, all in one transaction; prints how many.",
-                    "Without a filter, --all is required."})
     static final class Requeue extends QueueCommand {
 
-        @Mixin
-        FailedFilterOptions options;
+        static final CommandSpec SPEC = CommandSpec.command("dbmq failed requeue", Requeue::new)
+                .summary("Puts the kept failed tasks matching the filters back in the queue.")
+                .description("Puts the kept failed tasks matching the filters back in the queue, each as a new task"
+                                + " (a new id) due now, all in one transaction; prints how many.",
+                        "Without a filter, --all is required.")
+                .options(FailedFilterOptions.with(
+                        Opt.flag("--all", "Requeue every kept failed task (instead of a filter).")));
 
-        @Option(names = "--all", description = "Requeue every kept failed task (instead of a filter).")
-        boolean all;
+        private final FailedFilterOptions options;
 
-        @Override
-        void checkUsage() {
-            requireFilterOrAll(options, all, this, "requeue");
+        Requeue(Arguments arguments) {
+            super(arguments);
+            options = new FailedFilterOptions(arguments);
+            requireFilterOrAll(options, arguments.flag("--all"), this, "requeue");
         }
 
         @Override
@@ -158,20 +152,21 @@ final class FailedCommand implements Callable<Integer> {
     }
 
     /** {@code failed delete}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true, version = Main.VERSION,
-            description = {"Deletes the kept failed tasks matching the filters, in one statement; prints how many.",
-                    "Without a filter, --all is required."})
     static final class Delete extends QueueCommand {
 
-        @Mixin
-        FailedFilterOptions options;
+        static final CommandSpec SPEC = CommandSpec.command("dbmq failed delete", Delete::new)
+                .summary("Deletes the kept failed tasks matching the filters.")
+                .description("Deletes the kept failed tasks matching the filters, in one statement; prints how many.",
+                        "Without a filter, --all is required.")
+                .options(FailedFilterOptions.with(
+                        Opt.flag("--all", "Delete every kept failed task (instead of a filter).")));
 
-        @Option(names = "--all", description = "Delete every kept failed task (instead of a filter).")
-        boolean all;
+        private final FailedFilterOptions options;
 
-        @Override
-        void checkUsage() {
-            requireFilterOrAll(options, all, this, "delete");
+        Delete(Arguments arguments) {
+            super(arguments);
+            options = new FailedFilterOptions(arguments);
+            requireFilterOrAll(options, arguments.flag("--all"), this, "delete");
         }
 
         @Override

@@ -4,34 +4,46 @@ import dev.dbmq.FailedFilter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
 
 /** The filter options of {@code failed list | requeue | delete}: every one given must hold. */
 final class FailedFilterOptions {
 
-    @Option(names = "--name", paramLabel = "TASK", description = "Only tasks of this name.")
-    String name;
+    /** The options, as the help lists them. */
+    private static final List<Opt> OPTIONS = List.of(
+            Opt.value("--name", "TASK", "Only tasks of this name."),
+            Opt.value("--reason", "TEXT",
+                    "Only tasks whose failure reason contains this text (case-sensitive, literal)."),
+            Opt.value("--failed-after", "TIME", "Only tasks that failed at or after TIME: ISO-8601"
+                    + " (2026-03-01T12:00:00Z) or a duration ago (7d, 2h, 30m)."),
+            Opt.value("--failed-before", "TIME", "Only tasks that failed before TIME: ISO-8601 or a duration ago."),
+            Opt.repeatable("--id", "ID", "Only the failed task with this id (repeatable)."));
 
-    @Option(names = "--reason", paramLabel = "TEXT",
-            description = "Only tasks whose failure reason contains this text (case-sensitive, literal).")
-    String reason;
+    /** The filter options, then {@code more}: a command's options. */
+    static Opt[] with(Opt... more) {
+        List<Opt> all = new ArrayList<>(OPTIONS);
+        all.addAll(List.of(more));
+        return all.toArray(Opt[]::new);
+    }
 
-    @Option(names = "--failed-after", paramLabel = "TIME",
-            description = "Only tasks that failed at or after TIME: ISO-8601 (2026-03-01T12:00:00Z) or a duration"
-                    + " ago (7d, 2h, 30m).")
-    Instant failedAfter;
+    private final String name;
+    private final String reason;
+    private final Instant failedAfter;
+    private final Instant failedBefore;
+    private final List<Long> ids;
 
-    @Option(names = "--failed-before", paramLabel = "TIME",
-            description = "Only tasks that failed before TIME: ISO-8601 or a duration ago.")
-    Instant failedBefore;
-
-    @Option(names = "--id", paramLabel = "ID", description = "Only the failed task with this id (repeatable).")
-    List<Long> ids;
+    /** The filter options given; a value that is not a time or a number is bad usage. */
+    FailedFilterOptions(Arguments arguments) {
+        name = arguments.value("--name");
+        reason = arguments.value("--reason");
+        failedAfter = arguments.instant("--failed-after");
+        failedBefore = arguments.instant("--failed-before");
+        ids = arguments.longs("--id");
+    }
 
     /** Whether no filter option was given: the filter matches every kept failed task. */
     boolean isEmpty() {
         return name == null && reason == null && failedAfter == null && failedBefore == null
-                && (ids == null || ids.isEmpty());
+                && ids.isEmpty();
     }
 
     /**
@@ -53,7 +65,7 @@ final class FailedFilterOptions {
         if (failedBefore != null) {
             f = f.failedBefore(failedBefore);
         }
-        if (ids != null && !ids.isEmpty()) {
+        if (!ids.isEmpty()) {
             f = f.ids(ids);
         }
         return f;
@@ -74,9 +86,7 @@ final class FailedFilterOptions {
         if (failedBefore != null) {
             parts.add("--failed-before " + failedBefore);
         }
-        if (ids != null) {
-            ids.forEach(id -> parts.add("--id " + id));
-        }
+        ids.forEach(id -> parts.add("--id " + id));
         return String.join(" ", parts);
     }
 }

@@ -6,15 +6,21 @@ import dev.dbmq.ForemanInfo;
 import dev.dbmq.TaskQueue;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import picocli.CommandLine.Command;
 
 /** {@code dbmq foremen}: the live foremen of the queue, oldest first. */
-@Command(name = "foremen", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = {"The queue's live foremen, oldest first: id, host, process id, when it started, its workers,"
-                + " how many are busy, and its state (FAILED: a thread of it died; it claims no more).",
-                "Alive is the database's verdict (a lock the foreman's process holds), not a clock's. A foreman run"
-                        + " by hand (ManualForeman) is not listed."})
 final class ForemenCommand extends QueueCommand {
+
+    static final CommandSpec SPEC = CommandSpec.command("dbmq foremen", ForemenCommand::new)
+            .summary("The live foremen: host, workers, busy, state.")
+            .description("The queue's live foremen, oldest first: id, host, process id, when it started, its"
+                            + " workers, how many are busy, and its state (FAILED: a thread of it died; it claims no"
+                            + " more).",
+                    "Alive is the database's verdict (a lock the foreman's process holds), not a clock's. A foreman"
+                            + " run by hand (ManualForeman) is not listed.");
+
+    ForemenCommand(Arguments arguments) {
+        super(arguments);
+    }
 
     @Override
     int run(TaskQueue queue, Output out) {

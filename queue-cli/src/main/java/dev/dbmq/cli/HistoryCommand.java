@@ -6,30 +6,30 @@ import dev.dbmq.FinishedAttempt;
 import dev.dbmq.TaskQueue;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code dbmq history}: finished attempts, newest first, or one task's attempts, oldest first. */
-@Command(name = "history", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = {"Finished attempts as the queue's history keeps them (QueueSettings.history, a day by"
-                + " default): the newest first, of every task or of one name; or, given a task id, that task's"
-                + " attempts, oldest first. Each: id, task, attempt, outcome (SUCCEEDED, RETRIED, FAILED, CANCELLED,"
-                + " SNOOZED, INTERRUPTED), started, how long it took, foreman, error."})
 final class HistoryCommand extends QueueCommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "a task id: its attempts")
-    Long id;
+    static final CommandSpec SPEC = CommandSpec.command("dbmq history", HistoryCommand::new)
+            .summary("Finished attempts, newest first; or one task's attempts.")
+            .description("Finished attempts as the queue's history keeps them (QueueSettings.history, a day by"
+                    + " default): the newest first, of every task or of one name; or, given a task id, that task's"
+                    + " attempts, oldest first. Each: id, task, attempt, outcome (SUCCEEDED, RETRIED, FAILED,"
+                    + " CANCELLED, SNOOZED, INTERRUPTED), started, how long it took, foreman, error.")
+            .parameter("ID", "A task id: its attempts.")
+            .options(Opt.value("--name", "NAME", "Only tasks of this name."),
+                    Opt.value("--limit", "N", "At most N attempts, 1 to 10000 (default: 50)."));
 
-    @Option(names = "--name", paramLabel = "NAME", description = "only tasks of this name")
-    String name;
+    private final Long id;
+    private final String name;
+    private final int limit;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
-            description = "at most N attempts, 1 to 10000 (default: ${DEFAULT-VALUE})")
-    int limit;
-
-    @Override
-    void checkUsage() {
+    HistoryCommand(Arguments arguments) {
+        super(arguments);
+        id = arguments.parameterAsLong();
+        name = arguments.value("--name");
+        Integer given = arguments.integer("--limit");
+        limit = given == null ? 50 : given;
         if (limit < 1 || limit > 10_000) {
             throw usage("--limit must be between 1 and 10000, was " + limit);
         }

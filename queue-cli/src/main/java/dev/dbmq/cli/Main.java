@@ -1,19 +1,8 @@
 package dev.dbmq.cli;
 
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.UnmatchedArgumentException;
+import java.util.List;
 
 /**
  * The {@code dbmq} command line: looks into a queue's database and acts on it, from any host that reaches it, with no
@@ -24,18 +13,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * was mistyped, nor migrate a production database as a side effect. The application migrates when it opens the
  * queue.
  *
- * <p>A command is one class: a subclass of {@link QueueCommand} listed in {@code subcommands} below.
+ * <p>A command is one class: its {@link CommandSpec} (options, help), listed in {@link #ROOT} (or a group's
+ * subcommands), and a constructor that takes the parsed {@link Arguments}. The parser is our own, not a library's: a
+ * health check runs often, and a command-line library's start-up (reflection over annotations, classes that a class
+ * archive can't hold) cost more than the rest of a {@code status}.
  */
-@Command(name = "dbmq", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = "Looks into a dbmq queue and acts on it: status (a health check), running attempts, failed"
-                + " tasks, cancels, foremen, history.",
-        subcommands = {StatusCommand.class, RunningCommand.class, FailedCommand.class, CancelCommand.class,
-                ForemenCommand.class, HistoryCommand.class, CdsTrainingCommand.class},
-        footerHeading = "%nExit codes:%n",
-        footer = {"  0  done; status: every check passed",
-                "  1  status: a check failed; cancel ID: no pending or running task has it",
-                "  2  bad usage, no queue at --db, or the database could not be read"})
-public final class Main implements Callable<Integer> {
+public final class Main {
 
     /** What {@code --version} prints. */
     static final String VERSION = "dbmq 0.1.0";
@@ -46,90 +29,87 @@ public final class Main implements Callable<Integer> {
     /** Bad usage, no database, or the database could not be reached: the command did nothing. */
     static final int ERROR = 2;
 
-    @Spec
-    CommandSpec spec;
+    /** The options of every command, before or after its name ({@code dbmq --db q.db status --json}). */
+    static final List<Opt> COMMON = List.of(
+            Opt.value("--db", "FILE|URL",
+                    "The queue: a SQLite file, or a jdbc:postgresql://… URL (default: env DBMQ_DB)."),
+            Opt.value("--schema", "SCHEMA", "PostgreSQL: the schema holding the queue's tables (default: env"
+                    + " DBMQ_SCHEMA, else the connection's current schema)."),
+            Opt.flag("--json", "Machine-readable output: one JSON document, times ISO-8601 (UTC)."),
+            Opt.flag("--verbose", "-v", "Log what dbmq does (its INFO lines) to stderr, and a stack trace on errors."),
+            Opt.flag("--help", "-h", "Show this help and exit."),
+            Opt.flag("--version", "-V", "Print the version and exit."));
 
-    // Options of every command, before or after its name (`dbmq --db q.db status`, `dbmq status --db q.db`). picocli
-    // sets an inherited option on this object wherever it appears, so commands read them here.
-    @Option(names = "--db", paramLabel = "FILE|URL", scope = ScopeType.INHERIT, defaultValue = "${DBMQ_DB}",
-            description = "The queue: a SQLite file, or a jdbc:postgresql://… URL (default: env DBMQ_DB).")
-    String db;
+    static final CommandSpec ROOT = CommandSpec.group("dbmq")
+            .description("Looks into a dbmq queue and acts on it: status (a health check), running attempts, failed"
+                    + " tasks, cancels, foremen, history.")
+            .subcommands(StatusCommand.SPEC, RunningCommand.SPEC, FailedCommand.SPEC, CancelCommand.SPEC,
+                    ForemenCommand.SPEC, HistoryCommand.SPEC, CdsTrainingCommand.SPEC)
+            .exitCodes("0  done; status: every check passed",
+                    "1  status: a check failed; cancel ID: no pending or running task has it",
+                    "2  bad usage, no queue at --db, or the database could not be read");
 
-    @Option(names = "--schema", paramLabel = "SCHEMA", scope = ScopeType.INHERIT, defaultValue = "${DBMQ_SCHEMA}",
-            description = "PostgreSQL: the schema holding the queue's tables (default: env DBMQ_SCHEMA, else the"
-                    + " connection's current schema).")
-    String schema;
-
-    @Option(names = "--json", scope = ScopeType.INHERIT,
-            description = "Machine-readable output: one JSON document, times ISO-8601 (UTC).")
-    boolean json;
-
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Log what dbmq does (its INFO lines) to stderr, and a stack trace on errors.")
-    void verbose(boolean verbose) {
-        this.verbose = verbose;
-        if (verbose) {
-            // read by slf4j-simple when the first logger is made, which is after parsing
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        }
+    private Main() {
     }
 
-    boolean verbose;
-
-    private final InstantSource clock;
-
-    Main(InstantSource clock) {
-        this.clock = clock;
-    }
-
-    /** Runs the command line and exits with its code (see the class's {@code footer}). */
+    /** Runs the command line and exits with its code (see {@link #ROOT}'s exit codes). */
     public static void main(String[] args) {
-        System.exit(commandLine(InstantSource.system()).execute(args));
+        PrintWriter out = new PrintWriter(System.out, false);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int exit = run(List.of(args), InstantSource.system(), out, err);
+        out.flush();
+        err.flush();
+        System.exit(exit);
     }
 
-    /** The configured command line, its times ("7d" ago) read from {@code clock}; tests set its out and err. */
-    static CommandLine commandLine(InstantSource clock) {
-        Main main = new Main(clock);
-        CommandLine cl = new CommandLine(main);
-        cl.registerConverter(Duration.class, text -> converted(() -> TimeText.duration(text)));
-        cl.registerConverter(Instant.class, text -> converted(() -> TimeText.instant(text, clock.instant())));
-        // Bad usage: the reason, "did you mean", and the usage of the command at fault.
-        cl.setParameterExceptionHandler((e, args) -> {
-            CommandLine failed = e.getCommandLine();
-            PrintWriter err = failed.getErr();
-            err.println(failed.getColorScheme().errorText("error: " + e.getMessage()));
-            if (!UnmatchedArgumentException.printSuggestions(e, err)) {
-                failed.usage(err, failed.getColorScheme());
-            }
-            return ERROR;
-        });
-        // Failures at run time (no database, a refused connection, a schema of another version): one line.
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            if (main.verbose) {
-                e.printStackTrace(commandLine.getErr());
-            }
-            return ERROR;
-        });
-        return cl;
-    }
-
-    /** picocli words a TypeConversionException as "Invalid value for option '--x': message", without a class name. */
-    private static <T> T converted(java.util.function.Supplier<T> conversion) {
+    /**
+     * Runs one command line: parses it, makes the command (which checks its usage), and runs it.
+     *
+     * @param clock what relative times on the line ("7d" ago) and the printed ages are measured from
+     * @return the exit code
+     */
+    static int run(List<String> args, InstantSource clock, PrintWriter out, PrintWriter err) {
+        Arguments arguments = null;
         try {
-            return conversion.get();
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
+            arguments = Arguments.parse(ROOT, COMMON, args, clock);
+            if (arguments.flag("--verbose")) {
+                // read by slf4j-simple when the first logger is made, which is after parsing
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            }
+            CommandSpec spec = arguments.command();
+            if (arguments.flag("--help")) {
+                out.print(spec.help(COMMON));
+                out.flush();
+                return OK;
+            }
+            if (arguments.flag("--version")) {
+                out.println(VERSION);
+                out.flush();
+                return OK;
+            }
+            if (spec.isGroup()) {
+                throw arguments.usage("Missing command: say which one: " + String.join(", ",
+                        spec.subcommandNames()));
+            }
+            Command command = spec.factory().make(arguments);
+            int exit = command.execute(out, err);
+            out.flush();
+            return exit;
+        } catch (UsageError e) {
+            out.flush();
+            err.println("error: " + e.getMessage());
+            err.print(e.command().help(COMMON));
+            err.flush();
+            return ERROR;
+        } catch (Exception e) {
+            // Failures at run time (no database, a refused connection, a schema of another version): one line.
+            out.flush();
+            err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (arguments != null && arguments.flag("--verbose")) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ERROR;
         }
-    }
-
-    /** The moment times on the command line are relative to. */
-    InstantSource clock() {
-        return clock;
-    }
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: say which one, e.g. `status`");
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Instant;
-import picocli.CommandLine;
 
 /**
  * Where a command prints: text for people, or with {@code --json} one JSON document for programs. JSON is built as a
@@ -21,9 +20,9 @@ final class Output {
     private final boolean json;
     private final String queue;
 
-    Output(CommandLine commandLine, boolean json, String queue) {
-        this.out = commandLine.getOut();
-        this.err = commandLine.getErr();
+    Output(PrintWriter out, PrintWriter err, boolean json, String queue) {
+        this.out = out;
+        this.err = err;
         this.json = json;
         this.queue = queue;
     }

@@ -1,26 +1,21 @@
 package dev.dbmq.cli;
 
 import dev.dbmq.TaskQueue;
+import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * A command that opens the queue ({@code --db}, {@code --schema}), does one thing with it and closes it. A new command
- * is a subclass, annotated {@code @Command}, listed in {@link Main}'s {@code subcommands} (or a parent command's):
- * it implements {@link #run}, printing text, or JSON when {@link Output#json()} is set.
- *
- * <p>Usage is checked in {@link #checkUsage()} before the queue opens, so a refused command touches no database.
+ * is a subclass with a {@link CommandSpec} listed in {@link Main#ROOT} (or a group's): its constructor reads and checks
+ * its arguments (throwing {@link #usage}), so a refused command touches no database; {@link #run} does the work,
+ * printing text, or JSON when {@link Output#json()} is set.
  */
-abstract class QueueCommand implements Callable<Integer> {
+abstract class QueueCommand implements Command {
 
-    @Spec
-    CommandSpec spec;
+    private final Arguments arguments;
 
-    /** Refuses bad usage (throw {@link #usage}) before the queue opens; by default there is none to check. */
-    void checkUsage() {
+    QueueCommand(Arguments arguments) {
+        this.arguments = arguments;
     }
 
     /**
@@ -31,27 +26,32 @@ abstract class QueueCommand implements Callable<Integer> {
     abstract int run(TaskQueue queue, Output out) throws Exception;
 
     @Override
-    public final Integer call() throws Exception {
-        Main main = (Main) spec.root().userObject();
+    public final int execute(PrintWriter out, PrintWriter err) throws Exception {
         QueueAddress address;
         try {
-            address = new QueueAddress(main.db, main.schema);
+            address = new QueueAddress(environmentDefault("--db", "DBMQ_DB"),
+                    environmentDefault("--schema", "DBMQ_SCHEMA"));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        checkUsage();
         try (TaskQueue queue = address.open()) {
-            return run(queue, new Output(spec.commandLine(), main.json, address.describe()));
+            return run(queue, new Output(out, err, arguments.flag("--json"), address.describe()));
         }
     }
 
+    /** The option's value; else the system property, else the environment variable, of that name. */
+    private String environmentDefault(String option, String variable) {
+        String value = arguments.value(option);
+        return value != null ? value : System.getProperty(variable, System.getenv(variable));
+    }
+
     /** Bad usage of this command: exit 2, with its usage printed. */
-    final ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
+    final UsageError usage(String message) {
+        return arguments.usage(message);
     }
 
     /** Now, by the command line's clock: what "7d" is relative to. */
     final Instant now() {
-        return ((Main) spec.root().userObject()).clock().instant();
+        return arguments.clock().instant();
     }
 }

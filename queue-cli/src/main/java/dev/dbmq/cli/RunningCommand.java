@@ -9,14 +9,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine.Command;
 
 /** {@code dbmq running}: the attempts running now on live foremen, the longest running first. */
-@Command(name = "running", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = {"The attempts running now on the queue's live foremen, the longest running first: task id,"
-                + " name, attempt, foreman, when it started, and the progress and note its handler reported.",
-                "A foreman run by hand (ManualForeman) keeps no records: its attempts are not listed."})
 final class RunningCommand extends QueueCommand {
+
+    static final CommandSpec SPEC = CommandSpec.command("dbmq running", RunningCommand::new)
+            .summary("The attempts running now, the longest running first.")
+            .description("The attempts running now on the queue's live foremen, the longest running first: task id,"
+                            + " name, attempt, foreman, when it started, and the progress and note its handler"
+                            + " reported.",
+                    "A foreman run by hand (ManualForeman) keeps no records: its attempts are not listed.");
+
+    RunningCommand(Arguments arguments) {
+        super(arguments);
+    }
 
     @Override
     int run(TaskQueue queue, Output out) {

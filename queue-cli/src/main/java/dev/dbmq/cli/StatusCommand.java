@@ -11,36 +11,44 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code dbmq status}: the queue at a glance, and a health check. The checks are opt-in; with none, the exit code says
  * only whether the queue could be read. Each check is judged by {@link #checks}, a pure function of what was read.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = {"The queue at a glance: pending tasks (due, scheduled, retrying), attempts running, failed"
-                + " tasks kept, how long the oldest due task has waited, live foremen, and counts per task name.",
-                "A health check with --max-age, --min-foremen and --max-failed (any of them): each is printed as ok"
-                        + " or FAILED."},
-        footerHeading = "%nExit codes:%n",
-        footer = {"  0  healthy: every check given passed (with none given: the queue was read)",
-                "  1  a check failed",
-                "  2  bad usage, no queue at --db, or the database could not be read"})
 final class StatusCommand extends QueueCommand {
 
-    @Option(names = "--max-age", paramLabel = "DURATION",
-            description = "Fail when the oldest due task has waited longer than this (30s, 5m, 2h): foremen are not"
-                    + " keeping up, or none runs.")
-    Duration maxAge;
+    static final CommandSpec SPEC = CommandSpec.command("dbmq status", StatusCommand::new)
+            .summary("The queue at a glance, and a health check (--max-age, --min-foremen, --max-failed).")
+            .description("The queue at a glance: pending tasks (due, scheduled, retrying), attempts running, failed"
+                            + " tasks kept, how long the oldest due task has waited, live foremen, and counts per task"
+                            + " name.",
+                    "A health check with --max-age, --min-foremen and --max-failed (any of them): each is printed as"
+                            + " ok or FAILED.")
+            .options(Opt.value("--max-age", "DURATION", "Fail when the oldest due task has waited longer than this"
+                            + " (30s, 5m, 2h): foremen are not keeping up, or none runs."),
+                    Opt.value("--min-foremen", "N", "Fail when fewer than N foremen are alive."),
+                    Opt.value("--max-failed", "N", "Fail when more than N failed tasks are kept."))
+            .exitCodes("0  healthy: every check given passed (with none given: the queue was read)",
+                    "1  a check failed",
+                    "2  bad usage, no queue at --db, or the database could not be read");
 
-    @Option(names = "--min-foremen", paramLabel = "N",
-            description = "Fail when fewer than N foremen are alive.")
-    Integer minForemen;
+    private final Duration maxAge;
+    private final Integer minForemen;
+    private final Long maxFailed;
 
-    @Option(names = "--max-failed", paramLabel = "N",
-            description = "Fail when more than N failed tasks are kept.")
-    Long maxFailed;
+    StatusCommand(Arguments arguments) {
+        super(arguments);
+        maxAge = arguments.duration("--max-age");
+        minForemen = arguments.integer("--min-foremen");
+        maxFailed = arguments.longValue("--max-failed");
+        if (minForemen != null && minForemen < 0) {
+            throw usage("--min-foremen must be >= 0, was " + minForemen);
+        }
+        if (maxFailed != null && maxFailed < 0) {
+            throw usage("--max-failed must be >= 0, was " + maxFailed);
+        }
+    }
 
     /**
      * One health check as judged.
@@ -51,16 +59,6 @@ final class StatusCommand extends QueueCommand {
      * @param ok    whether it passed
      */
     record Check(String name, String limit, String value, boolean ok) {
-    }
-
-    @Override
-    void checkUsage() {
-        if (minForemen != null && minForemen < 0) {
-            throw usage("--min-foremen must be >= 0, was " + minForemen);
-        }
-        if (maxFailed != null && maxFailed < 0) {
-            throw usage("--max-failed must be >= 0, was " + maxFailed);
-        }
     }
 
     @Override

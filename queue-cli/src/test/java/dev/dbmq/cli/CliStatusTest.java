@@ -175,7 +175,7 @@ class CliStatusTest {
     @Test
     void the_database_may_come_from_DBMQ_DB() {
         fill();
-        System.setProperty("DBMQ_DB", db.toString()); // picocli's ${DBMQ_DB}: the system property, else the env
+        System.setProperty("DBMQ_DB", db.toString()); // as for the env variable: the system property, then the env
         try {
             CliRunner.Run r = new CliRunner().run("status");
             assertEquals(0, r.exit(), r.toString());
