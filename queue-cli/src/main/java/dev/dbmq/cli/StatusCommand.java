@@ -2,7 +2,9 @@ package dev.dbmq.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbmq.FailedFilter;
 import dev.dbmq.QueueStats;
+import dev.dbmq.TaskNameStats;
 import dev.dbmq.TaskQueue;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -10,11 +12,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
  * {@code dbmq status}: the queue at a glance, and a health check. The checks are opt-in; with none, the exit code says
  * only whether the queue could be read. Each check is judged by {@link #checks}, a pure function of what was read.
+ *
+ * <p>By default it reads what indexes bound ({@link TaskQueue#statsByName()}), so a health check costs the same at a
+ * million queued tasks as at ten: counts stop at {@link TaskNameStats#COUNT_LIMIT} a task name and are then shown as
+ * "at least" ({@code 10000+}); the oldest due task's age, the next due time, running attempts and foremen are exact.
+ * {@code --exact} counts every pending task instead ({@link TaskQueue#stats()}: its time grows with the queue).
  */
 final class StatusCommand extends QueueCommand {
 
@@ -28,7 +36,9 @@ final class StatusCommand extends QueueCommand {
             .options(Opt.value("--max-age", "DURATION", "Fail when the oldest due task has waited longer than this"
                             + " (30s, 5m, 2h): foremen are not keeping up, or none runs."),
                     Opt.value("--min-foremen", "N", "Fail when fewer than N foremen are alive."),
-                    Opt.value("--max-failed", "N", "Fail when more than N failed tasks are kept."))
+                    Opt.value("--max-failed", "N", "Fail when more than N failed tasks are kept."),
+                    Opt.flag("--exact", "Count every pending task (the time this takes grows with the queue)"
+                            + " instead of stopping at " + TaskNameStats.COUNT_LIMIT + " a task name."))
             .exitCodes("0  healthy: every check given passed (with none given: the queue was read)",
                     "1  a check failed",
                     "2  bad usage, no queue at --db, or the database could not be read");
@@ -36,12 +46,14 @@ final class StatusCommand extends QueueCommand {
     private final Duration maxAge;
     private final Integer minForemen;
     private final Long maxFailed;
+    private final boolean exact;
 
     StatusCommand(Arguments arguments) {
         super(arguments);
         maxAge = arguments.duration("--max-age");
         minForemen = arguments.integer("--min-foremen");
         maxFailed = arguments.longValue("--max-failed");
+        exact = arguments.flag("--exact");
         if (minForemen != null && minForemen < 0) {
             throw usage("--min-foremen must be >= 0, was " + minForemen);
         }
@@ -61,26 +73,131 @@ final class StatusCommand extends QueueCommand {
     record Check(String name, String limit, String value, boolean ok) {
     }
 
+    /**
+     * A count as status shows it: exact, or at least {@code n} when a count it sums stopped at
+     * {@link TaskNameStats#COUNT_LIMIT}.
+     */
+    record Count(long n, boolean atLeast) {
+
+        static Count exact(long n) {
+            return new Count(n, false);
+        }
+
+        /** One of {@link TaskNameStats}'s counts of tasks. */
+        static Count bounded(long n) {
+            return new Count(n, TaskNameStats.atLimit(n));
+        }
+
+        Count plus(Count other) {
+            return new Count(n + other.n, atLeast || other.atLeast);
+        }
+
+        @Override
+        public String toString() {
+            return atLeast ? n + "+" : Long.toString(n);
+        }
+    }
+
+    /** One task name's line. */
+    record Row(String name, Count pending, long running, long done, long failed) {
+    }
+
+    /**
+     * What status shows.
+     *
+     * @param oldestDueAge the longest-waiting due task's wait; zero when none is due
+     * @param nextDueAt    when the next scheduled task is due
+     */
+    record Glance(Count due, Count scheduled, Count retrying, Duration oldestDueAge, Optional<Instant> nextDueAt,
+                  long running, Count failedKept, List<Row> tasks) {
+
+        Count pending() {
+            return due.plus(scheduled);
+        }
+
+        /** Whether every count is exact. */
+        boolean exact() {
+            return !pending().atLeast() && !retrying.atLeast() && !failedKept.atLeast()
+                    && tasks.stream().noneMatch(r -> r.pending().atLeast());
+        }
+
+        Glance withFailedKept(long exactCount) {
+            return new Glance(due, scheduled, retrying, oldestDueAge, nextDueAt, running, Count.exact(exactCount),
+                    tasks);
+        }
+
+        /** Every count exact, from {@link TaskQueue#stats()}. */
+        static Glance of(QueueStats stats) {
+            TreeSet<String> names = new TreeSet<>(stats.pendingByName().keySet());
+            names.addAll(stats.runningByName().keySet());
+            names.addAll(stats.counts().keySet());
+            List<Row> rows = new ArrayList<>();
+            for (String name : names) {
+                QueueStats.TaskCounts counts = stats.counts().getOrDefault(name, new QueueStats.TaskCounts(0, 0));
+                rows.add(new Row(name, Count.exact(stats.pendingByName().getOrDefault(name, 0L)),
+                        stats.runningByName().getOrDefault(name, 0L), counts.done(), counts.failed()));
+            }
+            return new Glance(Count.exact(stats.due()), Count.exact(stats.scheduled()),
+                    Count.exact(stats.retrying()), stats.due() == 0 ? Duration.ZERO : stats.oldestTaskAge(),
+                    stats.nextDueAt(), stats.running(), Count.exact(stats.failedKept()), rows);
+        }
+
+        /** From {@link TaskQueue#statsByName()}, whose counts of tasks stop at the limit, per name. */
+        static Glance of(List<TaskNameStats> byName) {
+            Count due = Count.exact(0);
+            Count scheduled = Count.exact(0);
+            Count retrying = Count.exact(0);
+            Count failedKept = Count.exact(0);
+            long running = 0;
+            Duration oldest = Duration.ZERO;
+            Optional<Instant> next = Optional.empty();
+            List<Row> rows = new ArrayList<>();
+            for (TaskNameStats s : byName) {
+                Count pending = Count.bounded(s.due()).plus(Count.bounded(s.scheduled()));
+                due = due.plus(Count.bounded(s.due()));
+                scheduled = scheduled.plus(Count.bounded(s.scheduled()));
+                retrying = retrying.plus(Count.bounded(s.retrying()));
+                failedKept = failedKept.plus(Count.bounded(s.failedKept()));
+                running += s.running();
+                if (s.oldestDueAge().compareTo(oldest) > 0) {
+                    oldest = s.oldestDueAge();
+                }
+                if (s.nextDueAt().isPresent() && (next.isEmpty() || s.nextDueAt().get().isBefore(next.get()))) {
+                    next = s.nextDueAt();
+                }
+                rows.add(new Row(s.taskName(), pending, s.running(), s.done(), s.failed()));
+            }
+            return new Glance(due, scheduled, retrying, oldest, next, running, failedKept, rows);
+        }
+    }
+
     @Override
     int run(TaskQueue queue, Output out) {
-        QueueStats stats = queue.stats();
+        Glance glance = exact ? Glance.of(queue.stats()) : Glance.of(queue.statsByName());
+        if (maxFailed != null && glance.failedKept().atLeast() && glance.failedKept().n() <= maxFailed) {
+            // at least the limit, and the check needs to know whether more than --max-failed: count them all
+            glance = glance.withFailedKept(queue.countFailed(FailedFilter.all()));
+        }
         int foremen = queue.foremen().size();
-        List<Check> checks = checks(stats, foremen, maxAge, minForemen, maxFailed);
+        List<Check> checks = checks(glance, foremen, maxAge, minForemen, maxFailed);
         boolean healthy = checks.stream().allMatch(Check::ok);
         if (out.json()) {
-            out.print(json(out.queue(), stats, foremen, checks, healthy));
+            out.print(json(out.queue(), glance, foremen, checks, healthy));
         } else {
-            text(out.out(), out.queue(), stats, foremen, checks, now());
+            text(out.out(), out.queue(), glance, foremen, checks, now());
         }
         return healthy ? Main.OK : Main.CHECK_FAILED;
     }
 
-    /** The checks asked for (a null limit is not asked), in the order of the options' descriptions. */
-    static List<Check> checks(QueueStats stats, int liveForemen, Duration maxAge, Integer minForemen,
-                              Long maxFailed) {
+    /**
+     * The checks asked for (a null limit is not asked), in the order of the options' descriptions. A failed-kept count
+     * that is only "at least" fails {@code max-failed} unless it is already over it: the caller counts exactly when
+     * that matters.
+     */
+    static List<Check> checks(Glance glance, int liveForemen, Duration maxAge, Integer minForemen, Long maxFailed) {
         List<Check> checks = new ArrayList<>();
         if (maxAge != null) {
-            Duration age = stats.due() == 0 ? Duration.ZERO : stats.oldestTaskAge();
+            Duration age = glance.oldestDueAge();
             checks.add(new Check("max-age", maxAge.toString(), age.toString(), age.compareTo(maxAge) <= 0));
         }
         if (minForemen != null) {
@@ -88,44 +205,36 @@ final class StatusCommand extends QueueCommand {
                     liveForemen >= minForemen));
         }
         if (maxFailed != null) {
-            checks.add(new Check("max-failed", maxFailed.toString(), Long.toString(stats.failedKept()),
-                    stats.failedKept() <= maxFailed));
+            Count failed = glance.failedKept();
+            checks.add(new Check("max-failed", maxFailed.toString(), failed.toString(),
+                    failed.n() <= maxFailed && !failed.atLeast()));
         }
         return checks;
     }
 
-    /** Every task name found in any of the counts, sorted. */
-    private static TreeSet<String> taskNames(QueueStats stats) {
-        TreeSet<String> names = new TreeSet<>(stats.pendingByName().keySet());
-        names.addAll(stats.runningByName().keySet());
-        names.addAll(stats.counts().keySet());
-        return names;
-    }
-
-    private static ObjectNode json(String queueName, QueueStats stats, int foremen, List<Check> checks,
+    private static ObjectNode json(String queueName, Glance glance, int foremen, List<Check> checks,
                                    boolean healthy) {
         ObjectNode root = Output.object();
         root.put("queue", queueName);
         root.put("healthy", healthy);
-        root.put("pending", stats.pending());
-        root.put("due", stats.due());
-        root.put("scheduled", stats.scheduled());
-        root.put("retrying", stats.retrying());
-        root.put("nextDueAt", stats.nextDueAt().map(Output::iso).orElse(null));
-        Duration age = stats.due() == 0 ? Duration.ZERO : stats.oldestTaskAge();
-        root.put("oldestDueAge", age.toString());
-        root.put("oldestDueAgeSeconds", age.toMillis() / 1000.0);
-        root.put("running", stats.running());
-        root.put("failedKept", stats.failedKept());
+        root.put("countsExact", glance.exact());
+        root.put("pending", glance.pending().n());
+        root.put("due", glance.due().n());
+        root.put("scheduled", glance.scheduled().n());
+        root.put("retrying", glance.retrying().n());
+        root.put("nextDueAt", glance.nextDueAt().map(Output::iso).orElse(null));
+        root.put("oldestDueAge", glance.oldestDueAge().toString());
+        root.put("oldestDueAgeSeconds", glance.oldestDueAge().toMillis() / 1000.0);
+        root.put("running", glance.running());
+        root.put("failedKept", glance.failedKept().n());
         root.put("liveForemen", foremen);
         ObjectNode tasks = root.putObject("tasks");
-        for (String name : taskNames(stats)) {
-            QueueStats.TaskCounts counts = stats.counts().getOrDefault(name, new QueueStats.TaskCounts(0, 0));
-            tasks.putObject(name)
-                    .put("pending", stats.pendingByName().getOrDefault(name, 0L))
-                    .put("running", stats.runningByName().getOrDefault(name, 0L))
-                    .put("done", counts.done())
-                    .put("failed", counts.failed());
+        for (Row row : glance.tasks()) {
+            tasks.putObject(row.name())
+                    .put("pending", row.pending().n())
+                    .put("running", row.running())
+                    .put("done", row.done())
+                    .put("failed", row.failed());
         }
         ArrayNode list = root.putArray("checks");
         for (Check c : checks) {
@@ -134,31 +243,32 @@ final class StatusCommand extends QueueCommand {
         return root;
     }
 
-    private static void text(PrintWriter out, String queueName, QueueStats stats, int foremen, List<Check> checks,
+    private static void text(PrintWriter out, String queueName, Glance glance, int foremen, List<Check> checks,
                              Instant now) {
         out.printf("queue        %s%n", queueName);
-        out.printf("pending      %d%n", stats.pending());
-        out.printf("  due        %d%n", stats.due());
-        out.printf("  scheduled  %d%s%n", stats.scheduled(), stats.nextDueAt()
+        out.printf("pending      %s%n", glance.pending());
+        out.printf("  due        %s%n", glance.due());
+        out.printf("  scheduled  %s%s%n", glance.scheduled(), glance.nextDueAt()
                 .map(at -> " (next in " + TimeText.words(Duration.between(now, at)) + ", "
                         + at.truncatedTo(ChronoUnit.SECONDS) + ")")
                 .orElse(""));
-        out.printf("  retrying   %d (due or scheduled)%n", stats.retrying());
+        out.printf("  retrying   %s (due or scheduled)%n", glance.retrying());
         // the most overdue due task's wait: scheduled tasks are not waiting for a worker
-        out.printf("oldest due   %s%n", stats.due() == 0 ? "- (none due)" : TimeText.words(stats.oldestTaskAge()));
-        out.printf("running      %d%n", stats.running());
-        out.printf("failed kept  %d%n", stats.failedKept());
+        out.printf("oldest due   %s%n", glance.due().n() == 0 ? "- (none due)" : TimeText.words(glance.oldestDueAge()));
+        out.printf("running      %d%n", glance.running());
+        out.printf("failed kept  %s%n", glance.failedKept());
         out.printf("foremen      %d live%n", foremen);
-        TreeSet<String> names = taskNames(stats);
-        if (!names.isEmpty()) {
+        if (!glance.tasks().isEmpty()) {
             TextTable table = new TextTable("task", "pending>", "running>", "done>", "failed>");
-            for (String name : names) {
-                QueueStats.TaskCounts counts = stats.counts().getOrDefault(name, new QueueStats.TaskCounts(0, 0));
-                table.row(name, stats.pendingByName().getOrDefault(name, 0L),
-                        stats.runningByName().getOrDefault(name, 0L), counts.done(), counts.failed());
+            for (Row row : glance.tasks()) {
+                table.row(row.name(), row.pending(), row.running(), row.done(), row.failed());
             }
             out.println();
             table.print(out);
+        }
+        if (!glance.exact()) {
+            out.printf("%nN+: at least N; counts stop at %d a task name (--exact counts every task)%n",
+                    TaskNameStats.COUNT_LIMIT);
         }
         if (!checks.isEmpty()) {
             out.println();

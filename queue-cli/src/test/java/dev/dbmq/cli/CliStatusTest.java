@@ -87,6 +87,56 @@ class CliStatusTest {
         assertEquals("", r.err());
     }
 
+    /** Past the count limit of a name, status shows "at least", unless told to count every task. */
+    @Test
+    void status_counts_stop_at_the_limit_unless_exact() throws Exception {
+        int over = dev.dbmq.TaskNameStats.COUNT_LIMIT + 5;
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            queue.enqueueAll(DIGEST, java.util.stream.IntStream.range(0, over).mapToObj(Args::new).toList());
+        }
+        String limit = Integer.toString(dev.dbmq.TaskNameStats.COUNT_LIMIT);
+        CliRunner.Run bounded = cli.run("status");
+        assertEquals(0, bounded.exit(), bounded.toString());
+        assertTrue(bounded.out().contains("pending      " + limit + "+\n"), bounded.out());
+        assertTrue(bounded.out().contains("digest   " + limit + "+"), bounded.out());
+        assertTrue(bounded.out().contains("N+: at least N; counts stop at " + limit + " a task name"), bounded.out());
+        JsonNode json = new ObjectMapper().readTree(cli.run("status", "--json").out());
+        assertFalse(json.get("countsExact").asBoolean());
+        assertEquals(dev.dbmq.TaskNameStats.COUNT_LIMIT, json.get("pending").asLong());
+
+        CliRunner.Run exact = cli.run("status", "--exact");
+        assertTrue(exact.out().contains("pending      " + over + "\n"), exact.out());
+        assertFalse(exact.out().contains("N+"), exact.out());
+        JsonNode exactJson = new ObjectMapper().readTree(cli.run("status", "--exact", "--json").out());
+        assertTrue(exactJson.get("countsExact").asBoolean());
+        assertEquals(over, exactJson.at("/tasks/digest/pending").asLong());
+    }
+
+    /** --max-failed above the count limit: "at least 10,000" can't decide it, so status counts the failures. */
+    @Test
+    void max_failed_above_the_limit_counts_every_failure() throws Exception {
+        int limit = dev.dbmq.TaskNameStats.COUNT_LIMIT;
+        try (TaskQueue queue = TaskQueue.sqlite(db)) {
+            queue.enqueue(DIGEST, new Args(1));
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + (limit + 5)
+                    + ") INSERT INTO dbmq_failed_task (id, task_name, args, created_at, failed_at, reason)"
+                    + " SELECT i, 'email', '{}', 0, 0, 'boom' FROM n");
+        }
+        CliRunner.Run under = cli.run("status", "--max-failed", Integer.toString(limit + 5));
+        assertEquals(0, under.exit(), under.toString());
+        assertTrue(under.out().contains("failed kept  " + (limit + 5) + "\n"), under.out());
+        CliRunner.Run over = cli.run("status", "--max-failed", Integer.toString(limit + 4));
+        assertEquals(1, over.exit(), over.toString());
+        assertTrue(over.out().matches("(?s).*max-failed +" + (limit + 4) + " +" + (limit + 5) + " +FAILED.*"),
+                over.out());
+        CliRunner.Run below = cli.run("status", "--max-failed", "5");
+        assertEquals(1, below.exit(), below.toString());
+        assertTrue(below.out().contains("failed kept  " + limit + "+\n"), "no need to count: " + below.out());
+    }
+
     @Test
     void status_json_has_every_field_and_iso_times() throws Exception {
         fill();
