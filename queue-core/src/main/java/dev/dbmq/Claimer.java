@@ -44,6 +44,13 @@ final class Claimer implements Claims {
         }
     }
 
+    /** Thrown inside the claim's transaction to roll it back: the lane is paused. */
+    private static final class LanePaused extends RuntimeException {
+        LanePaused() {
+            super(null, null, false, false);
+        }
+    }
+
     private final String foremanId;
     private final Storage storage;
     private final Database database;
@@ -56,7 +63,18 @@ final class Claimer implements Claims {
     private volatile BooleanSupplier live = () -> true;
     /** Null for a manual foreman, which keeps no records of what it runs. */
     private final RunningRecords records;
+    /** Every name this foreman handles: other names are "unhandled" ({@link #checkUnhandled()}). */
     private final List<String> names;
+    /** The names this claimer claims: those of its lane. */
+    private final List<String> claimNames;
+    /** Whether this claimer looks for unhandled names: one claimer of a foreman does (its first lane's). */
+    private final boolean checksUnhandled;
+    /** Its lane, whose pause every claim reads; null for a manual foreman, which runs every lane and is never paused. */
+    private final String lane;
+    /** Whether the last claim found the lane paused: written by the claim holder, read by the foreman thread. */
+    private volatile boolean paused;
+    /** Claims that found the lane paused, guarded by itself: for tests, which wait for one. */
+    private final long[] pausedClaims = new long[1];
     private final long unhandledTimeoutMillis;
     // Written by whichever thread checks (the foreman's); read by anyone.
     private volatile java.util.Map<String, Long> unhandled = java.util.Map.of();
@@ -74,7 +92,22 @@ final class Claimer implements Claims {
     Claimer(String foremanId, Storage storage, Handlers handlers, RecurringTasks recurring, ArgsCodec codec,
             InstantSource clock, TaskCounters counters, GuardedListener listener, java.time.Duration unhandledTimeout,
             RunningRecords records) {
+        this(foremanId, storage, handlers, null, handlers.names(), true, recurring, codec, clock, counters, listener,
+                unhandledTimeout, records);
+    }
+
+    /**
+     * A lane's claimer: claims only {@code claimNames}, none while {@code lane} is paused, and looks for unhandled
+     * names (of all the foreman handles) only when {@code checksUnhandled}.
+     */
+    Claimer(String foremanId, Storage storage, Handlers handlers, String lane, List<String> claimNames,
+            boolean checksUnhandled,
+            RecurringTasks recurring, ArgsCodec codec, InstantSource clock, TaskCounters counters,
+            GuardedListener listener, java.time.Duration unhandledTimeout, RunningRecords records) {
         this.foremanId = foremanId;
+        this.lane = lane;
+        this.claimNames = List.copyOf(claimNames);
+        this.checksUnhandled = checksUnhandled;
         this.records = records;
         this.storage = storage;
         this.database = storage.database();
@@ -111,6 +144,13 @@ final class Claimer implements Claims {
         int max = lease == null ? limit : lease.size();
         try {
             rows = database.transaction(dsl -> claimIn(dsl, max, mayCommit, rejected, runnable, now, lease));
+        } catch (LanePaused e) {
+            giveBack(lease);
+            synchronized (pausedClaims) {
+                pausedClaims[0]++;
+                pausedClaims.notifyAll();
+            }
+            return new Claim(0, List.of(), now[0]);
         } catch (Abandoned e) {
             giveBack(lease);
             log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
@@ -142,7 +182,7 @@ final class Claimer implements Claims {
      */
     @Override
     public Decoded decodeForHandoff(String taskName, String args) {
-        Handlers.Registration<?> registration = handlers.find(taskName);
+        Handlers.Registration<?> registration = claimNames.contains(taskName) ? handlers.find(taskName) : null;
         if (registration == null) {
             return null;
         }
@@ -162,7 +202,10 @@ final class Claimer implements Claims {
      */
     @Override
     public long nextDueAt() {
-        Long next = database.autocommit(dsl -> storage.nextDueAt(dsl, names));
+        if (paused) {
+            return Long.MAX_VALUE; // nothing to claim until a resume wakes it (or the backstop poll looks again)
+        }
+        Long next = database.autocommit(dsl -> storage.nextDueAt(dsl, claimNames));
         return next == null ? Long.MAX_VALUE : next;
     }
 
@@ -172,7 +215,14 @@ final class Claimer implements Claims {
         runnable.clear();
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
         claimedAt[0] = now;
-        List<TaskStore.Row> claimed = TaskStore.claim(storage, dsl, limit, names, now);
+        List<TaskStore.Row> claimed = TaskStore.claim(storage, dsl, limit, claimNames, now);
+        // Read in the claim's transaction: once pause() has committed, no claim of this lane takes a task. After the
+        // delete, so a claim locks dbmq_task before dbmq_paused_lane, in the order DDL over both does (PostgreSQL's
+        // DROP SCHEMA … CASCADE deadlocked with the other order); a paused lane's claim is rolled back.
+        paused = lane != null && storage.lanePaused(dsl, lane);
+        if (paused) {
+            throw new LanePaused();
+        }
         for (TaskStore.Row row : claimed) {
             recurring.writeNext(dsl, row, now); // a recurring instance's next tick, whether this one can run or not
         }
@@ -205,6 +255,33 @@ final class Claimer implements Claims {
         return claimed.size();
     }
 
+    @Override
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Claims that found the lane paused so far: for tests. */
+    long pausedClaims() {
+        synchronized (pausedClaims) {
+            return pausedClaims[0];
+        }
+    }
+
+    /** Tests: waits until {@code atLeast} claims have found the lane paused; false at the timeout. */
+    boolean awaitPausedClaims(long atLeast, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (pausedClaims) {
+            while (pausedClaims[0] < atLeast) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(pausedClaims, left);
+            }
+            return true;
+        }
+    }
+
     /**
      * Tasks of names this foreman has no handler for: it never claims them, as another foreman may have one (a
      * rolling deploy's new task type, older foremen still running). Logs each such name at WARN, and notes the names
@@ -217,6 +294,9 @@ final class Claimer implements Claims {
     @Override
     public boolean checkUnhandled() {
         overdue.clear();
+        if (!checksUnhandled) {
+            return false;
+        }
         try {
             List<TaskStore.NameCount> waiting = database.autocommit(dsl -> TaskStore.pendingOtherThan(dsl, names,
                     TaskStore.MAX_NAMES_LOOKED_AT));

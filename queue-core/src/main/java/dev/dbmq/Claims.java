@@ -41,8 +41,16 @@ interface Claims {
     /** Puts claimed tasks that never started back in the queue; logs them as lost if it can't. Never throws. */
     void giveBack(List<ClaimedTask> unstarted, String why);
 
-    /** The earliest due time among the pending tasks this foreman handles, epoch ms, or {@link Long#MAX_VALUE}. */
+    /**
+     * The earliest due time among the pending tasks this foreman handles, epoch ms, or {@link Long#MAX_VALUE} (none, or
+     * the lane is paused).
+     */
     long nextDueAt();
+
+    /** Whether the last claim found its lane paused: then it claimed nothing, and no task may be handed over. */
+    default boolean paused() {
+        return false;
+    }
 
     /**
      * Looks for pending tasks of names this foreman has no handler for. Never throws.

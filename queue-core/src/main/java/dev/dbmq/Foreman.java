@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>On SQLite one foreman runs per database: a second one, in this JVM or another process, is refused at start by
  * an OS file lock that the kernel releases when the process dies.
  *
- * <p>Threads: one "dbmq-foreman" thread claims; {@code workers} "dbmq-worker" threads run handlers; one
+ * <p>Lanes ({@link Builder#lane}): each lane's tasks run on workers of its own, claimed by a loop thread of its own, so
+ * a lane whose workers are all busy delays no other lane's tasks.
+ *
+ * <p>Threads: one "dbmq-foreman" thread claims (one more per lane other than the default, "dbmq-foreman-LANE");
+ * {@code workers} "dbmq-worker" threads run handlers (each lane's own); one
  * "dbmq-wakeup" thread watches the wakeup directory (on PostgreSQL a "dbmq-listen" thread LISTENs). All are daemon
  * threads: an abandoned handler or a claim stuck in the database does not keep the JVM alive. They survive whatever
  * they meet (failing databases, interrupts, throwing listeners); if one still ends without a stop request, the
@@ -104,14 +108,19 @@ public final class Foreman implements AutoCloseable {
     }
 
     /** The builder's settings, copied at start(): changing the builder later changes nothing here. */
-    private record Settings(Handlers handlers, RecurringTasks recurring, int workers, int batchSize,
-                            Duration gracefulTimeout, Duration pollInterval, boolean drainOnStop,
+    private record Settings(Handlers handlers, RecurringTasks recurring, int workers, Map<String, Integer> lanes,
+                            int batchSize, Duration gracefulTimeout, Duration pollInterval, boolean drainOnStop,
                             boolean stopOnShutdown, Duration unhandledTimeout, GuardedListener listener,
                             ThreadFactory workerThreadFactory, TaskChain interceptors) {
         Settings(Builder b) {
-            this(b.handlers.copy(), b.recurring.copy(), b.workers, b.batchSize, b.gracefulTimeout, b.pollInterval,
-                    b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout, GuardedListener.of(b.listeners),
-                    b.workerThreadFactory, new TaskChain(b.interceptors));
+            this(b.handlers.copy(), b.recurring.copy(), b.workers, b.laneWorkers(), b.batchSize, b.gracefulTimeout,
+                    b.pollInterval, b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout,
+                    GuardedListener.of(b.listeners), b.workerThreadFactory, new TaskChain(b.interceptors));
+        }
+
+        /** Workers of the lanes that have handlers: every worker this foreman starts. */
+        int totalWorkers() {
+            return handlers.namesByLane().keySet().stream().mapToInt(lanes::get).sum();
         }
     }
 
@@ -119,17 +128,15 @@ public final class Foreman implements AutoCloseable {
     private final String threadPrefix; // of its threads' names: see ThreadNames
     private final TaskQueue queue;
     private final Settings settings;
-    private final Claimer claimer;
     private final ForemanThreads threads;
     private final Backend backend;
     private final Exclusivity.Lease exclusivity;
     private final ForemanRegistration registration;
-    private final ForemanLoop loop;
+    private final Lanes lanes;
     private final WakeupSource wakeups;
-    private final ThreadPoolExecutor workers;
     private final TaskCounters counters;
     private final OutcomeWrites outcomes;
-    private final Thread loopThread;
+    private final List<Thread> loopThreads = new ArrayList<>(); // one per lane, in the order of lanes.all()
     private final RunningRecords records;
     private final RunningWatch watch;
     private final Thread watchThread;
@@ -160,15 +167,13 @@ public final class Foreman implements AutoCloseable {
         try {
             this.exclusivity = backend.exclusivity().acquire(id);
             undo.add(exclusivity);
-            this.registration = ForemanRegistration.register(backend.storage(), queue.clock(), id, b.workers(),
+            this.registration = ForemanRegistration.register(backend.storage(), queue.clock(), id, b.totalWorkers(),
                     handlers.names());
             registered[0] = registration;
             undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
-            this.records = new RunningRecords(b.workers());
+            this.records = new RunningRecords(b.totalWorkers());
             this.counters = new TaskCounters(backend.storage().database(), id, records, queue.clock(),
                     !queue.settings().history().isZero());
-            this.claimer = new Claimer(id, backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock(),
-                    counters, b.listener(), b.unhandledTimeout(), records);
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
             ForemanWarmUp.run(backend.storage(), handlers, b.recurring(), queue.codec(), queue.clock().millis());
             // Before the first claim: what a foreman that is gone left running is kept as interrupted (SQLite: that is
@@ -180,21 +185,33 @@ public final class Foreman implements AutoCloseable {
             TaskRunner runner = new TaskRunner(id, outcomes, queue.clock(), counters, b.listener(), b.interceptors(),
                     records);
             WorkerThreads workerThreads = new WorkerThreads(id, threadPrefix, b.workerThreadFactory());
-            this.workers = newWorkerPool(b.workers(), workerThreads);
-            undo.add(workers::shutdownNow);
-            workerThreads.prestart(workers); // a failing workerThreadFactory fails the start here, nothing claimed
-            this.loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), workers, b.workers(),
-                    b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(), UNHANDLED_CHECK_INTERVAL.toNanos(),
-                    queue.clock());
+            List<Lanes.Lane> laneList = new ArrayList<>();
+            for (Map.Entry<String, List<String>> lane : handlers.namesByLane().entrySet()) {
+                int n = b.lanes().get(lane.getKey());
+                Claimer claimer = new Claimer(id, backend.storage(), handlers, lane.getKey(), lane.getValue(),
+                        laneList.isEmpty(),
+                        b.recurring(), queue.codec(), queue.clock(), counters, b.listener(), b.unhandledTimeout(),
+                        records);
+                ThreadPoolExecutor pool = newWorkerPool(n, workerThreads);
+                undo.add(pool::shutdownNow);
+                workerThreads.prestart(pool); // a failing workerThreadFactory fails the start here, nothing claimed
+                ForemanLoop loop = new ForemanLoop(id, claimer, runner, counters, b.listener(), pool, n,
+                        b.batchSize(), b.pollInterval().toNanos(), b.drainOnStop(),
+                        UNHANDLED_CHECK_INTERVAL.toNanos(), queue.clock());
+                laneList.add(new Lanes.Lane(lane.getKey(), n, lane.getValue(), claimer, pool, loop));
+            }
+            this.lanes = new Lanes(laneList);
             // Producers of this JVM signal the first foreman registered directly; where the backend admits several
             // (PostgreSQL), the others are woken as those of other processes are. (Where it admits one, a second
             // was refused by exclusivity above.)
-            if (LocalForemen.register(backend.key(), loop)) {
-                undo.add(() -> LocalForemen.unregister(backend.key(), loop));
+            if (LocalForemen.register(backend.key(), lanes)) {
+                undo.add(() -> LocalForemen.unregister(backend.key(), lanes));
             }
-            this.wakeups = backend.wakeups().source(loop, b.pollInterval(), id, registration.lockKey(), threads);
+            this.wakeups = backend.wakeups().source(lanes, b.pollInterval(), id, registration.lockKey(), threads);
             undo.add(wakeups);
-            claimer.onlyWhile(wakeups::holdsLiveness);
+            for (Lanes.Lane lane : lanes.all()) {
+                lane.claimer().onlyWhile(wakeups::holdsLiveness);
+            }
         } catch (RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 try {
@@ -205,7 +222,12 @@ public final class Foreman implements AutoCloseable {
             }
             throw e;
         }
-        this.loopThread = threads.newThread("foreman", loop, "no more tasks will be claimed");
+        for (Lanes.Lane lane : lanes.all()) {
+            // the default lane's thread keeps the name a foreman of one lane has
+            String role = lane.name().equals(Task.DEFAULT_LANE) ? "foreman" : "foreman-" + lane.name();
+            loopThreads.add(threads.newThread(role, lane.loop(), "no more tasks of lane " + lane.name()
+                    + " will be claimed"));
+        }
         this.watch = new RunningWatch(id, backend.storage().database(), records,
                 backend.storage().oneForemanAtATime() ? null : () -> Settlement.settleGone(backend.storage(), id,
                         queue.clock(), counters, b.listener()),
@@ -219,12 +241,12 @@ public final class Foreman implements AutoCloseable {
     private void start() {
         log.info("Foreman {} starting on {}: workers={}, batchSize={}, gracefulTimeout={}, pollInterval={},"
                         + " drainOnStop={}, unhandledTimeout={}, handlers={}, recurring={}, wakeups {}, threads {}-*",
-                id, backend.describe(), settings.workers(), settings.batchSize(),
+                id, backend.describe(), describeWorkers(), settings.batchSize(),
                 Durations.format(settings.gracefulTimeout()), Durations.format(settings.pollInterval()),
                 settings.drainOnStop(), Durations.format(settings.unhandledTimeout()), settings.handlers(),
                 settings.recurring(), backend.wakeups().describe(), threadPrefix);
         wakeups.start();
-        loopThread.start();
+        loopThreads.forEach(Thread::start);
         watchThread.start();
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook); // SIGTERM, SIGINT: a graceful stop
@@ -237,6 +259,18 @@ public final class Foreman implements AutoCloseable {
         String host = ForemanRegistration.localHost();
         String random = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000) | 0x10000).substring(1);
         return host + ":" + ProcessHandle.current().pid() + ":" + random;
+    }
+
+    /** {@code 4}, or with several lanes {@code default:8 bulk:2}. */
+    private String describeWorkers() {
+        if (lanes.all().size() == 1 && lanes.first().name().equals(Task.DEFAULT_LANE)) {
+            return Integer.toString(lanes.first().workers());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Lanes.Lane lane : lanes.all()) {
+            sb.append(sb.isEmpty() ? "" : " ").append(lane.name()).append(':').append(lane.workers());
+        }
+        return sb.toString();
     }
 
     private static ThreadPoolExecutor newWorkerPool(int n, ThreadFactory threads) {
@@ -260,7 +294,7 @@ public final class Foreman implements AutoCloseable {
 
     /** Handlers running right now. */
     public int busyWorkers() {
-        return loop.running().size();
+        return lanes.busy();
     }
 
     /**
@@ -269,7 +303,7 @@ public final class Foreman implements AutoCloseable {
      * {@link Builder#unhandledTimeout}; each such name is logged at WARN at each look.
      */
     public Map<String, Long> unhandledTasks() {
-        return claimer.unhandled();
+        return lanes.first().claimer().unhandled();
     }
 
     /** Running, failed (a thread died: see {@link State#FAILED}), stopping or stopped. */
@@ -310,39 +344,33 @@ public final class Foreman implements AutoCloseable {
         log.info("Foreman {} stopping (graceful timeout {})", id, Durations.format(settings.gracefulTimeout()));
         // 1. No new claims (drainOnStop: once the queue is empty, or at the graceful deadline). Failed attempts'
         // outcomes that the database refuses are tried until the graceful deadline, then logged as lost.
-        loop.requestStop(graceDeadline);
+        for (Lanes.Lane lane : lanes.all()) {
+            lane.loop().requestStop(graceDeadline);
+        }
         outcomes.stopBy(graceDeadline);
         watch.stop();
         // 2. Wakeups are no longer needed: producers here now wake foremen as other processes do.
-        LocalForemen.unregister(backend.key(), loop);
+        LocalForemen.unregister(backend.key(), lanes);
         wakeups.close();
-        if (Thread.currentThread() == loopThread) {
-            // close() from a listener the loop thread called (idle(), say): the loop ends once that call returns. No
-            // further claim, and no waiting for this very thread.
-            loop.abandon(System.nanoTime());
-        } else {
-            joinUntil(loopThread, graceDeadline);
-        }
-        if (loopThread.isAlive() && Thread.currentThread() != loopThread) {
-            // Inside a claim that waits for the database (another process's write lock, a table lock). It must not
-            // hand tasks to a pool that is gone: abandoned, it rolls back when the database lets it go on; a commit
-            // already under way is waited for, so its tasks reach the workers first.
-            boolean settled = loop.abandon(hardDeadline);
-            loopThread.interrupt();
-            log.warn("Foreman {}: its claim is still waiting for the database after {}; {}", id,
-                    settings.gracefulTimeout(), settled ? "it will roll back, leaving its tasks queued"
-                            : "its commit is slow; tasks it commits will be put back in the queue");
+        for (int i = 0; i < loopThreads.size(); i++) {
+            stopLoop(lanes.all().get(i).loop(), loopThreads.get(i), graceDeadline, hardDeadline);
         }
         // 3. Running handlers finish, or are interrupted at the deadline and abandoned after a short grace.
-        workers.shutdown();
+        for (Lanes.Lane lane : lanes.all()) {
+            lane.pool().shutdown();
+        }
         if (!awaitWorkers(graceDeadline)) {
-            log.warn("Foreman {}: {} handlers still running after {}; interrupting {}", id, loop.running().size(),
-                    settings.gracefulTimeout(), describe(loop.running()));
-            List<Runnable> neverStarted = workers.shutdownNow();
-            claimer.giveBack(loop.forget(neverStarted), "the foreman stopped before a worker took them");
+            Map<Long, String> running = lanes.running();
+            log.warn("Foreman {}: {} handlers still running after {}; interrupting {}", id, running.size(),
+                    settings.gracefulTimeout(), describe(running));
+            for (Lanes.Lane lane : lanes.all()) {
+                List<Runnable> neverStarted = lane.pool().shutdownNow();
+                lane.claimer().giveBack(lane.loop().forget(neverStarted),
+                        "the foreman stopped before a worker took them");
+            }
             if (!awaitWorkers(hardDeadline)) {
                 log.error("Foreman {}: abandoning handlers that ignored interruption: {}", id,
-                        describe(loop.running()));
+                        describe(lanes.running()));
             }
         }
         // The watch ends before the last counts: what it settles is counted in them. (Not when close() came from a
@@ -366,9 +394,39 @@ public final class Foreman implements AutoCloseable {
         log.info("Foreman {} stopped", id);
     }
 
+    /**
+     * One lane's loop at a stop: joined until the graceful deadline, or abandoned when still inside a claim. Not when
+     * close() came from a listener this very loop thread called (idle(), say): that loop ends once the call returns.
+     */
+    private void stopLoop(ForemanLoop loop, Thread loopThread, long graceDeadline, long hardDeadline) {
+        if (Thread.currentThread() == loopThread) {
+            // No further claim, and no waiting for this very thread.
+            loop.abandon(System.nanoTime());
+            return;
+        }
+        joinUntil(loopThread, graceDeadline);
+        if (loopThread.isAlive()) {
+            // Inside a claim that waits for the database (another process's write lock, a table lock). It must not
+            // hand tasks to a pool that is gone: abandoned, it rolls back when the database lets it go on; a commit
+            // already under way is waited for, so its tasks reach the workers first.
+            boolean settled = loop.abandon(hardDeadline);
+            loopThread.interrupt();
+            log.warn("Foreman {}: its claim is still waiting for the database after {}; {}", id,
+                    settings.gracefulTimeout(), settled ? "it will roll back, leaving its tasks queued"
+                            : "its commit is slow; tasks it commits will be put back in the queue");
+        }
+    }
+
+    /** Whether every lane's workers ended by the deadline. */
     private boolean awaitWorkers(long deadlineNanos) {
         try {
-            return workers.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (Lanes.Lane lane : lanes.all()) {
+                if (!lane.pool().awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()),
+                        TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -414,6 +472,7 @@ public final class Foreman implements AutoCloseable {
         private final Handlers handlers = new Handlers();
         private final RecurringTasks recurring = new RecurringTasks();
         private int workers = DEFAULT_WORKERS;
+        private final Map<String, Integer> lanes = new java.util.LinkedHashMap<>(); // other than the default lane
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration gracefulTimeout = DEFAULT_GRACEFUL_TIMEOUT;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -467,13 +526,52 @@ public final class Foreman implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads, i.e. handlers running at once. 1 to 1024; defaults to 4. */
+        /**
+         * Worker threads of the default lane ({@value Task#DEFAULT_LANE}), i.e. its handlers running at once: with no
+         * other lane, the foreman's. 1 to 1024; defaults to 4. Same as {@code lane("default", workers)}.
+         */
         public Builder workers(int workers) {
             if (workers < 1 || workers > 1024) {
                 throw new IllegalArgumentException("workers must be between 1 and 1024, was " + workers);
             }
             this.workers = workers;
             return this;
+        }
+
+        /**
+         * A lane and its workers: the tasks in that lane ({@link Task#lane}) run on these workers only, claimed by a
+         * loop of the lane's own, so however many of them are due, tasks of another lane never wait for a worker
+         * busy with one of them. The default lane has {@link #workers} workers; every lane a handler's task is in
+         * must have workers. A lane without handlers starts nothing.
+         *
+         * <pre>{@code
+         * Foreman.builder(queue).lane("default", 8).lane("bulk", 2)
+         * }</pre>
+         *
+         * @param workers 1 to 1024
+         * @throws IllegalArgumentException when the name is not a lane name ({@link Task#lane}) or workers is out of
+         *                                  range
+         */
+        public Builder lane(String lane, int workers) {
+            Task.checkLane(lane, "lane");
+            if (workers < 1 || workers > 1024) {
+                throw new IllegalArgumentException("workers of lane " + lane + " must be between 1 and 1024, was "
+                        + workers);
+            }
+            if (lane.equals(Task.DEFAULT_LANE)) {
+                this.workers = workers;
+            } else {
+                lanes.put(lane, workers);
+            }
+            return this;
+        }
+
+        /** Workers by lane: the default lane's, then the others in the order they were given. */
+        private Map<String, Integer> laneWorkers() {
+            Map<String, Integer> all = new java.util.LinkedHashMap<>();
+            all.put(Task.DEFAULT_LANE, workers);
+            all.putAll(lanes);
+            return all;
         }
 
         /**
@@ -625,6 +723,14 @@ public final class Foreman implements AutoCloseable {
                 throw new IllegalStateException("no handlers registered: call handle(task, handler) before starting"
                         + " (a foreman without handlers would claim nothing)");
             }
+            Map<String, Integer> laneWorkers = laneWorkers();
+            for (String name : handlers.names()) {
+                String lane = handlers.find(name).task().lane();
+                if (!laneWorkers.containsKey(lane)) {
+                    throw new IllegalStateException("task " + name + " is in lane " + lane + ", which has no workers"
+                            + " here: call lane(\"" + lane + "\", workers)");
+                }
+            }
             for (RecurringTasks.Registration r : recurring.registrations()) {
                 if (handlers.find(r.taskName()) == null) {
                     throw new IllegalStateException("recurring \"" + r.name() + "\" runs task " + r.taskName()
@@ -636,16 +742,31 @@ public final class Foreman implements AutoCloseable {
 
     /** Tasks producers of this JVM handed straight to this foreman's workers ({@code Handoff}): for tests. */
     long handedOver() {
-        return loop.handedOver();
+        return lanes.all().stream().mapToLong(l -> l.loop().handedOver()).sum();
     }
 
     /** Claims made by the foreman thread, and by workers for themselves while busy: for tests. */
     long foremanClaims() {
-        return loop.foremanClaims();
+        return lanes.all().stream().mapToLong(l -> l.loop().foremanClaims()).sum();
     }
 
     long workerClaims() {
-        return loop.workerClaims();
+        return lanes.all().stream().mapToLong(l -> l.loop().workerClaims()).sum();
+    }
+
+    /** Claims of {@code lane} that found it paused so far: for tests. */
+    long pausedClaims(String lane) {
+        return lane(lane).claimer().pausedClaims();
+    }
+
+    /** Tests: waits until {@code atLeast} claims of {@code lane} have found it paused; false at the timeout. */
+    boolean awaitPausedClaims(String lane, long atLeast, Duration timeout) throws InterruptedException {
+        return lane(lane).claimer().awaitPausedClaims(atLeast, timeout.toNanos());
+    }
+
+    private Lanes.Lane lane(String name) {
+        return lanes.all().stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no lane " + name));
     }
 
     /** Tries to write a failed attempt's outcome that the database refused: for tests. */
@@ -655,6 +776,6 @@ public final class Foreman implements AutoCloseable {
 
     /** Whether a claim is under way (from its start to its end, after its dispatch): for tests. */
     boolean claimUnderWay() {
-        return loop.claimUnderWay();
+        return lanes.all().stream().anyMatch(l -> l.loop().claimUnderWay());
     }
 }

@@ -275,7 +275,9 @@ final class ForemanLoop implements Runnable, WakeTarget {
                     Durations.format(Duration.ofNanos(System.nanoTime() - backlogSince)));
             backlogSince = -1;
         }
-        state.openHandoffs();
+        if (!claims.paused()) { // a paused lane's idle workers are not offered to producers either
+            state.openHandoffs();
+        }
         listener.idle(new ForemanEvent.Idle(foremanId));
     }
 

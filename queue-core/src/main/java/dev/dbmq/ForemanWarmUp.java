@@ -49,8 +49,11 @@ final class ForemanWarmUp {
         DSLContext dsl = storage.database().offline();
         TaskStore.Row row = new TaskStore.Row(-1, names.get(0), "{}", nowMillis, nowMillis, 1, null, null, null);
         // Claimer: the claim and, after a claim that was not full, the next due time; rejected tasks kept
-        step("claim", () -> TaskStore.claim(storage, dsl, 1, names, nowMillis));
-        step("next due time", () -> storage.nextDueAt(dsl, names));
+        for (List<String> lane : handlers.namesByLane().values()) { // each lane claims its own names
+            step("claim", () -> TaskStore.claim(storage, dsl, 1, lane, nowMillis));
+            step("next due time", () -> storage.nextDueAt(dsl, lane));
+        }
+        step("lane paused", () -> storage.lanePaused(dsl, "warm-up")); // read by every claim of a lane
         step("keep failed", () -> TaskStore.keepFailed(dsl, row, nowMillis, "warm-up"));
         // Claimer.checkUnhandled, at start and every few minutes
         step("unhandled", () -> TaskStore.pendingOtherThan(dsl, names, 2)); // 2: the first name and the next

@@ -40,6 +40,14 @@ final class Handlers {
         return List.copyOf(byName.keySet());
     }
 
+    /** The task names by lane ({@link Task#lane()}), lanes and names in registration order. */
+    Map<String, List<String>> namesByLane() {
+        Map<String, List<String>> lanes = new LinkedHashMap<>();
+        byName.forEach((name, r) -> lanes.computeIfAbsent(r.task().lane(), l -> new java.util.ArrayList<>()).add(name));
+        lanes.replaceAll((lane, names) -> List.copyOf(names));
+        return lanes;
+    }
+
     boolean isEmpty() {
         return byName.isEmpty();
     }

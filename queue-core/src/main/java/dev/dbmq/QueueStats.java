@@ -25,10 +25,12 @@ import java.util.Optional;
  * @param running       attempts running, as their records say (on any foreman; one that succeeded less than about a
  *                      second ago, or whose foreman died a moment ago, may still count)
  * @param runningByName {@code running} per task name, by name
+ * @param pausedLanes   the lanes paused ({@link TaskQueue#pause}): no foreman claims their tasks until resumed
  */
 public record QueueStats(long pending, Duration oldestTaskAge, Map<String, TaskCounts> counts, long failedKept,
                          Map<String, Long> pendingByName, long due, long scheduled, long retrying,
-                         Optional<Instant> nextDueAt, long running, Map<String, Long> runningByName) {
+                         Optional<Instant> nextDueAt, long running, Map<String, Long> runningByName,
+                         java.util.Set<String> pausedLanes) {
 
     /** Done and failed totals of one task name; failed includes unknown names and undecodable args. */
     public record TaskCounts(long done, long failed) {

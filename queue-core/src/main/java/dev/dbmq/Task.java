@@ -27,16 +27,24 @@ public final class Task<A> {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
 
+    /** The lane of a task that names none: {@value}. */
+    public static final String DEFAULT_LANE = "default";
+
+    /** Longest lane name accepted. */
+    public static final int MAX_LANE_LENGTH = 100;
+
     private final String name;
     private final Class<A> argsType;
     private final Retry retry;
     private final Delivery delivery;
+    private final String lane;
 
-    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery) {
+    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane) {
         this.name = name;
         this.argsType = argsType;
         this.retry = retry;
         this.delivery = delivery;
+        this.lane = lane;
     }
 
     /**
@@ -52,7 +60,7 @@ public final class Task<A> {
                     + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
                     + (name == null ? "null" : '"' + name + '"'));
         }
-        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE);
+        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE);
     }
 
     /**
@@ -60,7 +68,7 @@ public final class Task<A> {
      * the task it was given in {@link Foreman.Builder#handle}; producers may use either.
      */
     public Task<A> retry(Retry retry) {
-        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery);
+        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane);
     }
 
     /**
@@ -70,7 +78,35 @@ public final class Task<A> {
      * given in {@link Foreman.Builder#handle}.
      */
     public Task<A> delivery(Delivery delivery) {
-        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"));
+        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane);
+    }
+
+    /**
+     * This task in a lane: a foreman runs each lane's tasks on workers of that lane's own ({@link Foreman.Builder#lane}),
+     * so tasks of one lane, however many are due, never wait for workers busy with another's. A property of the task
+     * type, like its handler, not stored with each task: a task runs in the lane its type is in on the foreman that
+     * claims it. A foreman refuses to start with a handler in a lane it has no workers for.
+     *
+     * @param lane 1 to {@value #MAX_LANE_LENGTH} characters: letters, digits, and {@code _ . : -} after the first
+     * @throws IllegalArgumentException when the name is not such a name
+     */
+    public Task<A> lane(String lane) {
+        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"));
+    }
+
+    /** The lane; {@value #DEFAULT_LANE} unless set. */
+    public String lane() {
+        return lane;
+    }
+
+    /** A lane name as {@link #lane(String)} accepts it, or an IllegalArgumentException naming {@code setting}. */
+    static String checkLane(String lane, String setting) {
+        if (lane == null || lane.length() > MAX_LANE_LENGTH || !NAME.matcher(lane).matches()) {
+            throw new IllegalArgumentException(setting + " must be 1 to " + MAX_LANE_LENGTH
+                    + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
+                    + (lane == null ? "null" : '"' + lane + '"'));
+        }
+        return lane;
     }
 
     /** The delivery guarantee; {@link Delivery#AT_MOST_ONCE} unless set. */
@@ -91,7 +127,7 @@ public final class Task<A> {
         return argsType;
     }
 
-    /** Equal name and args type (the retry policy and delivery are the foreman's business, not the identity). */
+    /** Equal name and args type (the retry policy, delivery and lane are the foreman's business, not the identity). */
     @Override
     public boolean equals(Object o) {
         return o instanceof Task<?> other && name.equals(other.name) && argsType.equals(other.argsType);
@@ -105,6 +141,7 @@ public final class Task<A> {
     @Override
     public String toString() {
         return "Task[" + name + ", " + argsType.getName() + (retry.maxAttempts() == 1 ? "" : ", " + retry)
-                + (delivery == Delivery.AT_MOST_ONCE ? "" : ", " + delivery) + "]";
+                + (delivery == Delivery.AT_MOST_ONCE ? "" : ", " + delivery)
+                + (lane.equals(DEFAULT_LANE) ? "" : ", lane " + lane) + "]";
     }
 }

@@ -6,6 +6,7 @@ import dev.dbmq.internal.ForemanRegistry;
 import dev.dbmq.internal.Handoff;
 import dev.dbmq.internal.HistoryStore;
 import dev.dbmq.internal.JooqBanner;
+import dev.dbmq.internal.LaneStore;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.TaskStore;
 import dev.dbmq.internal.WakeTarget;
@@ -203,7 +204,7 @@ public final class TaskQueue implements AutoCloseable {
             }
             id = keyed.id();
         }
-        wake(false);
+        wakeFor(task.name());
         return id;
     }
 
@@ -670,6 +671,42 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
+     * Pauses a lane ({@link Task#lane}): from the commit on, no foreman claims a task of it, in this process or any
+     * other; tasks of it already running finish, and its tasks keep queueing. Persisted: it stays paused across
+     * restarts until {@link #resume}. Every foreman is woken, so its lane stops within milliseconds, not at a poll.
+     *
+     * @return false when the lane was paused already
+     * @throws IllegalArgumentException when {@code lane} is not a lane name
+     */
+    public boolean pause(String lane) {
+        Task.checkLane(lane, "lane");
+        ensureOpen();
+        boolean paused = database.transaction(dsl -> LaneStore.pause(dsl, lane, clock.millis()));
+        wake(false); // a paused lane's foreman stops offering its idle workers to producers, at once
+        return paused;
+    }
+
+    /**
+     * Resumes a paused lane: every foreman is woken and claims its due tasks at once.
+     *
+     * @return false when the lane was not paused
+     * @throws IllegalArgumentException when {@code lane} is not a lane name
+     */
+    public boolean resume(String lane) {
+        Task.checkLane(lane, "lane");
+        ensureOpen();
+        boolean resumed = database.transaction(dsl -> LaneStore.resume(dsl, lane));
+        wake(false);
+        return resumed;
+    }
+
+    /** The paused lanes, by name, each with when it was paused. */
+    public Map<String, Instant> pausedLanes() {
+        ensureOpen();
+        return database.autocommit(LaneStore::all);
+    }
+
+    /**
      * Cancels every pending task matching {@code filter} (first attempts, and retries waiting for their backoff), in
      * one statement: all of them or none, and none of them will run. A task claimed before the statement is running,
      * not pending, and is not touched: {@link #cancel(long)} asks a running task to stop. Recurring schedules'
@@ -772,6 +809,16 @@ public final class TaskQueue implements AutoCloseable {
      * After a commit: wakes a foreman of this JVM directly; else the backend wakes foremen in other processes (SQLite:
      * the wakeup directory; on PostgreSQL the insert trigger's NOTIFY reaches every foreman anyway).
      */
+    /** After a commit of one task of this name: a foreman of this JVM wakes the lane that runs it. */
+    private void wakeFor(String taskName) {
+        WakeTarget local = LocalForemen.find(backend.key());
+        if (local == null) {
+            backend.wakeups().wakeOtherProcesses();
+        } else {
+            local.wake(taskName);
+        }
+    }
+
     void wake(boolean fromCommitHook) {
         WakeTarget local = LocalForemen.find(backend.key());
         if (local == null) {

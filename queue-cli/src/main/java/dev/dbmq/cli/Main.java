@@ -42,9 +42,10 @@ public final class Main {
 
     static final CommandSpec ROOT = CommandSpec.group("dbmq")
             .description("Looks into a dbmq queue and acts on it: status (a health check), running attempts, failed"
-                    + " tasks, cancels, foremen, history.")
+                    + " tasks, cancels, foremen, history, pausing and resuming lanes.")
             .subcommands(StatusCommand.SPEC, RunningCommand.SPEC, FailedCommand.SPEC, CancelCommand.SPEC,
-                    ForemenCommand.SPEC, HistoryCommand.SPEC, CdsTrainingCommand.SPEC)
+                    ForemenCommand.SPEC, HistoryCommand.SPEC, LaneCommand.PAUSE, LaneCommand.RESUME,
+                    CdsTrainingCommand.SPEC)
             .exitCodes("0  done; status: every check passed",
                     "1  status: a check failed; cancel ID: no pending or running task has it",
                     "2  bad usage, no queue at --db, or the database could not be read");

@@ -179,12 +179,15 @@ final class StatusCommand extends QueueCommand {
             glance = glance.withFailedKept(queue.countFailed(FailedFilter.all()));
         }
         int foremen = queue.foremen().size();
+        java.util.Set<String> paused = queue.pausedLanes().keySet();
         List<Check> checks = checks(glance, foremen, maxAge, minForemen, maxFailed);
         boolean healthy = checks.stream().allMatch(Check::ok);
         if (out.json()) {
-            out.print(json(out.queue(), glance, foremen, checks, healthy));
+            ObjectNode root = json(out.queue(), glance, foremen, checks, healthy);
+            paused.forEach(root.putArray("pausedLanes")::add);
+            out.print(root);
         } else {
-            text(out.out(), out.queue(), glance, foremen, checks, now());
+            text(out.out(), out.queue(), glance, foremen, paused, checks, now());
         }
         return healthy ? Main.OK : Main.CHECK_FAILED;
     }
@@ -243,8 +246,8 @@ final class StatusCommand extends QueueCommand {
         return root;
     }
 
-    private static void text(PrintWriter out, String queueName, Glance glance, int foremen, List<Check> checks,
-                             Instant now) {
+    private static void text(PrintWriter out, String queueName, Glance glance, int foremen,
+                             java.util.Set<String> pausedLanes, List<Check> checks, Instant now) {
         out.printf("queue        %s%n", queueName);
         out.printf("pending      %s%n", glance.pending());
         out.printf("  due        %s%n", glance.due());
@@ -258,6 +261,9 @@ final class StatusCommand extends QueueCommand {
         out.printf("running      %d%n", glance.running());
         out.printf("failed kept  %s%n", glance.failedKept());
         out.printf("foremen      %d live%n", foremen);
+        if (!pausedLanes.isEmpty()) {
+            out.printf("paused       %s (lanes: no foreman claims their tasks)%n", String.join(", ", pausedLanes));
+        }
         if (!glance.tasks().isEmpty()) {
             TextTable table = new TextTable("task", "pending>", "running>", "done>", "failed>");
             for (Row row : glance.tasks()) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CliStatusChecksTest {
 
     static QueueStats stats(long due, Duration oldest, long failedKept) {
-        return new QueueStats(due, oldest, Map.of(), failedKept, Map.of(), due, 0, 0, Optional.empty(), 0, Map.of());
+        return new QueueStats(due, oldest, Map.of(), failedKept, Map.of(), due, 0, 0, Optional.empty(), 0, Map.of(),
+                java.util.Set.of());
     }
 
     @ParameterizedTest(name = "due {0}, oldest {1}, foremen {2}, failed {3}; max-age {4} min-foremen {5}"

@@ -141,6 +141,11 @@ public interface Storage {
         return TaskStore.nextDueAt(dsl, names);
     }
 
+    /** Whether {@code lane} is paused, in the transaction {@code dsl} is in: read by every claim of a lane. */
+    default boolean lanePaused(DSLContext dsl, String lane) {
+        return LaneStore.paused(dsl, lane);
+    }
+
     /**
      * The condition "the unique key starts with {@code prefix}" (ASCII, such as the reserved keys' {@code dbmq:}), in
      * the form this database serves best from the partial unique-key index. By default the range {@code unique_key >=

@@ -507,7 +507,8 @@ public final class TaskStore {
                 java.util.Collections.unmodifiableMap(pendingByName), due, pending - due, retrying,
                 java.util.Optional.ofNullable(nextScheduled).map(Instant::ofEpochMilli),
                 runningByName.values().stream().mapToLong(Long::longValue).sum(),
-                java.util.Collections.unmodifiableMap(runningByName));
+                java.util.Collections.unmodifiableMap(runningByName),
+                java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(LaneStore.all(dsl).keySet())));
     }
 
     /**

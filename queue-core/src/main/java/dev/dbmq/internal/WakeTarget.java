@@ -6,6 +6,11 @@ public interface WakeTarget {
     /** A task was committed; called on the producer's thread, so it must not block. */
     void wake();
 
+    /** A task of this name was committed: as {@link #wake()}, for a target that can tell which of its parts to wake. */
+    default void wake(String taskName) {
+        wake();
+    }
+
     /**
      * A task will be visible once the commit now running on the caller's thread ends: called from inside SQLite's
      * commit hook, where nothing may touch the database. Claims take the write lock first, so a woken foreman waits

@@ -274,6 +274,7 @@ final class Endpoints {
         m.put("oldestDueAgeMillis", oldest.toMillis());
         m.put("nextDueAt", next == null ? null : next.toString());
         m.put("foremen", foremen);
+        m.put("pausedLanes", List.copyOf(queue.pausedLanes().keySet())); // no foreman claims their tasks
         m.put("tasks", byName.stream().map(t -> Views.taskName(t, donePerMinute.getOrDefault(t.taskName(), 0L)))
                 .toList());
         m.put("throughput", throughput(minutes, currentMinute));

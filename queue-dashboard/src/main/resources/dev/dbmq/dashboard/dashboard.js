@@ -249,7 +249,8 @@
         card('Running', o.running, 'running'), card('Failed kept', total(o.failedKept), 'failed-kept', o.failedKept > 0),
         card('Oldest due', o.due > 0 ? fmtAge(o.oldestDueAgeMillis) : dash, 'oldest-due', stalled),
         card('Foremen', o.foremen, 'foremen', o.foremen === 0 && o.pending > 0),
-        card('Next scheduled', o.nextDueAt ? new Date(o.nextDueAt).toLocaleTimeString() : dash, 'next-due'));
+        card('Next scheduled', o.nextDueAt ? new Date(o.nextDueAt).toLocaleTimeString() : dash, 'next-due'),
+        ...(o.pausedLanes.length > 0 ? [card('Paused lanes', o.pausedLanes.join(', '), 'paused-lanes', true)] : []));
       document.getElementById('throughput').replaceChildren(throughputChart(o.throughput));
       const done = o.throughput.perMinute.reduce((n, p) => n + p.done, 0);
       const failed = o.throughput.perMinute.reduce((n, p) => n + p.failed, 0);

@@ -135,6 +135,11 @@ abstract class DashboardHttpContract {
                 JsonNode overview = json(get(URI.create(base + "/api/overview")));
                 assertEquals(1, overview.get("failedKept").asInt());
                 assertEquals(0, overview.get("pending").asInt());
+                assertEquals(0, overview.get("pausedLanes").size());
+                queue.pause("bulk");
+                JsonNode paused = json(get(URI.create(base + "/api/overview")));
+                assertEquals("bulk", paused.at("/pausedLanes/0").asText(), "a paused lane is shown");
+                queue.resume("bulk");
                 assertEquals(0, json(get(URI.create(base + "/api/foremen"))).get("live").size(),
                         "a manual foreman is not listed");
                 assertEquals(0, json(get(URI.create(base + "/api/running"))).size());

@@ -17,12 +17,14 @@ class StatsHistoryTest {
 
     static QueueStats stats(long pending, long digestsDone, long flakyFailed) {
         return new QueueStats(pending, Duration.ZERO, Map.of("digest", new TaskCounts(digestsDone, 0),
-                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of(), pending, 0, 0, Optional.empty(), 0, Map.of());
+                "flaky", new TaskCounts(0, flakyFailed)), flakyFailed, Map.of(), pending, 0, 0, Optional.empty(), 0, Map.of(),
+                java.util.Set.of());
     }
 
     static QueueStats waiting(long pending, long oldestAgeMillis, long digestsDone) {
         return new QueueStats(pending, Duration.ofMillis(oldestAgeMillis),
-                Map.of("digest", new TaskCounts(digestsDone, 0)), 0, Map.of(), pending, 0, 0, Optional.empty(), 0, Map.of());
+                Map.of("digest", new TaskCounts(digestsDone, 0)), 0, Map.of(), pending, 0, 0, Optional.empty(), 0, Map.of(),
+                java.util.Set.of());
     }
 
     @Test

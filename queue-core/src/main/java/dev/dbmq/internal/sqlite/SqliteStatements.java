@@ -1,5 +1,6 @@
 package dev.dbmq.internal.sqlite;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_PAUSED_LANE;
 import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
@@ -56,6 +57,7 @@ final class SqliteStatements {
     private static final ConcurrentHashMap<Integer, String> BY_NAME_COUNT = new ConcurrentHashMap<>();
     /** Binds task_name; returns MIN(due_at), NULL when none: one seek of the (task_name, due_at, id) index. */
     static final String NEXT_DUE = Rendering.rendered("nextDue");
+    static final String LANE_PAUSED = Rendering.rendered("lanePaused");
 
     private SqliteStatements() {
     }
@@ -255,6 +257,20 @@ final class SqliteStatements {
         return earliest;
     }
 
+    /** {@link LaneStore#paused}, prepared: every claim of a lane runs it. */
+    static boolean lanePaused(SqliteStatementCache cache, String lane) {
+        try {
+            PreparedStatement paused = cache.prepared(LANE_PAUSED);
+            paused.setString(1, lane);
+            try (ResultSet rs = paused.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            cache.discard(LANE_PAUSED);
+            throw new DataAccessException("SQL [" + LANE_PAUSED + "]; " + e.getMessage(), e);
+        }
+    }
+
     /** The claim binding what {@link #bindClaim} binds; returns TaskStore.ROW_FIELDS. */
     static String claimSql(List<String> names) {
         if (names == null) {
@@ -311,6 +327,8 @@ final class SqliteStatements {
                     List.of("foreman", 7)));
             all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
                     .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name")));
+            all.put("lanePaused", SqliteStatementCache.render(Jooq.RENDER.selectOne().from(DBMQ_PAUSED_LANE)
+                    .where(DBMQ_PAUSED_LANE.LANE.eq("lane")), List.of("lane")));
             return all;
         }
 

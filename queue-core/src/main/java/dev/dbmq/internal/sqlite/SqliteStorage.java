@@ -172,6 +172,12 @@ final class SqliteStorage implements Storage {
     }
 
     @Override
+    public boolean lanePaused(DSLContext dsl, String lane) {
+        SqliteStatementCache cache = SqliteStatementCache.of(dsl);
+        return cache == null ? Storage.super.lanePaused(dsl, lane) : SqliteStatements.lanePaused(cache, lane);
+    }
+
+    @Override
     public ClaimForm claimForm() {
         return CLAIM_FORM;
     }
