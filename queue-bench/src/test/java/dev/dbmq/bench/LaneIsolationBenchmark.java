@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.IterationType;
  * Lanes: a lane "bulk" saturated ({@code backlog} due tasks of 50 ms on 4 workers: a backlog that outlasts the run),
  * one task of the default lane at a time (its own 4 workers): from the moment its {@code enqueue} returned to the
  * moment its handler started, read with System.nanoTime into a {@link LatencyHistogram} written to
- * {@code target/wakeup-latency.json} under this benchmark's key. SQLite, synchronous=NORMAL, in-process. Between
+ * {@code target/wakeup-latency.json} under this benchmark's key. SQLite (synchronous=NORMAL, the producer in the
+ * foreman's JVM), or PostgreSQL (the producer on a pool and queue of its own, as another host: woken by NOTIFY). Between
  * samples the previous default task has started and then 1 ms passes (the workload: requests arriving apart). JMH's
  * own SampleTime also counts the enqueue call and the benchmark thread's wake-up.
  */
@@ -51,8 +52,15 @@ public class LaneIsolationBenchmark {
         @Param({"100000"})
         int backlog;
 
+        @Param({"sqlite", "postgresql"})
+        String database;
+
         Path dir;
-        TaskQueue queue;
+        String schema;
+        com.zaxxer.hikari.HikariDataSource producerPool;
+        com.zaxxer.hikari.HikariDataSource foremanPool;
+        TaskQueue queue;     // the foreman's
+        TaskQueue producer;  // the enqueues': the same queue on SQLite
         Foreman foreman;
         LatencyHistogram histogram;
         BenchmarkParams params;
@@ -64,10 +72,19 @@ public class LaneIsolationBenchmark {
         @Setup(Level.Trial)
         public void start(BenchmarkParams params) throws InterruptedException {
             this.params = params;
-            dir = BenchDb.newDirectory();
-            queue = BenchDb.openQueue(dir, Synchronous.NORMAL);
+            if (database.equals("sqlite")) {
+                dir = BenchDb.newDirectory();
+                queue = BenchDb.openQueue(dir, Synchronous.NORMAL);
+                producer = queue;
+            } else {
+                schema = BenchPg.newSchema("lanes");
+                producerPool = BenchPg.pool("bench-producer", 2);
+                producer = BenchPg.openQueue(producerPool, schema);
+                foremanPool = BenchPg.pool("bench-foreman", 16);
+                queue = BenchPg.openQueue(foremanPool, schema);
+            }
             for (int from = 0; from < backlog; from += 10_000) {
-                queue.enqueueAll(BULK, IntStream.range(from, Math.min(backlog, from + 10_000))
+                producer.enqueueAll(BULK, IntStream.range(from, Math.min(backlog, from + 10_000))
                         .mapToObj(BenchDb.Trivial::new).toList());
             }
             histogram = new LatencyHistogram(SideResults.key(params));
@@ -106,7 +123,14 @@ public class LaneIsolationBenchmark {
             long pending = queue.stats().pending();
             foreman.close();
             queue.close();
-            BenchDb.deleteTree(dir);
+            if (dir != null) {
+                BenchDb.deleteTree(dir);
+            } else {
+                producer.close();
+                BenchPg.dropSchema(producerPool, schema);
+                foremanPool.close();
+                producerPool.close();
+            }
             histogram.write();
             SideResults.put(SideResults.WAKEUP_LATENCY, SideResults.key(params) + ":bulkPendingAtEnd",
                     Long.toString(pending));
@@ -120,7 +144,7 @@ public class LaneIsolationBenchmark {
 
     @Benchmark
     public void defaultLaneTask(SaturatedBulkLane s) throws InterruptedException {
-        s.queue.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(1));
+        s.producer.enqueue(BenchDb.TRIVIAL, new BenchDb.Trivial(1));
         long returned = System.nanoTime();
         if (!s.started.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("waited 10 s for the default lane's handler to start");
