@@ -15,6 +15,9 @@ public enum Action {
     /** Delete kept failed tasks: {@code TaskQueue.deleteFailed}. */
     DELETE,
 
+    /** Pause and resume lanes, for every foreman: {@code TaskQueue.pause}, {@code TaskQueue.resume}. */
+    PAUSE,
+
     /**
      * See tasks' args and metadata. They are the application's data and may hold personal or secret values, so every
      * API response leaves them out unless the caller has this.

@@ -127,7 +127,9 @@ final class Endpoints {
                 new Route("POST", "failed/requeue", Action.REQUEUE, this::requeueFailed),
                 new Route("POST", "failed/delete", Action.DELETE, this::deleteFailed),
                 new Route("POST", "pending/cancel", Action.CANCEL, this::cancelPending),
-                new Route("POST", "running/{id}/cancel", Action.CANCEL, this::cancelRunning));
+                new Route("POST", "running/{id}/cancel", Action.CANCEL, this::cancelRunning),
+                new Route("POST", "lanes/pause", Action.PAUSE, in -> pauseOrResume(in, true)),
+                new Route("POST", "lanes/resume", Action.PAUSE, in -> pauseOrResume(in, false)));
     }
 
     /** Answers one request; never throws. */
@@ -431,6 +433,24 @@ final class Endpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", in.id());
         m.put("cancelled", cancelled);
+        return m;
+    }
+
+    /** Body {@code {"lane":"bulk"}}: pauses or resumes it for every foreman; {@code changed} false when it was so. */
+    private Object pauseOrResume(Input in, boolean pause) {
+        JsonNode body = in.body();
+        if (body == null || !body.isObject() || !body.path("lane").isTextual() || body.size() != 1) {
+            throw new IllegalArgumentException("body must be {\"lane\":\"<name>\"}");
+        }
+        String lane = body.get("lane").asText();
+        boolean changed = pause ? queue.pause(lane) : queue.resume(lane); // a bad name: IllegalArgumentException, 400
+        DashboardRequest r = in.call().request();
+        log.info("Dashboard: lane {} {} for {} from {}", lane, pause ? "paused" : "resumed",
+                r.principal().map(Endpoints::nameOf).orElse("(no principal)"), r.remoteAddress());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lane", lane);
+        m.put("paused", pause);
+        m.put("changed", changed);
         return m;
     }
 

@@ -120,6 +120,30 @@
     return body;
   }
 
+  /** The paused lanes, each with Resume, and a lane to pause: the buttons only with the PAUSE action. */
+  function renderLanes(paused) {
+    const box = document.getElementById('lanes');
+    const typing = document.activeElement && document.activeElement.tagName === 'INPUT';
+    if (!box || (typing && box.contains(document.activeElement))) return; // not while a lane's name is typed
+    const items = paused.map((lane) => el('span', { class: 'lane', 'data-test': 'paused-lane', 'data-lane': lane },
+      'Lane ' + lane + ' paused', can('PAUSE') ? ' ' : null,
+      can('PAUSE') ? el('button', {
+        'data-test': 'lane-resume', text: 'Resume',
+        onclick: () => act('Resume lane ' + lane + ' for every foreman?', 'api/lanes/resume', { lane },
+          (r) => r.changed ? 'Lane ' + lane + ' resumed.' : 'Lane ' + lane + ' was not paused.'),
+      }) : null));
+    if (can('PAUSE')) {
+      const name = el('input', { type: 'text', placeholder: 'lane', 'data-test': 'lane-name', 'aria-label': 'lane to pause' });
+      items.push(el('span', { class: 'lane' }, name, el('button', {
+        class: 'danger', 'data-test': 'lane-pause', text: 'Pause lane',
+        onclick: () => name.value && act('Pause lane ' + name.value + ' for every foreman? Its running tasks finish;'
+          + ' no new ones start until it is resumed.', 'api/lanes/pause', { lane: name.value },
+        (r) => r.changed ? 'Lane ' + r.lane + ' paused.' : 'Lane ' + r.lane + ' was paused already.'),
+      })));
+    }
+    box.replaceChildren(...items);
+  }
+
   /** Runs a mutation after the operator confirmed it; reports its result and refreshes. */
   async function act(question, path, payload, done) {
     if (question && !window.confirm(question)) return;
@@ -228,6 +252,7 @@
         { text: 'Failed kept', num: 1 }, { text: 'Done last minute', num: 1 }, { text: 'Done (total)', num: 1 },
         { text: 'Failed (total)', num: 1 }]);
       root.append(el('h1', { text: 'Overview' }), el('div', { class: 'cards', id: 'overview-cards' }),
+        el('div', { id: 'lanes', 'data-test': 'lanes' }),
         el('h2', { text: 'Throughput, last hour' }),
         el('div', { class: 'chart-box', id: 'throughput', 'data-test': 'throughput' }),
         el('p', { class: 'legend muted' }, el('span', { class: 'swatch done' }), ' done ',
@@ -249,8 +274,8 @@
         card('Running', o.running, 'running'), card('Failed kept', total(o.failedKept), 'failed-kept', o.failedKept > 0),
         card('Oldest due', o.due > 0 ? fmtAge(o.oldestDueAgeMillis) : dash, 'oldest-due', stalled),
         card('Foremen', o.foremen, 'foremen', o.foremen === 0 && o.pending > 0),
-        card('Next scheduled', o.nextDueAt ? new Date(o.nextDueAt).toLocaleTimeString() : dash, 'next-due'),
-        ...(o.pausedLanes.length > 0 ? [card('Paused lanes', o.pausedLanes.join(', '), 'paused-lanes', true)] : []));
+        card('Next scheduled', o.nextDueAt ? new Date(o.nextDueAt).toLocaleTimeString() : dash, 'next-due'));
+      renderLanes(o.pausedLanes);
       document.getElementById('throughput').replaceChildren(throughputChart(o.throughput));
       const done = o.throughput.perMinute.reduce((n, p) => n + p.done, 0);
       const failed = o.throughput.perMinute.reduce((n, p) => n + p.failed, 0);

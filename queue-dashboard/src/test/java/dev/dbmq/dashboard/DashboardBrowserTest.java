@@ -204,6 +204,23 @@ class DashboardBrowserTest {
         assertEquals("3", text("#overview-failed-kept"));
         screenshot("overview");
 
+        // a lane paused for every foreman: typed, confirmed, shown with its Resume; the queue says so; resumed
+        driver.findElement(By.cssSelector("[data-test='lane-name']")).sendKeys("bulk");
+        click(By.cssSelector("[data-test='lane-pause']"));
+        Alert pause = wait.until(ExpectedConditions.alertIsPresent());
+        assertTrue(pause.getText().startsWith("Pause lane bulk for every foreman?"), pause.getText());
+        pause.accept();
+        wait.until(d -> d.findElement(By.id("flash")).getText().equals("Lane bulk paused."));
+        assertEquals(Set.of("bulk"), queue.pausedLanes().keySet());
+        wait.until(d -> !rows("paused-lane").isEmpty());
+        click(By.cssSelector("[data-test='lane-resume']"));
+        Alert resume = wait.until(ExpectedConditions.alertIsPresent());
+        assertEquals("Resume lane bulk for every foreman?", resume.getText());
+        resume.accept();
+        wait.until(d -> d.findElement(By.id("flash")).getText().equals("Lane bulk resumed."));
+        assertEquals(Set.of(), queue.pausedLanes().keySet());
+        wait.until(d -> rows("paused-lane").isEmpty());
+
         open("dbmq", "#/scheduled");
         wait.until(d -> rows("scheduled-row").size() == 4); // the two requeued, the two digests
         screenshot("scheduled");
@@ -290,6 +307,15 @@ class DashboardBrowserTest {
         assertEquals(List.of("Apply"), ((JavascriptExecutor) driver).executeScript(
                 "return [...document.querySelectorAll('main button')].map(b => b.textContent);"),
                 "only the filter's button");
+
+        queue.pause("bulk");
+        open("readonly", "#/overview");
+        wait.until(d -> !rows("paused-lane").isEmpty());
+        assertEquals("Lane bulk paused", text("[data-test='paused-lane']"));
+        assertEquals(List.of(), ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('main button, main input')].map(b => b.outerHTML);"),
+                "no Resume, no Pause");
+        queue.resume("bulk");
     }
 
     @Test

@@ -196,6 +196,8 @@ class DashboardEndpointsTest {
             POST | api/failed/delete          | {"ids":[999999]}  | 200 | 403 | 403 | 403 | 200
             POST | api/pending/cancel         | {"ids":[999999]}  | 200 | 403 | 403 | 403 | 200
             POST | api/running/999999/cancel  | {}                | 200 | 403 | 403 | 403 | 200
+            POST | api/lanes/pause            | {"lane":"bulk"}   | 200 | 403 | 403 | 403 | 403
+            POST | api/lanes/resume           | {"lane":"bulk"}   | 200 | 403 | 403 | 403 | 403
             POST | api/history                | {}                | 405 | 405 | 403 | 405 | 405
             POST | api/schedules              | {}                | 405 | 405 | 403 | 405 | 405
             """)
@@ -221,7 +223,7 @@ class DashboardEndpointsTest {
 
     @Test
     void the_session_lists_the_callers_actions_and_a_token() {
-        assertEquals("[\"CANCEL\",\"DELETE\",\"REQUEUE\",\"VIEW_ARGS\"]",
+        assertEquals("[\"CANCEL\",\"DELETE\",\"PAUSE\",\"REQUEUE\",\"VIEW_ARGS\"]",
                 json(get(endpoints(Access.FULL), "api/session")).get("actions").toString());
         assertEquals("[]", json(get(endpoints(Access.READ_ONLY), "api/session")).get("actions").toString());
         assertEquals("[\"REQUEUE\"]",
@@ -339,6 +341,9 @@ class DashboardEndpointsTest {
             POST | api/failed/delete                  | [1,2]                                | body must be a JSON object
             POST | api/pending/cancel                 | {"filter":{"keyPrefix":"dbmq:x"}}    | filter.keyPrefix must not start with
             POST | api/pending/cancel                 | {"filter":{"reason":"x"}}            | unknown field "reason"
+            POST | api/lanes/pause                    | {}                                   | body must be {"lane":"<name>"}
+            POST | api/lanes/pause                    | {"lane":"bulk","x":1}                | body must be {"lane":"<name>"}
+            POST | api/lanes/resume                   | {"lane":"a b"}                       | lane must be 1 to 100 characters
             """)
     void bad_input_is_a_400_naming_the_field(String method, String path, String body, String says) {
         Endpoints e = endpoints(Access.FULL);

@@ -81,7 +81,7 @@ abstract class DashboardHttpContract {
 
                 JsonNode session = json(get(URI.create(base + "/api/session")));
                 assertEquals("ops", session.get("principal").asText());
-                assertEquals("[\"CANCEL\",\"DELETE\",\"REQUEUE\",\"VIEW_ARGS\"]", session.get("actions").toString());
+                assertEquals("[\"CANCEL\",\"DELETE\",\"PAUSE\",\"REQUEUE\",\"VIEW_ARGS\"]", session.get("actions").toString());
                 String token = session.get("csrfToken").asText();
 
                 JsonNode failed = json(get(URI.create(base + "/api/failed?name=email&reason=timeout")));
