@@ -142,6 +142,11 @@ final class Claimer implements Claims {
         long[] now = new long[1]; // the claim's time, read inside the transaction
         RunningRecords.Lease lease = records == null ? null : records.lease(limit);
         int max = lease == null ? limit : lease.size();
+        if (max == 0) {
+            // every slot is held for a moment by a flush clearing ended attempts' records: nothing can be recorded
+            records.giveBack(lease);
+            return new Claim(0, List.of(), clock.millis(), true);
+        }
         try {
             rows = database.transaction(dsl -> claimIn(dsl, max, mayCommit, rejected, runnable, now, lease));
         } catch (LanePaused e) {
@@ -172,7 +177,7 @@ final class Claimer implements Claims {
             counters.failed(r.row().taskName());
             listener.taskRejected(rejected(r.row(), r.reason()));
         }
-        return new Claim(rows, runnable, now[0]);
+        return new Claim(rows, runnable, now[0], max < limit && rows >= max);
     }
 
     /**

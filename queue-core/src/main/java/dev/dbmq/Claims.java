@@ -15,11 +15,26 @@ import java.util.function.BooleanSupplier;
 interface Claims {
 
     /**
-     * @param rows      how many tasks were claimed; a full claim ({@code rows == limit}) means there may be more
+     * @param rows      how many tasks were claimed; a full claim ({@link #full}) means there may be more
      * @param runnable  the claimed tasks that can run (rejected ones were kept as failed in the claim's transaction)
      * @param nowMillis the time the claim took due tasks at, by the queue's clock
+     * @param shortOfRecords the claim asked for fewer than its limit, for want of record slots, and took all it asked
      */
-    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis) {
+    record Claim(int rows, List<ClaimedTask> runnable, long nowMillis, boolean shortOfRecords) {
+
+        /** A claim that asked for every task it was given the limit of. */
+        Claim(int rows, List<ClaimedTask> runnable, long nowMillis) {
+            this(rows, runnable, nowMillis, false);
+        }
+
+        /**
+         * Whether there may be more to claim: it took {@code limit} tasks, or it asked for fewer because fewer record
+         * slots were free than workers (a flush clearing the records of ended attempts holds theirs for a moment,
+         * and lanes share the foreman's slots) and found as many as it asked for.
+         */
+        boolean full(int limit) {
+            return rows >= limit || shortOfRecords;
+        }
     }
 
     /** A task's handler and decoded args, before its row exists: a hand-over ({@code Handoff}). */

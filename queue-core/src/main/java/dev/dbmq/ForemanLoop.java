@@ -236,7 +236,7 @@ final class ForemanLoop implements Runnable, WakeTarget {
                 failedInARow = 0;
             }
             dispatcher.dispatch(claim.runnable(), false);
-            full = claim.rows() >= want;
+            full = claim.full(want);
             done = true;
             if (firstClaim) {
                 firstClaim = false;

