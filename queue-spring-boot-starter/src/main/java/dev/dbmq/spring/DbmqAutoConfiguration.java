@@ -87,6 +87,8 @@ public class DbmqAutoConfiguration {
         DbmqProperties.ForemanSettings p = properties.getForeman();
         Foreman.Builder builder = Foreman.builder(queue).stopOnShutdown(false); // the context's own hook stops it
         set("dbmq.foreman.workers", p.getWorkers(), builder::workers);
+        p.getLanes().forEach((lane, workers) ->
+                set("dbmq.foreman.lanes." + lane, workers, n -> builder.lane(lane, n)));
         set("dbmq.foreman.batch-size", p.getBatchSize(), builder::batchSize);
         set("dbmq.foreman.graceful-timeout", p.getGracefulTimeout(), builder::gracefulTimeout);
         set("dbmq.foreman.poll-interval", p.getPollInterval(), builder::pollInterval);

@@ -203,8 +203,14 @@ public class DbmqProperties {
         /** Whether this application runs tasks; false for a node that only enqueues. */
         private boolean enabled = true;
 
-        /** Worker threads: handlers running at once (1 to 1024). */
+        /** Worker threads of the default lane: handlers running at once (1 to 1024). */
         private int workers = 4;
+
+        /**
+         * Lanes other than the default and their worker threads (1 to 1024 each), e.g. {@code dbmq.foreman.lanes.bulk=2}:
+         * the tasks of a lane (Task.lane) run on its workers only, so they never wait for another lane's.
+         */
+        private java.util.Map<String, Integer> lanes = new java.util.LinkedHashMap<>();
 
         /** Most tasks claimed by one statement (1 to 10000); claims are further limited to free workers. */
         private int batchSize = 100;
@@ -235,6 +241,14 @@ public class DbmqProperties {
 
         public void setWorkers(int workers) {
             this.workers = workers;
+        }
+
+        public java.util.Map<String, Integer> getLanes() {
+            return lanes;
+        }
+
+        public void setLanes(java.util.Map<String, Integer> lanes) {
+            this.lanes = lanes;
         }
 
         public int getBatchSize() {

@@ -53,7 +53,7 @@ class DbmqPropertiesTest {
         metadata.get("properties").forEach(p -> byName.put(p.get("name").asText(), p));
         assertEquals(Set.of("dbmq.backend", "dbmq.max-args-bytes", "dbmq.sqlite.path", "dbmq.sqlite.synchronous",
                 "dbmq.sqlite.busy-timeout", "dbmq.sqlite.wakeup-directory", "dbmq.postgres.schema",
-                "dbmq.foreman.enabled", "dbmq.foreman.workers", "dbmq.foreman.batch-size",
+                "dbmq.foreman.enabled", "dbmq.foreman.workers", "dbmq.foreman.lanes", "dbmq.foreman.batch-size",
                 "dbmq.foreman.graceful-timeout", "dbmq.foreman.poll-interval", "dbmq.foreman.drain-on-stop",
                 "dbmq.foreman.unhandled-timeout", "dbmq.health.max-oldest-age", "dbmq.tracing.enabled", "dbmq.history",
                 "dbmq.dashboard.enabled", "dbmq.dashboard.path", "dbmq.dashboard.access"), byName.keySet());

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,33 @@ class SqliteAutoConfigurationTest {
         assertEquals(Foreman.State.STOPPED, lifecycle[0].foreman().state());
         // the lock is free again: a second context on the same file starts its foreman
         runner().withUserConfiguration(GreetHandler.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /** A lane from the properties: its task runs on its own workers ("dbmq-…-worker-N" beyond the default lane's). */
+    @Test
+    void lanes_come_from_the_properties() {
+        runner().withUserConfiguration(BulkHandler.class)
+                .withPropertyValues("dbmq.foreman.workers=1", "dbmq.foreman.lanes.bulk=2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Set<String> threads = new java.util.TreeSet<>();
+                    Thread.getAllStackTraces().keySet().forEach(t -> threads.add(t.getName()));
+                    assertTrue(threads.stream().anyMatch(n -> n.endsWith("-foreman-bulk")), threads.toString());
+                });
+        runner().withUserConfiguration(BulkHandler.class)
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("task bulk-greet is in lane bulk, which has no workers here"));
+        runner().withUserConfiguration(BulkHandler.class).withPropertyValues("dbmq.foreman.lanes.bulk=0")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("dbmq.foreman.lanes.bulk").hasMessageContaining("between 1 and 1024"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BulkHandler {
+        @Bean
+        TaskHandlerBean<Greet> bulkGreet() {
+            return TaskHandlerBean.of(Task.of("bulk-greet", Greet.class).lane("bulk"), g -> { });
+        }
     }
 
     @Test
