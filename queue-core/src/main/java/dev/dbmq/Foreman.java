@@ -108,19 +108,14 @@ public final class Foreman implements AutoCloseable {
     }
 
     /** The builder's settings, copied at start(): changing the builder later changes nothing here. */
-    private record Settings(Handlers handlers, RecurringTasks recurring, int workers, Map<String, Integer> lanes,
+    private record Settings(Handlers handlers, RecurringTasks recurring, Map<String, Integer> lanes,
                             int batchSize, Duration gracefulTimeout, Duration pollInterval, boolean drainOnStop,
                             boolean stopOnShutdown, Duration unhandledTimeout, GuardedListener listener,
                             ThreadFactory workerThreadFactory, TaskChain interceptors) {
         Settings(Builder b) {
-            this(b.handlers.copy(), b.recurring.copy(), b.workers, b.laneWorkers(), b.batchSize, b.gracefulTimeout,
+            this(b.handlers.copy(), b.recurring.copy(), b.laneWorkers(), b.batchSize, b.gracefulTimeout,
                     b.pollInterval, b.drainOnStop, b.stopOnShutdown, b.unhandledTimeout,
                     GuardedListener.of(b.listeners), b.workerThreadFactory, new TaskChain(b.interceptors));
-        }
-
-        /** Workers of the lanes that have handlers: every worker this foreman starts. */
-        int totalWorkers() {
-            return handlers.namesByLane().keySet().stream().mapToInt(lanes::get).sum();
         }
     }
 
@@ -163,15 +158,17 @@ public final class Foreman implements AutoCloseable {
                 registered[0].failed();
             }
         });
+        Map<String, List<String>> namesByLane = handlers.namesByLane(); // the lanes with handlers: those that start
+        int workers = namesByLane.keySet().stream().mapToInt(b.lanes()::get).sum();
         List<AutoCloseable> undo = new ArrayList<>();
         try {
             this.exclusivity = backend.exclusivity().acquire(id);
             undo.add(exclusivity);
-            this.registration = ForemanRegistration.register(backend.storage(), queue.clock(), id, b.totalWorkers(),
+            this.registration = ForemanRegistration.register(backend.storage(), queue.clock(), id, workers,
                     handlers.names());
             registered[0] = registration;
             undo.add(() -> registration.stopped(System.nanoTime() + FINAL_FLUSH_MIN_NANOS));
-            this.records = new RunningRecords(b.totalWorkers());
+            this.records = new RunningRecords(workers);
             this.counters = new TaskCounters(backend.storage().database(), id, records, queue.clock(),
                     !queue.settings().history().isZero());
             // First use of the foreman's statements here, holding nothing; not on its threads, inside the lock
@@ -186,12 +183,11 @@ public final class Foreman implements AutoCloseable {
                     records);
             WorkerThreads workerThreads = new WorkerThreads(id, threadPrefix, b.workerThreadFactory());
             List<Lanes.Lane> laneList = new ArrayList<>();
-            for (Map.Entry<String, List<String>> lane : handlers.namesByLane().entrySet()) {
+            for (Map.Entry<String, List<String>> lane : namesByLane.entrySet()) {
                 int n = b.lanes().get(lane.getKey());
                 Claimer claimer = new Claimer(id, backend.storage(), handlers, lane.getKey(), lane.getValue(),
-                        laneList.isEmpty(),
-                        b.recurring(), queue.codec(), queue.clock(), counters, b.listener(), b.unhandledTimeout(),
-                        records);
+                        laneList.isEmpty(), b.recurring(), queue.codec(), queue.clock(), counters, b.listener(),
+                        b.unhandledTimeout(), records);
                 ThreadPoolExecutor pool = newWorkerPool(n, workerThreads);
                 undo.add(pool::shutdownNow);
                 workerThreads.prestart(pool); // a failing workerThreadFactory fails the start here, nothing claimed

@@ -204,7 +204,7 @@ public final class TaskQueue implements AutoCloseable {
             }
             id = keyed.id();
         }
-        wakeFor(task.name());
+        wake(task.name(), false);
         return id;
     }
 
@@ -809,22 +809,19 @@ public final class TaskQueue implements AutoCloseable {
      * After a commit: wakes a foreman of this JVM directly; else the backend wakes foremen in other processes (SQLite:
      * the wakeup directory; on PostgreSQL the insert trigger's NOTIFY reaches every foreman anyway).
      */
-    /** After a commit of one task of this name: a foreman of this JVM wakes the lane that runs it. */
-    private void wakeFor(String taskName) {
-        WakeTarget local = LocalForemen.find(backend.key());
-        if (local == null) {
-            backend.wakeups().wakeOtherProcesses();
-        } else {
-            local.wake(taskName);
-        }
+    void wake(boolean fromCommitHook) {
+        wake(null, fromCommitHook);
     }
 
-    void wake(boolean fromCommitHook) {
+    /** As {@link #wake(boolean)}; with a task name (one task's commit), a foreman here wakes only that task's lane. */
+    private void wake(String taskName, boolean fromCommitHook) {
         WakeTarget local = LocalForemen.find(backend.key());
         if (local == null) {
             backend.wakeups().wakeOtherProcesses();
         } else if (fromCommitHook) {
             local.wakeFromCommitHook();
+        } else if (taskName != null) {
+            local.wake(taskName);
         } else {
             local.wake();
         }
