@@ -120,28 +120,33 @@
     return body;
   }
 
-  /** The paused lanes, each with Resume, and a lane to pause: the buttons only with the PAUSE action. */
+  /**
+   * The lanes' part of the overview: the paused lanes (each with Resume), then, with the PAUSE action, a lane to pause.
+   * The form is made once, at mount: a refresh replaces only the paused lanes, never what the operator types in.
+   */
+  function lanesBox() {
+    const paused = el('span', { id: 'paused-lanes' });
+    if (!can('PAUSE')) return el('div', { id: 'lanes', 'data-test': 'lanes' }, paused);
+    const name = el('input', { type: 'text', placeholder: 'lane', 'data-test': 'lane-name', 'aria-label': 'lane to pause' });
+    return el('div', { id: 'lanes', 'data-test': 'lanes' }, paused, el('span', { class: 'lane' }, name, el('button', {
+      class: 'danger', 'data-test': 'lane-pause', text: 'Pause lane',
+      onclick: () => name.value && act('Pause lane ' + name.value + ' for every foreman? Its running tasks finish;'
+        + ' no new ones start until it is resumed.', 'api/lanes/pause', { lane: name.value },
+      (r) => r.changed ? 'Lane ' + r.lane + ' paused.' : 'Lane ' + r.lane + ' was paused already.'),
+    })));
+  }
+
+  /** The paused lanes, each with Resume (with the PAUSE action). */
   function renderLanes(paused) {
-    const box = document.getElementById('lanes');
-    const typing = document.activeElement && document.activeElement.tagName === 'INPUT';
-    if (!box || (typing && box.contains(document.activeElement))) return; // not while a lane's name is typed
-    const items = paused.map((lane) => el('span', { class: 'lane', 'data-test': 'paused-lane', 'data-lane': lane },
+    const box = document.getElementById('paused-lanes');
+    if (!box) return;
+    box.replaceChildren(...paused.map((lane) => el('span', { class: 'lane', 'data-test': 'paused-lane', 'data-lane': lane },
       'Lane ' + lane + ' paused', can('PAUSE') ? ' ' : null,
       can('PAUSE') ? el('button', {
         'data-test': 'lane-resume', text: 'Resume',
         onclick: () => act('Resume lane ' + lane + ' for every foreman?', 'api/lanes/resume', { lane },
           (r) => r.changed ? 'Lane ' + lane + ' resumed.' : 'Lane ' + lane + ' was not paused.'),
-      }) : null));
-    if (can('PAUSE')) {
-      const name = el('input', { type: 'text', placeholder: 'lane', 'data-test': 'lane-name', 'aria-label': 'lane to pause' });
-      items.push(el('span', { class: 'lane' }, name, el('button', {
-        class: 'danger', 'data-test': 'lane-pause', text: 'Pause lane',
-        onclick: () => name.value && act('Pause lane ' + name.value + ' for every foreman? Its running tasks finish;'
-          + ' no new ones start until it is resumed.', 'api/lanes/pause', { lane: name.value },
-        (r) => r.changed ? 'Lane ' + r.lane + ' paused.' : 'Lane ' + r.lane + ' was paused already.'),
-      })));
-    }
-    box.replaceChildren(...items);
+      }) : null)));
   }
 
   /** Runs a mutation after the operator confirmed it; reports its result and refreshes. */
@@ -252,7 +257,7 @@
         { text: 'Failed kept', num: 1 }, { text: 'Done last minute', num: 1 }, { text: 'Done (total)', num: 1 },
         { text: 'Failed (total)', num: 1 }]);
       root.append(el('h1', { text: 'Overview' }), el('div', { class: 'cards', id: 'overview-cards' }),
-        el('div', { id: 'lanes', 'data-test': 'lanes' }),
+        lanesBox(),
         el('h2', { text: 'Throughput, last hour' }),
         el('div', { class: 'chart-box', id: 'throughput', 'data-test': 'throughput' }),
         el('p', { class: 'legend muted' }, el('span', { class: 'swatch done' }), ' done ',
