@@ -7,7 +7,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * When a task may run, and whether it is unique: the options of {@link TaskQueue#enqueue(Task, Object, Enqueue)}.
+ * When a task may run, whether it is unique, and its priority: the options of
+ * {@link TaskQueue#enqueue(Task, Object, Enqueue)}.
  * Immutable; each factory and {@link #key(String)} check their value at once and name it when they refuse one.
  *
  * <pre>{@code
@@ -24,16 +25,18 @@ public final class Enqueue {
     /** Keys with this prefix are taken by recurring schedules ({@link Foreman.Builder#recurring}). */
     static final String RESERVED_KEY_PREFIX = "dbmq:";
 
-    private static final Enqueue NOW = new Enqueue(null, 0, null);
+    private static final Enqueue NOW = new Enqueue(null, 0, null, null);
 
     private final Instant at;       // null: after delayMillis from the enqueue
     private final long delayMillis;
     private final String key;
+    private final Integer priority; // null: the task's
 
-    private Enqueue(Instant at, long delayMillis, String key) {
+    private Enqueue(Instant at, long delayMillis, String key, Integer priority) {
         this.at = at;
         this.delayMillis = delayMillis;
         this.key = key;
+        this.priority = priority;
     }
 
     /** Due at once: the default. */
@@ -49,7 +52,7 @@ public final class Enqueue {
             if (instant.getNano() % 1_000_000 != 0) {
                 millis = Math.addExact(millis, 1);
             }
-            return new Enqueue(Instant.ofEpochMilli(millis), 0, null);
+            return new Enqueue(Instant.ofEpochMilli(millis), 0, null, null);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("instant must be within epoch milliseconds, was " + instant);
         }
@@ -65,7 +68,7 @@ public final class Enqueue {
             throw new IllegalArgumentException("delay must be at most 1000 years, was " + delay);
         }
         long millis = delay.toMillis() + (delay.toNanos() % 1_000_000 == 0 ? 0 : 1);
-        return new Enqueue(null, millis, null);
+        return new Enqueue(null, millis, null, null);
     }
 
     /**
@@ -84,7 +87,23 @@ public final class Enqueue {
             throw new IllegalArgumentException("key must not start with \"" + RESERVED_KEY_PREFIX
                     + "\" (reserved for recurring schedules), was \"" + key + '"');
         }
-        return new Enqueue(at, delayMillis, key);
+        return new Enqueue(at, delayMillis, key, priority);
+    }
+
+    /**
+     * With this priority instead of its task's ({@link Task#priority(int)}): among the due tasks of a lane, a claim
+     * takes those of priority 0 first, then 1, 2 and 3, each in due order. A retry of the task keeps it.
+     *
+     * @param priority {@value Task#HIGHEST_PRIORITY} (first) to {@value Task#LOWEST_PRIORITY} (last)
+     * @throws IllegalArgumentException when it is outside that range
+     */
+    public Enqueue priority(int priority) {
+        return new Enqueue(at, delayMillis, key, Task.checkPriority(priority, "priority"));
+    }
+
+    /** The priority of {@code task}'s task enqueued with these options: this one's if set, else the task's. */
+    int priority(Task<?> task) {
+        return priority != null ? priority : task.priority();
     }
 
     /**
@@ -124,18 +143,19 @@ public final class Enqueue {
     @Override
     public boolean equals(Object o) {
         return o instanceof Enqueue e && Objects.equals(at, e.at) && delayMillis == e.delayMillis
-                && Objects.equals(key, e.key);
+                && Objects.equals(key, e.key) && Objects.equals(priority, e.priority);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(at, delayMillis, key);
+        return Objects.hash(at, delayMillis, key, priority);
     }
 
     @Override
     public String toString() {
         String when = at != null ? "at(" + at + ")" : delayMillis == 0 ? "now()"
                 : "after(" + Duration.ofMillis(delayMillis) + ")";
-        return "Enqueue." + when + (key == null ? "" : ".key(\"" + key + "\")");
+        return "Enqueue." + when + (key == null ? "" : ".key(\"" + key + "\")")
+                + (priority == null ? "" : ".priority(" + priority + ")");
     }
 }

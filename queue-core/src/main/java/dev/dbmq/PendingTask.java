@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param metadata   what the producer's {@link EnqueueInterceptor}s stored with it; empty when none did, or when it
  *                   can't be read (written by another tool: the handler then runs without it). Unmodifiable
  * @param args       the stored args, JSON as written (may be sensitive: show with care), as {@link FailedTask#args}
+ * @param priority   {@link Task#HIGHEST_PRIORITY} (claimed first among its lane's due tasks) to
+ *                   {@link Task#LOWEST_PRIORITY}: its task's, or its enqueue's ({@link Enqueue#priority(int)})
  */
 public record PendingTask(long id, String taskName, int attempt, Instant dueAt, Instant enqueuedAt,
-                          Optional<String> key, Map<String, String> metadata, String args) {
+                          Optional<String> key, Map<String, String> metadata, String args, int priority) {
 
     public PendingTask {
         Objects.requireNonNull(taskName, "taskName");

@@ -42,8 +42,8 @@ final class RecurringTasks {
     static final int MAX_ATTEMPTS = 100;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
 
-    /** One schedule as a foreman registered it: the task's name and its args as JSON. */
-    record Registration(String name, Schedule schedule, String taskName, String args) {
+    /** One schedule as a foreman registered it: the task's name, its args as JSON, and its task's priority. */
+    record Registration(String name, Schedule schedule, String taskName, String args, int priority) {
         String key() {
             return RecurringTasks.key(name);
         }
@@ -73,10 +73,10 @@ final class RecurringTasks {
     }
 
     /** @throws IllegalArgumentException when the name is not a valid schedule name, or taken */
-    void add(String name, Schedule schedule, String taskName, String args) {
+    void add(String name, Schedule schedule, String taskName, String args, int priority) {
         Objects.requireNonNull(schedule, "schedule");
         checkName("recurring name", name);
-        if (byName.putIfAbsent(name, new Registration(name, schedule, taskName, args)) != null) {
+        if (byName.putIfAbsent(name, new Registration(name, schedule, taskName, args, priority)) != null) {
             throw new IllegalArgumentException("a recurring schedule named " + name + " is already registered");
         }
         parsed.put(schedule.spec(), schedule);
@@ -170,7 +170,7 @@ final class RecurringTasks {
     }
 
     /** A pending instance as read. */
-    record Pending(long id, String taskName, String args, String schedule, long dueAt) {
+    record Pending(long id, String taskName, String args, String schedule, long dueAt, int priority) {
     }
 
     /** What a pending instance is to carry: the registration, due at {@code dueAt}. */
@@ -179,11 +179,13 @@ final class RecurringTasks {
 
     /**
      * What a start changes in a pending instance, null for nothing: a changed schedule starts over from now (due at
-     * {@code firstMillis}, its first tick), changed args or task keep the due time.
+     * {@code firstMillis}, its first tick), changed args, task or priority keep the due time.
      */
-    static Change change(Pending pending, String taskName, String args, String schedule, long firstMillis) {
+    static Change change(Pending pending, String taskName, String args, int priority, String schedule,
+                         long firstMillis) {
         boolean sameSchedule = schedule.equals(pending.schedule());
-        if (sameSchedule && taskName.equals(pending.taskName()) && args.equals(pending.args())) {
+        if (sameSchedule && taskName.equals(pending.taskName()) && args.equals(pending.args())
+                && priority == pending.priority()) {
             return null;
         }
         return new Change(sameSchedule ? pending.dueAt() : firstMillis);
@@ -194,11 +196,11 @@ final class RecurringTasks {
         Pending pending = pending(dsl, r);
         long first = r.schedule().first(Instant.ofEpochMilli(nowMillis)).toEpochMilli();
         if (pending == null) {
-            boolean inserted = TaskStore.insertInstance(dsl, r.taskName(), r.args(), nowMillis, first, r.key(),
-                    r.schedule().spec());
+            boolean inserted = TaskStore.insertInstance(dsl, r.taskName(), r.args(), nowMillis, first, r.priority(),
+                    r.key(), r.schedule().spec());
             return inserted ? new First(first) : null; // another's instance came first: compare with it
         }
-        Change change = change(pending, r.taskName(), r.args(), r.schedule().spec(), first);
+        Change change = change(pending, r.taskName(), r.args(), r.priority(), r.schedule().spec(), first);
         if (change == null) {
             return new Unchanged();
         }
@@ -207,9 +209,10 @@ final class RecurringTasks {
 
     /** The pending instance; null when none. */
     private static Pending pending(DSLContext dsl, Registration r) {
-        return dsl.select(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.SCHEDULE, DBMQ_TASK.DUE_AT)
+        return dsl.select(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.SCHEDULE, DBMQ_TASK.DUE_AT,
+                        DBMQ_TASK.PRIORITY)
                 .from(DBMQ_TASK).where(DBMQ_TASK.UNIQUE_KEY.eq(r.key()))
-                .fetchOne(p -> new Pending(p.value1(), p.value2(), p.value3(), p.value4(), p.value5()));
+                .fetchOne(p -> new Pending(p.value1(), p.value2(), p.value3(), p.value4(), p.value5(), p.value6()));
     }
 
     /**
@@ -222,12 +225,14 @@ final class RecurringTasks {
                 .set(DBMQ_TASK.ARGS, r.args())
                 .set(DBMQ_TASK.SCHEDULE, r.schedule().spec())
                 .set(DBMQ_TASK.DUE_AT, dueAt)
+                .set(DBMQ_TASK.PRIORITY, r.priority())
                 .where(DBMQ_TASK.UNIQUE_KEY.eq(r.key()))
                 .and(DBMQ_TASK.ID.eq(was.id()))
                 .and(DBMQ_TASK.TASK_NAME.eq(was.taskName()))
                 .and(DBMQ_TASK.ARGS.eq(was.args()))
                 .and(DBMQ_TASK.SCHEDULE.isNotDistinctFrom(was.schedule()))
                 .and(DBMQ_TASK.DUE_AT.eq(was.dueAt()))
+                .and(DBMQ_TASK.PRIORITY.eq(was.priority()))
                 .execute() > 0;
     }
 
@@ -278,9 +283,10 @@ final class RecurringTasks {
     void warmUp(DSLContext offline, long nowMillis) {
         for (Registration r : byName.values()) {
             pending(offline, r);
-            TaskStore.insertInstance(offline, r.taskName(), r.args(), nowMillis, nowMillis, r.key(),
+            TaskStore.insertInstance(offline, r.taskName(), r.args(), nowMillis, nowMillis, r.priority(), r.key(),
                     r.schedule().spec());
-            replace(offline, new Pending(-1, r.taskName(), r.args(), r.schedule().spec(), nowMillis), r, nowMillis);
+            replace(offline, new Pending(-1, r.taskName(), r.args(), r.schedule().spec(), nowMillis, r.priority()), r,
+                    nowMillis);
             r.schedule().first(Instant.ofEpochMilli(nowMillis));
             r.schedule().next(Instant.ofEpochMilli(nowMillis), Instant.ofEpochMilli(nowMillis));
         }
@@ -306,6 +312,7 @@ final class RecurringTasks {
             return;
         }
         long next = schedule.next(Instant.ofEpochMilli(row.dueAt()), Instant.ofEpochMilli(nowMillis)).toEpochMilli();
-        TaskStore.insertInstance(dsl, row.taskName(), row.args(), nowMillis, next, row.uniqueKey(), row.schedule());
+        TaskStore.insertInstance(dsl, row.taskName(), row.args(), nowMillis, next, row.priority(), row.uniqueKey(),
+                row.schedule());
     }
 }

@@ -33,18 +33,29 @@ public final class Task<A> {
     /** Longest lane name accepted. */
     public static final int MAX_LANE_LENGTH = 100;
 
+    /** The priority that runs first: {@value}. */
+    public static final int HIGHEST_PRIORITY = 0;
+
+    /** The priority of a task that names none: {@value}. */
+    public static final int DEFAULT_PRIORITY = 1;
+
+    /** The priority that runs last: {@value}. */
+    public static final int LOWEST_PRIORITY = 3;
+
     private final String name;
     private final Class<A> argsType;
     private final Retry retry;
     private final Delivery delivery;
     private final String lane;
+    private final int priority;
 
-    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane) {
+    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane, int priority) {
         this.name = name;
         this.argsType = argsType;
         this.retry = retry;
         this.delivery = delivery;
         this.lane = lane;
+        this.priority = priority;
     }
 
     /**
@@ -60,7 +71,7 @@ public final class Task<A> {
                     + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
                     + (name == null ? "null" : '"' + name + '"'));
         }
-        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE);
+        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE, DEFAULT_PRIORITY);
     }
 
     /**
@@ -68,7 +79,7 @@ public final class Task<A> {
      * the task it was given in {@link Foreman.Builder#handle}; producers may use either.
      */
     public Task<A> retry(Retry retry) {
-        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane);
+        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane, priority);
     }
 
     /**
@@ -78,7 +89,7 @@ public final class Task<A> {
      * given in {@link Foreman.Builder#handle}.
      */
     public Task<A> delivery(Delivery delivery) {
-        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane);
+        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane, priority);
     }
 
     /**
@@ -91,7 +102,36 @@ public final class Task<A> {
      * @throws IllegalArgumentException when the name is not such a name
      */
     public Task<A> lane(String lane) {
-        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"));
+        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority);
+    }
+
+    /**
+     * This task with a priority, stored with each task enqueued with it (unless {@link Enqueue#priority(int)} gives
+     * another): among the due tasks of a lane, a claim takes those of priority 0 first, then 1, 2 and 3, each in due
+     * order, so a task of a higher priority starts at the lane's next free worker however many of a lower one are
+     * due. Retries keep the priority the task was enqueued with. A producer's task decides: give the producer's and
+     * the foreman's constants the same priority.
+     *
+     * @param priority {@value #HIGHEST_PRIORITY} (first) to {@value #LOWEST_PRIORITY} (last);
+     *                 {@value #DEFAULT_PRIORITY} unless set
+     * @throws IllegalArgumentException when it is outside that range
+     */
+    public Task<A> priority(int priority) {
+        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"));
+    }
+
+    /** The priority its tasks are enqueued with; {@value #DEFAULT_PRIORITY} unless set. */
+    public int priority() {
+        return priority;
+    }
+
+    /** A priority as {@link #priority(int)} accepts it, or an IllegalArgumentException naming {@code setting}. */
+    static int checkPriority(int priority, String setting) {
+        if (priority < HIGHEST_PRIORITY || priority > LOWEST_PRIORITY) {
+            throw new IllegalArgumentException(setting + " must be " + HIGHEST_PRIORITY + " (runs first) to "
+                    + LOWEST_PRIORITY + " (runs last), was " + priority);
+        }
+        return priority;
     }
 
     /** The lane; {@value #DEFAULT_LANE} unless set. */
@@ -127,7 +167,9 @@ public final class Task<A> {
         return argsType;
     }
 
-    /** Equal name and args type (the retry policy, delivery and lane are the foreman's business, not the identity). */
+    /**
+     * Equal name and args type (the retry policy, delivery, lane and priority are how it runs, not what it is).
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof Task<?> other && name.equals(other.name) && argsType.equals(other.argsType);
@@ -142,6 +184,7 @@ public final class Task<A> {
     public String toString() {
         return "Task[" + name + ", " + argsType.getName() + (retry.maxAttempts() == 1 ? "" : ", " + retry)
                 + (delivery == Delivery.AT_MOST_ONCE ? "" : ", " + delivery)
-                + (lane.equals(DEFAULT_LANE) ? "" : ", lane " + lane) + "]";
+                + (lane.equals(DEFAULT_LANE) ? "" : ", lane " + lane)
+                + (priority == DEFAULT_PRIORITY ? "" : ", priority " + priority) + "]";
     }
 }

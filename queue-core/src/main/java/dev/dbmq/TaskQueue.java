@@ -180,12 +180,13 @@ public final class TaskQueue implements AutoCloseable {
     private long write(Task<?> task, String json, String metadata, Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
+        int priority = options.priority(task);
         String key = options.uniqueKey();
         long id;
         if (key == null) {
             Handoff handoff = dueAt <= now ? reserveHandoff(task.name(), json) : null;
             try {
-                id = backend.storage().enqueue(task.name(), json, metadata, now, dueAt, handoff);
+                id = backend.storage().enqueue(task.name(), json, metadata, now, dueAt, priority, handoff);
             } catch (Throwable t) {
                 if (handoff != null) {
                     handoff.cancel();
@@ -193,12 +194,13 @@ public final class TaskQueue implements AutoCloseable {
                 throw t;
             }
             if (handoff != null) {
-                handoff.start(new TaskStore.Row(id, task.name(), json, now, dueAt, 1, null, null, metadata));
+                handoff.start(new TaskStore.Row(id, task.name(), json, now, dueAt, 1, null, null, metadata,
+                        priority));
                 return id; // claimed by its own commit: nothing to wake
             }
         } else {
             TaskStore.Keyed keyed = database.transaction(dsl ->
-                    TaskStore.insertKeyed(dsl, task.name(), json, metadata, now, dueAt, key));
+                    TaskStore.insertKeyed(dsl, task.name(), json, metadata, now, dueAt, priority, key));
             if (!keyed.written()) {
                 return keyed.id();
             }
@@ -250,8 +252,9 @@ public final class TaskQueue implements AutoCloseable {
     private List<Long> writeAll(Task<?> task, List<String> jsons, String metadata, Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
+        int priority = options.priority(task);
         List<Long> ids = database.transaction(dsl -> backend.storage().insertAll(dsl, task.name(), jsons, metadata, now,
-                dueAt));
+                dueAt, priority));
         wake(false);
         return ids;
     }
@@ -335,7 +338,7 @@ public final class TaskQueue implements AutoCloseable {
                                           Enqueue options) {
         long now = clock.millis();
         return backend.storage().insertInCallerTransaction(tx, txName, task.name(), json, metadata, now,
-                options.dueAt(now), options.uniqueKey(), () -> wake(true));
+                options.dueAt(now), options.priority(task), options.uniqueKey(), () -> wake(true));
     }
 
     /**
@@ -449,7 +452,7 @@ public final class TaskQueue implements AutoCloseable {
         // a task due at once (TaskStore.AT_ONCE) is due from its enqueue on, as its handler's context says
         return new PendingTask(row.id(), row.taskName(), row.attempt(),
                 Instant.ofEpochMilli(Math.max(row.dueAt(), row.createdAt())), Instant.ofEpochMilli(row.createdAt()),
-                Optional.ofNullable(row.uniqueKey()), metadata, row.args());
+                Optional.ofNullable(row.uniqueKey()), metadata, row.args(), row.priority());
     }
 
     /**

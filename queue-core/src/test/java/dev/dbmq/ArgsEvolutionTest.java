@@ -30,7 +30,7 @@ class ArgsEvolutionTest {
         List<Long> ran = new CopyOnWriteArrayList<>();
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
             // written by an older producer, before the rename
-            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "digest", "{\"eventId\":3}", null, 0, 0));
+            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "digest", "{\"eventId\":3}", null, 0, 0, 1));
             try (ManualForeman foreman = Foreman.builder(queue).handle(DIGEST, a -> ran.add(a.id())).startManual()) {
                 foreman.runPending();
             }
@@ -49,7 +49,7 @@ class ArgsEvolutionTest {
         List<Long> ran = new CopyOnWriteArrayList<>();
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
             // a newer producer added "level" before this consumer knows it
-            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "digest", "{\"id\":3,\"level\":\"error\"}", null, 0, 0));
+            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "digest", "{\"id\":3,\"level\":\"error\"}", null, 0, 0, 1));
             try (ManualForeman foreman = Foreman.builder(queue).handle(DIGEST, a -> ran.add(a.id())).startManual()) {
                 foreman.runPending();
             }
@@ -62,7 +62,7 @@ class ArgsEvolutionTest {
     void an_explicit_null_for_a_primitive_keeps_the_task_as_failed() {
         List<Long> ran = new CopyOnWriteArrayList<>();
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
-            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "digest", "{\"id\":null}", null, 0, 0));
+            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "digest", "{\"id\":null}", null, 0, 0, 1));
             try (ManualForeman foreman = Foreman.builder(queue).handle(DIGEST, a -> ran.add(a.id())).startManual()) {
                 foreman.runPending();
             }

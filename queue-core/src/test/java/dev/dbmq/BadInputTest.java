@@ -53,7 +53,7 @@ class BadInputTest {
                 if (name.equals("echo") && args.startsWith("{\"n\":") && !args.startsWith("{\"n\":\"")) {
                     valid++;
                 }
-                queue.database().autocommit(dsl -> TaskStore.insert(dsl, name, args, null, 0, 0));
+                queue.database().autocommit(dsl -> TaskStore.insert(dsl, name, args, null, 0, 0, 1));
             }
             // Names without a handler are looked for at start (and every few minutes): start once all are written.
             Foreman foreman = Foreman.builder(queue).workers(2).listener(recorder).stopOnShutdown(false)
@@ -86,8 +86,8 @@ class BadInputTest {
             // a task that fails in its handler, one whose args don't decode (quoting the secret), one unknown
             queue.enqueue(TestTasks.BOOM, new Echo(1));
             queue.database().autocommit(dsl -> {
-                TaskStore.insert(dsl, "echo", "{\"n\": " + secret + "}", null, 0, 0);
-                TaskStore.insert(dsl, "unknown", "{\"password\":\"" + secret + "\"}", null, 0, 0);
+                TaskStore.insert(dsl, "echo", "{\"n\": " + secret + "}", null, 0, 0, 1);
+                TaskStore.insert(dsl, "unknown", "{\"password\":\"" + secret + "\"}", null, 0, 0, 1);
                 return null;
             });
         }

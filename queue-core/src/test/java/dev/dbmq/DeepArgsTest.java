@@ -65,7 +65,7 @@ class DeepArgsTest {
     void args_nested_too_deep_written_by_another_tool_are_kept_and_the_claim_goes_on() {
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("queue.db"))) {
             String deep = "{\"next\":".repeat(400) + "null" + "}".repeat(400);
-            long bad = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "node", deep, null, 0, 0));
+            long bad = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "node", deep, null, 0, 0, 1));
             for (int i = 0; i < 3; i++) {
                 queue.enqueue(ECHO, new Echo(i));
             }

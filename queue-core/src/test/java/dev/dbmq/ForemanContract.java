@@ -345,8 +345,8 @@ abstract class ForemanContract {
         // 2 x workers bad tasks first (snappea hung here), written by "another tool" straight into the table.
         queue.database().autocommit(dsl -> {
             for (int i = 0; i < workers; i++) {
-                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", null, 0, 0);
-                TaskStore.insert(dsl, "echo", "{not json", null, 0, 0);
+                TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", null, 0, 0, 1);
+                TaskStore.insert(dsl, "echo", "{not json", null, 0, 0, 1);
             }
             return null;
         });
@@ -691,9 +691,9 @@ abstract class ForemanContract {
     void a_listener_throwing_an_error_from_taskRejected_costs_no_other_task_of_the_claim() {
         Set<Integer> ran = ConcurrentHashMap.newKeySet();
         queue.database().autocommit(dsl -> {
-            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", null, 0, 0);
+            TaskStore.insert(dsl, "no-such-task", "{\"n\":1}", null, 0, 0, 1);
             for (int i = 0; i < 3; i++) {
-                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", null, 0, 0);
+                TaskStore.insert(dsl, "echo", "{\"n\":" + i + "}", null, 0, 0, 1);
             }
             return null;
         });
@@ -888,8 +888,8 @@ abstract class ForemanContract {
         long now = System.currentTimeMillis();
         long old = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":1}",null, 
                 now - Duration.ofHours(2).toMillis(),
-                now - Duration.ofHours(2).toMillis()));
-        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", null, now, now));
+                now - Duration.ofHours(2).toMillis(), 1));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, "gone-type", "{\"n\":2}", null, now, now, 1));
         started(foreman().unhandledTimeout(Duration.ofHours(1)).handle(ECHO, a -> { }));
         recorder.awaitCount("rejected", 1); // looked for at start
         List<FailedTask> failed = queue.failedTasks(10);
@@ -910,7 +910,7 @@ abstract class ForemanContract {
         int backlog = 2 * Claimer.SWEEP_BATCH + 100; // three batches
         long longAgo = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
         List<String> args = java.util.Collections.nCopies(backlog, "{\"n\":1}");
-        queue.database().transaction(dsl -> TaskStore.insertAll(dsl, "gone-type", args, null, longAgo, longAgo));
+        queue.database().transaction(dsl -> TaskStore.insertAll(dsl, "gone-type", args, null, longAgo, longAgo, 1));
         for (int i = 0; i < 5; i++) {
             queue.enqueue(ECHO, new Echo(i));
         }

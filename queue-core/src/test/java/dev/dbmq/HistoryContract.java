@@ -108,7 +108,7 @@ abstract class HistoryContract {
         TaskQueue queue = queue(Duration.ofDays(1));
         ManualForeman foreman = closing(Foreman.builder(queue).handle(ECHO, a -> { }).startManual());
         long bad = queue.database().autocommit(dsl -> dev.dbmq.internal.TaskStore.insert(dsl, "echo", "{\"n\":\"x\"}",
-                null, T0.toEpochMilli(), 0));
+                null, T0.toEpochMilli(), 0, 1));
         foreman.runPending();
         List<FinishedAttempt> history = queue.history(bad);
         assertEquals(List.of("1 FAILED"), outcomes(history));

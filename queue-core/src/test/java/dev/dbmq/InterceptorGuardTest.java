@@ -250,9 +250,9 @@ class InterceptorGuardTest {
     void metadata_that_cannot_be_read_is_left_out_and_the_task_runs() {
         TaskQueue queue = queue();
         ManualForeman f = foreman(queue);
-        queue.database().autocommit(dsl -> TaskStore.insert(dsl, ECHO.name(), "{\"n\":1}", "{not json", 0, 0));
-        queue.database().autocommit(dsl -> TaskStore.insert(dsl, ECHO.name(), "{\"n\":2}", "{\"a\":1}", 0, 0));
-        queue.database().autocommit(dsl -> TaskStore.insert(dsl, ECHO.name(), "{\"n\":3}", "[]", 0, 0));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, ECHO.name(), "{\"n\":1}", "{not json", 0, 0, 1));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, ECHO.name(), "{\"n\":2}", "{\"a\":1}", 0, 0, 1));
+        queue.database().autocommit(dsl -> TaskStore.insert(dsl, ECHO.name(), "{\"n\":3}", "[]", 0, 0, 1));
         assertEquals(3, f.runPending());
         assertEquals(List.of("1 {}", "2 {}", "3 {}"), ran);
         assertEquals(3, recorder.count("succeeded"));

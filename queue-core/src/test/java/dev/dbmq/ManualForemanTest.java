@@ -120,7 +120,7 @@ class ManualForemanTest {
         };
         try (ManualForeman f = Foreman.builder(queue).listener(throwing).handle(ECHO, a -> ran.add("echo " + a.n()))
                 .startManual()) {
-            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "no-such-task", "{}", null, 0, 0));
+            queue.database().autocommit(dsl -> TaskStore.insert(dsl, "no-such-task", "{}", null, 0, 0, 1));
             queue.enqueue(ECHO, new Echo(1));
             queue.enqueue(ECHO, new Echo(2));
             assertEquals(3, f.runPending());

@@ -654,15 +654,15 @@ abstract class SchedulingContract {
         long atOnce = queue.enqueue(ECHO, new Echo(1));
         long later = queue.enqueue(ECHO, new Echo(2), Enqueue.after(Duration.ofMinutes(5)).key("digest:2"));
         long withMetadata = queue.database().autocommit(dsl -> TaskStore.insertKeyed(dsl, "echo", "{\"n\":3}",
-                TaskMetadata.encode(Map.of("trace-id", "t-3")), T0.toEpochMilli(), TaskStore.AT_ONCE, "meta:3")).id();
+                TaskMetadata.encode(Map.of("trace-id", "t-3")), T0.toEpochMilli(), TaskStore.AT_ONCE, 1, "meta:3")).id();
         long unreadable = queue.database().autocommit(dsl -> TaskStore.insert(dsl, "echo", "{\"n\":4}", "[not a map",
-                T0.toEpochMilli(), TaskStore.AT_ONCE));
+                T0.toEpochMilli(), TaskStore.AT_ONCE, 1));
         clock.advance(Duration.ofMinutes(1));
 
-        assertEquals(Optional.of(new PendingTask(atOnce, "echo", 1, T0, T0, Optional.empty(), Map.of(), "{\"n\":1}")),
+        assertEquals(Optional.of(new PendingTask(atOnce, "echo", 1, T0, T0, Optional.empty(), Map.of(), "{\"n\":1}", 1)),
                 queue.findPending(atOnce), "due at once: due from its enqueue on");
         PendingTask keyed = new PendingTask(later, "echo", 1, T0.plusSeconds(300), T0, Optional.of("digest:2"),
-                Map.of(), "{\"n\":2}");
+                Map.of(), "{\"n\":2}", 1);
         assertEquals(Optional.of(keyed), queue.findPending(later));
         assertEquals(Optional.of(keyed), queue.findPendingByKey("digest:2"));
         assertEquals(Map.of("trace-id", "t-3"), queue.findPendingByKey("meta:3").orElseThrow().metadata());
@@ -679,7 +679,7 @@ abstract class SchedulingContract {
         Instant enqueued = T0.plusSeconds(60);
         assertEquals(1, foreman.runPending());
         assertEquals(Optional.of(new PendingTask(retried, "flaky", 2, enqueued.plusMillis(5), enqueued,
-                Optional.empty(), Map.of(), "{\"n\":5}")), queue.findPending(retried),
+                Optional.empty(), Map.of(), "{\"n\":5}", 1)), queue.findPending(retried),
                 "a retry: the same id, attempt 2, due after its backoff, its key freed");
         assertEquals(Optional.empty(), queue.findPendingByKey("flaky:5"));
         assertTrue(queue.cancel(retried));

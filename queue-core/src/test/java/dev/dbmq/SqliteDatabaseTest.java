@@ -45,7 +45,7 @@ class SqliteDatabaseTest {
     void a_transaction_that_throws_leaves_nothing_behind() {
         try (TaskQueue queue = TaskQueue.sqlite(dir.resolve("q.db"))) {
             assertThrows(IllegalStateException.class, () -> queue.database().transaction(dsl -> {
-                TaskStore.insert(dsl, "echo", "{\"n\":1}", null, 0L, 0L);
+                TaskStore.insert(dsl, "echo", "{\"n\":1}", null, 0L, 0L, 1);
                 throw new IllegalStateException("boom");
             }));
             assertEquals(0, queue.pending());

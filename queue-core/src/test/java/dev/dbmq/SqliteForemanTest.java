@@ -167,9 +167,9 @@ class SqliteForemanTest extends ForemanContract {
         assertTrue(handoff != null, "an idle foreman with free workers grants a hand-over");
         f.close(); // the pool shuts before the producer's commit hands the task over
         long now = System.currentTimeMillis();
-        long id = queue.backend().storage().enqueue(ECHO.name(), json, null, now, now, handoff);
+        long id = queue.backend().storage().enqueue(ECHO.name(), json, null, now, now, 1, handoff);
         assertEquals(0, queue.pending(), "inserted and claimed in one transaction");
-        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null, null));
+        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null, null, 1));
         assertEquals(1, queue.pending(), "put back: nothing ran it");
         assertEquals(java.util.List.of(), queue.running(), "and not recorded as running");
         assertEquals(0, f.handedOver());

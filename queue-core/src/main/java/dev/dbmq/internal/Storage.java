@@ -26,8 +26,9 @@ public interface Storage {
      * Inserts one task without a key in the transaction {@code dsl} is in (one of {@link #database()}'s); returns its
      * id. (A task with a key takes {@link TaskStore#insertKeyed}, the same on every database.)
      */
-    default long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
-        return TaskStore.insert(dsl, taskName, args, metadata, createdAt, dueAt);
+    default long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt,
+                        int priority) {
+        return TaskStore.insert(dsl, taskName, args, metadata, createdAt, dueAt, priority);
     }
 
     /**
@@ -36,12 +37,13 @@ public interface Storage {
      * a transaction of its own; SQLite shares one among producer threads that call at once (SQLite's
      * {@code GroupCommit}), since it has one writer at a time anyway.
      */
-    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt,
+    default long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, int priority,
                          Handoff claimFor) {
         if (claimFor == null) {
-            return database().autocommit(dsl -> insert(dsl, taskName, args, metadata, createdAt, dueAt));
+            return database().autocommit(dsl -> insert(dsl, taskName, args, metadata, createdAt, dueAt, priority));
         }
-        return database().transaction(dsl -> insertClaimed(dsl, taskName, args, metadata, createdAt, dueAt, claimFor));
+        return database().transaction(dsl -> insertClaimed(dsl, taskName, args, metadata, createdAt, dueAt, priority,
+                claimFor));
     }
 
     /**
@@ -51,13 +53,14 @@ public interface Storage {
      * Returns its id.
      */
     default long insertClaimed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
-                               long dueAt, Handoff claimFor) {
+                               long dueAt, int priority, Handoff claimFor) {
         Long reserved = reserveTaskId(dsl);
-        long id = reserved != null ? reserved : insert(dsl, taskName, args, metadata, createdAt, dueAt);
+        long id = reserved != null ? reserved : insert(dsl, taskName, args, metadata, createdAt, dueAt, priority);
         if (reserved == null) {
             claimInserted(dsl, id);
         }
-        claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata));
+        claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata,
+                priority));
         return id;
     }
 
@@ -101,8 +104,8 @@ public interface Storage {
 
     /** Inserts tasks in order in the transaction {@code dsl} is in; returns their ids, ascending. */
     default List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
-                                 long dueAt) {
-        return TaskStore.insertAll(dsl, taskName, args, metadata, createdAt, dueAt);
+                                 long dueAt, int priority) {
+        return TaskStore.insertAll(dsl, taskName, args, metadata, createdAt, dueAt, priority);
     }
 
     /**
@@ -116,16 +119,16 @@ public interface Storage {
      * @param txName the name of the caller's argument that {@code tx} stands for ({@code tx}, {@code connection}),
      *               for the refusal's message
      * @param key    the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
-     *               long, String)})
+     *               long, int, String)})
      * @throws IllegalArgumentException when tx is not a context on this database, naming txName and both databases;
      *                                  nothing is written
      */
     long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args, String metadata,
-                                   long createdAt, long dueAt, String key, Runnable wakeAtCommit);
+                                   long createdAt, long dueAt, int priority, String key, Runnable wakeAtCommit);
 
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at
-     * {@code nowMillis}, oldest due first, in one statement of the transaction {@code dsl} is in, so that a task is
+     * {@code nowMillis}, in claim order ({@link TaskStore#CLAIM_ORDER}), in one statement of the transaction {@code dsl} is in, so that a task is
      * claimed by exactly one caller, whatever other foremen do at the same time. Returned in any order; never more
      * than {@code limit} rows (the caller checks).
      */
@@ -189,6 +192,15 @@ public interface Storage {
 
         /** The delete's condition: the ids {@code ids} returns, evaluated once, and no others. */
         Condition idIn(Select<Record1<Long>> ids);
+
+        /**
+         * Whether a claim reads each priority of a name as a branch of its own: where a scan of
+         * {@code priority IN (…)} would not come out in the index's order (PostgreSQL 15 sorts it), so that the
+         * claim would read every due task of the name to sort them.
+         */
+        default boolean branchesPerPriority() {
+            return false;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.dbmq.DbmqException;
 import dev.dbmq.FailedFilter;
 import dev.dbmq.FailedTask;
 import dev.dbmq.PendingFilter;
+import dev.dbmq.Task;
 import dev.dbmq.QueueStats;
 import dev.dbmq.TaskNameStats;
 import dev.dbmq.internal.jooq.tables.records.DbmqTaskRecord;
@@ -26,10 +27,11 @@ import org.jooq.DSLContext;
 import org.jooq.DeleteResultStep;
 import org.jooq.Field;
 import org.jooq.InsertResultStep;
-import org.jooq.InsertValuesStep5;
+import org.jooq.InsertValuesStep6;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
 
@@ -61,28 +63,41 @@ public final class TaskStore {
      * @param uniqueKey its key, or null (a recurring instance: {@code RecurringTasks.key})
      * @param schedule  a recurring instance's {@link dev.dbmq.Schedule#spec()}, or null
      * @param metadata  what enqueue interceptors stored with it, as {@code TaskMetadata} JSON, or null (none)
+     * @param priority  0 runs first … 3 last ({@code Task.priority}, {@code Enqueue.priority})
      */
     public record Row(long id, String taskName, String args, long createdAt, long dueAt, int attempt, String uniqueKey,
-               String schedule, String metadata) {
+               String schedule, String metadata, int priority) {
     }
+
+    /** The priorities a claim reads, highest first: what V9's CHECK allows. */
+    public static final List<Integer> PRIORITIES = java.util.stream.IntStream
+            .rangeClosed(Task.HIGHEST_PRIORITY, Task.LOWEST_PRIORITY).boxed().toList();
+
+    /**
+     * {@code priority IN (0, 1, 2, 3)}, inlined: with the name, the leading columns of the claim index, so that a
+     * condition on {@code due_at} after it is a range per priority (SQLite reads the ranges in order; PostgreSQL as
+     * many index scans), where without it the due time would be a filter over the name's rows.
+     */
+    private static final Condition ANY_PRIORITY = DBMQ_TASK.PRIORITY.in(
+            PRIORITIES.stream().map(DSL::inline).toList());
 
     /** The columns a claim returns, in {@link #row(Record)}'s order. */
     public static final List<Field<?>> ROW_FIELDS = List.of(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
             DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.ATTEMPT, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE,
-            DBMQ_TASK.METADATA);
+            DBMQ_TASK.METADATA, DBMQ_TASK.PRIORITY);
 
     public static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args,
-                                                       String metadata, long createdAt, long dueAt) {
+                                                       String metadata, long createdAt, long dueAt, int priority) {
         return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
-                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
-                .values(taskName, args, metadata, createdAt, dueAt)
+                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.PRIORITY)
+                .values(taskName, args, metadata, createdAt, dueAt, priority)
                 .returningResult(DBMQ_TASK.ID);
     }
 
     /** The portable insert of a task without a key; {@link Storage#insert} may take a faster path. */
     public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
-                              long dueAt) {
-        return insertQuery(dsl, taskName, args, metadata, createdAt, dueAt).fetchOne().value1();
+                              long dueAt, int priority) {
+        return insertQuery(dsl, taskName, args, metadata, createdAt, dueAt, priority).fetchOne().value1();
     }
 
     /**
@@ -94,11 +109,12 @@ public final class TaskStore {
      * @return the new task's id, or the holder's; and whether it was written
      */
     public static Keyed insertKeyed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
-                             long dueAt, String key) {
+                             long dueAt, int priority, String key) {
         for (int i = 0; i < KEYED_INSERT_TRIES; i++) {
             Record1<Long> inserted = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
-                            DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.UNIQUE_KEY)
-                    .values(taskName, args, metadata, createdAt, dueAt, key)
+                            DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.PRIORITY,
+                            DBMQ_TASK.UNIQUE_KEY)
+                    .values(taskName, args, metadata, createdAt, dueAt, priority, key)
                     .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                     .returningResult(DBMQ_TASK.ID)
                     .fetchOne();
@@ -120,10 +136,10 @@ public final class TaskStore {
      * NOTHING}. Returns whether it was written.
      */
     public static boolean insertInstance(DSLContext dsl, String taskName, String args, long createdAt, long dueAt,
-                                  String key, String schedule) {
+                                  int priority, String key, String schedule) {
         return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT,
-                        DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE)
-                .values(taskName, args, createdAt, dueAt, key, schedule)
+                        DBMQ_TASK.PRIORITY, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE)
+                .values(taskName, args, createdAt, dueAt, priority, key, schedule)
                 .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                 .execute() > 0;
     }
@@ -134,9 +150,9 @@ public final class TaskStore {
 
     /** Inserts without a key, or with one through {@link #insertKeyed}; returns the id. */
     public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt,
-                       String key) {
-        return key == null ? insert(dsl, taskName, args, metadata, createdAt, dueAt)
-                : insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, key).id();
+                       int priority, String key) {
+        return key == null ? insert(dsl, taskName, args, metadata, createdAt, dueAt, priority)
+                : insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, priority, key).id();
     }
 
     /**
@@ -144,13 +160,14 @@ public final class TaskStore {
      * is insertion order for one statement.
      */
     public static List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata,
-                                       long createdAt, long dueAt) {
+                                       long createdAt, long dueAt, int priority) {
         List<Long> ids = new ArrayList<>(args.size());
         for (int from = 0; from < args.size(); from += INSERT_CHUNK) {
-            InsertValuesStep5<DbmqTaskRecord, String, String, String, Long, Long> insert = dsl.insertInto(DBMQ_TASK,
-                    DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT);
+            InsertValuesStep6<DbmqTaskRecord, String, String, String, Long, Long, Integer> insert = dsl.insertInto(
+                    DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT,
+                    DBMQ_TASK.DUE_AT, DBMQ_TASK.PRIORITY);
             for (String json : args.subList(from, Math.min(args.size(), from + INSERT_CHUNK))) {
-                insert = insert.values(taskName, json, metadata, createdAt, dueAt);
+                insert = insert.values(taskName, json, metadata, createdAt, dueAt, priority);
             }
             List<Long> chunk = new ArrayList<>(insert.returningResult(DBMQ_TASK.ID).fetch(Record1::value1));
             chunk.sort(Comparator.naturalOrder());
@@ -161,8 +178,8 @@ public final class TaskStore {
 
     /**
      * Claims through the backend's storage: deletes and returns up to {@code limit} of the tasks named {@code names}
-     * (null: any name) due at {@code nowMillis}, oldest due first, in that order; one statement, so a task is claimed
-     * by exactly one caller.
+     * (null: any name) due at {@code nowMillis}, in claim order ({@link #CLAIM_ORDER}); one statement, so a task is
+     * claimed by exactly one caller.
      *
      * @throws DbmqException when the statement returned more than {@code limit} rows (no backend's statement can,
      *                       under any plan; should one ever do it, the caller's transaction must roll back rather
@@ -177,12 +194,13 @@ public final class TaskStore {
             throw new DbmqException("a claim of at most " + limit + " tasks returned " + sorted.size()
                     + " rows; rolled back, nothing claimed");
         }
-        sorted.sort(DUE_ORDER);
+        sorted.sort(CLAIM_ORDER);
         return sorted;
     }
 
-    /** The claim's order: oldest due first, then enqueue order. */
-    public static final Comparator<Row> DUE_ORDER = Comparator.comparingLong(Row::dueAt).thenComparingLong(Row::id);
+    /** The claim's order: highest priority (lowest number) first, then oldest due, then enqueue order. */
+    public static final Comparator<Row> CLAIM_ORDER = Comparator.comparingInt(Row::priority)
+            .thenComparingLong(Row::dueAt).thenComparingLong(Row::id);
 
     /**
      * The claim: {@code DELETE FROM dbmq_task WHERE <ids of oldestDue(…)> RETURNING <ROW_FIELDS>}, the condition in
@@ -199,59 +217,120 @@ public final class TaskStore {
     public static Row row(Record r) {
         return new Row(r.get(DBMQ_TASK.ID), r.get(DBMQ_TASK.TASK_NAME), r.get(DBMQ_TASK.ARGS),
                 r.get(DBMQ_TASK.CREATED_AT), r.get(DBMQ_TASK.DUE_AT), r.get(DBMQ_TASK.ATTEMPT),
-                r.get(DBMQ_TASK.UNIQUE_KEY), r.get(DBMQ_TASK.SCHEDULE), r.get(DBMQ_TASK.METADATA));
+                r.get(DBMQ_TASK.UNIQUE_KEY), r.get(DBMQ_TASK.SCHEDULE), r.get(DBMQ_TASK.METADATA),
+                r.get(DBMQ_TASK.PRIORITY));
     }
 
     /**
-     * The ids of the {@code limit} tasks named {@code names} (null: any) due at {@code nowMillis}, oldest due first.
-     * One name: {@code WHERE task_name = ? AND due_at <= ? ORDER BY due_at, id LIMIT n}, a range of the (task_name,
-     * due_at, id) index (V3), so tasks of other names, and future-dated tasks, pending in any number cost nothing.
-     * Several: that per name, merged ({@code UNION ALL}, then the first {@code n}): k index ranges of at most n rows,
-     * where {@code task_name IN (…) ORDER BY due_at, id} would have the planner choose between scanning the other
-     * names' rows in due order and sorting every matching row. Each range is made {@link Storage.ClaimForm#claimable}.
-     * (Any name, a test's claim, scans the table: no index serves it.)
+     * The ids of the {@code limit} tasks named {@code names} (null: any) due at {@code nowMillis}, in claim order.
+     * Per name, ranges of the (task_name, priority, due_at, id) index (V9), one per priority, so tasks of other
+     * names, future-dated tasks, and tasks of a lower priority than the claim needs, pending in any number, cost
+     * nothing ({@link #inClaimOrder}). Several names: that per name, merged ({@code UNION ALL}, then the first
+     * {@code n}), where {@code task_name IN (…) ORDER BY …} would have the planner choose between scanning the other
+     * names' rows in order and sorting every matching row. (Any name, a test's claim, scans the table.)
      */
     private static Select<Record1<Long>> oldestDue(Storage.ClaimForm form, DSLContext dsl, int limit,
                                                    List<String> names, long nowMillis) {
         if (names == null) {
             return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).where(DBMQ_TASK.DUE_AT.le(nowMillis))
-                    .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+                    .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
         }
-        Field<Long> id = DSL.field(DSL.name("id"), Long.class);
-        Field<Long> due = DSL.field(DSL.name("due_at"), Long.class);
-        Select<Record2<Long, Long>> merged = null;
-        for (int i = 0; i < names.size(); i++) {
-            if (names.size() == 1) {
-                return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
-                        .where(DBMQ_TASK.TASK_NAME.eq(names.get(i))).and(DBMQ_TASK.DUE_AT.le(nowMillis))
-                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+        return firstInClaimOrder(form, dsl, names, DBMQ_TASK.DUE_AT.le(nowMillis), limit);
+    }
+
+    /**
+     * The ids of {@link #inClaimOrder}; of one name where the database reads its priorities in one range, that range
+     * itself, with no table around it.
+     */
+    private static Select<Record1<Long>> firstInClaimOrder(Storage.ClaimForm form, DSLContext dsl, List<String> names,
+                                                          Condition when, int limit) {
+        if (names.size() == 1 && !form.branchesPerPriority()) {
+            return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
+                    .where(DBMQ_TASK.TASK_NAME.eq(names.get(0))).and(ANY_PRIORITY).and(when)
+                    .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+        }
+        return dsl.select(ORDERED_ID).from(inClaimOrder(form, dsl, names, when, limit));
+    }
+
+    private static final Field<Long> ORDERED_ID = DSL.field(DSL.name("id"), Long.class);
+    private static final Field<Integer> ORDERED_PRIORITY = DSL.field(DSL.name("priority"), Integer.class);
+    private static final Field<Long> ORDERED_DUE = DSL.field(DSL.name("due_at"), Long.class);
+
+    /**
+     * Up to {@code limit} tasks named {@code names} matching {@code when} (a bound on {@code due_at}), as a table of
+     * (id, priority, due_at) in claim order, each branch made {@link Storage.ClaimForm#claimable}. A branch per name
+     * and, where the database asks for it ({@link Storage.ClaimForm#branchesPerPriority}), per priority: each an
+     * index range read in order and stopped at {@code limit}. SQLite reads {@code priority IN (0, 1, 2, 3)} as those
+     * ranges in turn, in order, stopping when it has enough, so one branch a name; PostgreSQL 15 sorts such a scan's
+     * output, so it gets a branch per priority, each locking at most {@code limit} rows it may then not keep (they
+     * are free again when the claim commits, milliseconds later; another foreman's claim skips them meanwhile).
+     */
+    private static org.jooq.Table<Record3<Long, Integer, Long>> inClaimOrder(Storage.ClaimForm form, DSLContext dsl,
+                                                                          List<String> names, Condition when,
+                                                                          int limit) {
+        Select<Record3<Long, Integer, Long>> merged = null;
+        int branch = 0;
+        for (String name : names) {
+            List<Condition> priorities = form.branchesPerPriority()
+                    ? PRIORITIES.stream().map(p -> DBMQ_TASK.PRIORITY.eq(DSL.inline(p))).toList()
+                    : List.of(ANY_PRIORITY);
+            for (Condition priority : priorities) {
+                Select<Record3<Long, Integer, Long>> range = form.claimable(
+                        dsl.select(DBMQ_TASK.ID, DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT).from(DBMQ_TASK)
+                                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(priority).and(when)
+                                .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+                Select<Record3<Long, Integer, Long>> wrapped = dsl.select(ORDERED_ID, ORDERED_PRIORITY, ORDERED_DUE)
+                        .from(range.asTable("n" + branch++));
+                merged = merged == null ? wrapped : merged.unionAll(wrapped);
             }
-            Select<Record2<Long, Long>> branch = form.claimable(dsl.select(DBMQ_TASK.ID, DBMQ_TASK.DUE_AT)
-                    .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq(names.get(i))).and(DBMQ_TASK.DUE_AT.le(nowMillis))
-                    .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
-            Select<Record2<Long, Long>> wrapped = dsl.select(id, due).from(branch.asTable("n" + i));
-            merged = merged == null ? wrapped : merged.unionAll(wrapped);
         }
-        return dsl.select(id).from(merged.asTable("merged")).orderBy(due, id).limit(limit);
+        return dsl.select(ORDERED_ID, ORDERED_PRIORITY, ORDERED_DUE).from(merged.asTable("merged"))
+                .orderBy(ORDERED_PRIORITY, ORDERED_DUE, ORDERED_ID).limit(limit).asTable("ordered");
     }
 
     /**
      * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending: one seek
-     * of the (task_name, due_at, id) index per name. The foreman sleeps until then unless woken.
+     * of the (task_name, priority, due_at, id) index per name and priority. The foreman sleeps until then unless
+     * woken.
      */
     public static Long nextDueAt(DSLContext dsl, List<String> names) {
-        // One statement, one round trip on PostgreSQL: the per-name seeks as a UNION ALL, their minimum outside.
-        Field<Long> due = DSL.field(DSL.name("due"), Long.class);
-        Select<Record1<Long>> perName = null;
+        return names.isEmpty() ? null : nextDueQuery(dsl, names).fetchOne(0, Long.class);
+    }
+
+    /**
+     * {@link #nextDueAt}'s statement, binding each name once per priority: one statement, one round trip on
+     * PostgreSQL, the seeks as a UNION ALL, their minimum outside.
+     */
+    public static Select<Record1<Long>> nextDueQuery(DSLContext dsl, List<String> names) {
+        List<Select<Record1<Long>>> seeks = new ArrayList<>();
         for (String name : names) {
-            Select<Record1<Long>> seek = dsl.select(DSL.min(DBMQ_TASK.DUE_AT).as(due)).from(DBMQ_TASK)
-                    .where(DBMQ_TASK.TASK_NAME.eq(name));
-            perName = perName == null ? seek : perName.unionAll(seek);
+            seeks.addAll(perPriority(p -> dsl.select(DSL.min(DBMQ_TASK.DUE_AT).as(LEAST)).from(DBMQ_TASK)
+                    .where(DBMQ_TASK.TASK_NAME.eq(name)).and(DBMQ_TASK.PRIORITY.eq(p))));
         }
-        if (perName == null) {
-            return null;
+        return least(dsl, seeks);
+    }
+
+    /** The per-seek value {@link #least} takes the minimum of. */
+    private static final Field<Long> LEAST = DSL.field(DSL.name("v"), Long.class);
+
+    /** One select per priority, each given its priority inlined. */
+    private static List<Select<Record1<Long>>> perPriority(
+            java.util.function.Function<Field<Integer>, Select<Record1<Long>>> seek) {
+        return PRIORITIES.stream().map(p -> seek.apply(DSL.inline(p))).toList();
+    }
+
+    /**
+     * {@code SELECT MIN(v) FROM (seek UNION ALL seek …)}: each seek selects one value named {@link #LEAST}, or none;
+     * each is wrapped, so that one with its own ORDER BY and LIMIT is valid in a union on every database.
+     */
+    public static Select<Record1<Long>> least(DSLContext dsl, List<Select<Record1<Long>>> seeks) {
+        Select<Record1<Long>> all = null;
+        int i = 0;
+        for (Select<Record1<Long>> seek : seeks) {
+            Select<Record1<Long>> wrapped = dsl.select(LEAST).from(seek.asTable("s" + i++));
+            all = all == null ? wrapped : all.unionAll(wrapped);
         }
-        return dsl.select(DSL.min(due)).from(perName.asTable("per_name")).fetchOne(0, Long.class);
+        return dsl.select(DSL.min(LEAST)).from(all.asTable("seeks"));
     }
 
     /** Deletes a pending task; false when there is none with that id (claimed, cancelled, or never there). */
@@ -297,7 +376,7 @@ public final class TaskStore {
      * {@code names}, but for those holding one of {@code exceptKeys}, in key order, at most {@code limit}. One
      * statement through the unique-key index ({@link Storage#keyStartsWith}): on SQLite a range of one row per
      * schedule, on PostgreSQL the keyed tasks. The names are matched here, not in the statement: there a planner
-     * prefers the {@code (task_name, due_at, id)} index (SQLite does), and reads each name's backlog.
+     * prefers the claim index (SQLite does), and reads each name's backlog.
      */
     public static List<Row> instancesOtherThan(Storage storage, DSLContext dsl, String keyPrefix, List<String> names,
                                                Set<String> exceptKeys, int limit) {
@@ -347,6 +426,7 @@ public final class TaskStore {
                 .set(DBMQ_TASK.DUE_AT, dueAt)
                 .set(DBMQ_TASK.ATTEMPT, attempt)
                 .set(DBMQ_TASK.METADATA, row.metadata())
+                .set(DBMQ_TASK.PRIORITY, row.priority())
                 .onConflict(DBMQ_TASK.ID)
                 .doNothing()
                 .execute();
@@ -363,12 +443,14 @@ public final class TaskStore {
                 .set(DBMQ_FAILED_TASK.REASON, StoredText.repaired(reason)) // it quotes an exception's message
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
                 .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
+                .set(DBMQ_FAILED_TASK.PRIORITY, row.priority())
                 .onConflict(DBMQ_FAILED_TASK.ID)
                 .doUpdate()
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
                 .set(DBMQ_FAILED_TASK.REASON, StoredText.repaired(reason))
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
                 .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
+                .set(DBMQ_FAILED_TASK.PRIORITY, row.priority())
                 .execute();
     }
 
@@ -379,7 +461,7 @@ public final class TaskStore {
     /**
      * Pending tasks of names other than {@code names}, per name, in name order; at most {@code maxNames} names (this
      * is for a log line) among the first {@value #MAX_NAMES_LOOKED_AT} distinct names. Index-driven: one seek per
-     * distinct name (a loose scan of the {@code (task_name, due_at, id)} index), then a count of each other name's
+     * distinct name (a loose scan of the claim index), then a count of each other name's
      * own rows, so a backlog of the handled names costs it nothing.
      */
     public static List<NameCount> pendingOtherThan(DSLContext dsl, List<String> names, int maxNames) {
@@ -410,18 +492,18 @@ public final class TaskStore {
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code name} due since before {@code dueBefore}
      * (epoch ms, {@link #DUE_SINCE}), oldest due first: the caller keeps them as failed, in the same transaction. One
-     * range of the {@code (task_name, due_at, id)} index, so each batch costs its own rows only. Due time, not enqueue
+     * range per priority of the claim index, so each batch costs its own rows only. Due time, not enqueue
      * time: a task scheduled a month ahead has not waited for a handler until it is due.
      */
     public static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, String name, long dueBefore,
                                           int limit) {
-        var oldest = dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
-                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(DUE_SINCE.lt(dueBefore))
-                .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit);
-        List<Row> rows = new ArrayList<>(dsl.deleteFrom(DBMQ_TASK).where(form.idIn(form.claimable(oldest)))
+        // due_at < dueBefore follows from DUE_SINCE < dueBefore: said, so that it bounds each priority's range
+        var oldest = firstInClaimOrder(form, dsl, List.of(name),
+                DBMQ_TASK.DUE_AT.lt(dueBefore).and(DUE_SINCE.lt(dueBefore)), limit);
+        List<Row> rows = new ArrayList<>(dsl.deleteFrom(DBMQ_TASK).where(form.idIn(oldest))
                 .returning(ROW_FIELDS)
                 .fetch(TaskStore::row));
-        rows.sort(DUE_ORDER);
+        rows.sort(CLAIM_ORDER);
         return rows;
     }
 
@@ -440,6 +522,7 @@ public final class TaskStore {
                     .set(DBMQ_TASK.DUE_AT, row.dueAt())
                     .set(DBMQ_TASK.ATTEMPT, row.attempt())
                     .set(DBMQ_TASK.METADATA, row.metadata())
+                    .set(DBMQ_TASK.PRIORITY, row.priority())
                     .execute();
         }
     }
@@ -539,21 +622,24 @@ public final class TaskStore {
             Long next = null;
             if (pendingNames.contains(name)) {
                 Condition ofName = DBMQ_TASK.TASK_NAME.eq(name);
-                due = countUpTo(dsl, DBMQ_TASK, ofName.and(DBMQ_TASK.DUE_AT.le(nowMillis)), limit);
-                scheduled = countUpTo(dsl, DBMQ_TASK, ofName.and(DBMQ_TASK.DUE_AT.gt(nowMillis)), limit);
+                due = countUpTo(dsl, DBMQ_TASK, ofName.and(ANY_PRIORITY).and(DBMQ_TASK.DUE_AT.le(nowMillis)), limit);
+                scheduled = countUpTo(dsl, DBMQ_TASK, ofName.and(ANY_PRIORITY).and(DBMQ_TASK.DUE_AT.gt(nowMillis)),
+                        limit);
                 retrying = countUpTo(dsl, DBMQ_TASK, ofName.and(DBMQ_TASK.ATTEMPT.gt(1)), limit); // partial index (V7)
                 // the oldest due: the first due at once (in id order, its enqueue the oldest of those) or the
-                // earliest due time past, whichever is older; seeks of the claim index
-                Long atOnce = dsl.select(DBMQ_TASK.CREATED_AT).from(DBMQ_TASK)
-                        .where(ofName.and(DBMQ_TASK.DUE_AT.eq(AT_ONCE))).orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
-                        .limit(1).fetchOne(DBMQ_TASK.CREATED_AT);
-                Long past = dsl.select(DBMQ_TASK.DUE_AT).from(DBMQ_TASK)
-                        .where(ofName.and(DBMQ_TASK.DUE_AT.gt(AT_ONCE)).and(DBMQ_TASK.DUE_AT.le(nowMillis)))
-                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(1).fetchOne(DBMQ_TASK.DUE_AT);
-                oldest = min(atOnce, past);
-                next = dsl.select(DBMQ_TASK.DUE_AT).from(DBMQ_TASK)
-                        .where(ofName.and(DBMQ_TASK.DUE_AT.gt(nowMillis)))
-                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(1).fetchOne(DBMQ_TASK.DUE_AT);
+                // earliest due time past, whichever is older; and the next due: seeks of the claim index, one per
+                // priority of each, in one statement
+                List<Select<Record1<Long>>> oldestSeeks = new ArrayList<>(perPriority(p -> dsl
+                        .select(DBMQ_TASK.CREATED_AT.as(LEAST)).from(DBMQ_TASK)
+                        .where(ofName.and(DBMQ_TASK.PRIORITY.eq(p)).and(DBMQ_TASK.DUE_AT.eq(AT_ONCE)))
+                        .orderBy(DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(1)));
+                oldestSeeks.addAll(perPriority(p -> dsl.select(DSL.min(DBMQ_TASK.DUE_AT).as(LEAST)).from(DBMQ_TASK)
+                        .where(ofName.and(DBMQ_TASK.PRIORITY.eq(p)).and(DBMQ_TASK.DUE_AT.gt(AT_ONCE))
+                                .and(DBMQ_TASK.DUE_AT.le(nowMillis)))));
+                oldest = least(dsl, oldestSeeks).fetchOne(0, Long.class);
+                next = least(dsl, perPriority(p -> dsl.select(DSL.min(DBMQ_TASK.DUE_AT).as(LEAST)).from(DBMQ_TASK)
+                        .where(ofName.and(DBMQ_TASK.PRIORITY.eq(p)).and(DBMQ_TASK.DUE_AT.gt(nowMillis)))))
+                        .fetchOne(0, Long.class);
             }
             long failedKept = !failedNames.contains(name) ? 0
                     : countUpTo(dsl, DBMQ_FAILED_TASK, DBMQ_FAILED_TASK.TASK_NAME.eq(name), limit);
@@ -597,13 +683,14 @@ public final class TaskStore {
     public static OptionalLong requeue(DSLContext dsl, long failedId, long nowMillis) {
         var row = dsl.deleteFrom(DBMQ_FAILED_TASK)
                 .where(DBMQ_FAILED_TASK.ID.eq(failedId))
-                .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA)
+                .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA,
+                        DBMQ_FAILED_TASK.PRIORITY)
                 .fetchOne();
         if (row == null) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis,
-                AT_ONCE));
+                AT_ONCE, row.getPriority()));
     }
 
     public static boolean deleteFailed(DSLContext dsl, long failedId) {
@@ -674,8 +761,8 @@ public final class TaskStore {
     }
 
     /**
-     * The pending tasks matching, in claim order (due time, then id), at most {@code limit}. Each statement reads a
-     * range of the claim index {@code (task_name, due_at, id)}: for one name, the first {@code limit} rows of its
+     * The pending tasks matching, in claim order ({@link #CLAIM_ORDER}), at most {@code limit}. Each statement reads a
+     * range of the claim index {@code (task_name, priority, due_at, id)}: for one name, the first {@code limit} rows of its
      * range; for any name, the same per name (found by a loose index scan), merged here. Ordering the whole table by
      * due time instead would read and sort every pending task (about half a second for a million on SQLite).
      */
@@ -686,11 +773,11 @@ public final class TaskStore {
         for (String name : names) {
             rows.addAll(dsl.select(ROW_FIELDS).from(DBMQ_TASK)
                     .where(DBMQ_TASK.TASK_NAME.eq(name)).and(matching)
-                    .orderBy(DBMQ_TASK.TASK_NAME, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
+                    .orderBy(DBMQ_TASK.TASK_NAME, DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
                     .limit(limit)
                     .fetch(TaskStore::row));
         }
-        rows.sort(Comparator.comparingLong(Row::dueAt).thenComparingLong(Row::id));
+        rows.sort(CLAIM_ORDER);
         return rows.size() <= limit ? rows : List.copyOf(rows.subList(0, limit));
     }
 

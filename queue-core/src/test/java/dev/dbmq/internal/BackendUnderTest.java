@@ -150,7 +150,7 @@ public interface BackendUnderTest {
 
     default long insert(Backend b, String name, int n, long createdAt) {
         return b.storage().database().autocommit(dsl -> b.storage().insert(dsl, name, arg(n), null, createdAt,
-                createdAt));
+                createdAt, 1));
     }
 
     default List<TaskStore.Row> claim(Backend b, int limit, List<String> names) {
@@ -241,7 +241,12 @@ public interface BackendUnderTest {
     }
 
     default long insertDue(Backend b, String name, int n, long dueAt) {
-        return b.storage().database().autocommit(dsl -> b.storage().insert(dsl, name, arg(n), null, 1, dueAt));
+        return insertDue(b, name, n, dueAt, dev.dbmq.Task.DEFAULT_PRIORITY);
+    }
+
+    default long insertDue(Backend b, String name, int n, long dueAt, int priority) {
+        return b.storage().database().autocommit(dsl -> b.storage().insert(dsl, name, arg(n), null, 1, dueAt,
+                priority));
     }
 
     default List<TaskStore.Row> claimAt(Backend b, int limit, List<String> names, long nowMillis) {

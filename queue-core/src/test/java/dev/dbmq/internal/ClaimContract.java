@@ -30,7 +30,7 @@ public interface ClaimContract extends BackendUnderTest {
         }
         List<TaskStore.Row> first = claim(backend(), 3, null);
         assertEquals(ids.subList(0, 3), ids(first));
-        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null, null), first.get(0));
+        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null, null, 1), first.get(0));
         assertEquals(7, pending(backend()));
         assertEquals(ids.subList(3, 7), ids(claim(backend(), 4, List.of(A))));
         assertEquals(ids.subList(7, 10), ids(claim(backend(), 100, null)));
@@ -49,7 +49,7 @@ public interface ClaimContract extends BackendUnderTest {
             for (int i = 0; i < pattern.length; i++) {
                 int n = round * pattern.length + i;
                 inserted.add(new TaskStore.Row(insert(backend(), pattern[i], n, n), pattern[i], arg(n), n, n, 1, null,
-                        null, null));
+                        null, null, 1));
             }
         }
         List<TaskStore.Row> left = new ArrayList<>(inserted);
@@ -89,7 +89,7 @@ public interface ClaimContract extends BackendUnderTest {
         }
         storage().database().transaction(dsl -> {
             for (int i = 0; i < all.size(); i++) {
-                storage().insert(dsl, all.get(i), arg(i), null, i, i);
+                storage().insert(dsl, all.get(i), arg(i), null, i, i, 1);
             }
             return null;
         });
@@ -109,7 +109,7 @@ public interface ClaimContract extends BackendUnderTest {
     @Test
     default void concurrent_claims_from_two_backends_never_share_a_task() throws Exception {
         List<Long> inserted = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(2000), null, 1,
-                1));
+                1, 1));
         Backend[] claimers = {closing(openSame()), closing(openSame())};
         CountDownLatch ready = new CountDownLatch(claimers.length);
         CountDownLatch go = new CountDownLatch(1);
@@ -156,11 +156,11 @@ public interface ClaimContract extends BackendUnderTest {
             String name = i % 3 == 0 ? A : i % 3 == 1 ? B : C;
             long dueAt = 1_000 + (i % 2 == 0 ? 40 - i : 100 + i); // odd ones are new; due order is not id order
             inserted.add(new TaskStore.Row(insertDue(backend(), name, i, dueAt), name, arg(i), 1, dueAt, 1, null,
-                    null, null));
+                    null, null, 1));
         }
         long cutoff = 1_050;
         List<Long> overdueB = inserted.stream().filter(r -> r.taskName().equals(B) && r.dueAt() < cutoff)
-                .sorted(TaskStore.DUE_ORDER).map(TaskStore.Row::id).toList();
+                .sorted(TaskStore.CLAIM_ORDER).map(TaskStore.Row::id).toList();
         List<TaskStore.Row> first = storage().database().transaction(dsl ->
                 TaskStore.takeUnhandled(storage().claimForm(), dsl, B, cutoff, 3));
         assertEquals(overdueB.subList(0, 3), first.stream().map(TaskStore.Row::id).toList());
@@ -207,7 +207,7 @@ public interface ClaimContract extends BackendUnderTest {
 
     @Test
     default void the_same_due_time_claims_in_id_order_and_a_batch_shares_one_due_time() {
-        List<Long> ids = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(150), null, 1, 500));
+        List<Long> ids = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(150), null, 1, 500, 1));
         assertEquals(List.of(), claimAt(backend(), 200, List.of(A), 499));
         List<TaskStore.Row> rows = claimAt(backend(), 200, List.of(A), 500);
         assertEquals(ids, ids(rows));
@@ -223,6 +223,58 @@ public interface ClaimContract extends BackendUnderTest {
         assertEquals(Long.valueOf(400), nextDue(List.of(A, B)));
         assertEquals(Long.valueOf(700), nextDue(List.of(A)));
         assertEquals(null, nextDue(List.of("none")));
+    }
+
+    @Test
+    default void claims_take_the_highest_priority_first_then_the_oldest_due_then_id_across_names() {
+        // inserted in an order that is none of the claim's
+        long a3 = insertDue(backend(), A, 1, 100, 3);
+        long b0 = insertDue(backend(), B, 2, 900, 0);
+        long a1 = insertDue(backend(), A, 3, 300, 1);
+        long c0 = insertDue(backend(), C, 4, 500, 0);
+        long b1 = insertDue(backend(), B, 5, 200, 1);
+        long a0Later = insertDue(backend(), A, 6, 5_000, 0); // not due at 1,000: no help to anyone before
+        long a2 = insertDue(backend(), A, 7, 50, 2);
+        long b3 = insertDue(backend(), B, 8, 100, 3); // as a3 but for its id
+        List<String> names = List.of(A, B, C);
+        assertEquals(List.of(c0, b0), ids(claimAt(backend(), 2, names, 1_000)), "priority 0, oldest due first");
+        assertEquals(List.of(b1, a1, a2), ids(claimAt(backend(), 3, names, 1_000)), "then 1, then 2");
+        assertEquals(List.of(a3, b3), ids(claimAt(backend(), 10, names, 1_000)), "then 3, in id order");
+        assertEquals(List.of(a0Later), ids(claimAt(backend(), 10, names, 5_000)));
+        assertEquals(0, pending(backend()));
+    }
+
+    @Test
+    default void a_claim_of_one_name_reads_its_priorities_in_order_and_stops_at_the_limit() {
+        List<Long> low = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            low.add(insertDue(backend(), A, i, 10 + i, 3));
+        }
+        long high = insertDue(backend(), A, 50, 900, 0);
+        long futureHigh = insertDue(backend(), A, 51, 2_000, 0);
+        long normal = insertDue(backend(), A, 52, 800, 1);
+        assertEquals(List.of(high, normal, low.get(0)), ids(claimAt(backend(), 3, List.of(A), 1_000)));
+        assertEquals(low.subList(1, 5), ids(claimAt(backend(), 4, null, 1_000)), "any name: the same order");
+        assertEquals(Long.valueOf(15), nextDue(List.of(A)), "the earliest due of every priority");
+        List<Long> rest = new ArrayList<>(low.subList(5, 50));
+        assertEquals(rest, ids(claimAt(backend(), 100, List.of(A), 1_999)));
+        assertEquals(Long.valueOf(2_000), nextDue(List.of(A)));
+        assertEquals(List.of(futureHigh), ids(claimAt(backend(), 100, List.of(A), 2_000)));
+    }
+
+    @Test
+    default void nextDueAt_and_takeUnhandled_cover_every_priority() {
+        insertDue(backend(), A, 1, 700, 3);
+        insertDue(backend(), A, 2, 900, 0);
+        insertDue(backend(), B, 3, 400, 2);
+        long b0 = insertDue(backend(), B, 4, 600, 0);
+        assertEquals(Long.valueOf(700), nextDue(List.of(A)));
+        assertEquals(Long.valueOf(400), nextDue(List.of(A, B)));
+        List<TaskStore.Row> taken = storage().database().transaction(dsl ->
+                TaskStore.takeUnhandled(storage().claimForm(), dsl, B, 1_000, 10));
+        assertEquals(List.of(0, 2), taken.stream().map(TaskStore.Row::priority).toList(), "both, by priority");
+        assertEquals(b0, taken.get(0).id());
+        assertEquals(Long.valueOf(700), nextDue(List.of(A, B)));
     }
 
     private Long nextDue(List<String> names) {

@@ -18,7 +18,7 @@ public interface InsertContract extends BackendUnderTest {
     default void insert_returns_the_new_id_and_successive_ids_increase() {
         long first = insert(backend(), A, 1, 1_000);
         long second = insert(backend(), B, 2, 2_000);
-        long third = storage().database().transaction(dsl -> storage().insert(dsl, A, arg(3), null, 3_000, 3_000));
+        long third = storage().database().transaction(dsl -> storage().insert(dsl, A, arg(3), null, 3_000, 3_000, 1));
         assertTrue(first < second && second < third, "ids " + first + ", " + second + ", " + third);
         assertEquals(3, pending(backend()));
         QueueStats stats = storage().database().autocommit(dsl -> TaskStore.stats(dsl, 4_000));
@@ -37,7 +37,7 @@ public interface InsertContract extends BackendUnderTest {
             List<String> args = args(size);
             long createdAt = 10_000 + size;
             List<Long> ids = storage().database().transaction(dsl -> storage().insertAll(dsl, B, args, null, createdAt,
-                    createdAt));
+                    createdAt, 1));
             assertEquals(size, ids.size(), "ids for " + size + " args");
             for (int i = 0; i < size; i++) {
                 long previous = i == 0 ? last : ids.get(i - 1);
@@ -56,21 +56,21 @@ public interface InsertContract extends BackendUnderTest {
             }
         }
         assertEquals(List.of(), storage().database().transaction(dsl -> storage().insertAll(dsl, B, List.of(), null, 0,
-                0)));
+                0, 1)));
     }
 
     @Test
     default void a_key_admits_one_pending_task_and_is_free_once_it_is_claimed() {
         TaskStore.Keyed first = storage().database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, A, arg(1), null, 1, 10, "k"));
+                TaskStore.insertKeyed(dsl, A, arg(1), null, 1, 10, 1, "k"));
         TaskStore.Keyed second = storage().database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, B, arg(2), null, 2, 20, "k"));
+                TaskStore.insertKeyed(dsl, B, arg(2), null, 2, 20, 1, "k"));
         assertTrue(first.written());
         assertEquals(new TaskStore.Keyed(first.id(), false), second, "the holder's id, nothing written");
-        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null, null)),
+        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null, null, 1)),
                 claimAt(backend(), 10, null, 100));
         TaskStore.Keyed third = storage().database().transaction(dsl ->
-                TaskStore.insertKeyed(dsl, A, arg(3), null, 3, 30, "k"));
+                TaskStore.insertKeyed(dsl, A, arg(3), null, 3, 30, 1, "k"));
         assertTrue(third.written() && third.id() > first.id(), "free again once claimed: " + third);
     }
 
@@ -103,7 +103,7 @@ public interface InsertContract extends BackendUnderTest {
     static void insertKeys(Backend b, List<String> keys) {
         b.storage().database().transaction(dsl -> {
             for (String key : keys) {
-                TaskStore.insertKeyed(dsl, A, "{}", null, 1, TaskStore.AT_ONCE, key);
+                TaskStore.insertKeyed(dsl, A, "{}", null, 1, TaskStore.AT_ONCE, 1, key);
             }
             return null;
         });
@@ -117,13 +117,13 @@ public interface InsertContract extends BackendUnderTest {
 
     @Test
     default void a_retry_keeps_the_id_and_enqueue_time_and_drops_the_key() {
-        long id = storage().database().transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(1), null, 7, 8, "r")).id();
+        long id = storage().database().transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(1), null, 7, 8, 1, "r")).id();
         TaskStore.Row claimed = claimAt(backend(), 1, List.of(A), 100).get(0);
         storage().database().transaction(dsl -> {
             TaskStore.insertRetry(dsl, claimed, 500);
             return null;
         });
-        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null, null)),
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null, null, 1)),
                 claimAt(backend(), 1, List.of(A), 500));
     }
 
@@ -152,17 +152,17 @@ public interface InsertContract extends BackendUnderTest {
     default void metadata_is_stored_by_every_insert_and_kept_by_retries_put_backs_failures_and_requeues()
             throws Exception {
         String meta = "{\"traceparent\":\"00-abc-def-01\"}"; // as the metadata column holds it
-        long single = storage().database().autocommit(dsl -> storage().insert(dsl, A, arg(1), meta, 1, 1));
-        long viaEnqueue = storage().enqueue(A, arg(2), meta, 2, 2, null);
+        long single = storage().database().autocommit(dsl -> storage().insert(dsl, A, arg(1), meta, 1, 1, 1));
+        long viaEnqueue = storage().enqueue(A, arg(2), meta, 2, 2, 1, null);
         long keyed = storage().database()
-                .transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(3), meta, 3, 3, "m")).id();
-        List<Long> many = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(101), meta, 4, 4));
+                .transaction(dsl -> TaskStore.insertKeyed(dsl, A, arg(3), meta, 3, 3, 1, "m")).id();
+        List<Long> many = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(101), meta, 4, 4, 1));
         long inCaller;
         try (CallerTx tx = openCallerTx()) {
-            inCaller = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(5), meta, 5, 5, null, () -> { });
+            inCaller = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(5), meta, 5, 5, 1, null, () -> { });
             tx.commit();
         }
-        long without = storage().enqueue(A, arg(6), null, 6, 6, null);
+        long without = storage().enqueue(A, arg(6), null, 6, 6, 1, null);
         List<TaskStore.Row> claimed = claim(backend(), 200, List.of(A));
         assertEquals(106, claimed.size());
         java.util.Map<Long, String> byId = new java.util.HashMap<>();
@@ -191,7 +191,7 @@ public interface InsertContract extends BackendUnderTest {
         });
         long requeued = storage().database().transaction(dsl -> TaskStore.requeue(dsl, putBack.id(), 30))
                 .getAsLong();
-        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 0, 1, null, null, meta)), // due at once
+        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 0, 1, null, null, meta, 1)), // due at once
                 claim(backend(), 10, List.of(A)), "a requeued failed task carries it again");
     }
 }

@@ -28,6 +28,7 @@ final class Views {
         m.put("id", t.id());
         m.put("name", t.taskName());
         m.put("attempt", t.attempt());
+        m.put("priority", t.priority());
         m.put("dueAt", iso(t.dueAt()));
         m.put("enqueuedAt", iso(t.enqueuedAt()));
         m.put("key", t.key().orElse(null));

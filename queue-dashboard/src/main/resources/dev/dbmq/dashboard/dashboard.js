@@ -613,8 +613,8 @@
       }
       const t = data.task;
       const list = el('dl', { class: 'task' });
-      const labels = { name: 'Task', attempt: 'Attempt', attempts: 'Attempts', dueAt: 'Due', enqueuedAt: 'Enqueued',
-        createdAt: 'Enqueued', failedAt: 'Failed', startedAt: 'Started', finishedAt: 'Finished', outcome: 'Last outcome',
+      const labels = { name: 'Task', attempt: 'Attempt', attempts: 'Attempts', priority: 'Priority', dueAt: 'Due',
+        enqueuedAt: 'Enqueued', createdAt: 'Enqueued', failedAt: 'Failed', startedAt: 'Started', finishedAt: 'Finished', outcome: 'Last outcome',
         foremanId: 'Foreman', progress: 'Progress', note: 'Note', key: 'Key', reason: 'Reason' };
       for (const [k, label] of Object.entries(labels)) {
         if (!(k in t)) continue;

@@ -523,6 +523,7 @@ class DashboardEndpointsTest {
         JsonNode retrying = json(get(e, "api/task/" + flakyId));
         assertEquals("pending", retrying.get("state").asText());
         assertEquals(2, retrying.get("task").get("attempt").asInt());
+        assertEquals(Task.DEFAULT_PRIORITY, retrying.get("task").get("priority").asInt(), "a pending task's priority");
         assertEquals("RETRIED", retrying.get("attempts").get(0).get("outcome").asText());
         assertEquals("java.lang.IllegalStateException: upstream timeout",
                 retrying.get("attempts").get(0).get("error").asText());

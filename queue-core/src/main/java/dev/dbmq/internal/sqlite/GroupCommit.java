@@ -52,7 +52,7 @@ final class GroupCommit {
     /** A row written alone, in autocommit (SQLite's prepared INSERT, with no jOOQ context made); returns its id. */
     @FunctionalInterface
     interface LoneInsert {
-        long insert(String taskName, String args, String metadata, long createdAt, long dueAt);
+        long insert(String taskName, String args, String metadata, long createdAt, long dueAt, int priority);
     }
 
     GroupCommit(Database database, Storage storage, LoneInsert alone) {
@@ -68,18 +68,21 @@ final class GroupCommit {
         final String metadata;
         final long createdAt;
         final long dueAt;
+        final int priority;
         final Handoff claimFor; // and claim it in the same transaction for this hand-over, or null
         final Thread producer = Thread.currentThread();
         volatile int state = WAITING;
         long id;
         Throwable failure;
 
-        Row(String taskName, String args, String metadata, long createdAt, long dueAt, Handoff claimFor) {
+        Row(String taskName, String args, String metadata, long createdAt, long dueAt, int priority,
+            Handoff claimFor) {
             this.taskName = taskName;
             this.args = args;
             this.metadata = metadata;
             this.createdAt = createdAt;
             this.dueAt = dueAt;
+            this.priority = priority;
             this.claimFor = claimFor;
         }
     }
@@ -88,8 +91,9 @@ final class GroupCommit {
      * Inserts one task (with {@code claimFor}, and claims it: {@link Storage#enqueue}) in a transaction of its own
      * or shared with concurrent callers; returns once committed.
      */
-    long insert(String taskName, String args, String metadata, long createdAt, long dueAt, Handoff claimFor) {
-        Row mine = new Row(taskName, args, metadata, createdAt, dueAt, claimFor);
+    long insert(String taskName, String args, String metadata, long createdAt, long dueAt, int priority,
+                Handoff claimFor) {
+        Row mine = new Row(taskName, args, metadata, createdAt, dueAt, priority, claimFor);
         boolean lead;
         lock.lock();
         try {
@@ -199,7 +203,7 @@ final class GroupCommit {
     private void writeAlone(Row row) {
         try {
             row.id = row.claimFor != null ? database.transaction(dsl -> insert(dsl, row))
-                    : alone.insert(row.taskName, row.args, row.metadata, row.createdAt, row.dueAt);
+                    : alone.insert(row.taskName, row.args, row.metadata, row.createdAt, row.dueAt, row.priority);
         } catch (Throwable e) {
             row.failure = e;
         }
@@ -207,9 +211,9 @@ final class GroupCommit {
 
     private long insert(org.jooq.DSLContext dsl, Row row) {
         return row.claimFor == null
-                ? storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt)
+                ? storage.insert(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt, row.priority)
                 : storage.insertClaimed(dsl, row.taskName, row.args, row.metadata, row.createdAt, row.dueAt,
-                        row.claimFor);
+                        row.priority, row.claimFor);
     }
 
     /** SQLite's CONSTRAINT and TOOBIG: a row's own fault, not the database's. */

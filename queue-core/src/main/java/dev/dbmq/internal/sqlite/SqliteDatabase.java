@@ -193,9 +193,9 @@ final class SqliteDatabase implements Database {
      * One task without a key, in autocommit, by the prepared INSERT on this connection with no jOOQ context made (see
      * {@link #autocommitStatements}); returns its id.
      */
-    long insertAutocommit(String taskName, String args, String metadata, long createdAt, long dueAt) {
+    long insertAutocommit(String taskName, String args, String metadata, long createdAt, long dueAt, int priority) {
         return autocommitStatements(cache -> SqliteStatements.insert(cache, taskName, args, metadata, createdAt,
-                dueAt));
+                dueAt, priority));
     }
 
     /**

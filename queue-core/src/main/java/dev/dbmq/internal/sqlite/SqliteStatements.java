@@ -28,7 +28,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep5;
+import org.jooq.InsertValuesStep6;
 import org.jooq.SQLDialect;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -46,16 +46,19 @@ import org.jooq.impl.DSL;
  */
 final class SqliteStatements {
 
-    /** Binds task_name, args, metadata, created_at, due_at; returns id. */
+    /** Binds task_name, args, metadata, created_at, due_at, priority; returns id. */
     static final String INSERT = Rendering.rendered("insert");
     /** Rows of {@link #INSERT_ROWS}. */
     static final int PREPARED_ROWS = 100;
-    /** Binds task_name, args, metadata, created_at, due_at for each of PREPARED_ROWS rows; returns their ids. */
+    /** Binds task_name, args, metadata, created_at, due_at, priority for each of PREPARED_ROWS rows; returns ids. */
     static final String INSERT_ROWS = Rendering.rendered("insertRows");
     /** Claims of any name (binds now, limit); of 1, 2, … names rendered at first use, for the life of the class. */
     private static final String ANY_NAME = Rendering.rendered("claimAnyName");
     private static final ConcurrentHashMap<Integer, String> BY_NAME_COUNT = new ConcurrentHashMap<>();
-    /** Binds task_name; returns MIN(due_at), NULL when none: one seek of the (task_name, due_at, id) index. */
+    /**
+     * Binds task_name once per priority; returns MIN(due_at), NULL when none: one seek of the claim index per
+     * priority.
+     */
     static final String NEXT_DUE = Rendering.rendered("nextDue");
     static final String LANE_PAUSED = Rendering.rendered("lanePaused");
 
@@ -63,7 +66,7 @@ final class SqliteStatements {
     }
 
     static long insert(SqliteStatementCache cache, String taskName, String args, String metadata, long createdAt,
-                       long dueAt) {
+                       long dueAt, int priority) {
         try {
             PreparedStatement insert = cache.prepared(INSERT);
             insert.setString(1, taskName);
@@ -71,6 +74,7 @@ final class SqliteStatements {
             insert.setString(3, metadata);
             insert.setLong(4, createdAt);
             insert.setLong(5, dueAt);
+            insert.setInt(6, priority);
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 long id = rs.getLong(1);
@@ -90,21 +94,22 @@ final class SqliteStatements {
      * rows took longer than running it (queue-bench: enqueueAll of 1000 tasks). Ids ascending.
      */
     static List<Long> insertAll(SqliteStatementCache cache, String taskName, List<String> args, String metadata,
-                                long createdAt, long dueAt) {
+                                long createdAt, long dueAt, int priority) {
         List<Long> ids = new ArrayList<>(args.size());
         int from = 0;
         for (; from + PREPARED_ROWS <= args.size(); from += PREPARED_ROWS) {
             insertPreparedRows(cache, taskName, args.subList(from, from + PREPARED_ROWS), metadata, createdAt, dueAt,
-                    ids);
+                    priority, ids);
         }
         for (String json : args.subList(from, args.size())) {
-            ids.add(insert(cache, taskName, json, metadata, createdAt, dueAt));
+            ids.add(insert(cache, taskName, json, metadata, createdAt, dueAt, priority));
         }
         return ids;
     }
 
     private static void insertPreparedRows(SqliteStatementCache cache, String taskName, List<String> args,
-                                           String metadata, long createdAt, long dueAt, List<Long> ids) {
+                                           String metadata, long createdAt, long dueAt, int priority,
+                                           List<Long> ids) {
         try {
             PreparedStatement insert = cache.prepared(INSERT_ROWS);
             int i = 1;
@@ -114,6 +119,7 @@ final class SqliteStatements {
                 insert.setString(i++, metadata);
                 insert.setLong(i++, createdAt);
                 insert.setLong(i++, dueAt);
+                insert.setInt(i++, priority);
             }
             List<Long> chunk = new ArrayList<>(args.size());
             try (ResultSet rs = insert.executeQuery()) {
@@ -139,7 +145,8 @@ final class SqliteStatements {
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) { // columns in the order of TaskStore.ROW_FIELDS
                     rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                            rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                            rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                            rs.getInt(10)));
                 }
             }
         } catch (SQLException e) {
@@ -165,8 +172,8 @@ final class SqliteStatements {
     }
 
     /**
-     * Binds foreman_id, slot, id, task_name, args, metadata, created_at, due_at, attempt, started_at, max_attempts
-     * (the upsert's update takes them from {@code excluded}: no more binds).
+     * Binds foreman_id, slot, id, task_name, args, metadata, created_at, due_at, attempt, started_at, max_attempts,
+     * priority (the upsert's update takes them from {@code excluded}: no more binds).
      */
     static final String RECORD_RUNNING = Rendering.rendered("recordRunning");
     /** Binds foreman_id, slot. */
@@ -193,6 +200,7 @@ final class SqliteStatements {
             } else {
                 insert.setInt(11, entry.maxAttempts());
             }
+            insert.setInt(12, row.priority());
             insert.executeUpdate();
         } catch (SQLException e) {
             cache.discard(RECORD_RUNNING);
@@ -240,7 +248,9 @@ final class SqliteStatements {
         try {
             PreparedStatement next = cache.prepared(NEXT_DUE);
             for (String name : names) {
-                next.setString(1, name);
+                for (int p = 1; p <= TaskStore.PRIORITIES.size(); p++) {
+                    next.setString(p, name);
+                }
                 try (ResultSet rs = next.executeQuery()) {
                     if (rs.next()) {
                         long due = rs.getLong(1);
@@ -313,7 +323,7 @@ final class SqliteStatements {
         static Map<String, String> all() {
             Map<String, String> all = new TreeMap<>();
             all.put("insert", SqliteStatementCache.render(TaskStore.insertQuery(Jooq.RENDER, "task_name", "args",
-                    "metadata", 0L, 1L), List.of("task_name", "args", "metadata", 0L, 1L)));
+                    "metadata", 0L, 1L, 2), List.of("task_name", "args", "metadata", 0L, 1L, 2)));
             all.put("insertRows", insertRows());
             all.put("claimAnyName", SqliteStatementCache.render(
                     TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
@@ -321,12 +331,12 @@ final class SqliteStatements {
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("recordRunning", SqliteStatementCache.render(RunningStore.recordQuery(Jooq.RENDER,
                     new RunningStore.Entry(new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null,
-                            "metadata"), 7, 4), "foreman", 3L),
-                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L, 4)));
+                            "metadata", 5), 7, 4), "foreman", 3L),
+                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L, 4, 5)));
             all.put("clearRunning", SqliteStatementCache.render(RunningStore.clearQuery(Jooq.RENDER, "foreman", 7),
                     List.of("foreman", 7)));
-            all.put("nextDue", SqliteStatementCache.render(Jooq.RENDER.select(DSL.min(DBMQ_TASK.DUE_AT))
-                    .from(DBMQ_TASK).where(DBMQ_TASK.TASK_NAME.eq("task_name")), List.of("task_name")));
+            all.put("nextDue", SqliteStatementCache.render(TaskStore.nextDueQuery(Jooq.RENDER, List.of("task_name")),
+                    TaskStore.PRIORITIES.stream().map(p -> (Object) "task_name").toList()));
             all.put("lanePaused", SqliteStatementCache.render(Jooq.RENDER.selectOne().from(DBMQ_PAUSED_LANE)
                     .where(DBMQ_PAUSED_LANE.LANE.eq("lane")), List.of("lane")));
             return all;
@@ -378,13 +388,15 @@ final class SqliteStatements {
         }
 
         private static String insertRows() {
-            InsertValuesStep5<DbmqTaskRecord, String, String, String, Long, Long> insert = Jooq.RENDER.insertInto(
-                    DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT,
-                    DBMQ_TASK.DUE_AT);
+            InsertValuesStep6<DbmqTaskRecord, String, String, String, Long, Long, Integer> insert =
+                    Jooq.RENDER.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
+                            DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.PRIORITY);
             List<Object> binds = new ArrayList<>();
             for (int row = 0; row < PREPARED_ROWS; row++) {
-                insert = insert.values("task_name" + row, "args" + row, "metadata" + row, (long) row, -1L - row);
-                binds.addAll(List.of("task_name" + row, "args" + row, "metadata" + row, (long) row, -1L - row));
+                insert = insert.values("task_name" + row, "args" + row, "metadata" + row, (long) row, -1L - row,
+                        1000 + row);
+                binds.addAll(List.of("task_name" + row, "args" + row, "metadata" + row, (long) row, -1L - row,
+                        1000 + row));
             }
             return SqliteStatementCache.render(insert.returningResult(DBMQ_TASK.ID), binds);
         }

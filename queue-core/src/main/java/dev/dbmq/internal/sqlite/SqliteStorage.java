@@ -79,17 +79,18 @@ final class SqliteStorage implements Storage {
     }
 
     @Override
-    public long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt) {
+    public long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt,
+                       int priority) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Storage.super.insert(dsl, taskName, args, metadata, createdAt, dueAt)
-                : SqliteStatements.insert(cache, taskName, args, metadata, createdAt, dueAt);
+        return cache == null ? Storage.super.insert(dsl, taskName, args, metadata, createdAt, dueAt, priority)
+                : SqliteStatements.insert(cache, taskName, args, metadata, createdAt, dueAt, priority);
     }
 
     /** Producer threads that enqueue at once share one transaction: see {@link GroupCommit}. */
     @Override
-    public long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt,
+    public long enqueue(String taskName, String args, String metadata, long createdAt, long dueAt, int priority,
                         Handoff claimFor) {
-        return groupCommit.insert(taskName, args, metadata, createdAt, dueAt, claimFor);
+        return groupCommit.insert(taskName, args, metadata, createdAt, dueAt, priority, claimFor);
     }
 
     /** Prepared, a row at a time: the records of a claim or a hand-over, one per task. */
@@ -152,10 +153,10 @@ final class SqliteStorage implements Storage {
 
     @Override
     public List<Long> insertAll(DSLContext dsl, String taskName, List<String> args, String metadata, long createdAt,
-                                long dueAt) {
+                                long dueAt, int priority) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Storage.super.insertAll(dsl, taskName, args, metadata, createdAt, dueAt)
-                : SqliteStatements.insertAll(cache, taskName, args, metadata, createdAt, dueAt);
+        return cache == null ? Storage.super.insertAll(dsl, taskName, args, metadata, createdAt, dueAt, priority)
+                : SqliteStatements.insertAll(cache, taskName, args, metadata, createdAt, dueAt, priority);
     }
 
     @Override
@@ -189,7 +190,7 @@ final class SqliteStorage implements Storage {
      */
     @Override
     public long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args,
-                                          String metadata, long createdAt, long dueAt, String key,
+                                          String metadata, long createdAt, long dueAt, int priority, String key,
                                           Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.SQLITE) {
             throw new IllegalArgumentException(txName + " must be a SQLite context on " + file + ", its dialect is "
@@ -205,7 +206,7 @@ final class SqliteStorage implements Storage {
         });
         // Native INSERT … RETURNING, as on the queue's own connection (see Database.jooqSettings)
         DSLContext nativeReturning = tx.configuration().derive(Database.jooqSettings()).dsl();
-        return TaskStore.insert(nativeReturning, taskName, args, metadata, createdAt, dueAt, key);
+        return TaskStore.insert(nativeReturning, taskName, args, metadata, createdAt, dueAt, priority, key);
     }
 
     private boolean sameFile(String url) throws SQLException {
@@ -238,9 +239,9 @@ final class SqliteStorage implements Storage {
     @Override
     public int requeueFailed(DSLContext dsl, Condition matching, long nowMillis) {
         int moved = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
-                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
+                        DBMQ_TASK.PRIORITY, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
                 .select(DSL.select(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA,
-                                DSL.val(nowMillis), DSL.val(TaskStore.AT_ONCE))
+                                DBMQ_FAILED_TASK.PRIORITY, DSL.val(nowMillis), DSL.val(TaskStore.AT_ONCE))
                         .from(DBMQ_FAILED_TASK).where(matching)
                         .orderBy(DBMQ_FAILED_TASK.FAILED_AT, DBMQ_FAILED_TASK.ID))
                 .execute();

@@ -117,7 +117,7 @@ class GroupCommitTest {
         db.gate.countDown();
         GroupCommit group = group(db);
         for (int i = 0; i < 3; i++) {
-            group.insert(ECHO.name(), "{\"n\":" + i + "}", null, 0, 0, null);
+            group.insert(ECHO.name(), "{\"n\":" + i + "}", null, 0, 0, 1, null);
         }
         assertEquals(3, db.autocommits.get());
         assertEquals(0, db.transactions.get());
@@ -149,7 +149,7 @@ class GroupCommitTest {
         assertEquals(1L, queue.pending());
         // the lead was given up: the next producer writes at once
         db.failTransactions = null;
-        assertTrue(group.insert(ECHO.name(), "{\"n\":9}", null, 0, 0, null) > 0);
+        assertTrue(group.insert(ECHO.name(), "{\"n\":9}", null, 0, 0, 1, null) > 0);
         assertEquals(2L, queue.pending());
     }
 
@@ -180,7 +180,7 @@ class GroupCommitTest {
         producers.submit(() -> {
             Thread.currentThread().interrupt();
             try {
-                follower.complete(group.insert(ECHO.name(), "{\"n\":1}", null, 0, 0, null));
+                follower.complete(group.insert(ECHO.name(), "{\"n\":1}", null, 0, 0, 1, null));
             } catch (Throwable e) {
                 follower.completeExceptionally(e);
             }
@@ -217,7 +217,7 @@ class GroupCommitTest {
         CompletableFuture<Long> f = new CompletableFuture<>();
         producers.submit(() -> {
             try {
-                f.complete(group.insert(ECHO.name(), "{\"n\":" + n + "}", null, 0, 0, null));
+                f.complete(group.insert(ECHO.name(), "{\"n\":" + n + "}", null, 0, 0, 1, null));
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
@@ -254,8 +254,8 @@ class GroupCommitTest {
     private GroupCommit group(Database db) {
         Storage storage = QueueInternals.backend(queue).storage();
         return new GroupCommit(db, storage,
-                (name, args, metadata, createdAt, dueAt) -> db.autocommit(dsl -> storage.insert(dsl, name, args,
-                        metadata, createdAt, dueAt)));
+                (name, args, metadata, createdAt, dueAt, priority) -> db.autocommit(dsl -> storage.insert(dsl, name,
+                        args, metadata, createdAt, dueAt, priority)));
     }
 
     private static final class CountingDatabase implements Database {

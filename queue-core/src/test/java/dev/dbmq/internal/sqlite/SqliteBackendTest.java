@@ -143,7 +143,7 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
         InsertContract.insertKeys(backend(), List.of("digest:1"));
         storage().database().transaction(dsl -> {
             for (String key : List.of("dbmq:recurring:beat", "dbmq:recurring:other")) {
-                TaskStore.insertInstance(dsl, A, "{}", 1, 60_000, key, "every PT1M");
+                TaskStore.insertInstance(dsl, A, "{}", 1, 60_000, 1, key, "every PT1M");
             }
             return null;
         });
