@@ -10,7 +10,8 @@ interface AttemptRunner {
     /**
      * Never throws for anything the handler or a listener does.
      *
-     * @return true when the handler threw and the task's next attempt was written (the foreman looks again)
+     * @return true when the foreman should look again: the task's next attempt was written (a retry, a snooze), or
+     *         it ended a task of a limited type ({@link Task#limit}), freeing a place of its limit
      */
     boolean run(ClaimedTask task);
 }

@@ -48,7 +48,19 @@ final class Handlers {
         return lanes;
     }
 
-    boolean isEmpty() {
+    /** The concurrency limits of {@code names} that have one ({@link Task#limit()}), by name. */
+    Map<String, Integer> limits(List<String> names) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        for (String name : names) {
+            Registration<?> r = byName.get(name);
+            if (r != null && r.task().limit() != Task.NO_LIMIT) {
+                limits.put(name, r.task().limit());
+            }
+        }
+        return Map.copyOf(limits);
+    }
+
+        boolean isEmpty() {
         return byName.isEmpty();
     }
 

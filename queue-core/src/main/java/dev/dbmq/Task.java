@@ -48,14 +48,23 @@ public final class Task<A> {
     private final Delivery delivery;
     private final String lane;
     private final int priority;
+    private final int limit; // NO_LIMIT: none
 
-    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane, int priority) {
+    /** {@link #limit()} of a task type without one: {@value}. */
+    public static final int NO_LIMIT = 0;
+
+    /** The largest {@link #limit(int)} accepted: {@value}. */
+    public static final int MAX_LIMIT = 1_000_000;
+
+    private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane, int priority,
+                 int limit) {
         this.name = name;
         this.argsType = argsType;
         this.retry = retry;
         this.delivery = delivery;
         this.lane = lane;
         this.priority = priority;
+        this.limit = limit;
     }
 
     /**
@@ -71,7 +80,8 @@ public final class Task<A> {
                     + " characters of [A-Za-z0-9_.:-], starting with a letter or digit, was "
                     + (name == null ? "null" : '"' + name + '"'));
         }
-        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE, DEFAULT_PRIORITY);
+        return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE, DEFAULT_PRIORITY,
+                NO_LIMIT);
     }
 
     /**
@@ -79,7 +89,8 @@ public final class Task<A> {
      * the task it was given in {@link Foreman.Builder#handle}; producers may use either.
      */
     public Task<A> retry(Retry retry) {
-        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane, priority);
+        return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane, priority,
+                limit);
     }
 
     /**
@@ -89,7 +100,8 @@ public final class Task<A> {
      * given in {@link Foreman.Builder#handle}.
      */
     public Task<A> delivery(Delivery delivery) {
-        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane, priority);
+        return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane, priority,
+                limit);
     }
 
     /**
@@ -102,7 +114,7 @@ public final class Task<A> {
      * @throws IllegalArgumentException when the name is not such a name
      */
     public Task<A> lane(String lane) {
-        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority);
+        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority, limit);
     }
 
     /**
@@ -117,7 +129,32 @@ public final class Task<A> {
      * @throws IllegalArgumentException when it is outside that range
      */
     public Task<A> priority(int priority) {
-        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"));
+        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"), limit);
+    }
+
+    /**
+     * This task with a concurrency limit: at most {@code limit} of its tasks run at once, across every foreman of the
+     * queue. The rest wait, queued (never failed), and start as running ones end. Counted from the running tasks'
+     * records ({@code TaskQueue.running()}), so the tasks of a foreman that died hold their places until its death is
+     * known (PostgreSQL: its liveness lock free, within about a second; SQLite: the next foreman's start), never past
+     * the limit. A property of the type, like its handler: the foreman uses the task it was given in
+     * {@link Foreman.Builder#handle}. Costs each task one more write, when it ends (the end of its record), and on
+     * PostgreSQL serializes the claims of its type's lane (a transaction lock while a claim counts); a producer of
+     * the same JVM never hands a limited task straight to a worker.
+     *
+     * @param limit 1 to {@value #MAX_LIMIT}
+     * @throws IllegalArgumentException when it is outside that range
+     */
+    public Task<A> limit(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+        }
+        return new Task<>(name, argsType, retry, delivery, lane, priority, limit);
+    }
+
+    /** The concurrency limit, or {@value #NO_LIMIT} for none (the default). */
+    public int limit() {
+        return limit;
     }
 
     /** The priority its tasks are enqueued with; {@value #DEFAULT_PRIORITY} unless set. */
@@ -168,7 +205,8 @@ public final class Task<A> {
     }
 
     /**
-     * Equal name and args type (the retry policy, delivery, lane and priority are how it runs, not what it is).
+     * Equal name and args type (the retry policy, delivery, lane, priority and limit are how it runs, not what it
+     * is).
      */
     @Override
     public boolean equals(Object o) {
@@ -185,6 +223,7 @@ public final class Task<A> {
         return "Task[" + name + ", " + argsType.getName() + (retry.maxAttempts() == 1 ? "" : ", " + retry)
                 + (delivery == Delivery.AT_MOST_ONCE ? "" : ", " + delivery)
                 + (lane.equals(DEFAULT_LANE) ? "" : ", lane " + lane)
-                + (priority == DEFAULT_PRIORITY ? "" : ", priority " + priority) + "]";
+                + (priority == DEFAULT_PRIORITY ? "" : ", priority " + priority)
+                + (limit == NO_LIMIT ? "" : ", limit " + limit) + "]";
     }
 }

@@ -71,17 +71,32 @@ final class TaskRunner implements AttemptRunner {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        // A limited type's place is taken while its record exists: the record goes with the attempt's end, and the
+        // foreman looks again (a place is free), whatever the outcome.
+        boolean limited = task.slot() != ClaimedTask.NO_SLOT && task.registration().task().limit() != Task.NO_LIMIT;
         if (error != null && control.stopped() == AttemptControl.Stop.CANCELLED) {
-            return cancelled(task, context, startedAt, took, error);
+            return cancelled(task, context, startedAt, took, error) || limited;
         }
         if (error != null) {
-            return fail(task, context, startedAt, took, error);
+            return fail(task, context, startedAt, took, error) || limited;
         }
         Duration snooze = control.snoozed();
         if (snooze != null) {
-            return snoozed(task, context, startedAt, took, snooze);
+            return snoozed(task, context, startedAt, took, snooze) || limited;
         }
-        if (task.slot() != ClaimedTask.NO_SLOT) {
+        if (limited) {
+            boolean[] fenced = new boolean[1];
+            Throwable lost = writeOutcome("the end of limited task " + task.id() + " (" + task.name() + ")", false,
+                    task, fenced, dsl -> { });
+            if (fenced[0]) {
+                fenced(task, context, took);
+                return true;
+            }
+            if (lost != null) {
+                log.warn("Task {} ({}) succeeded; its record could not be removed ({}): it holds a place of the"
+                        + " type's limit until this foreman is gone", task.id(), task.name(), lost.toString());
+            }
+        } else if (task.slot() != ClaimedTask.NO_SLOT) {
             records.succeeded(task.slot()); // before the count: a pending count is what makes the loop flush
         }
         ended(task, FinishedAttempt.Outcome.SUCCEEDED, startedAt, took, null);
@@ -91,7 +106,7 @@ final class TaskRunner implements AttemptRunner {
         }
         listener.taskSucceeded(new TaskEvent.Succeeded(task.id(), task.name(), context.attempt(), foremanId, context,
                 took));
-        return false;
+        return limited;
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code produce <db> <from> <n>}: enqueues ids from..from+n-1 one by one, each its own transaction; prints
  * "PRODUCED n errors=<e> max_us=<worst enqueue latency after the first> first_us=<the first>".
  * <li>{@code enqueue-all <db> <n>}: prints "BEGIN", enqueues n tasks in one enqueueAll, prints "COMMITTED".
+ * <li>{@code limited-foreman <db>}: a foreman of {@link LimitContract#LIMITED} (limit 2) on 4 workers, each task
+ * printing "RUNNING n" and then holding its place until the process is killed; "STARTED" once started.
  * <li>{@code foreman <db>}: runs a foreman (no polling: wakeups only) whose {@link TestTasks#SLOW} handler prints
  * "RUNNING id" and waits for a "release" line on stdin, then prints "DONE id"; prints "STARTED" when up and stops on
  * SIGTERM through the foreman's shutdown hook.
@@ -101,6 +103,7 @@ public final class ChildMain {
                 System.out.println("CLOSED");
             }
             case "foreman" -> slowForeman(db);
+            case "limited-foreman" -> limitedForeman(db);
             case "log-foreman" -> logForeman(db);
             case "worker-main" -> workerMain(db);
             case "try-foreman-lock" -> tryForemanLock(db);
@@ -122,6 +125,22 @@ public final class ChildMain {
         } catch (DbmqException e) {
             System.out.println("REFUSED " + e.getMessage());
         }
+    }
+
+    /** {@link LimitContract#LIMITED}'s tasks, limit 2, each printing "RUNNING n" and holding its place until killed. */
+    private static void limitedForeman(String db) throws Exception {
+        TaskQueue queue = open(db);
+        CountDownLatch never = new CountDownLatch(1);
+        Foreman.builder(queue)
+                .workers(4)
+                .handle(LimitContract.LIMITED, a -> {
+                    System.out.println("RUNNING " + a.n());
+                    never.await();
+                })
+                .pollInterval(Duration.ofHours(1))
+                .start();
+        System.out.println("STARTED");
+        never.await();
     }
 
     static TaskQueue open(String db) {

@@ -178,6 +178,17 @@ public final class RunningStore {
         return counts;
     }
 
+    /**
+     * Records of {@code names}, per name (names without one are absent): for a claim, how many places of their
+     * concurrency limits are taken. A scan: the table holds a row per busy worker slot at most.
+     */
+    public static java.util.Map<String, Integer> countOf(DSLContext dsl, Collection<String> names) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        dsl.select(DBMQ_RUNNING.TASK_NAME, DSL.count()).from(DBMQ_RUNNING).where(DBMQ_RUNNING.TASK_NAME.in(names))
+                .groupBy(DBMQ_RUNNING.TASK_NAME).forEach(r -> counts.put(r.value1(), r.value2()));
+        return counts;
+    }
+
     /** Every running attempt, the longest running first. */
     public static List<Running> all(DSLContext dsl) {
         return dsl.selectFrom(DBMQ_RUNNING).orderBy(DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.ID)

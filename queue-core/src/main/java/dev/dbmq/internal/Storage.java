@@ -127,13 +127,23 @@ public interface Storage {
                                    long createdAt, long dueAt, int priority, String key, Runnable wakeAtCommit);
 
     /**
-     * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name) due at
+     * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name), and at most
+     * {@code caps.get(name)} of a name with a cap, due at
      * {@code nowMillis}, in claim order ({@link TaskStore#CLAIM_ORDER}), in one statement of the transaction {@code dsl} is in, so that a task is
      * claimed by exactly one caller, whatever other foremen do at the same time. Returned in any order; never more
      * than {@code limit} rows (the caller checks).
      */
-    default List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
-        return TaskStore.claimQuery(claimForm(), dsl, limit, names, nowMillis).fetch(TaskStore::row);
+    default List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names,
+                                      java.util.Map<String, Integer> caps, long nowMillis) {
+        return TaskStore.claimQuery(claimForm(), dsl, limit, names, caps, nowMillis).fetch(TaskStore::row);
+    }
+
+    /**
+     * Makes the concurrency limits of {@code names} (sorted) exclusive to this transaction until it ends, before it
+     * counts their running tasks: two foremen's claims must not both count the same free places. By default nothing
+     * (one writer at a time: SQLite).
+     */
+    default void lockLimits(DSLContext dsl, List<String> names) {
     }
 
     /**

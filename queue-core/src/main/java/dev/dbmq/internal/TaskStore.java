@@ -186,10 +186,19 @@ public final class TaskStore {
      *                       than hold tasks no worker is free for)
      */
     public static List<Row> claim(Storage storage, DSLContext dsl, int limit, List<String> names, long nowMillis) {
+        return claim(storage, dsl, limit, names, Map.of(), nowMillis);
+    }
+
+    /**
+     * {@link #claim}, taking at most {@code caps.get(name)} tasks of a name that has a cap (a concurrency limit's
+     * room), whatever {@code limit} leaves.
+     */
+    public static List<Row> claim(Storage storage, DSLContext dsl, int limit, List<String> names,
+                                  Map<String, Integer> caps, long nowMillis) {
         if (names != null && names.isEmpty()) {
             return List.of(); // no name: nothing to claim (a foreman always has one; this keeps oldest() total)
         }
-        List<Row> sorted = new ArrayList<>(storage.claim(dsl, limit, names, nowMillis));
+        List<Row> sorted = new ArrayList<>(storage.claim(dsl, limit, names, caps, nowMillis));
         if (sorted.size() > limit) {
             throw new DbmqException("a claim of at most " + limit + " tasks returned " + sorted.size()
                     + " rows; rolled back, nothing claimed");
@@ -207,9 +216,10 @@ public final class TaskStore {
      * the database's {@link Storage.ClaimForm}. The columns come back in that order.
      */
     public static DeleteResultStep<DbmqTaskRecord> claimQuery(Storage.ClaimForm form, DSLContext dsl, int limit,
-                                                       List<String> names, long nowMillis) {
+                                                       List<String> names, Map<String, Integer> caps,
+                                                       long nowMillis) {
         return dsl.deleteFrom(DBMQ_TASK)
-                .where(form.idIn(oldestDue(form, dsl, limit, names, nowMillis)))
+                .where(form.idIn(oldestDue(form, dsl, limit, names, caps, nowMillis)))
                 .returning(ROW_FIELDS);
     }
 
@@ -230,12 +240,12 @@ public final class TaskStore {
      * names' rows in order and sorting every matching row. (Any name, a test's claim, scans the table.)
      */
     private static Select<Record1<Long>> oldestDue(Storage.ClaimForm form, DSLContext dsl, int limit,
-                                                   List<String> names, long nowMillis) {
+                                                   List<String> names, Map<String, Integer> caps, long nowMillis) {
         if (names == null) {
             return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK).where(DBMQ_TASK.DUE_AT.le(nowMillis))
                     .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
         }
-        return firstInClaimOrder(form, dsl, names, DBMQ_TASK.DUE_AT.le(nowMillis), limit);
+        return firstInClaimOrder(form, dsl, names, caps, DBMQ_TASK.DUE_AT.le(nowMillis), limit);
     }
 
     /**
@@ -243,13 +253,20 @@ public final class TaskStore {
      * itself, with no table around it.
      */
     private static Select<Record1<Long>> firstInClaimOrder(Storage.ClaimForm form, DSLContext dsl, List<String> names,
-                                                          Condition when, int limit) {
+                                                          Map<String, Integer> caps, Condition when, int limit) {
         if (names.size() == 1 && !form.branchesPerPriority()) {
             return form.claimable(dsl.select(DBMQ_TASK.ID).from(DBMQ_TASK)
                     .where(DBMQ_TASK.TASK_NAME.eq(names.get(0))).and(ANY_PRIORITY).and(when)
-                    .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+                    .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID)
+                    .limit(capped(caps, names.get(0), limit)));
         }
-        return dsl.select(ORDERED_ID).from(inClaimOrder(form, dsl, names, when, limit));
+        return dsl.select(ORDERED_ID).from(inClaimOrder(form, dsl, names, caps, when, limit));
+    }
+
+    /** The most tasks of {@code name} a claim of {@code limit} may take: its cap, if it has one below the limit. */
+    public static int capped(Map<String, Integer> caps, String name, int limit) {
+        Integer cap = caps.get(name);
+        return cap == null ? limit : Math.min(cap, limit);
     }
 
     private static final Field<Long> ORDERED_ID = DSL.field(DSL.name("id"), Long.class);
@@ -266,23 +283,40 @@ public final class TaskStore {
      * are free again when the claim commits, milliseconds later; another foreman's claim skips them meanwhile).
      */
     private static org.jooq.Table<Record3<Long, Integer, Long>> inClaimOrder(Storage.ClaimForm form, DSLContext dsl,
-                                                                          List<String> names, Condition when,
+                                                                          List<String> names,
+                                                                          Map<String, Integer> caps, Condition when,
                                                                           int limit) {
-        Select<Record3<Long, Integer, Long>> merged = null;
+        List<Select<Record3<Long, Integer, Long>>> parts = new ArrayList<>();
         int branch = 0;
         for (String name : names) {
+            int most = capped(caps, name, limit);
             List<Condition> priorities = form.branchesPerPriority()
                     ? PRIORITIES.stream().map(p -> DBMQ_TASK.PRIORITY.eq(DSL.inline(p))).toList()
                     : List.of(ANY_PRIORITY);
+            Select<Record3<Long, Integer, Long>> ofName = null;
             for (Condition priority : priorities) {
                 Select<Record3<Long, Integer, Long>> range = form.claimable(
                         dsl.select(DBMQ_TASK.ID, DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT).from(DBMQ_TASK)
                                 .where(DBMQ_TASK.TASK_NAME.eq(name)).and(priority).and(when)
-                                .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(limit));
+                                .orderBy(DBMQ_TASK.PRIORITY, DBMQ_TASK.DUE_AT, DBMQ_TASK.ID).limit(most));
                 Select<Record3<Long, Integer, Long>> wrapped = dsl.select(ORDERED_ID, ORDERED_PRIORITY, ORDERED_DUE)
                         .from(range.asTable("n" + branch++));
-                merged = merged == null ? wrapped : merged.unionAll(wrapped);
+                if (most < limit && priorities.size() > 1) {
+                    ofName = ofName == null ? wrapped : ofName.unionAll(wrapped);
+                } else {
+                    parts.add(wrapped);
+                }
             }
+            if (ofName != null) {
+                // a capped name's priorities together: at most its cap of them, not its cap of each
+                parts.add(dsl.select(ORDERED_ID, ORDERED_PRIORITY, ORDERED_DUE).from(
+                        dsl.select(ORDERED_ID, ORDERED_PRIORITY, ORDERED_DUE).from(ofName.asTable("c" + branch))
+                                .orderBy(ORDERED_PRIORITY, ORDERED_DUE, ORDERED_ID).limit(most).asTable("u" + branch)));
+            }
+        }
+        Select<Record3<Long, Integer, Long>> merged = null;
+        for (Select<Record3<Long, Integer, Long>> part : parts) {
+            merged = merged == null ? part : merged.unionAll(part);
         }
         return dsl.select(ORDERED_ID, ORDERED_PRIORITY, ORDERED_DUE).from(merged.asTable("merged"))
                 .orderBy(ORDERED_PRIORITY, ORDERED_DUE, ORDERED_ID).limit(limit).asTable("ordered");
@@ -498,7 +532,7 @@ public final class TaskStore {
     public static List<Row> takeUnhandled(Storage.ClaimForm form, DSLContext dsl, String name, long dueBefore,
                                           int limit) {
         // due_at < dueBefore follows from DUE_SINCE < dueBefore: said, so that it bounds each priority's range
-        var oldest = firstInClaimOrder(form, dsl, List.of(name),
+        var oldest = firstInClaimOrder(form, dsl, List.of(name), Map.of(),
                 DBMQ_TASK.DUE_AT.lt(dueBefore).and(DUE_SINCE.lt(dueBefore)), limit);
         List<Row> rows = new ArrayList<>(dsl.deleteFrom(DBMQ_TASK).where(form.idIn(oldest))
                 .returning(ROW_FIELDS)

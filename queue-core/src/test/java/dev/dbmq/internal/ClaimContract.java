@@ -96,7 +96,7 @@ public interface ClaimContract extends BackendUnderTest {
         for (List<String> names : java.util.Arrays.asList(null, List.of(A), List.of(A, B), List.of(C, B, A))) {
             for (int limit : new int[] {1, 2, 5}) {
                 List<TaskStore.Row> rows = storage().database().transaction(dsl -> storage().claim(dsl, limit, names,
-                        Long.MAX_VALUE));
+                        java.util.Map.of(), Long.MAX_VALUE));
                 assertTrue(rows.size() <= limit, "storage().claim(limit " + limit + ", names " + names + ") returned "
                         + rows.size() + " rows");
                 assertEquals(limit, rows.size(), "enough tasks are pending for a full claim, names " + names);
@@ -275,6 +275,22 @@ public interface ClaimContract extends BackendUnderTest {
         assertEquals(List.of(0, 2), taken.stream().map(TaskStore.Row::priority).toList(), "both, by priority");
         assertEquals(b0, taken.get(0).id());
         assertEquals(Long.valueOf(700), nextDue(List.of(A, B)));
+    }
+
+    @Test
+    default void a_capped_name_gives_at_most_its_cap_over_every_priority_and_the_others_fill_the_claim() {
+        long a0 = insertDue(backend(), A, 1, 10, 0);
+        insertDue(backend(), A, 2, 5, 1);
+        insertDue(backend(), A, 3, 1, 2);
+        long b1 = insertDue(backend(), B, 4, 20, 1);
+        long b3 = insertDue(backend(), B, 5, 30, 3);
+        List<TaskStore.Row> rows = storage().database().transaction(dsl ->
+                TaskStore.claim(storage(), dsl, 10, List.of(A, B), java.util.Map.of(A, 1), 1_000));
+        assertEquals(List.of(a0, b1, b3), ids(rows), "one of A, its highest priority; B uncapped");
+        List<TaskStore.Row> two = storage().database().transaction(dsl ->
+                TaskStore.claim(storage(), dsl, 10, List.of(A), java.util.Map.of(A, 2), 1_000));
+        assertEquals(List.of(1, 2), two.stream().map(TaskStore.Row::priority).toList(), "a cap of 2, one name");
+        assertEquals(0, pending(backend()));
     }
 
     private Long nextDue(List<String> names) {

@@ -85,6 +85,21 @@ final class PostgresStorage implements Storage {
                 .fetch(r -> ForemanRegistry.row(r.into(DBMQ_FOREMAN), Boolean.TRUE.equals(r.get(alive))));
     }
 
+    /**
+     * A transaction-level advisory lock per name, in name order (so two claims never wait for each other in a cycle):
+     * the key's high half is {@code dbmq_running}'s oid (a foreman's liveness lock uses {@code dbmq_foreman}'s, and
+     * other schemas' queues other oids), the low half the name's hash. Two names that share a hash share a lock: they
+     * are counted one after the other, never together.
+     */
+    @Override
+    public void lockLimits(DSLContext dsl, List<String> names) {
+        String running = dsl.render(dev.dbmq.internal.jooq.Tables.DBMQ_RUNNING);
+        for (String name : names.stream().sorted().toList()) {
+            dsl.execute("select pg_advisory_xact_lock((to_regclass({0})::oid::bigint << 32)"
+                    + " | (hashtext({1})::bigint & 4294967295))", DSL.val(running), DSL.val(name));
+        }
+    }
+
     @Override
     public ClaimForm claimForm() {
         return CLAIM_FORM;

@@ -136,12 +136,13 @@ final class SqliteStatements {
     }
 
     /** The claim of {@link TaskStore#claimQuery}, prepared; rows in any order. */
-    static List<TaskStore.Row> claim(SqliteStatementCache cache, int limit, List<String> names, long nowMillis) {
+    static List<TaskStore.Row> claim(SqliteStatementCache cache, int limit, List<String> names,
+                                     Map<String, Integer> caps, long nowMillis) {
         List<TaskStore.Row> rows = new ArrayList<>(limit);
         String sql = claimSql(names);
         try {
             PreparedStatement claim = cache.prepared(sql);
-            bindClaim(claim, limit, names, nowMillis);
+            bindClaim(claim, limit, names, caps, nowMillis);
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) { // columns in the order of TaskStore.ROW_FIELDS
                     rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
@@ -289,8 +290,8 @@ final class SqliteStatements {
         return BY_NAME_COUNT.computeIfAbsent(names.size(), Rendering::claimByNames);
     }
 
-    private static void bindClaim(PreparedStatement claim, int limit, List<String> names, long nowMillis)
-            throws SQLException {
+    private static void bindClaim(PreparedStatement claim, int limit, List<String> names, Map<String, Integer> caps,
+                                  long nowMillis) throws SQLException {
         int i = 1;
         if (names == null) {
             claim.setLong(i++, nowMillis);
@@ -300,7 +301,7 @@ final class SqliteStatements {
         for (String name : names) {
             claim.setString(i++, name);
             claim.setLong(i++, nowMillis);
-            claim.setInt(i++, limit);
+            claim.setInt(i++, TaskStore.capped(caps, name, limit));
         }
         if (names.size() > 1) {
             claim.setInt(i, limit);
@@ -326,7 +327,8 @@ final class SqliteStatements {
                     "metadata", 0L, 1L, 2), List.of("task_name", "args", "metadata", 0L, 1L, 2)));
             all.put("insertRows", insertRows());
             all.put("claimAnyName", SqliteStatementCache.render(
-                    TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, null, 2L), List.of(2L, 1)));
+                    TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, null, Map.of(), 2L),
+                    List.of(2L, 1)));
             all.put("delete", SqliteStatementCache.render(Jooq.RENDER.deleteFrom(DBMQ_TASK)
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("recordRunning", SqliteStatementCache.render(RunningStore.recordQuery(Jooq.RENDER,
@@ -384,7 +386,8 @@ final class SqliteStatements {
                 binds.add(1);
             }
             return SqliteStatementCache.render(
-                    TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, placeholders, 2L), binds);
+                    TaskStore.claimQuery(SqliteStorage.CLAIM_FORM, Jooq.RENDER, 1, placeholders, Map.of(), 2L),
+                    binds);
         }
 
         private static String insertRows() {

@@ -160,10 +160,11 @@ final class SqliteStorage implements Storage {
     }
 
     @Override
-    public List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names, long nowMillis) {
+    public List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names,
+                                     java.util.Map<String, Integer> caps, long nowMillis) {
         SqliteStatementCache cache = SqliteStatementCache.of(dsl);
-        return cache == null ? Storage.super.claim(dsl, limit, names, nowMillis)
-                : SqliteStatements.claim(cache, limit, names, nowMillis);
+        return cache == null ? Storage.super.claim(dsl, limit, names, caps, nowMillis)
+                : SqliteStatements.claim(cache, limit, names, caps, nowMillis);
     }
 
     @Override

@@ -1,0 +1,139 @@
+package dev.dbmq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Concurrency limits ({@link Task#limit}), whatever the database ({@link SqliteLimitTest}, {@link PostgresLimitTest}):
+ * never more of a type running at once than its limit, the rest queued, not failed; other types unhindered. Waits on
+ * latches, never on sleeps (a handler's short sleep is its work, so that attempts overlap).
+ */
+abstract class LimitContract {
+
+    record Job(int n) {
+    }
+
+    static final Task<Job> LIMITED = Task.of("limited", Job.class).limit(2);
+    static final Task<Job> OTHER = Task.of("other", Job.class);
+    static final long TIMEOUT_SECONDS = 30;
+
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** A new, empty queue. */
+    abstract TaskQueue openQueue() throws Exception;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    <T extends AutoCloseable> T closing(T t) {
+        toClose.add(t);
+        return t;
+    }
+
+    /** Counts the handlers of a type running at once, and the most there ever were. */
+    static final class Concurrency {
+        final AtomicInteger now = new AtomicInteger();
+        final AtomicInteger most = new AtomicInteger();
+
+        void enter() {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+        }
+
+        void leave() {
+            now.decrementAndGet();
+        }
+    }
+
+    /**
+     * Two limited tasks hold both places: a claim leaves the others queued, and a type without a limit runs past them
+     * on the free workers. Released, the rest run two at a time, never three, and none fails.
+     */
+    @Test
+    void a_limited_type_never_runs_more_than_its_limit_and_others_run_past_it() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        Concurrency limited = new Concurrency();
+        CountDownLatch twoHeld = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch allLimited = new CountDownLatch(100);
+        CountDownLatch allOther = new CountDownLatch(20);
+        AtomicInteger started = new AtomicInteger();
+        closing(Foreman.builder(queue)
+                .workers(8)
+                .handle(LIMITED, args -> {
+                    limited.enter();
+                    started.incrementAndGet();
+                    try {
+                        if (args.n() < 2) {
+                            twoHeld.countDown();
+                            assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                        } else {
+                            Thread.sleep(1); // work, so that attempts overlap
+                        }
+                    } finally {
+                        limited.leave();
+                        allLimited.countDown();
+                    }
+                })
+                .handle(OTHER, args -> allOther.countDown())
+                .start());
+        queue.enqueueAll(LIMITED, IntStream.range(0, 100).mapToObj(Job::new).toList());
+        assertTrue(twoHeld.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the two oldest run");
+
+        queue.enqueueAll(OTHER, IntStream.range(0, 20).mapToObj(Job::new).toList()); // claimed, not handed over
+        assertTrue(allOther.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "another type runs past the limited one");
+        assertEquals(2, started.get(), "the claims that took the other type left the limited type queued");
+        assertEquals(98, queue.pendingTasks(PendingFilter.all().taskName(LIMITED.name()), 200).size());
+        assertEquals(2, queue.running().stream().filter(r -> r.taskName().equals(LIMITED.name())).count(),
+                "records of the two: " + queue.running());
+
+        release.countDown();
+        assertTrue(allLimited.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the rest ran: " + started.get());
+        assertEquals(2, limited.most.get(), "never more than the limit at once");
+        assertEquals(0, queue.failedTasks(10).size());
+        assertEquals(0, queue.pending());
+    }
+
+    /** A single enqueue of a limited task is never handed straight to an idle worker past the limit. */
+    @Test
+    void enqueues_one_at_a_time_to_idle_workers_keep_the_limit() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        Concurrency limited = new Concurrency();
+        CountDownLatch twoHeld = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch all = new CountDownLatch(6);
+        closing(Foreman.builder(queue)
+                .workers(8)
+                .handle(LIMITED, args -> {
+                    limited.enter();
+                    try {
+                        twoHeld.countDown();
+                        assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    } finally {
+                        limited.leave();
+                        all.countDown();
+                    }
+                })
+                .start());
+        for (int i = 0; i < 6; i++) {
+            queue.enqueue(LIMITED, new Job(i));
+        }
+        assertTrue(twoHeld.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(4, queue.pending(), "four wait, six workers idle");
+        release.countDown();
+        assertTrue(all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(2, limited.most.get());
+    }
+}

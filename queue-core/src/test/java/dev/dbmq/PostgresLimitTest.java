@@ -1,0 +1,114 @@
+package dev.dbmq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@NeedsPostgres
+class PostgresLimitTest extends LimitContract {
+
+    static HikariDataSource pool;
+
+    @BeforeAll
+    static void pool() {
+        pool = PostgresSupport.pool(24);
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+    }
+
+    @Override
+    TaskQueue openQueue() {
+        return TaskQueue.open(QueueSettings.postgres(pool).schema(PostgresSupport.newSchema("dbmq_limit")).build());
+    }
+
+    private TaskQueue another(TaskQueue queue) {
+        return closing(TaskQueue.open(QueueSettings.postgres(pool).schema(queue.settings().schema()).build()));
+    }
+
+    /** Three foremen of 6 workers each claim one limited type at once: never more than its limit run, across them. */
+    @Test
+    void a_limit_holds_across_foremen() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        Concurrency limited = new Concurrency();
+        int tasks = 300;
+        CountDownLatch all = new CountDownLatch(tasks);
+        queue.enqueueAll(LIMITED, IntStream.range(0, tasks).mapToObj(Job::new).toList());
+        for (TaskQueue q : List.of(queue, another(queue), another(queue))) {
+            closing(Foreman.builder(q)
+                    .workers(6)
+                    .handle(LIMITED, args -> {
+                        limited.enter();
+                        try {
+                            Thread.sleep(1); // work, so that attempts overlap
+                        } finally {
+                            limited.leave();
+                            all.countDown();
+                        }
+                    })
+                    .start());
+        }
+        assertTrue(all.await(60, TimeUnit.SECONDS), "all ran: " + (tasks - all.getCount()));
+        assertEquals(2, limited.most.get(), "never more than the limit at once, across foremen");
+        assertEquals(0, queue.pending());
+        assertEquals(0, queue.failedTasks(10).size());
+    }
+
+    /**
+     * A foreman killed while its tasks hold both places: another foreman starts none until the death is known (its
+     * liveness lock free), then takes the places, two at a time; the killed tasks are kept as interrupted.
+     */
+    @Test
+    void a_killed_foremans_places_free_when_its_death_is_known_not_before() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        queue.enqueueAll(LIMITED, IntStream.range(0, 10).mapToObj(Job::new).toList());
+        Concurrency limited = new Concurrency();
+        CountDownLatch rest = new CountDownLatch(8);
+        AtomicInteger startedHere = new AtomicInteger();
+        CountDownLatch idle = new CountDownLatch(1);
+        try (ChildJvm child = ChildJvm.start("limited-foreman", "pg:" + queue.settings().schema())) {
+            child.await("RUNNING");
+            child.await("RUNNING");
+            Foreman foreman = closing(Foreman.builder(another(queue))
+                    .workers(4)
+                    .handle(LIMITED, args -> {
+                        startedHere.incrementAndGet();
+                        limited.enter();
+                        try {
+                            Thread.sleep(1);
+                        } finally {
+                            limited.leave();
+                            rest.countDown();
+                        }
+                    })
+                    .listener(new ForemanListener() {
+                        @Override
+                        public void idle(ForemanEvent.Idle event) {
+                            idle.countDown();
+                        }
+                    })
+                    .start());
+            assertTrue(idle.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "its first claim found no place");
+            assertEquals(0, startedHere.get(), "no place while the other foreman lives");
+            assertEquals(8, queue.pending());
+            child.kill();
+            child.awaitExit();
+            assertTrue(rest.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the rest ran: " + startedHere.get());
+            assertEquals(8, startedHere.get());
+            assertEquals(2, limited.most.get());
+            assertEquals(2, queue.failedTasks(10).stream().filter(f -> f.reason().startsWith("interrupted")).count(),
+                    "the killed foreman's two tasks kept as interrupted: " + queue.failedTasks(10));
+        }
+    }
+}
