@@ -73,16 +73,17 @@ final class Claimer implements Claims {
     private final String lane;
     /** Whether the last claim found the lane paused: written by the claim holder, read by the foreman thread. */
     private volatile boolean paused;
-    /** The concurrency limits of its names that have one ({@link Task#limit}); empty for a manual foreman. */
-    private final java.util.Map<String, Integer> limits;
-    /** Their names, sorted: the order their locks are taken in. */
-    private final List<String> limitedNames;
+    /** The limits of its names that have one ({@link Task#limit}, {@link Task#rate}); none for a manual foreman. */
+    private final ClaimLimits limits;
     /**
-     * The names the last claim took no more of, their limits' places all taken: not due for this foreman until one of
-     * its own ends (a wake) or, with several foremen, the re-check ({@link #nextDueAt}). Written by the claim holder,
-     * read by the foreman thread.
+     * What the last claim held back: the names it took no more of (a limit's places all taken: not due for this
+     * foreman until one of its own ends, a wake, or with several foremen the re-check; a rate's starts all taken: until
+     * its next start), with those next starts. Written by the claim holder, read by the foreman thread
+     * ({@link #nextDueAt}).
      */
-    private volatile java.util.Set<String> heldBack = java.util.Set.of();
+    private volatile ClaimLimits.Caps heldBack = NONE_HELD;
+    private static final ClaimLimits.Caps NONE_HELD = new ClaimLimits.Caps(List.of(), java.util.Map.of(),
+            java.util.Set.of(), java.util.Map.of(), java.util.Map.of());
     /** Claims that found the lane paused, guarded by itself: for tests, which wait for one. */
     private final long[] pausedClaims = new long[1];
     private final long unhandledTimeoutMillis;
@@ -129,8 +130,8 @@ final class Claimer implements Claims {
         this.clock = clock;
         this.counters = counters;
         this.listener = listener;
-        this.limits = records == null ? java.util.Map.of() : handlers.limits(this.claimNames);
-        this.limitedNames = limits.keySet().stream().sorted().toList();
+        this.limits = records == null ? new ClaimLimits(java.util.Map.of(), java.util.Map.of())
+                : new ClaimLimits(handlers.limits(this.claimNames), handlers.rates(this.claimNames));
     }
 
     /** How soon a foreman holding back a limited task type looks again, where other foremen run its tasks. */
@@ -202,7 +203,7 @@ final class Claimer implements Claims {
      */
     @Override
     public Decoded decodeForHandoff(String taskName, String args) {
-        Handlers.Registration<?> registration = claimNames.contains(taskName) && !limits.containsKey(taskName)
+        Handlers.Registration<?> registration = claimNames.contains(taskName) && !limits.limits(taskName)
                 ? handlers.find(taskName) : null; // a limited task is counted by a claim: never handed over
         if (registration == null) {
             return null;
@@ -226,13 +227,17 @@ final class Claimer implements Claims {
         if (paused) {
             return Long.MAX_VALUE; // nothing to claim until a resume wakes it (or the backstop poll looks again)
         }
-        java.util.Set<String> held = heldBack;
+        ClaimLimits.Caps last = heldBack;
+        java.util.Set<String> held = last.held();
         List<String> names = held.isEmpty() ? claimNames
                 : claimNames.stream().filter(n -> !held.contains(n)).toList();
         Long next = names.isEmpty() ? null : database.autocommit(dsl -> storage.nextDueAt(dsl, names));
-        if (!held.isEmpty() && !storage.oneForemanAtATime()) {
-            // Its running tasks may be another foreman's, which ends them without waking this one: look again soon.
-            // (Its own end wakes this lane: TaskRunner.)
+        for (long slot : last.rateSlots().values()) {
+            next = next == null ? slot : Math.min(next, slot); // a rate's next start: sleep until then, not poll
+        }
+        if (held.size() > last.rateSlots().size() && !storage.oneForemanAtATime()) {
+            // A limit's places may be taken by another foreman's tasks, which end without waking this one: look again
+            // soon. (A task of its own wakes this lane as it ends: TaskRunner.)
             long recheck = clock.millis() + LIMIT_RECHECK_MILLIS;
             next = next == null ? recheck : Math.min(next, recheck);
         }
@@ -245,38 +250,18 @@ final class Claimer implements Claims {
         runnable.clear();
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
         claimedAt[0] = now;
-        List<String> names = claimNames;
-        java.util.Map<String, Integer> caps = java.util.Map.of();
-        java.util.Set<String> held = new java.util.HashSet<>();
-        if (!limits.isEmpty()) {
-            // The places left under each limit, counted from every foreman's records while no other claim counts
-            storage.lockLimits(dsl, limitedNames);
-            java.util.Map<String, Integer> taken = dev.dbmq.internal.RunningStore.countOf(dsl, limitedNames);
-            caps = new java.util.HashMap<>();
-            names = new ArrayList<>(claimNames.size());
-            for (String name : claimNames) {
-                Integer most = limits.get(name);
-                int room = most == null ? limit : most - taken.getOrDefault(name, 0);
-                if (room <= 0) {
-                    held.add(name);
-                    continue;
-                }
-                names.add(name);
-                if (most != null) {
-                    caps.put(name, room);
-                }
-            }
+        List<TaskStore.Row> claimed;
+        if (limits.isEmpty()) {
+            claimed = TaskStore.claim(storage, dsl, limit, claimNames, now);
+            heldBack = NONE_HELD;
+        } else {
+            // What each limited type may still take, counted while no other claim counts (the types' locks)
+            ClaimLimits.Caps caps = limits.before(dsl, storage, claimNames, now, foremanId,
+                    records.endedSlots(lease));
+            claimed = caps.names().isEmpty() ? List.of()
+                    : TaskStore.claim(storage, dsl, limit, caps.names(), caps.caps(), now);
+            heldBack = limits.after(dsl, claimed, caps, now);
         }
-        List<TaskStore.Row> claimed = names.isEmpty() ? List.of()
-                : TaskStore.claim(storage, dsl, limit, names, caps, now);
-        if (!caps.isEmpty()) {
-            for (java.util.Map.Entry<String, Integer> cap : caps.entrySet()) {
-                if (claimed.stream().filter(r -> r.taskName().equals(cap.getKey())).count() >= cap.getValue()) {
-                    held.add(cap.getKey()); // took its last places
-                }
-            }
-        }
-        heldBack = held.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(held);
         // Read in the claim's transaction: once pause() has committed, no claim of this lane takes a task. After the
         // delete, so a claim locks dbmq_task before dbmq_paused_lane, in the order DDL over both does (PostgreSQL's
         // DROP SCHEMA … CASCADE deadlocked with the other order); a paused lane's claim is rolled back.

@@ -60,6 +60,18 @@ final class Handlers {
         return Map.copyOf(limits);
     }
 
+        /** The rate limits of {@code names} that have one ({@link Task#rate()}), by name. */
+    Map<String, Task.Rate> rates(List<String> names) {
+        Map<String, Task.Rate> rates = new LinkedHashMap<>();
+        for (String name : names) {
+            Registration<?> r = byName.get(name);
+            if (r != null) {
+                r.task().rate().ifPresent(rate -> rates.put(name, rate));
+            }
+        }
+        return Map.copyOf(rates);
+    }
+
         boolean isEmpty() {
         return byName.isEmpty();
     }

@@ -109,6 +109,18 @@ final class RunningRecords {
         free.add(slot);
     }
 
+    /**
+     * The slots whose records are of attempts that ended: those not leased, and those of {@code lease} that held one
+     * (a claim writes over them). Their records count toward no concurrency limit: a claim leaves them out.
+     */
+    synchronized java.util.Set<Integer> endedSlots(Lease lease) {
+        java.util.Set<Integer> slots = new java.util.HashSet<>(ended);
+        for (int i = 0; lease != null && i < lease.ended; i++) {
+            slots.add(lease.slots[i]);
+        }
+        return slots;
+    }
+
     synchronized boolean anyEnded() {
         return !ended.isEmpty();
     }

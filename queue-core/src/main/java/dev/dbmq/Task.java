@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -49,6 +50,7 @@ public final class Task<A> {
     private final String lane;
     private final int priority;
     private final int limit; // NO_LIMIT: none
+    private final Rate rate; // null: none
 
     /** {@link #limit()} of a task type without one: {@value}. */
     public static final int NO_LIMIT = 0;
@@ -57,7 +59,7 @@ public final class Task<A> {
     public static final int MAX_LIMIT = 1_000_000;
 
     private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane, int priority,
-                 int limit) {
+                 int limit, Rate rate) {
         this.name = name;
         this.argsType = argsType;
         this.retry = retry;
@@ -65,6 +67,7 @@ public final class Task<A> {
         this.lane = lane;
         this.priority = priority;
         this.limit = limit;
+        this.rate = rate;
     }
 
     /**
@@ -81,7 +84,7 @@ public final class Task<A> {
                     + (name == null ? "null" : '"' + name + '"'));
         }
         return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE, DEFAULT_PRIORITY,
-                NO_LIMIT);
+                NO_LIMIT, null);
     }
 
     /**
@@ -90,7 +93,7 @@ public final class Task<A> {
      */
     public Task<A> retry(Retry retry) {
         return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane, priority,
-                limit);
+                limit, rate);
     }
 
     /**
@@ -101,7 +104,7 @@ public final class Task<A> {
      */
     public Task<A> delivery(Delivery delivery) {
         return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane, priority,
-                limit);
+                limit, rate);
     }
 
     /**
@@ -114,7 +117,7 @@ public final class Task<A> {
      * @throws IllegalArgumentException when the name is not such a name
      */
     public Task<A> lane(String lane) {
-        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority, limit);
+        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority, limit, rate);
     }
 
     /**
@@ -129,7 +132,7 @@ public final class Task<A> {
      * @throws IllegalArgumentException when it is outside that range
      */
     public Task<A> priority(int priority) {
-        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"), limit);
+        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"), limit, rate);
     }
 
     /**
@@ -138,9 +141,9 @@ public final class Task<A> {
      * records ({@code TaskQueue.running()}), so the tasks of a foreman that died hold their places until its death is
      * known (PostgreSQL: its liveness lock free, within about a second; SQLite: the next foreman's start), never past
      * the limit. A property of the type, like its handler: the foreman uses the task it was given in
-     * {@link Foreman.Builder#handle}. Costs each task one more write, when it ends (the end of its record), and on
-     * PostgreSQL serializes the claims of its type's lane (a transaction lock while a claim counts); a producer of
-     * the same JVM never hands a limited task straight to a worker.
+     * {@link Foreman.Builder#handle}. On PostgreSQL the claims of its lane take turns (a transaction lock per limited
+     * type, held by a claim from its count to its commit); a producer of the same JVM never hands a limited task
+     * straight to a worker.
      *
      * @param limit 1 to {@value #MAX_LIMIT}
      * @throws IllegalArgumentException when it is outside that range
@@ -149,12 +152,55 @@ public final class Task<A> {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
         }
-        return new Task<>(name, argsType, retry, delivery, lane, priority, limit);
+        return new Task<>(name, argsType, retry, delivery, lane, priority, limit, rate);
     }
 
     /** The concurrency limit, or {@value #NO_LIMIT} for none (the default). */
     public int limit() {
         return limit;
+    }
+
+    /**
+     * A rate limit: at most {@code starts} starts in any window of {@code per}.
+     *
+     * @param starts 1 to {@value Task#MAX_LIMIT}
+     * @param per    1 ms to 1 day, whole milliseconds
+     */
+    public record Rate(int starts, Duration per) {
+        public Rate {
+            Objects.requireNonNull(per, "per");
+            if (starts < 1 || starts > MAX_LIMIT) {
+                throw new IllegalArgumentException("rate's starts must be 1 to " + MAX_LIMIT + ", was " + starts);
+            }
+            if (per.compareTo(Duration.ofMillis(1)) < 0 || per.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("rate's per must be 1 ms to 1 day, was " + per);
+            }
+            if (per.getNano() % 1_000_000 != 0) {
+                throw new IllegalArgumentException("rate's per must be whole milliseconds, was " + per);
+            }
+        }
+    }
+
+    /**
+     * This task with a rate limit: at most {@code starts} of its tasks start in any window of {@code per}, across every
+     * foreman of the queue. A start is the claim that takes the task, recorded at the claiming foreman's clock; the
+     * handler begins a moment later. With a backlog the tasks start at the rate, each as soon as the window lets it:
+     * a foreman with nothing else to do sleeps until that moment, then claims (no polling). The rest wait, queued. A
+     * property of the type, like its handler. Costs each claim of the type a count and a write of its starts (schema
+     * version 10); on PostgreSQL the type's claims take a transaction lock in turn, as for {@link #limit(int)}, which
+     * it combines with: both hold.
+     *
+     * @param starts 1 to {@value #MAX_LIMIT}
+     * @param per    1 ms to 1 day, whole milliseconds
+     * @throws IllegalArgumentException when either is outside its range
+     */
+    public Task<A> rate(int starts, Duration per) {
+        return new Task<>(name, argsType, retry, delivery, lane, priority, limit, new Rate(starts, per));
+    }
+
+    /** The rate limit; empty for none (the default). */
+    public java.util.Optional<Rate> rate() {
+        return java.util.Optional.ofNullable(rate);
     }
 
     /** The priority its tasks are enqueued with; {@value #DEFAULT_PRIORITY} unless set. */
@@ -205,7 +251,7 @@ public final class Task<A> {
     }
 
     /**
-     * Equal name and args type (the retry policy, delivery, lane, priority and limit are how it runs, not what it
+     * Equal name and args type (the retry policy, delivery, lane, priority and limits are how it runs, not what it
      * is).
      */
     @Override
@@ -224,6 +270,7 @@ public final class Task<A> {
                 + (delivery == Delivery.AT_MOST_ONCE ? "" : ", " + delivery)
                 + (lane.equals(DEFAULT_LANE) ? "" : ", lane " + lane)
                 + (priority == DEFAULT_PRIORITY ? "" : ", priority " + priority)
-                + (limit == NO_LIMIT ? "" : ", limit " + limit) + "]";
+                + (limit == NO_LIMIT ? "" : ", limit " + limit)
+                + (rate == null ? "" : ", rate " + rate.starts() + " per " + rate.per()) + "]";
     }
 }

@@ -71,8 +71,7 @@ final class TaskRunner implements AttemptRunner {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        // A limited type's place is taken while its record exists: the record goes with the attempt's end, and the
-        // foreman looks again (a place is free), whatever the outcome.
+        // A limited type's place is free once its attempt ended: the foreman looks again, whatever the outcome.
         boolean limited = task.slot() != ClaimedTask.NO_SLOT && task.registration().task().limit() != Task.NO_LIMIT;
         if (error != null && control.stopped() == AttemptControl.Stop.CANCELLED) {
             return cancelled(task, context, startedAt, took, error) || limited;
@@ -84,19 +83,9 @@ final class TaskRunner implements AttemptRunner {
         if (snooze != null) {
             return snoozed(task, context, startedAt, took, snooze) || limited;
         }
-        if (limited) {
-            boolean[] fenced = new boolean[1];
-            Throwable lost = writeOutcome("the end of limited task " + task.id() + " (" + task.name() + ")", false,
-                    task, fenced, dsl -> { });
-            if (fenced[0]) {
-                fenced(task, context, took);
-                return true;
-            }
-            if (lost != null) {
-                log.warn("Task {} ({}) succeeded; its record could not be removed ({}): it holds a place of the"
-                        + " type's limit until this foreman is gone", task.id(), task.name(), lost.toString());
-            }
-        } else if (task.slot() != ClaimedTask.NO_SLOT) {
+        if (task.slot() != ClaimedTask.NO_SLOT) {
+            // Its record stays, as an ended attempt's, until a claim writes over it or a flush clears it; this
+            // foreman's claims count it toward no limit (RunningRecords.endedSlots), others' until then
             records.succeeded(task.slot()); // before the count: a pending count is what makes the loop flush
         }
         ended(task, FinishedAttempt.Outcome.SUCCEEDED, startedAt, took, null);

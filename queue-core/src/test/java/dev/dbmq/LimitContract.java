@@ -3,6 +3,7 @@ package dev.dbmq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -103,6 +104,52 @@ abstract class LimitContract {
         assertTrue(allLimited.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the rest ran: " + started.get());
         assertEquals(2, limited.most.get(), "never more than the limit at once");
         assertEquals(0, queue.failedTasks(10).size());
+        assertEquals(0, queue.pending());
+    }
+
+    static final Task<Job> RATED = Task.of("rated", Job.class).rate(10, Duration.ofMillis(400));
+
+    /**
+     * Runs 30 tasks of {@link #RATED} (10 per 400 ms) on the foremen of {@code queues}, enqueued before they start, and
+     * returns the handlers' starts, System.nanoTime, sorted.
+     */
+    List<Long> runRated(List<TaskQueue> queues) throws Exception {
+        List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(30);
+        queues.get(0).enqueueAll(RATED, IntStream.range(0, 30).mapToObj(Job::new).toList());
+        for (TaskQueue queue : queues) {
+            closing(Foreman.builder(queue)
+                    .workers(8)
+                    .handle(RATED, args -> {
+                        starts.add(System.nanoTime());
+                        all.countDown();
+                    })
+                    .start());
+        }
+        assertTrue(all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "all ran: " + starts.size());
+        List<Long> sorted = new ArrayList<>(starts);
+        sorted.sort(null);
+        return sorted;
+    }
+
+    /**
+     * The rate holds (no 11 starts within a window, the claims' 400 ms less 100 ms for handlers that start late) and
+     * the backlog runs at it: the last of 30 starts about 800 ms after the first, each woken for its start, not
+     * polled for.
+     */
+    static void assertRate(List<Long> starts) {
+        for (int i = 0; i + 10 < starts.size(); i++) {
+            long spanMillis = (starts.get(i + 10) - starts.get(i)) / 1_000_000;
+            assertTrue(spanMillis >= 300, "starts " + i + " to " + (i + 10) + " within " + spanMillis + " ms");
+        }
+        long allMillis = (starts.get(starts.size() - 1) - starts.get(0)) / 1_000_000;
+        assertTrue(allMillis >= 700 && allMillis < 1_800, "30 starts took " + allMillis + " ms");
+    }
+
+    @Test
+    void a_rate_limited_type_starts_at_its_rate_and_no_faster() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        assertRate(runRated(List.of(queue)));
         assertEquals(0, queue.pending());
     }
 

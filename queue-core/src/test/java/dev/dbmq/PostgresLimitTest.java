@@ -65,6 +65,13 @@ class PostgresLimitTest extends LimitContract {
         assertEquals(0, queue.failedTasks(10).size());
     }
 
+    /** Two foremen share a rate: its starts are counted across them. */
+    @Test
+    void a_rate_holds_across_foremen() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        assertRate(runRated(List.of(queue, another(queue))));
+    }
+
     /**
      * A foreman killed while its tasks hold both places: another foreman starts none until the death is known (its
      * liveness lock free), then takes the places, two at a time; the killed tasks are kept as interrupted.

@@ -179,13 +179,18 @@ public final class RunningStore {
     }
 
     /**
-     * Records of {@code names}, per name (names without one are absent): for a claim, how many places of their
-     * concurrency limits are taken. A scan: the table holds a row per busy worker slot at most.
+     * Records of {@code names}, per name (names without one are absent), but for those in {@code endedSlots} of
+     * {@code foremanId} (that foreman's attempts that ended, whose records wait to be written over or cleared): for a
+     * claim of that foreman, how many places of their concurrency limits are taken. A scan: the table holds a row per
+     * worker slot at most.
      */
-    public static java.util.Map<String, Integer> countOf(DSLContext dsl, Collection<String> names) {
+    public static java.util.Map<String, Integer> countOf(DSLContext dsl, Collection<String> names, String foremanId,
+                                                         Collection<Integer> endedSlots) {
         java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        org.jooq.Condition running = endedSlots.isEmpty() ? DSL.noCondition()
+                : DSL.not(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId).and(DBMQ_RUNNING.SLOT.in(endedSlots)));
         dsl.select(DBMQ_RUNNING.TASK_NAME, DSL.count()).from(DBMQ_RUNNING).where(DBMQ_RUNNING.TASK_NAME.in(names))
-                .groupBy(DBMQ_RUNNING.TASK_NAME).forEach(r -> counts.put(r.value1(), r.value2()));
+                .and(running).groupBy(DBMQ_RUNNING.TASK_NAME).forEach(r -> counts.put(r.value1(), r.value2()));
         return counts;
     }
 

@@ -131,6 +131,32 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
     }
 
     /**
+     * The claim of one name and the next due time are seeks of the claim index, one range per priority, whatever the
+     * priorities, due times and names of the rest: no scan of the queue and no sort (of two names, only the merge of
+     * their ranges sorts).
+     */
+    @Test
+    void the_claim_and_the_next_due_time_read_a_range_per_priority_and_never_scan_the_queue() {
+        for (int i = 0; i < 30; i++) {
+            insertDue(backend(), i % 2 == 0 ? A : B, i, i, i % 4);
+        }
+        List<String> plans = storage().database().transaction(dsl -> {
+            List<String> details = new ArrayList<>();
+            dsl.fetch("EXPLAIN QUERY PLAN " + SqliteStatements.claimSql(List.of(A)), A, 100L, 5)
+                    .forEach(r -> details.add("claim: " + r.get("detail", String.class)));
+            dsl.fetch("EXPLAIN QUERY PLAN " + SqliteStatements.NEXT_DUE, A, A, A, A)
+                    .forEach(r -> details.add("next due: " + r.get("detail", String.class)));
+            return details;
+        });
+        assertTrue(plans.contains("claim: SEARCH dbmq_task USING COVERING INDEX dbmq_task_name_priority_due_ix"
+                + " (task_name=? AND priority=? AND due_at<?)"), "plans: " + plans);
+        assertEquals(4, plans.stream().filter(p -> p.startsWith("next due: SEARCH dbmq_task USING COVERING INDEX"
+                + " dbmq_task_name_priority_due_ix (task_name=? AND priority=?)")).count(), "plans: " + plans);
+        assertEquals(List.of(), plans.stream()
+                .filter(p -> p.contains("SCAN dbmq_task") || p.contains("TEMP B-TREE")).toList(), "plans: " + plans);
+    }
+
+    /**
      * Cancelling, removing a schedule and looking up by key, as prepared statements with their bind values, read the
      * partial unique-key index (the predicate {@code unique_key IS NOT NULL} follows from {@code unique_key = ?} and
      * from the range); the look for schedules a foreman does not register is one range of it, in its order.

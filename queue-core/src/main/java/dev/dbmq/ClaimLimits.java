@@ -1,0 +1,140 @@
+package dev.dbmq;
+
+import dev.dbmq.internal.RateStore;
+import dev.dbmq.internal.RunningStore;
+import dev.dbmq.internal.Storage;
+import dev.dbmq.internal.TaskStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jooq.DSLContext;
+
+/**
+ * The concurrency limits ({@link Task#limit}) and rate limits ({@link Task#rate}) of the task types a claimer claims,
+ * applied inside each of its claims' transactions: {@link #before} the claim, how many of each limited type it may
+ * take; {@link #after} it, the starts to record and when a type held back by its rate may start again. Immutable;
+ * called by whichever thread holds the claim.
+ */
+final class ClaimLimits {
+
+    /** What a claim may take: the names to claim, the most of each limited one, and the limited names it may not. */
+    record Caps(List<String> names, Map<String, Integer> caps, Set<String> held, Map<String, Integer> recentStarts,
+                Map<String, Long> rateSlots) {
+    }
+
+    private final Map<String, Integer> limits;
+    private final Map<String, Task.Rate> rates;
+    /** Every limited name, sorted: the order their locks are taken in. */
+    private final List<String> locked;
+
+    ClaimLimits(Map<String, Integer> limits, Map<String, Task.Rate> rates) {
+        this.limits = Map.copyOf(limits);
+        this.rates = Map.copyOf(rates);
+        TreeSet<String> all = new TreeSet<>(limits.keySet());
+        all.addAll(rates.keySet());
+        this.locked = List.copyOf(all);
+    }
+
+    boolean isEmpty() {
+        return locked.isEmpty();
+    }
+
+    boolean limits(String taskName) {
+        return limits.containsKey(taskName) || rates.containsKey(taskName);
+    }
+
+    /**
+     * How many more tasks of a type a claim may take: the places its concurrency limit leaves ({@code limit} minus
+     * {@code running}) and the starts its rate leaves ({@code rate} minus {@code recentStarts}), whichever is fewer;
+     * {@link Integer#MAX_VALUE} for a type with neither. Zero or less: none.
+     *
+     * @param limit the concurrency limit, or null
+     * @param rate  the starts a rate allows in a window, or null
+     */
+    static int room(Integer limit, int running, Integer rate, int recentStarts) {
+        int room = Integer.MAX_VALUE;
+        if (limit != null) {
+            room = limit - running;
+        }
+        if (rate != null) {
+            room = Math.min(room, rate - recentStarts);
+        }
+        return room;
+    }
+
+    /**
+     * Before the claim, in its transaction: locks the limited names, counts their running tasks (every foreman's
+     * records but those of this foreman's {@code endedSlots}) and their recent starts.
+     */
+    Caps before(DSLContext dsl, Storage storage, List<String> claimNames, long nowMillis, String foremanId,
+                Set<Integer> endedSlots) {
+        storage.lockLimits(dsl, locked);
+        Map<String, Integer> running = limits.isEmpty() ? Map.of()
+                : RunningStore.countOf(dsl, limits.keySet(), foremanId, endedSlots);
+        List<String> names = new ArrayList<>(claimNames.size());
+        Map<String, Integer> caps = new HashMap<>();
+        Set<String> held = new HashSet<>();
+        Map<String, Integer> recent = new HashMap<>();
+        Map<String, Long> slots = new HashMap<>();
+        for (String name : claimNames) {
+            Integer limit = limits.get(name);
+            Task.Rate rate = rates.get(name);
+            if (limit == null && rate == null) {
+                names.add(name);
+                continue;
+            }
+            int starts = rate == null ? 0 : RateStore.startsSince(dsl, name, nowMillis - rate.per().toMillis());
+            if (rate != null) {
+                recent.put(name, starts);
+            }
+            int room = room(limit, running.getOrDefault(name, 0), rate == null ? null : rate.starts(), starts);
+            if (room <= 0) {
+                held.add(name);
+                if (rate != null && starts >= rate.starts()) {
+                    slots.put(name, nextStart(dsl, name, rate, starts));
+                }
+            } else {
+                names.add(name);
+                caps.put(name, room);
+            }
+        }
+        return new Caps(names, caps, held, recent, slots);
+    }
+
+    /**
+     * After the claim, in its transaction: records the starts of the rate-limited types it took, and notes the types
+     * it took the last of what they may have (held back until a task of theirs ends, or their rate's next start).
+     *
+     * @return the names held back, and the next start of those held by their rate, epoch ms
+     */
+    Caps after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis) {
+        Set<String> held = new HashSet<>(before.held());
+        Map<String, Long> slots = new HashMap<>(before.rateSlots());
+        for (Map.Entry<String, Integer> cap : before.caps().entrySet()) {
+            String name = cap.getKey();
+            int took = (int) claimed.stream().filter(r -> r.taskName().equals(name)).count();
+            Task.Rate rate = rates.get(name);
+            if (rate != null && took > 0) {
+                RateStore.record(dsl, name, nowMillis, took);
+            }
+            if (took >= cap.getValue()) {
+                held.add(name);
+                int starts = before.recentStarts().getOrDefault(name, 0) + took;
+                if (rate != null && starts >= rate.starts()) {
+                    slots.put(name, nextStart(dsl, name, rate, starts));
+                }
+            }
+        }
+        return new Caps(before.names(), before.caps(), Set.copyOf(held), before.recentStarts(), Map.copyOf(slots));
+    }
+
+    /** When the window lets a type with {@code starts} in it start one more: its oldest that must leave, one period on. */
+    private static long nextStart(DSLContext dsl, String name, Task.Rate rate, int starts) {
+        Long leaving = RateStore.startAt(dsl, name, starts - rate.starts());
+        return (leaving == null ? 0 : leaving) + rate.per().toMillis();
+    }
+}
