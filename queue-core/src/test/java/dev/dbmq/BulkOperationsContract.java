@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,12 +23,11 @@ import org.junit.jupiter.api.Test;
  * {@link SqliteBulkOperationsTest}, {@link PostgresBulkOperationsTest}. Failed tasks are written to the failed-tasks
  * table as a foreman keeps them (the filters' subject is the table's content); one test has a foreman keep them.
  */
-abstract class BulkOperationsContract {
+abstract class BulkOperationsContract extends ClosesAfterEach {
 
     static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
 
     final SettableClock clock = new SettableClock(T0);
-    final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A new, empty queue on {@code clock}. */
     abstract TaskQueue openQueue(SettableClock clock) throws Exception;
@@ -41,18 +39,6 @@ abstract class BulkOperationsContract {
     abstract void refuseInsertsOf(TaskQueue queue, String args);
 
     abstract void allowInserts(TaskQueue queue);
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
 
     /** Keeps a failed task as a foreman would: id, name, args {@code {"n":id}}, failed at T0 + {@code minute} min. */
     static void keepFailed(TaskQueue queue, long id, String name, int minute, String reason) {

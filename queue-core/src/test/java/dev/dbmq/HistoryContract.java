@@ -14,34 +14,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The history of finished attempts and the counts per minute, whatever the database: {@link SqliteHistoryTest},
  * {@link PostgresHistoryTest}. A {@link ManualForeman} on a {@link SettableClock} writes them when its run ends.
  */
-abstract class HistoryContract {
+abstract class HistoryContract extends ClosesAfterEach {
 
     static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
 
     final SettableClock clock = new SettableClock(T0);
-    final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A new, empty queue: on {@code clock} when it is not null, with this history retention. */
     abstract QueueSettings.Builder settings();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
 
     TaskQueue queue(Duration history) {
         return closing(TaskQueue.open(settings().clock(clock).history(history).build()));

@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Lanes, whatever the database ({@link SqliteLanesTest}, {@link PostgresLanesTest}): each lane's tasks on its own
  * workers, claimed by its own loop, so a saturated lane delays no other. Waits on latches, never on sleeps.
  */
-abstract class LanesContract {
+abstract class LanesContract extends ClosesAfterEach {
 
     record Job(int n) {
     }
@@ -29,25 +26,11 @@ abstract class LanesContract {
     static final Task<Job> REPORT = Task.of("report", Job.class).lane("bulk");
     static final long TIMEOUT_SECONDS = 30;
 
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
     /** A new, empty queue. */
     abstract TaskQueue openQueue() throws Exception;
 
     /** Another queue on {@code queue}'s database, as another process (the CLI, say) would open it. */
     abstract TaskQueue reopen(TaskQueue queue) throws Exception;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
 
     /** Bulk tasks hold every bulk worker; the default lane's tasks still run, each on a worker of its own lane. */
     @Test

@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * never more of a type running at once than its limit, the rest queued, not failed; other types unhindered. Waits on
  * latches, never on sleeps (a handler's short sleep is its work, so that attempts overlap).
  */
-abstract class LimitContract {
+abstract class LimitContract extends ClosesAfterEach {
 
     record Job(int n) {
     }
@@ -27,22 +26,8 @@ abstract class LimitContract {
     static final Task<Job> OTHER = Task.of("other", Job.class);
     static final long TIMEOUT_SECONDS = 30;
 
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
     /** A new, empty queue. */
     abstract TaskQueue openQueue() throws Exception;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
 
     /** Counts the handlers of a type running at once, and the most there ever were. */
     static final class Concurrency {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * claimed by priority, then due time, then id, and a task keeps its priority through every way back into the queue.
  * Waits on latches, never on sleeps.
  */
-abstract class PriorityContract {
+abstract class PriorityContract extends ClosesAfterEach {
 
     record Job(int n) {
     }
@@ -29,22 +28,8 @@ abstract class PriorityContract {
     static final Task<Job> ALERT = Task.of("alert", Job.class).priority(0);
     static final long TIMEOUT_SECONDS = 30;
 
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
     /** A new, empty queue. */
     abstract TaskQueue openQueue() throws Exception;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
 
     /**
      * 10,000 priority-3 tasks due and the one worker busy with one of them: a priority-0 task, of another name or of

@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,31 +31,18 @@ import org.junit.jupiter.api.Test;
  * {@link SqliteSchedulingTest}, {@link PostgresSchedulingTest}. Tests that step time use a {@link SettableClock} and a
  * {@link ManualForeman}; those with a started foreman use the system clock and wait on latches, never on sleeps.
  */
-abstract class SchedulingContract {
+abstract class SchedulingContract extends ClosesAfterEach {
 
     static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     final SettableClock clock = new SettableClock(T0);
-    final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A new, empty queue on the system clock, or on {@code clock} when given. */
     abstract TaskQueue openQueue(SettableClock clock) throws Exception;
 
     /** Another queue on {@code queue}'s database, as another process would open it, on {@code clock}. */
     abstract TaskQueue reopen(TaskQueue queue, SettableClock clock) throws Exception;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
 
     TaskQueue steppedQueue() throws Exception {
         return closing(openQueue(clock));
