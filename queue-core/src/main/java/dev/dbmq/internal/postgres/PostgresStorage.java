@@ -58,9 +58,23 @@ final class PostgresStorage implements Storage {
     };
 
     private final PostgresDatabase database;
+    private final PostgresStatements statements = new PostgresStatements(CLAIM_FORM);
 
     PostgresStorage(PostgresDatabase database) {
         this.database = database;
+    }
+
+    /** Claims of names take statements rendered once per shape ({@link PostgresStatements}); of any name, a test's, not. */
+    @Override
+    public List<TaskStore.Row> claim(DSLContext dsl, int limit, List<String> names,
+                                     java.util.Map<String, Integer> caps, long nowMillis) {
+        return names == null ? Storage.super.claim(dsl, limit, null, caps, nowMillis)
+                : statements.claim(dsl, limit, names, caps, nowMillis);
+    }
+
+    @Override
+    public Long nextDueAt(DSLContext dsl, List<String> names) {
+        return names.isEmpty() ? null : statements.nextDueAt(dsl, names);
     }
 
     @Override
