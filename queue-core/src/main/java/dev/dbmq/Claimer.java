@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims tasks: one transaction deletes up to {@code limit} of the due tasks of the names this foreman has handlers
- * for, oldest due first (at-most-once: a task is gone from the queue before it runs) and, in that same transaction,
- * writes the next instance of each recurring one ({@link RecurringTasks#writeNext}) and moves the ones that cannot
- * run (undecodable args) to the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
+ * for, by priority, then oldest due first (at-most-once: a task is gone from the queue before it runs), no more of a
+ * limited type than its limits leave ({@link ClaimLimits}), and, in that same transaction, writes the next instance
+ * of each recurring one ({@link RecurringTasks#writeNext}) and moves the ones that cannot run (undecodable args) to
+ * the failed-tasks table. So a crash never loses a rejected task, and rejected tasks
  * never take a worker slot (snappea's hang after bad tasks). A threaded foreman's claim also records the tasks it will
  * run in {@code dbmq_running}, each in a record slot of its own ({@link RunningRecords}). Tasks of other names are left
  * for a foreman that handles

@@ -525,7 +525,7 @@ public final class TaskStore {
 
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code name} due since before {@code dueBefore}
-     * (epoch ms, {@link #DUE_SINCE}), oldest due first: the caller keeps them as failed, in the same transaction. One
+     * (epoch ms, {@link #DUE_SINCE}), in claim order: the caller keeps them as failed, in the same transaction. One
      * range per priority of the claim index, so each batch costs its own rows only. Due time, not enqueue
      * time: a task scheduled a month ahead has not waited for a handler until it is due.
      */
