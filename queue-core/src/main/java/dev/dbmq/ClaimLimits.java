@@ -26,6 +26,19 @@ final class ClaimLimits {
                 Map<String, Long> rateSlots) {
     }
 
+    /**
+     * What a claim held back: the names it took no more of, and for those held by their rate, when the window lets the
+     * next one start (epoch ms).
+     */
+    record Held(Set<String> names, Map<String, Long> rateSlots) {
+        static final Held NONE = new Held(Set.of(), Map.of());
+
+        /** Whether a name is held by a concurrency limit only (its places taken), which no due time ends. */
+        boolean anyByLimitOnly() {
+            return names.size() > rateSlots.size(); // every name with a rate slot is held
+        }
+    }
+
     private final Map<String, Integer> limits;
     private final Map<String, Task.Rate> rates;
     /** Every limited name, sorted: the order their locks are taken in. */
@@ -109,9 +122,9 @@ final class ClaimLimits {
      * After the claim, in its transaction: records the starts of the rate-limited types it took, and notes the types
      * it took the last of what they may have (held back until a task of theirs ends, or their rate's next start).
      *
-     * @return the names held back, and the next start of those held by their rate, epoch ms
+     * @return the names held back, and the next start of those held by their rate
      */
-    Caps after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis) {
+    Held after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis) {
         Set<String> held = new HashSet<>(before.held());
         Map<String, Long> slots = new HashMap<>(before.rateSlots());
         for (Map.Entry<String, Integer> cap : before.caps().entrySet()) {
@@ -129,7 +142,7 @@ final class ClaimLimits {
                 }
             }
         }
-        return new Caps(before.names(), before.caps(), Set.copyOf(held), before.recentStarts(), Map.copyOf(slots));
+        return held.isEmpty() ? Held.NONE : new Held(Set.copyOf(held), Map.copyOf(slots));
     }
 
     /** When the window lets a type with {@code starts} in it start one more: its oldest that must leave, one period on. */

@@ -82,9 +82,7 @@ final class Claimer implements Claims {
      * its next start), with those next starts. Written by the claim holder, read by the foreman thread
      * ({@link #nextDueAt}).
      */
-    private volatile ClaimLimits.Caps heldBack = NONE_HELD;
-    private static final ClaimLimits.Caps NONE_HELD = new ClaimLimits.Caps(List.of(), java.util.Map.of(),
-            java.util.Set.of(), java.util.Map.of(), java.util.Map.of());
+    private volatile ClaimLimits.Held heldBack = ClaimLimits.Held.NONE;
     /** Claims that found the lane paused, guarded by itself: for tests, which wait for one. */
     private final long[] pausedClaims = new long[1];
     private final long unhandledTimeoutMillis;
@@ -228,15 +226,15 @@ final class Claimer implements Claims {
         if (paused) {
             return Long.MAX_VALUE; // nothing to claim until a resume wakes it (or the backstop poll looks again)
         }
-        ClaimLimits.Caps last = heldBack;
-        java.util.Set<String> held = last.held();
+        ClaimLimits.Held last = heldBack;
+        java.util.Set<String> held = last.names();
         List<String> names = held.isEmpty() ? claimNames
                 : claimNames.stream().filter(n -> !held.contains(n)).toList();
         Long next = names.isEmpty() ? null : database.autocommit(dsl -> storage.nextDueAt(dsl, names));
         for (long slot : last.rateSlots().values()) {
             next = next == null ? slot : Math.min(next, slot); // a rate's next start: sleep until then, not poll
         }
-        if (held.size() > last.rateSlots().size() && !storage.oneForemanAtATime()) {
+        if (last.anyByLimitOnly() && !storage.oneForemanAtATime()) {
             // A limit's places may be taken by another foreman's tasks, which end without waking this one: look again
             // soon. (A task of its own wakes this lane as it ends: TaskRunner.)
             long recheck = clock.millis() + LIMIT_RECHECK_MILLIS;
@@ -254,7 +252,7 @@ final class Claimer implements Claims {
         List<TaskStore.Row> claimed;
         if (limits.isEmpty()) {
             claimed = TaskStore.claim(storage, dsl, limit, claimNames, now);
-            heldBack = NONE_HELD;
+            heldBack = ClaimLimits.Held.NONE;
         } else {
             // What each limited type may still take, counted while no other claim counts (the types' locks)
             ClaimLimits.Caps caps = limits.before(dsl, storage, claimNames, now, foremanId,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Concurrency limits ({@link Task#limit}), whatever the database ({@link SqliteLimitTest}, {@link PostgresLimitTest}):
  * never more of a type running at once than its limit, the rest queued, not failed; other types unhindered. Waits on
- * latches, never on sleeps (a handler's short sleep is its work, so that attempts overlap).
+ * latches, never on sleeps.
  */
 abstract class LimitContract extends ClosesAfterEach {
 
@@ -29,13 +29,27 @@ abstract class LimitContract extends ClosesAfterEach {
     /** A new, empty queue. */
     abstract TaskQueue openQueue() throws Exception;
 
-    /** Counts the handlers of a type running at once, and the most there ever were. */
+    /**
+     * Counts the handlers of a type running at once, and the most there ever were. The first handler waits, on a
+     * latch, until another runs beside it (the limit allows two): so two at once is reached for certain, not by luck of
+     * timing, and a limit that held back the second would show as a most of 1.
+     */
     static final class Concurrency {
         final AtomicInteger now = new AtomicInteger();
         final AtomicInteger most = new AtomicInteger();
+        private final CountDownLatch twoAtOnce = new CountDownLatch(1);
 
         void enter() {
-            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            int running = now.incrementAndGet();
+            most.accumulateAndGet(running, Math::max);
+            if (running >= 2) {
+                twoAtOnce.countDown();
+            }
+        }
+
+        /** Until a second handler runs beside this one (at once after the first time), or the test's timeout. */
+        void awaitAnother() throws InterruptedException {
+            twoAtOnce.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
 
         void leave() {
@@ -65,8 +79,6 @@ abstract class LimitContract extends ClosesAfterEach {
                         if (args.n() < 2) {
                             twoHeld.countDown();
                             assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                        } else {
-                            Thread.sleep(1); // work, so that attempts overlap
                         }
                     } finally {
                         limited.leave();

@@ -51,7 +51,7 @@ class PostgresLimitTest extends LimitContract {
                     .handle(LIMITED, args -> {
                         limited.enter();
                         try {
-                            Thread.sleep(1); // work, so that attempts overlap
+                            limited.awaitAnother();
                         } finally {
                             limited.leave();
                             all.countDown();
@@ -93,7 +93,7 @@ class PostgresLimitTest extends LimitContract {
                         startedHere.incrementAndGet();
                         limited.enter();
                         try {
-                            Thread.sleep(1);
+                            limited.awaitAnother();
                         } finally {
                             limited.leave();
                             rest.countDown();
