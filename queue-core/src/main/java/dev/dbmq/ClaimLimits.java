@@ -21,9 +21,13 @@ import org.jooq.DSLContext;
  */
 final class ClaimLimits {
 
-    /** What a claim may take: the names to claim, the most of each limited one, and the limited names it may not. */
+    /**
+     * What a claim may take: the names to claim (but those with a limit per key), the most of each limited one, the
+     * limited names it may not, and the names with a limit per key it may claim, each with the most it may take
+     * ({@link Integer#MAX_VALUE}: no other limit).
+     */
     record Caps(List<String> names, Map<String, Integer> caps, Set<String> held, Map<String, Integer> recentStarts,
-                Map<String, Long> rateSlots) {
+                Map<String, Long> rateSlots, Map<String, Integer> keyed) {
     }
 
     /**
@@ -41,14 +45,18 @@ final class ClaimLimits {
 
     private final Map<String, Integer> limits;
     private final Map<String, Task.Rate> rates;
+    /** The names with a limit per key ({@link Task#limitBy}): claimed by {@link KeyTurns}. */
+    private final Set<String> keyed;
     /** Every limited name, sorted: the order their locks are taken in. */
     private final List<String> locked;
 
-    ClaimLimits(Map<String, Integer> limits, Map<String, Task.Rate> rates) {
+    ClaimLimits(Map<String, Integer> limits, Map<String, Task.Rate> rates, Set<String> keyed) {
         this.limits = Map.copyOf(limits);
         this.rates = Map.copyOf(rates);
+        this.keyed = Set.copyOf(keyed);
         TreeSet<String> all = new TreeSet<>(limits.keySet());
         all.addAll(rates.keySet());
+        all.addAll(keyed);
         this.locked = List.copyOf(all);
     }
 
@@ -57,7 +65,7 @@ final class ClaimLimits {
     }
 
     boolean limits(String taskName) {
-        return limits.containsKey(taskName) || rates.containsKey(taskName);
+        return limits.containsKey(taskName) || rates.containsKey(taskName) || keyed.contains(taskName);
     }
 
     /**
@@ -93,11 +101,16 @@ final class ClaimLimits {
         Set<String> held = new HashSet<>();
         Map<String, Integer> recent = new HashMap<>();
         Map<String, Long> slots = new HashMap<>();
+        Map<String, Integer> keyedRoom = new HashMap<>();
         for (String name : claimNames) {
             Integer limit = limits.get(name);
             Task.Rate rate = rates.get(name);
             if (limit == null && rate == null) {
-                names.add(name);
+                if (keyed.contains(name)) {
+                    keyedRoom.put(name, Integer.MAX_VALUE);
+                } else {
+                    names.add(name);
+                }
                 continue;
             }
             int starts = rate == null ? 0 : RateStore.startsSince(dsl, name, nowMillis - rate.per().toMillis());
@@ -111,11 +124,15 @@ final class ClaimLimits {
                     slots.put(name, nextStart(dsl, name, rate, starts));
                 }
             } else {
-                names.add(name);
+                if (keyed.contains(name)) {
+                    keyedRoom.put(name, room);
+                } else {
+                    names.add(name);
+                }
                 caps.put(name, room);
             }
         }
-        return new Caps(names, caps, held, recent, slots);
+        return new Caps(names, caps, held, recent, slots, keyedRoom);
     }
 
     /**
@@ -125,7 +142,16 @@ final class ClaimLimits {
      * @return the names held back, and the next start of those held by their rate
      */
     Held after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis) {
+        return after(dsl, claimed, before, nowMillis, Set.of());
+    }
+
+    /**
+     * {@link #after}, where the names {@code heldByKeys} are held back too: a walk of their keys passed keys whose
+     * places were all taken and left their tasks (until a task of theirs ends).
+     */
+    Held after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis, Set<String> heldByKeys) {
         Set<String> held = new HashSet<>(before.held());
+        held.addAll(heldByKeys);
         Map<String, Long> slots = new HashMap<>(before.rateSlots());
         for (Map.Entry<String, Integer> cap : before.caps().entrySet()) {
             String name = cap.getKey();

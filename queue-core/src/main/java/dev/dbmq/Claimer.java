@@ -76,6 +76,8 @@ final class Claimer implements Claims {
     private volatile boolean paused;
     /** The limits of its names that have one ({@link Task#limit}, {@link Task#rate}); none for a manual foreman. */
     private final ClaimLimits limits;
+    /** The limits per key of its names that have one ({@link Task#limitBy}), and their keys' turns. */
+    private final KeyTurns keyTurns;
     /**
      * What the last claim held back: the names it took no more of (a limit's places all taken: not due for this
      * foreman until one of its own ends, a wake, or with several foremen the re-check; a rate's starts all taken: until
@@ -129,8 +131,10 @@ final class Claimer implements Claims {
         this.clock = clock;
         this.counters = counters;
         this.listener = listener;
-        this.limits = records == null ? new ClaimLimits(java.util.Map.of(), java.util.Map.of())
-                : new ClaimLimits(handlers.limits(this.claimNames), handlers.rates(this.claimNames));
+        this.keyTurns = new KeyTurns(records == null ? java.util.Map.of() : handlers.keyed(this.claimNames), codec);
+        this.limits = records == null ? new ClaimLimits(java.util.Map.of(), java.util.Map.of(), java.util.Set.of())
+                : new ClaimLimits(handlers.limits(this.claimNames), handlers.rates(this.claimNames),
+                keyTurns.names());
     }
 
     /** How soon a foreman holding back a limited task type looks again, where other foremen run its tasks. */
@@ -255,11 +259,16 @@ final class Claimer implements Claims {
             heldBack = ClaimLimits.Held.NONE;
         } else {
             // What each limited type may still take, counted while no other claim counts (the types' locks)
-            ClaimLimits.Caps caps = limits.before(dsl, storage, claimNames, now, foremanId,
-                    records.endedSlots(lease));
+            java.util.Set<Integer> ended = records.endedSlots(lease);
+            ClaimLimits.Caps caps = limits.before(dsl, storage, claimNames, now, foremanId, ended);
             claimed = caps.names().isEmpty() ? List.of()
                     : TaskStore.claim(storage, dsl, limit, caps.names(), caps.caps(), now);
-            heldBack = limits.after(dsl, claimed, caps, now);
+            java.util.Set<String> heldByKeys = java.util.Set.of();
+            if (!caps.keyed().isEmpty()) {
+                heldByKeys = new java.util.HashSet<>();
+                claimed = claimKeyed(dsl, limit, caps.keyed(), claimed, now, ended, heldByKeys);
+            }
+            heldBack = limits.after(dsl, claimed, caps, now, heldByKeys);
         }
         // Read in the claim's transaction: once pause() has committed, no claim of this lane takes a task. After the
         // delete, so a claim locks dbmq_task before dbmq_paused_lane, in the order DDL over both does (PostgreSQL's
@@ -298,6 +307,45 @@ final class Claimer implements Claims {
             throw new Abandoned();
         }
         return claimed.size();
+    }
+
+    /**
+     * The tasks of the types with a limit per key: each type's walk of its keys ({@link KeyTurns}) finds up to its
+     * room; together with {@code claimed} (the other names', already deleted) the first {@code limit} in claim order
+     * are kept. Found tasks not kept stay where they are; claimed ones not kept are written back as they were
+     * ({@link TaskStore#restore}). Names whose walk passed busy keys and saw every key without filling its room go to
+     * {@code heldByKeys}.
+     */
+    private List<TaskStore.Row> claimKeyed(DSLContext dsl, int limit, java.util.Map<String, Integer> rooms,
+                                           List<TaskStore.Row> claimed, long now, java.util.Set<Integer> ended,
+                                           java.util.Set<String> heldByKeys) {
+        java.util.Map<String, KeyTurns.Walk> walks = new java.util.LinkedHashMap<>();
+        java.util.Set<Long> found = new java.util.HashSet<>();
+        List<TaskStore.Row> all = new ArrayList<>(claimed);
+        for (java.util.Map.Entry<String, Integer> room : rooms.entrySet()) {
+            KeyTurns.Walk walk = keyTurns.candidates(dsl, storage, room.getKey(), Math.min(limit, room.getValue()),
+                    now, foremanId, ended);
+            walks.put(room.getKey(), walk);
+            walk.chosen().forEach(r -> found.add(r.id()));
+            all.addAll(walk.chosen());
+        }
+        all.sort(TaskStore.CLAIM_ORDER);
+        List<TaskStore.Row> kept = all.subList(0, Math.min(limit, all.size()));
+        List<TaskStore.Row> undo = all.subList(kept.size(), all.size()).stream()
+                .filter(r -> !found.contains(r.id())).toList();
+        TaskStore.restore(dsl, undo);
+        List<Long> take = kept.stream().map(TaskStore.Row::id).filter(found::contains).toList();
+        List<TaskStore.Row> result = new ArrayList<>(kept.stream().filter(r -> !found.contains(r.id())).toList());
+        result.addAll(dev.dbmq.internal.LimitKeyStore.take(dsl, take));
+        java.util.Set<Long> keptIds = new java.util.HashSet<>(take);
+        walks.forEach((name, walk) -> {
+            keyTurns.kept(name, walk, keptIds);
+            if (walk.passedBusy() && !walk.stopped() && walk.chosen().size() < Math.min(limit, rooms.get(name))) {
+                heldByKeys.add(name);
+            }
+        });
+        result.sort(TaskStore.CLAIM_ORDER);
+        return result;
     }
 
     @Override

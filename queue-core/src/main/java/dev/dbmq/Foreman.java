@@ -518,7 +518,8 @@ public final class Foreman implements AutoCloseable {
         public <A> Builder recurring(String name, Schedule schedule, Task<A> task, A args) {
             Objects.requireNonNull(schedule, "schedule");
             Objects.requireNonNull(task, "task");
-            recurring.add(name, schedule, task.name(), queue.codec().encode(task, args), task.priority());
+            recurring.add(name, schedule, task.name(), queue.codec().encode(task, args), task.priority(),
+                    task.limitKeyOf(args));
             return this;
         }
 

@@ -48,7 +48,7 @@ final class ForemanWarmUp {
         List<String> names = handlers.names();
         DSLContext dsl = storage.database().offline();
         TaskStore.Row row = new TaskStore.Row(-1, names.get(0), "{}", nowMillis, nowMillis, 1, null, null, null,
-                dev.dbmq.Task.DEFAULT_PRIORITY);
+                dev.dbmq.Task.DEFAULT_PRIORITY, null);
         // Claimer: the claim and, after a claim that was not full, the next due time; rejected tasks kept
         for (List<String> lane : handlers.namesByLane().values()) { // each lane claims its own names
             step("claim", () -> TaskStore.claim(storage, dsl, 1, lane, nowMillis));

@@ -61,6 +61,18 @@ final class Handlers {
     }
 
         /** The rate limits of {@code names} that have one ({@link Task#rate()}), by name. */
+    /** The registrations of those of {@code names} with a limit per key ({@link Task#limitBy}). */
+    Map<String, Registration<?>> keyed(List<String> names) {
+        Map<String, Registration<?>> keyed = new LinkedHashMap<>();
+        for (String name : names) {
+            Registration<?> r = byName.get(name);
+            if (r != null && r.task().limitPerKey() != Task.NO_LIMIT) {
+                keyed.put(name, r);
+            }
+        }
+        return Map.copyOf(keyed);
+    }
+
     Map<String, Task.Rate> rates(List<String> names) {
         Map<String, Task.Rate> rates = new LinkedHashMap<>();
         for (String name : names) {

@@ -42,8 +42,11 @@ final class RecurringTasks {
     static final int MAX_ATTEMPTS = 100;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
 
-    /** One schedule as a foreman registered it: the task's name, its args as JSON, and its task's priority. */
-    record Registration(String name, Schedule schedule, String taskName, String args, int priority) {
+    /**
+     * One schedule as a foreman registered it: the task's name, its args as JSON, its task's priority and its
+     * {@link Task#limitBy} key of the args (or null).
+     */
+    record Registration(String name, Schedule schedule, String taskName, String args, int priority, String limitKey) {
         String key() {
             return RecurringTasks.key(name);
         }
@@ -73,10 +76,10 @@ final class RecurringTasks {
     }
 
     /** @throws IllegalArgumentException when the name is not a valid schedule name, or taken */
-    void add(String name, Schedule schedule, String taskName, String args, int priority) {
+    void add(String name, Schedule schedule, String taskName, String args, int priority, String limitKey) {
         Objects.requireNonNull(schedule, "schedule");
         checkName("recurring name", name);
-        if (byName.putIfAbsent(name, new Registration(name, schedule, taskName, args, priority)) != null) {
+        if (byName.putIfAbsent(name, new Registration(name, schedule, taskName, args, priority, limitKey)) != null) {
             throw new IllegalArgumentException("a recurring schedule named " + name + " is already registered");
         }
         parsed.put(schedule.spec(), schedule);
@@ -197,7 +200,7 @@ final class RecurringTasks {
         long first = r.schedule().first(Instant.ofEpochMilli(nowMillis)).toEpochMilli();
         if (pending == null) {
             boolean inserted = TaskStore.insertInstance(dsl, r.taskName(), r.args(), nowMillis, first, r.priority(),
-                    r.key(), r.schedule().spec());
+                    r.key(), r.schedule().spec(), r.limitKey());
             return inserted ? new First(first) : null; // another's instance came first: compare with it
         }
         Change change = change(pending, r.taskName(), r.args(), r.priority(), r.schedule().spec(), first);
@@ -226,6 +229,7 @@ final class RecurringTasks {
                 .set(DBMQ_TASK.SCHEDULE, r.schedule().spec())
                 .set(DBMQ_TASK.DUE_AT, dueAt)
                 .set(DBMQ_TASK.PRIORITY, r.priority())
+                .set(DBMQ_TASK.LIMIT_KEY, r.limitKey())
                 .where(DBMQ_TASK.UNIQUE_KEY.eq(r.key()))
                 .and(DBMQ_TASK.ID.eq(was.id()))
                 .and(DBMQ_TASK.TASK_NAME.eq(was.taskName()))
@@ -284,7 +288,7 @@ final class RecurringTasks {
         for (Registration r : byName.values()) {
             pending(offline, r);
             TaskStore.insertInstance(offline, r.taskName(), r.args(), nowMillis, nowMillis, r.priority(), r.key(),
-                    r.schedule().spec());
+                    r.schedule().spec(), r.limitKey());
             replace(offline, new Pending(-1, r.taskName(), r.args(), r.schedule().spec(), nowMillis, r.priority()), r,
                     nowMillis);
             r.schedule().first(Instant.ofEpochMilli(nowMillis));
@@ -313,6 +317,6 @@ final class RecurringTasks {
         }
         long next = schedule.next(Instant.ofEpochMilli(row.dueAt()), Instant.ofEpochMilli(nowMillis)).toEpochMilli();
         TaskStore.insertInstance(dsl, row.taskName(), row.args(), nowMillis, next, row.priority(), row.uniqueKey(),
-                row.schedule());
+                row.schedule(), row.limitKey());
     }
 }

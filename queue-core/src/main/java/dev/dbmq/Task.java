@@ -51,6 +51,7 @@ public final class Task<A> {
     private final int priority;
     private final int limit; // NO_LIMIT: none
     private final Rate rate; // null: none
+    private final KeyLimit<A> keyLimit; // null: none
 
     /** {@link #limit()} of a task type without one: {@value}. */
     public static final int NO_LIMIT = 0;
@@ -59,7 +60,7 @@ public final class Task<A> {
     public static final int MAX_LIMIT = 1_000_000;
 
     private Task(String name, Class<A> argsType, Retry retry, Delivery delivery, String lane, int priority,
-                 int limit, Rate rate) {
+                 int limit, Rate rate, KeyLimit<A> keyLimit) {
         this.name = name;
         this.argsType = argsType;
         this.retry = retry;
@@ -68,6 +69,7 @@ public final class Task<A> {
         this.priority = priority;
         this.limit = limit;
         this.rate = rate;
+        this.keyLimit = keyLimit;
     }
 
     /**
@@ -84,7 +86,7 @@ public final class Task<A> {
                     + (name == null ? "null" : '"' + name + '"'));
         }
         return new Task<>(name, argsType, Retry.none(), Delivery.AT_MOST_ONCE, DEFAULT_LANE, DEFAULT_PRIORITY,
-                NO_LIMIT, null);
+                NO_LIMIT, null, null);
     }
 
     /**
@@ -93,7 +95,7 @@ public final class Task<A> {
      */
     public Task<A> retry(Retry retry) {
         return new Task<>(name, argsType, Objects.requireNonNull(retry, "retry"), delivery, lane, priority,
-                limit, rate);
+                limit, rate, keyLimit);
     }
 
     /**
@@ -104,7 +106,7 @@ public final class Task<A> {
      */
     public Task<A> delivery(Delivery delivery) {
         return new Task<>(name, argsType, retry, Objects.requireNonNull(delivery, "delivery"), lane, priority,
-                limit, rate);
+                limit, rate, keyLimit);
     }
 
     /**
@@ -117,7 +119,8 @@ public final class Task<A> {
      * @throws IllegalArgumentException when the name is not such a name
      */
     public Task<A> lane(String lane) {
-        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority, limit, rate);
+        return new Task<>(name, argsType, retry, delivery, checkLane(lane, "lane"), priority, limit, rate,
+                keyLimit);
     }
 
     /**
@@ -132,7 +135,8 @@ public final class Task<A> {
      * @throws IllegalArgumentException when it is outside that range
      */
     public Task<A> priority(int priority) {
-        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"), limit, rate);
+        return new Task<>(name, argsType, retry, delivery, lane, checkPriority(priority, "priority"), limit,
+                rate, keyLimit);
     }
 
     /**
@@ -152,12 +156,75 @@ public final class Task<A> {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
         }
-        return new Task<>(name, argsType, retry, delivery, lane, priority, limit, rate);
+        return new Task<>(name, argsType, retry, delivery, lane, priority, limit, rate, keyLimit);
     }
 
     /** The concurrency limit, or {@value #NO_LIMIT} for none (the default). */
     public int limit() {
         return limit;
+    }
+
+    /** The longest key {@link #limitBy} may give: keys are stored with each task and indexed. */
+    public static final int MAX_LIMIT_KEY_LENGTH = 200;
+
+    /** A limit per key: at most {@code limit} tasks whose args give the same {@code key} run at once. */
+    private record KeyLimit<A>(java.util.function.Function<? super A, ?> key, int limit) {
+    }
+
+    /**
+     * A concurrency limit per key of the args: at most {@code limit} tasks of this type whose args give the same key
+     * run at once, across all foremen, and keys take turns, so one key's backlog (one customer's 100,000 exports)
+     * cannot hold back another key's first task. The key is computed when a task is enqueued and stored with it, as
+     * its {@code toString()} (a {@code String}, a number, a UUID); within a key tasks run by priority, then due time.
+     * Works with {@link #limit} (the type's total) and {@link #rate}. A task enqueued through a {@code Task} without
+     * {@code limitBy} (an older producer during a deploy) has no key: a foreman with {@code limitBy} gives it its key
+     * within seconds, before it runs.
+     *
+     * <pre>{@code
+     * Task.of("export", Export.class).limitBy(Export::customerId, 1) // one export at a time per customer
+     * }</pre>
+     *
+     * @param key   the args' key; must return non-null, at most {@value #MAX_LIMIT_KEY_LENGTH} characters as text
+     * @param limit 1 to {@value #MAX_LIMIT}
+     * @throws IllegalArgumentException when the limit is outside that range
+     */
+    public Task<A> limitBy(java.util.function.Function<? super A, ?> key, int limit) {
+        Objects.requireNonNull(key, "key");
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limitBy's limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+        }
+        return new Task<>(name, argsType, retry, delivery, lane, priority, this.limit, rate,
+                new KeyLimit<>(key, limit));
+    }
+
+    /** The concurrency limit per key of {@link #limitBy}, or {@value #NO_LIMIT} for none (the default). */
+    public int limitPerKey() {
+        return keyLimit == null ? NO_LIMIT : keyLimit.limit();
+    }
+
+    /**
+     * The {@link #limitBy} key of these args as stored, or null for a type without one. Calls the user's function:
+     * whatever it throws, or a null or too long key, becomes an IllegalArgumentException naming the task.
+     */
+    String limitKeyOf(A args) {
+        if (keyLimit == null) {
+            return null;
+        }
+        Object key;
+        try {
+            key = keyLimit.key().apply(args);
+        } catch (Throwable t) {
+            throw new IllegalArgumentException("task " + name + ": limitBy's key function threw " + t, t);
+        }
+        if (key == null) {
+            throw new IllegalArgumentException("task " + name + ": limitBy's key function returned null; every task of a type with limitBy needs a key");
+        }
+        String text = key.toString();
+        if (text == null || text.length() > MAX_LIMIT_KEY_LENGTH) {
+            throw new IllegalArgumentException("task " + name + ": limitBy's key must be at most "
+                    + MAX_LIMIT_KEY_LENGTH + " characters, was " + (text == null ? "null" : text.length()));
+        }
+        return text;
     }
 
     /**
@@ -195,7 +262,7 @@ public final class Task<A> {
      * @throws IllegalArgumentException when either is outside its range
      */
     public Task<A> rate(int starts, Duration per) {
-        return new Task<>(name, argsType, retry, delivery, lane, priority, limit, new Rate(starts, per));
+        return new Task<>(name, argsType, retry, delivery, lane, priority, limit, new Rate(starts, per), keyLimit);
     }
 
     /** The rate limit; empty for none (the default). */
@@ -271,6 +338,7 @@ public final class Task<A> {
                 + (lane.equals(DEFAULT_LANE) ? "" : ", lane " + lane)
                 + (priority == DEFAULT_PRIORITY ? "" : ", priority " + priority)
                 + (limit == NO_LIMIT ? "" : ", limit " + limit)
+                + (keyLimit == null ? "" : ", limit " + keyLimit.limit() + " per key")
                 + (rate == null ? "" : ", rate " + rate.starts() + " per " + rate.per()) + "]";
     }
 }

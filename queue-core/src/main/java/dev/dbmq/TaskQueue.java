@@ -169,21 +169,31 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
+        String limitKey = task.limitKeyOf(args);
         ensureOpen();
         if (interceptors.isEmpty()) {
-            return write(task, json, null, options);
+            return write(task, json, limitKey, null, options);
         }
-        return interceptors.run(task.name(), 1, metadata -> List.of(write(task, json, metadata, options))).get(0);
+        return interceptors.run(task.name(), 1, metadata -> List.of(write(task, json, limitKey, metadata, options)))
+                .get(0);
     }
 
     /** One task's write and wakeup, after the checks and the interceptors. */
-    private long write(Task<?> task, String json, String metadata, Enqueue options) {
+    private long write(Task<?> task, String json, String limitKey, String metadata, Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
         int priority = options.priority(task);
         String key = options.uniqueKey();
         long id;
-        if (key == null) {
+        if (limitKey != null) {
+            // the portable insert, which writes the key; never handed over (a type with limits waits for its claim)
+            TaskStore.Keyed written = database.transaction(dsl -> TaskStore.insertLimited(dsl, task.name(), json,
+                    metadata, now, dueAt, priority, key, limitKey));
+            if (!written.written()) {
+                return written.id();
+            }
+            id = written.id();
+        } else if (key == null) {
             Handoff handoff = dueAt <= now ? reserveHandoff(task.name(), json) : null;
             try {
                 id = backend.storage().enqueue(task.name(), json, metadata, now, dueAt, priority, handoff);
@@ -195,7 +205,7 @@ public final class TaskQueue implements AutoCloseable {
             }
             if (handoff != null) {
                 handoff.start(new TaskStore.Row(id, task.name(), json, now, dueAt, 1, null, null, metadata,
-                        priority));
+                        priority, null));
                 return id; // claimed by its own commit: nothing to wake
             }
         } else {
@@ -236,25 +246,32 @@ public final class TaskQueue implements AutoCloseable {
                     + " was " + options + "; enqueue each keyed task on its own");
         }
         List<String> jsons = new ArrayList<>(args.size());
+        List<String> limitKeys = task.limitPerKey() == Task.NO_LIMIT ? null : new ArrayList<>(args.size());
         for (A a : args) {
             jsons.add(codec.encode(task, a)); // all are checked before anything is written
+            if (limitKeys != null) {
+                limitKeys.add(task.limitKeyOf(a));
+            }
         }
         if (jsons.isEmpty()) {
             return List.of();
         }
         ensureOpen();
         if (interceptors.isEmpty()) {
-            return writeAll(task, jsons, null, options);
+            return writeAll(task, jsons, limitKeys, null, options);
         }
-        return interceptors.run(task.name(), jsons.size(), metadata -> writeAll(task, jsons, metadata, options));
+        return interceptors.run(task.name(), jsons.size(),
+                metadata -> writeAll(task, jsons, limitKeys, metadata, options));
     }
 
-    private List<Long> writeAll(Task<?> task, List<String> jsons, String metadata, Enqueue options) {
+    private List<Long> writeAll(Task<?> task, List<String> jsons, List<String> limitKeys, String metadata,
+                                Enqueue options) {
         long now = clock.millis();
         long dueAt = options.dueAt(now);
         int priority = options.priority(task);
-        List<Long> ids = database.transaction(dsl -> backend.storage().insertAll(dsl, task.name(), jsons, metadata, now,
-                dueAt, priority));
+        List<Long> ids = database.transaction(dsl -> limitKeys == null
+                ? backend.storage().insertAll(dsl, task.name(), jsons, metadata, now, dueAt, priority)
+                : TaskStore.insertAllLimited(dsl, task.name(), jsons, metadata, now, dueAt, priority, limitKeys));
         wake(false);
         return ids;
     }
@@ -326,19 +343,21 @@ public final class TaskQueue implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(options, "options");
         String json = codec.encode(task, args);
+        String limitKey = task.limitKeyOf(args);
         ensureOpen();
         if (interceptors.isEmpty()) {
-            return writeInCallerTransaction(tx, txName, task, json, null, options);
+            return writeInCallerTransaction(tx, txName, task, json, limitKey, null, options);
         }
         return interceptors.run(task.name(), 1,
-                metadata -> List.of(writeInCallerTransaction(tx, txName, task, json, metadata, options))).get(0);
+                metadata -> List.of(writeInCallerTransaction(tx, txName, task, json, limitKey, metadata, options)))
+                .get(0);
     }
 
-    private long writeInCallerTransaction(DSLContext tx, String txName, Task<?> task, String json, String metadata,
-                                          Enqueue options) {
+    private long writeInCallerTransaction(DSLContext tx, String txName, Task<?> task, String json, String limitKey,
+                                          String metadata, Enqueue options) {
         long now = clock.millis();
         return backend.storage().insertInCallerTransaction(tx, txName, task.name(), json, metadata, now,
-                options.dueAt(now), options.priority(task), options.uniqueKey(), () -> wake(true));
+                options.dueAt(now), options.priority(task), options.uniqueKey(), limitKey, () -> wake(true));
     }
 
     /**

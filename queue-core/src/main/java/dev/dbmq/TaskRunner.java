@@ -72,7 +72,8 @@ final class TaskRunner implements AttemptRunner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         // A limited type's place is free once its attempt ended: the foreman looks again, whatever the outcome.
-        boolean limited = task.slot() != ClaimedTask.NO_SLOT && task.registration().task().limit() != Task.NO_LIMIT;
+        boolean limited = task.slot() != ClaimedTask.NO_SLOT && (task.registration().task().limit() != Task.NO_LIMIT
+                || task.registration().task().limitPerKey() != Task.NO_LIMIT);
         if (error != null && control.stopped() == AttemptControl.Stop.CANCELLED) {
             return cancelled(task, context, startedAt, took, error) || limited;
         }

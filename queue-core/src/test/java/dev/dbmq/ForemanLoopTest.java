@@ -370,7 +370,7 @@ class ForemanLoopTest {
     }
 
     private static TaskStore.Row row(long id) {
-        return new TaskStore.Row(id, "t", "{}", 0, 0, 1, null, null, null, 1);
+        return new TaskStore.Row(id, "t", "{}", 0, 0, 1, null, null, null, 1, null);
     }
 
     private static ClaimedTask task(long id) {

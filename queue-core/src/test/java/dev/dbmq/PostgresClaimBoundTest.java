@@ -171,7 +171,8 @@ class PostgresClaimBoundTest {
             public void renderEnd(ExecuteContext ctx) {
                 if (ctx.sql().contains("for update skip locked")) { // the claim; keeps its bind values, now and limit
                     ctx.sql("delete from \"" + schema + "\".\"dbmq_task\" where ?::bigint > 0 and ?::int > 0"
-                            + " returning id, task_name, args, created_at, due_at, attempt, unique_key, schedule, metadata, priority");
+                            + " returning id, task_name, args, created_at, due_at, attempt, unique_key, schedule, metadata, priority,"
+                            + " limit_key");
                 }
             }
         };

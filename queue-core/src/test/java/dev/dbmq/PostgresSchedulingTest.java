@@ -135,7 +135,7 @@ class PostgresSchedulingTest extends SchedulingContract {
                 .recurring("beat", minute, TestTasks.ECHO, new TestTasks.Echo(1)).startManual().close();
         long now = T0.plusSeconds(60).toEpochMilli();
         RecurringTasks recurring = new RecurringTasks();
-        recurring.add("beat", minute, TestTasks.ECHO.name(), "{\"n\":1}", 1);
+        recurring.add("beat", minute, TestTasks.ECHO.name(), "{\"n\":1}", 1, null);
         CountDownLatch claimed = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
         int[] claimPid = new int[1];

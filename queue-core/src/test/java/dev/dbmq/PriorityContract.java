@@ -110,7 +110,7 @@ abstract class PriorityContract extends ClosesAfterEach {
         assertEquals(1, requeued.size());
         assertEquals(1, requeued.get(0).priority(), "the requeue keeps the enqueue's priority");
 
-        TaskStore.Row row = new TaskStore.Row(7, "flaky", "{}", 1, 2, 1, null, null, null, 0);
+        TaskStore.Row row = new TaskStore.Row(7, "flaky", "{}", 1, 2, 1, null, null, null, 0, null);
         List<RunningStore.Running> taken = queue.database().transaction(dsl -> {
             RunningStore.record(dsl, List.of(new RunningStore.Entry(row, 0, 2)), "gone", 3);
             return RunningStore.take(dsl, List.of("gone"));

@@ -169,7 +169,7 @@ class SqliteForemanTest extends ForemanContract {
         long now = System.currentTimeMillis();
         long id = queue.backend().storage().enqueue(ECHO.name(), json, null, now, now, 1, handoff);
         assertEquals(0, queue.pending(), "inserted and claimed in one transaction");
-        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null, null, 1));
+        handoff.start(new TaskStore.Row(id, ECHO.name(), json, now, now, 1, null, null, null, 1, null));
         assertEquals(1, queue.pending(), "put back: nothing ran it");
         assertEquals(java.util.List.of(), queue.running(), "and not recorded as running");
         assertEquals(0, f.handedOver());

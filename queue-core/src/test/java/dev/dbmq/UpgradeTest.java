@@ -75,9 +75,9 @@ class UpgradeTest {
     @TempDir
     Path dir;
 
-    /** Every earlier schema version: 1 to 5. */
+    /** Every earlier schema version. */
     @ParameterizedTest(name = "schema version {0}")
-    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9"})
+    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"})
     void a_sqlite_database_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
             String version) throws Exception {
         Path db = dir.resolve("queue.db");
@@ -108,7 +108,7 @@ class UpgradeTest {
 
     @NeedsPostgres
     @ParameterizedTest(name = "schema version {0}")
-    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9"})
+    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"})
     void a_postgres_schema_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
             String version) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_upgrade");

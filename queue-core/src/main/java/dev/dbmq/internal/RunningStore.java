@@ -58,11 +58,11 @@ public final class RunningStore {
         var insert = dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
                 DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
                 DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS,
-                DBMQ_RUNNING.PRIORITY);
+                DBMQ_RUNNING.PRIORITY, DBMQ_RUNNING.LIMIT_KEY);
         for (Entry e : entries) {
             TaskStore.Row r = e.row();
             insert = insert.values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(),
-                    r.dueAt(), r.attempt(), startedAt, e.maxAttempts(), r.priority());
+                    r.dueAt(), r.attempt(), startedAt, e.maxAttempts(), r.priority(), r.limitKey());
         }
         overwriting(insert).execute();
     }
@@ -73,9 +73,9 @@ public final class RunningStore {
         return overwriting(dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
                         DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
                         DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS,
-                        DBMQ_RUNNING.PRIORITY)
+                        DBMQ_RUNNING.PRIORITY, DBMQ_RUNNING.LIMIT_KEY)
                 .values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(),
-                        r.attempt(), startedAt, e.maxAttempts(), r.priority()));
+                        r.attempt(), startedAt, e.maxAttempts(), r.priority(), r.limitKey()));
     }
 
     private static org.jooq.Query overwriting(org.jooq.InsertOnDuplicateStep<DbmqRunningRecord> insert) {
@@ -90,6 +90,7 @@ public final class RunningStore {
                 .set(DBMQ_RUNNING.STARTED_AT, excluded(DBMQ_RUNNING.STARTED_AT))
                 .set(DBMQ_RUNNING.MAX_ATTEMPTS, excluded(DBMQ_RUNNING.MAX_ATTEMPTS))
                 .set(DBMQ_RUNNING.PRIORITY, excluded(DBMQ_RUNNING.PRIORITY))
+                .set(DBMQ_RUNNING.LIMIT_KEY, excluded(DBMQ_RUNNING.LIMIT_KEY))
                 // inlined, so the prepared statement binds the inserted values only
                 .set(DBMQ_RUNNING.PROGRESS, DSL.inline(null, DBMQ_RUNNING.PROGRESS))
                 .set(DBMQ_RUNNING.NOTE, DSL.inline(null, DBMQ_RUNNING.NOTE))
@@ -229,7 +230,8 @@ public final class RunningStore {
 
     private static Running running(DbmqRunningRecord r) {
         return new Running(new TaskStore.Row(r.getId(), r.getTaskName(), r.getArgs(), r.getCreatedAt(),
-                r.getDueAt(), r.getAttempt(), null, null, r.getMetadata(), r.getPriority()), r.getForemanId(),
+                r.getDueAt(), r.getAttempt(), null, null, r.getMetadata(), r.getPriority(), r.getLimitKey()),
+                r.getForemanId(),
                 r.getSlot(), r.getStartedAt(), r.getProgress(), r.getNote(), r.getMaxAttempts());
     }
 }

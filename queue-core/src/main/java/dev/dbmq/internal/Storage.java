@@ -60,7 +60,7 @@ public interface Storage {
             claimInserted(dsl, id);
         }
         claimFor.claimed(dsl, new TaskStore.Row(id, taskName, args, createdAt, dueAt, 1, null, null, metadata,
-                priority));
+                priority, null)); // a hand-over is never of a type with limits (Claimer)
         return id;
     }
 
@@ -119,12 +119,14 @@ public interface Storage {
      * @param txName the name of the caller's argument that {@code tx} stands for ({@code tx}, {@code connection}),
      *               for the refusal's message
      * @param key    the task's unique key, or null ({@link TaskStore#insert(DSLContext, String, String, String, long,
-     *               long, int, String)})
+     *               long, int, String, String)})
+     * @param limitKey its {@code Task.limitBy} key, or null
      * @throws IllegalArgumentException when tx is not a context on this database, naming txName and both databases;
      *                                  nothing is written
      */
     long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args, String metadata,
-                                   long createdAt, long dueAt, int priority, String key, Runnable wakeAtCommit);
+                                   long createdAt, long dueAt, int priority, String key, String limitKey,
+                                   Runnable wakeAtCommit);
 
     /**
      * Deletes and returns up to {@code limit} of the tasks named {@code names} (null: any name), and at most

@@ -64,9 +64,10 @@ public final class TaskStore {
      * @param schedule  a recurring instance's {@link dev.dbmq.Schedule#spec()}, or null
      * @param metadata  what enqueue interceptors stored with it, as {@code TaskMetadata} JSON, or null (none)
      * @param priority  0 runs first … 3 last ({@code Task.priority}, {@code Enqueue.priority})
+     * @param limitKey  its {@code Task.limitBy} key, or null (a type without one)
      */
     public record Row(long id, String taskName, String args, long createdAt, long dueAt, int attempt, String uniqueKey,
-               String schedule, String metadata, int priority) {
+               String schedule, String metadata, int priority, String limitKey) {
     }
 
     /** The priorities a claim reads, highest first: what V9's CHECK allows. */
@@ -84,7 +85,7 @@ public final class TaskStore {
     /** The columns a claim returns, in {@link #row(Record)}'s order. */
     public static final List<Field<?>> ROW_FIELDS = List.of(DBMQ_TASK.ID, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
             DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.ATTEMPT, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE,
-            DBMQ_TASK.METADATA, DBMQ_TASK.PRIORITY);
+            DBMQ_TASK.METADATA, DBMQ_TASK.PRIORITY, DBMQ_TASK.LIMIT_KEY);
 
     public static InsertResultStep<Record1<Long>> insertQuery(DSLContext dsl, String taskName, String args,
                                                        String metadata, long createdAt, long dueAt, int priority) {
@@ -110,11 +111,31 @@ public final class TaskStore {
      */
     public static Keyed insertKeyed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
                              long dueAt, int priority, String key) {
+        return insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, priority, key, null);
+    }
+
+    /**
+     * A task of a type with {@code Task.limitBy}: the portable insert with its {@code limitKey}, and with a unique
+     * {@code key} as {@link #insertKeyed} does; null {@code key}: a plain insert, always written.
+     */
+    public static Keyed insertLimited(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
+                                      long dueAt, int priority, String key, String limitKey) {
+        if (key != null) {
+            return insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, priority, key, limitKey);
+        }
+        return new Keyed(dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
+                        DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.PRIORITY, DBMQ_TASK.LIMIT_KEY)
+                .values(taskName, args, metadata, createdAt, dueAt, priority, limitKey)
+                .returningResult(DBMQ_TASK.ID).fetchOne().value1(), true);
+    }
+
+    private static Keyed insertKeyed(DSLContext dsl, String taskName, String args, String metadata, long createdAt,
+                                     long dueAt, int priority, String key, String limitKey) {
         for (int i = 0; i < KEYED_INSERT_TRIES; i++) {
             Record1<Long> inserted = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS,
                             DBMQ_TASK.METADATA, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT, DBMQ_TASK.PRIORITY,
-                            DBMQ_TASK.UNIQUE_KEY)
-                    .values(taskName, args, metadata, createdAt, dueAt, priority, key)
+                            DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.LIMIT_KEY)
+                    .values(taskName, args, metadata, createdAt, dueAt, priority, key, limitKey)
                     .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                     .returningResult(DBMQ_TASK.ID)
                     .fetchOne();
@@ -136,10 +157,10 @@ public final class TaskStore {
      * NOTHING}. Returns whether it was written.
      */
     public static boolean insertInstance(DSLContext dsl, String taskName, String args, long createdAt, long dueAt,
-                                  int priority, String key, String schedule) {
+                                  int priority, String key, String schedule, String limitKey) {
         return dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT,
-                        DBMQ_TASK.PRIORITY, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE)
-                .values(taskName, args, createdAt, dueAt, priority, key, schedule)
+                        DBMQ_TASK.PRIORITY, DBMQ_TASK.UNIQUE_KEY, DBMQ_TASK.SCHEDULE, DBMQ_TASK.LIMIT_KEY)
+                .values(taskName, args, createdAt, dueAt, priority, key, schedule, limitKey)
                 .onConflict(DBMQ_TASK.UNIQUE_KEY).where(HAS_KEY).doNothing()
                 .execute() > 0;
     }
@@ -148,9 +169,15 @@ public final class TaskStore {
     public record Keyed(long id, boolean written) {
     }
 
-    /** Inserts without a key, or with one through {@link #insertKeyed}; returns the id. */
+    /**
+     * Inserts without a key, or with one through {@link #insertKeyed}, and with a {@code Task.limitBy} key
+     * ({@link #insertLimited}) or none; returns the id.
+     */
     public static long insert(DSLContext dsl, String taskName, String args, String metadata, long createdAt, long dueAt,
-                       int priority, String key) {
+                       int priority, String key, String limitKey) {
+        if (limitKey != null) {
+            return insertLimited(dsl, taskName, args, metadata, createdAt, dueAt, priority, key, limitKey).id();
+        }
         return key == null ? insert(dsl, taskName, args, metadata, createdAt, dueAt, priority)
                 : insertKeyed(dsl, taskName, args, metadata, createdAt, dueAt, priority, key).id();
     }
@@ -172,6 +199,17 @@ public final class TaskStore {
             List<Long> chunk = new ArrayList<>(insert.returningResult(DBMQ_TASK.ID).fetch(Record1::value1));
             chunk.sort(Comparator.naturalOrder());
             ids.addAll(chunk);
+        }
+        return ids;
+    }
+
+    /** {@link #insertAll} of a type with {@code Task.limitBy}: each task with its key, one insert each. */
+    public static List<Long> insertAllLimited(DSLContext dsl, String taskName, List<String> args, String metadata,
+                                              long createdAt, long dueAt, int priority, List<String> limitKeys) {
+        List<Long> ids = new ArrayList<>(args.size());
+        for (int i = 0; i < args.size(); i++) {
+            ids.add(insertLimited(dsl, taskName, args.get(i), metadata, createdAt, dueAt, priority, null,
+                    limitKeys.get(i)).id());
         }
         return ids;
     }
@@ -228,7 +266,7 @@ public final class TaskStore {
         return new Row(r.get(DBMQ_TASK.ID), r.get(DBMQ_TASK.TASK_NAME), r.get(DBMQ_TASK.ARGS),
                 r.get(DBMQ_TASK.CREATED_AT), r.get(DBMQ_TASK.DUE_AT), r.get(DBMQ_TASK.ATTEMPT),
                 r.get(DBMQ_TASK.UNIQUE_KEY), r.get(DBMQ_TASK.SCHEDULE), r.get(DBMQ_TASK.METADATA),
-                r.get(DBMQ_TASK.PRIORITY));
+                r.get(DBMQ_TASK.PRIORITY), r.get(DBMQ_TASK.LIMIT_KEY));
     }
 
     /**
@@ -461,6 +499,7 @@ public final class TaskStore {
                 .set(DBMQ_TASK.ATTEMPT, attempt)
                 .set(DBMQ_TASK.METADATA, row.metadata())
                 .set(DBMQ_TASK.PRIORITY, row.priority())
+                .set(DBMQ_TASK.LIMIT_KEY, row.limitKey())
                 .onConflict(DBMQ_TASK.ID)
                 .doNothing()
                 .execute();
@@ -478,6 +517,7 @@ public final class TaskStore {
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
                 .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
                 .set(DBMQ_FAILED_TASK.PRIORITY, row.priority())
+                .set(DBMQ_FAILED_TASK.LIMIT_KEY, row.limitKey())
                 .onConflict(DBMQ_FAILED_TASK.ID)
                 .doUpdate()
                 .set(DBMQ_FAILED_TASK.FAILED_AT, failedAt)
@@ -485,6 +525,7 @@ public final class TaskStore {
                 .set(DBMQ_FAILED_TASK.ATTEMPTS, row.attempt())
                 .set(DBMQ_FAILED_TASK.METADATA, row.metadata())
                 .set(DBMQ_FAILED_TASK.PRIORITY, row.priority())
+                .set(DBMQ_FAILED_TASK.LIMIT_KEY, row.limitKey())
                 .execute();
     }
 
@@ -557,6 +598,30 @@ public final class TaskStore {
                     .set(DBMQ_TASK.ATTEMPT, row.attempt())
                     .set(DBMQ_TASK.METADATA, row.metadata())
                     .set(DBMQ_TASK.PRIORITY, row.priority())
+                    .set(DBMQ_TASK.LIMIT_KEY, row.limitKey())
+                    .execute();
+        }
+    }
+
+    /**
+     * Writes rows this transaction claimed back exactly as they were, keys and schedule included: a claim that found
+     * more than it may keep ({@code Claimer}) undoes part of its own delete before it commits, so for every other
+     * transaction these rows never left.
+     */
+    public static void restore(DSLContext dsl, List<Row> rows) {
+        for (Row row : rows) {
+            dsl.insertInto(DBMQ_TASK)
+                    .set(DBMQ_TASK.ID, row.id())
+                    .set(DBMQ_TASK.TASK_NAME, row.taskName())
+                    .set(DBMQ_TASK.ARGS, row.args())
+                    .set(DBMQ_TASK.CREATED_AT, row.createdAt())
+                    .set(DBMQ_TASK.DUE_AT, row.dueAt())
+                    .set(DBMQ_TASK.ATTEMPT, row.attempt())
+                    .set(DBMQ_TASK.UNIQUE_KEY, row.uniqueKey())
+                    .set(DBMQ_TASK.SCHEDULE, row.schedule())
+                    .set(DBMQ_TASK.METADATA, row.metadata())
+                    .set(DBMQ_TASK.PRIORITY, row.priority())
+                    .set(DBMQ_TASK.LIMIT_KEY, row.limitKey())
                     .execute();
         }
     }
@@ -718,13 +783,16 @@ public final class TaskStore {
         var row = dsl.deleteFrom(DBMQ_FAILED_TASK)
                 .where(DBMQ_FAILED_TASK.ID.eq(failedId))
                 .returning(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA,
-                        DBMQ_FAILED_TASK.PRIORITY)
+                        DBMQ_FAILED_TASK.PRIORITY, DBMQ_FAILED_TASK.LIMIT_KEY)
                 .fetchOne();
         if (row == null) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis,
-                AT_ONCE, row.getPriority()));
+        return OptionalLong.of(row.getLimitKey() == null
+                ? insert(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis, AT_ONCE,
+                        row.getPriority())
+                : insertLimited(dsl, row.getTaskName(), row.getArgs(), row.getMetadata(), nowMillis, AT_ONCE,
+                        row.getPriority(), null, row.getLimitKey()).id());
     }
 
     public static boolean deleteFailed(DSLContext dsl, long failedId) {

@@ -36,7 +36,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         watcher.start();
         long id;
         try (CallerTx tx = openCallerTx()) {
-            id = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, null, () -> {
+            id = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, null, null, () -> {
                 wakeAtCommitRuns.incrementAndGet();
                 woken.countDown();
             });
@@ -46,7 +46,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         }
         await(woken, "after the caller's commit, wakeAtCommit to run or a foreman's wakeup source to fire");
         assertTrue(wakeAtCommitRuns.get() <= 1, "wakeAtCommit ran " + wakeAtCommitRuns.get() + " times");
-        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 5, 5, 1, null, null, null, 1)), claim(backend(), 10, null));
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 5, 5, 1, null, null, null, 1, null)), claim(backend(), 10, null));
     }
 
     @Test
@@ -55,7 +55,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         try (CallerTx tx = openCallerTx()) {
             tx.dsl().execute("CREATE TABLE app_note (n INTEGER)");
             tx.commit();
-            storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, null,
+            storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, null, null,
                     wakeAtCommitRuns::incrementAndGet);
             tx.rollback();
             assertEquals(0, pending(backend()));
@@ -78,7 +78,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
         int wakesBefore = foreman.wakes();
         try (CallerTx tx = openCallerTx()) {
             tx.autocommit(true);
-            storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, null, woken::countDown);
+            storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, null, null, woken::countDown);
         }
         assertEquals(1, pending(backend()));
         if (woken.getCount() > 0) {
@@ -93,12 +93,12 @@ public interface CallerTransactionContract extends BackendUnderTest {
         Runnable wakeAtCommit = wakeAtCommitRuns::incrementAndGet;
         try (CallerTx other = openCallerTxOnOther()) {
             assertThrows(IllegalArgumentException.class,
-                    () -> storage().insertInCallerTransaction(other.dsl(), "tx", A, arg(1), null, 5, 5, 1, null,
+                    () -> storage().insertInCallerTransaction(other.dsl(), "tx", A, arg(1), null, 5, 5, 1, null, null,
                             wakeAtCommit));
             other.commit(); // the application goes on with its transaction
             other.autocommit(true);
             IllegalArgumentException autocommit = assertThrows(IllegalArgumentException.class,
-                    () -> storage().insertInCallerTransaction(other.dsl(), "tx", A, arg(2), null, 5, 5, 1, null,
+                    () -> storage().insertInCallerTransaction(other.dsl(), "tx", A, arg(2), null, 5, 5, 1, null, null,
                             wakeAtCommit));
             assertTrue(autocommit.getMessage() != null && autocommit.getMessage().startsWith("tx must be"),
                     "the refusal names the caller's argument: " + autocommit.getMessage());
@@ -119,7 +119,7 @@ public interface CallerTransactionContract extends BackendUnderTest {
                 }
                 DSLContext wrong = tx.dsl().configuration().derive(dialect).dsl();
                 assertThrows(IllegalArgumentException.class,
-                        () -> storage().insertInCallerTransaction(wrong, "tx", A, arg(1), null, 5, 5, 1, null, () -> { }),
+                        () -> storage().insertInCallerTransaction(wrong, "tx", A, arg(1), null, 5, 5, 1, null, null, () -> { }),
                         "a " + dialect + " context");
             }
             tx.commit();
@@ -132,10 +132,10 @@ public interface CallerTransactionContract extends BackendUnderTest {
     default void a_caller_transaction_enqueue_with_a_key_writes_one_row() throws Exception {
         long holder;
         try (CallerTx tx = openCallerTx()) {
-            holder = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, "caller-key",
+            holder = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(1), null, 5, 5, 1, "caller-key", null,
                     () -> { });
             assertEquals(holder, storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(2), null, 5, 5,1, 
-                    "caller-key", () -> { }), "the same transaction sees its own holder");
+                    "caller-key", null, () -> { }), "the same transaction sees its own holder");
             tx.commit();
         }
         assertEquals(holder, storage().database().transaction(dsl ->

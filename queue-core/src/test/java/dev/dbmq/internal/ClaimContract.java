@@ -30,7 +30,7 @@ public interface ClaimContract extends BackendUnderTest {
         }
         List<TaskStore.Row> first = claim(backend(), 3, null);
         assertEquals(ids.subList(0, 3), ids(first));
-        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null, null, 1), first.get(0));
+        assertEquals(new TaskStore.Row(ids.get(0), A, arg(0), 100, 100, 1, null, null, null, 1, null), first.get(0));
         assertEquals(7, pending(backend()));
         assertEquals(ids.subList(3, 7), ids(claim(backend(), 4, List.of(A))));
         assertEquals(ids.subList(7, 10), ids(claim(backend(), 100, null)));
@@ -49,7 +49,7 @@ public interface ClaimContract extends BackendUnderTest {
             for (int i = 0; i < pattern.length; i++) {
                 int n = round * pattern.length + i;
                 inserted.add(new TaskStore.Row(insert(backend(), pattern[i], n, n), pattern[i], arg(n), n, n, 1, null,
-                        null, null, 1));
+                        null, null, 1, null));
             }
         }
         List<TaskStore.Row> left = new ArrayList<>(inserted);
@@ -156,7 +156,7 @@ public interface ClaimContract extends BackendUnderTest {
             String name = i % 3 == 0 ? A : i % 3 == 1 ? B : C;
             long dueAt = 1_000 + (i % 2 == 0 ? 40 - i : 100 + i); // odd ones are new; due order is not id order
             inserted.add(new TaskStore.Row(insertDue(backend(), name, i, dueAt), name, arg(i), 1, dueAt, 1, null,
-                    null, null, 1));
+                    null, null, 1, null));
         }
         long cutoff = 1_050;
         List<Long> overdueB = inserted.stream().filter(r -> r.taskName().equals(B) && r.dueAt() < cutoff)

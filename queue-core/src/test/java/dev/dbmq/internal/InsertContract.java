@@ -67,7 +67,7 @@ public interface InsertContract extends BackendUnderTest {
                 TaskStore.insertKeyed(dsl, B, arg(2), null, 2, 20, 1, "k"));
         assertTrue(first.written());
         assertEquals(new TaskStore.Keyed(first.id(), false), second, "the holder's id, nothing written");
-        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null, null, 1)),
+        assertEquals(List.of(new TaskStore.Row(first.id(), A, arg(1), 1, 10, 1, "k", null, null, 1, null)),
                 claimAt(backend(), 10, null, 100));
         TaskStore.Keyed third = storage().database().transaction(dsl ->
                 TaskStore.insertKeyed(dsl, A, arg(3), null, 3, 30, 1, "k"));
@@ -123,7 +123,7 @@ public interface InsertContract extends BackendUnderTest {
             TaskStore.insertRetry(dsl, claimed, 500);
             return null;
         });
-        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null, null, 1)),
+        assertEquals(List.of(new TaskStore.Row(id, A, arg(1), 7, 500, 2, null, null, null, 1, null)),
                 claimAt(backend(), 1, List.of(A), 500));
     }
 
@@ -159,7 +159,7 @@ public interface InsertContract extends BackendUnderTest {
         List<Long> many = storage().database().transaction(dsl -> storage().insertAll(dsl, A, args(101), meta, 4, 4, 1));
         long inCaller;
         try (CallerTx tx = openCallerTx()) {
-            inCaller = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(5), meta, 5, 5, 1, null, () -> { });
+            inCaller = storage().insertInCallerTransaction(tx.dsl(), "tx", A, arg(5), meta, 5, 5, 1, null, null, () -> { });
             tx.commit();
         }
         long without = storage().enqueue(A, arg(6), null, 6, 6, 1, null);
@@ -191,7 +191,7 @@ public interface InsertContract extends BackendUnderTest {
         });
         long requeued = storage().database().transaction(dsl -> TaskStore.requeue(dsl, putBack.id(), 30))
                 .getAsLong();
-        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 0, 1, null, null, meta, 1)), // due at once
+        assertEquals(List.of(new TaskStore.Row(requeued, A, putBack.args(), 30, 0, 1, null, null, meta, 1, null)), // due at once
                 claim(backend(), 10, List.of(A)), "a requeued failed task carries it again");
     }
 }

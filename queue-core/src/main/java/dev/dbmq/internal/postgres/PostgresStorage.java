@@ -140,23 +140,24 @@ final class PostgresStorage implements Storage {
     @Override
     public long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args,
                                           String metadata, long createdAt, long dueAt, int priority, String key,
-                                          Runnable wakeAtCommit) {
+                                          String limitKey, Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.POSTGRES) {
             throw new IllegalArgumentException(txName + " must be a PostgreSQL context, its dialect is "
                     + tx.dialect());
         }
         database.requireSameDatabase(tx, txName);
         DSLContext mapped = tx.configuration().derive(database.settings()).dsl();
-        return TaskStore.insert(mapped, taskName, args, metadata, createdAt, dueAt, priority, key);
+        return TaskStore.insert(mapped, taskName, args, metadata, createdAt, dueAt, priority, key, limitKey);
     }
 
     @Override
     public int requeueFailed(DSLContext dsl, Condition matching, long nowMillis) {
         // One statement: the rows the DELETE removed are the rows the INSERT writes, whatever commits meanwhile.
         return dsl.execute("with moved as (delete from {0} where {1}"
-                        + " returning task_name, args, metadata, priority, failed_at, id)"
-                        + " insert into {2} (task_name, args, metadata, priority, created_at, due_at)"
-                        + " select task_name, args, metadata, priority, {3}, {4} from moved order by failed_at, id",
+                        + " returning task_name, args, metadata, priority, limit_key, failed_at, id)"
+                        + " insert into {2} (task_name, args, metadata, priority, limit_key, created_at, due_at)"
+                        + " select task_name, args, metadata, priority, limit_key, {3}, {4} from moved"
+                        + " order by failed_at, id",
                 DBMQ_FAILED_TASK, matching, DBMQ_TASK, DSL.val(nowMillis), DSL.val(TaskStore.AT_ONCE));
     }
 }

@@ -147,7 +147,7 @@ final class SqliteStatements {
                 while (rs.next()) { // columns in the order of TaskStore.ROW_FIELDS
                     rows.add(new TaskStore.Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                             rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                            rs.getInt(10)));
+                            rs.getInt(10), rs.getString(11)));
                 }
             }
         } catch (SQLException e) {
@@ -174,7 +174,7 @@ final class SqliteStatements {
 
     /**
      * Binds foreman_id, slot, id, task_name, args, metadata, created_at, due_at, attempt, started_at, max_attempts,
-     * priority (the upsert's update takes them from {@code excluded}: no more binds).
+     * priority, limit_key (the upsert's update takes them from {@code excluded}: no more binds).
      */
     static final String RECORD_RUNNING = Rendering.rendered("recordRunning");
     /** Binds foreman_id, slot. */
@@ -202,6 +202,7 @@ final class SqliteStatements {
                 insert.setInt(11, entry.maxAttempts());
             }
             insert.setInt(12, row.priority());
+            insert.setString(13, row.limitKey());
             insert.executeUpdate();
         } catch (SQLException e) {
             cache.discard(RECORD_RUNNING);
@@ -333,8 +334,8 @@ final class SqliteStatements {
                     .where(DBMQ_TASK.ID.eq(-1L)), List.of(-1L)));
             all.put("recordRunning", SqliteStatementCache.render(RunningStore.recordQuery(Jooq.RENDER,
                     new RunningStore.Entry(new TaskStore.Row(-1L, "task_name", "args", 0L, 1L, 2, null, null,
-                            "metadata", 5), 7, 4), "foreman", 3L),
-                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L, 4, 5)));
+                            "metadata", 5, "limit_key"), 7, 4), "foreman", 3L),
+                    List.of("foreman", 7, -1L, "task_name", "args", "metadata", 0L, 1L, 2, 3L, 4, 5, "limit_key")));
             all.put("clearRunning", SqliteStatementCache.render(RunningStore.clearQuery(Jooq.RENDER, "foreman", 7),
                     List.of("foreman", 7)));
             all.put("nextDue", SqliteStatementCache.render(TaskStore.nextDueQuery(Jooq.RENDER, List.of("task_name")),

@@ -192,7 +192,7 @@ final class SqliteStorage implements Storage {
     @Override
     public long insertInCallerTransaction(DSLContext tx, String txName, String taskName, String args,
                                           String metadata, long createdAt, long dueAt, int priority, String key,
-                                          Runnable wakeAtCommit) {
+                                          String limitKey, Runnable wakeAtCommit) {
         if (tx.dialect().family() != SQLDialect.SQLITE) {
             throw new IllegalArgumentException(txName + " must be a SQLite context on " + file + ", its dialect is "
                     + tx.dialect());
@@ -207,7 +207,7 @@ final class SqliteStorage implements Storage {
         });
         // Native INSERT … RETURNING, as on the queue's own connection (see Database.jooqSettings)
         DSLContext nativeReturning = tx.configuration().derive(Database.jooqSettings()).dsl();
-        return TaskStore.insert(nativeReturning, taskName, args, metadata, createdAt, dueAt, priority, key);
+        return TaskStore.insert(nativeReturning, taskName, args, metadata, createdAt, dueAt, priority, key, limitKey);
     }
 
     private boolean sameFile(String url) throws SQLException {
@@ -240,9 +240,10 @@ final class SqliteStorage implements Storage {
     @Override
     public int requeueFailed(DSLContext dsl, Condition matching, long nowMillis) {
         int moved = dsl.insertInto(DBMQ_TASK, DBMQ_TASK.TASK_NAME, DBMQ_TASK.ARGS, DBMQ_TASK.METADATA,
-                        DBMQ_TASK.PRIORITY, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
+                        DBMQ_TASK.PRIORITY, DBMQ_TASK.LIMIT_KEY, DBMQ_TASK.CREATED_AT, DBMQ_TASK.DUE_AT)
                 .select(DSL.select(DBMQ_FAILED_TASK.TASK_NAME, DBMQ_FAILED_TASK.ARGS, DBMQ_FAILED_TASK.METADATA,
-                                DBMQ_FAILED_TASK.PRIORITY, DSL.val(nowMillis), DSL.val(TaskStore.AT_ONCE))
+                                DBMQ_FAILED_TASK.PRIORITY, DBMQ_FAILED_TASK.LIMIT_KEY, DSL.val(nowMillis),
+                                DSL.val(TaskStore.AT_ONCE))
                         .from(DBMQ_FAILED_TASK).where(matching)
                         .orderBy(DBMQ_FAILED_TASK.FAILED_AT, DBMQ_FAILED_TASK.ID))
                 .execute();

@@ -169,7 +169,7 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
         InsertContract.insertKeys(backend(), List.of("digest:1"));
         storage().database().transaction(dsl -> {
             for (String key : List.of("dbmq:recurring:beat", "dbmq:recurring:other")) {
-                TaskStore.insertInstance(dsl, A, "{}", 1, 60_000, 1, key, "every PT1M");
+                TaskStore.insertInstance(dsl, A, "{}", 1, 60_000, 1, key, "every PT1M", null);
             }
             return null;
         });
@@ -230,6 +230,49 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
             return details;
         });
         assertTrue(statements.size() >= 4, "statements recorded: " + statements);
+        assertEquals(List.of(), plans.stream()
+                .filter(p -> p.startsWith("SCAN") || p.contains("TEMP B-TREE")).toList(), "plans: " + plans);
+    }
+
+    /**
+     * A limitBy type's claim reads its keys through the partial key index, as prepared statements with their bind
+     * values: the next key after another is one seek, a key's first due task a range of that key, its rows locked or
+     * not; a key's backlog is never read through, nor the queue scanned or sorted.
+     */
+    @Test
+    void the_walk_of_a_keyed_types_keys_seeks_the_key_index_and_never_scans_the_queue() {
+        storage().database().transaction(dsl -> {
+            for (int i = 0; i < 30; i++) {
+                TaskStore.insertLimited(dsl, A, "{}", null, i, i, i % 4, null, i % 3 == 0 ? "a" : "b");
+                TaskStore.insert(dsl, A, "{}", null, i, i, 1);
+            }
+            return null;
+        });
+        List<String> statements = new ArrayList<>();
+        List<Object[]> binds = new ArrayList<>();
+        List<String> plans = storage().database().transaction(dsl -> {
+            DSLContext recording = dsl.configuration().derive(new DefaultExecuteListenerProvider(new ExecuteListener() {
+                @Override
+                public void renderEnd(ExecuteContext ctx) {
+                    statements.add(ctx.sql());
+                    binds.add(ctx.query().getBindValues().toArray());
+                }
+            })).dsl();
+            assertEquals("a", dev.dbmq.internal.LimitKeyStore.nextKey(recording, A, null));
+            assertEquals("b", dev.dbmq.internal.LimitKeyStore.nextKey(recording, A, "a"));
+            assertEquals("b", dev.dbmq.internal.LimitKeyStore.firstDue(storage().claimForm(), recording, A, "b", 100,
+                    List.of(1L)).limitKey());
+            assertEquals(2, dev.dbmq.internal.LimitKeyStore.take(recording, List.of(1L, 2L)).size());
+            List<String> details = new ArrayList<>();
+            for (int i = 0; i < statements.size(); i++) {
+                dsl.fetch("EXPLAIN QUERY PLAN " + statements.get(i), binds.get(i))
+                        .forEach(r -> details.add(r.get("detail", String.class)));
+            }
+            return details;
+        });
+        assertEquals(4, statements.size(), "statements recorded: " + statements);
+        assertEquals(3, plans.stream().filter(p -> p.contains("USING COVERING INDEX dbmq_task_limit_key_ix")
+                || p.contains("USING INDEX dbmq_task_limit_key_ix")).count(), "plans: " + plans);
         assertEquals(List.of(), plans.stream()
                 .filter(p -> p.startsWith("SCAN") || p.contains("TEMP B-TREE")).toList(), "plans: " + plans);
     }
