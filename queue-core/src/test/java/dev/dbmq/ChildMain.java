@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code enqueue-all <db> <n>}: prints "BEGIN", enqueues n tasks in one enqueueAll, prints "COMMITTED".
  * <li>{@code limited-foreman <db>}: a foreman of {@link LimitContract#LIMITED} (limit 2) on 4 workers, each task
  * printing "RUNNING n" and then holding its place until the process is killed; "STARTED" once started.
+ * <li>{@code limited-log-foreman <db> <log file> <workers>}: a foreman of {@link LimitContract#LIMITED} whose
+ * handler appends "S n nanoTime" as it starts, works 1 ms, and appends "E n nanoTime" as it ends (unbuffered: a write
+ * survives kill -9; System.nanoTime is the host's monotonic clock, the same in every JVM of this machine on Linux).
+ * Prints "STARTED".
  * <li>{@code foreman <db>}: runs a foreman (no polling: wakeups only) whose {@link TestTasks#SLOW} handler prints
  * "RUNNING id" and waits for a "release" line on stdin, then prints "DONE id"; prints "STARTED" when up and stops on
  * SIGTERM through the foreman's shutdown hook.
@@ -104,6 +108,7 @@ public final class ChildMain {
             }
             case "foreman" -> slowForeman(db);
             case "limited-foreman" -> limitedForeman(db);
+            case "limited-log-foreman" -> limitedLogForeman(db, Path.of(args[2]), Integer.parseInt(args[3]));
             case "log-foreman" -> logForeman(db);
             case "worker-main" -> workerMain(db);
             case "try-foreman-lock" -> tryForemanLock(db);
@@ -141,6 +146,20 @@ public final class ChildMain {
                 .start();
         System.out.println("STARTED");
         never.await();
+    }
+
+    private static void limitedLogForeman(String db, Path log, int workers) throws Exception {
+        FileOutputStream out = new FileOutputStream(log.toFile(), true);
+        Foreman.builder(open(db))
+                .workers(workers)
+                .handle(LimitContract.LIMITED, a -> {
+                    record(out, "S " + a.n() + " " + System.nanoTime());
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // the work
+                    record(out, "E " + a.n() + " " + System.nanoTime());
+                })
+                .start();
+        System.out.println("STARTED");
+        Thread.currentThread().join();
     }
 
     static TaskQueue open(String db) {
