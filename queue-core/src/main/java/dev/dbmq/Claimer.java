@@ -166,6 +166,9 @@ final class Claimer implements Claims {
             records.giveBack(lease);
             return new Claim(0, List.of(), clock.millis(), true);
         }
+        if (!keyTurns.isEmpty()) {
+            keyTurns.giveKeysIfDue(database, clock.millis());
+        }
         try {
             rows = database.transaction(dsl -> claimIn(dsl, max, mayCommit, rejected, runnable, now, lease));
         } catch (LanePaused e) {

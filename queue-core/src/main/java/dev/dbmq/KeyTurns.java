@@ -107,7 +107,7 @@ final class KeyTurns {
 
     private final Map<String, Handlers.Registration<?>> keyed;
     private final ArgsCodec codec;
-    /** Per keyed name, the key of the last task it kept: the next walk starts after it. */
+    /** Per keyed name, the key of the last task it kept: the next walk starts after it. Claim holder's. */
     private final Map<String, String> cursors = new HashMap<>();
     private final Map<String, Long> lastKeylessLook = new HashMap<>();
 
@@ -135,7 +135,6 @@ final class KeyTurns {
      */
     Walk candidates(DSLContext dsl, Storage storage, String name, int room, long nowMillis, String foremanId,
                     Set<Integer> endedSlots) {
-        giveKeys(dsl, name, nowMillis);
         Map<String, Integer> running = LimitKeyStore.runningByKey(dsl, name, foremanId, endedSlots);
         Storage.ClaimForm form = storage.claimForm();
         Keys keys = new Keys() {
@@ -179,17 +178,33 @@ final class KeyTurns {
     }
 
     /**
-     * Every {@value #KEYLESS_LOOK_MILLIS} ms: gives tasks of {@code name} written without a key (by a producer whose
-     * {@code Task} has no limitBy) their key, computed here from their args, so the walk meets them. Args that can't
-     * be decoded, or a key function that fails, give the key "" (the claim then keeps undecodable args as failed, as
-     * any claim does).
+     * Before a claim, every {@value #KEYLESS_LOOK_MILLIS} ms (the first claim included): gives tasks of the keyed
+     * types written without a key (by a producer whose {@code Task} has no limitBy) their key, computed here from their
+     * args, so the walk meets them; each type in a transaction of its own, outside the claim's, as the look reads the
+     * type's rows (the claim index has no key) and the claim's lock need not wait for it. Args that can't be decoded,
+     * or a key function that fails, give the key "" (the claim then keeps undecodable args as failed, as any claim
+     * does). Never throws: a failed look is logged and tried again at the next.
      */
-    private void giveKeys(DSLContext dsl, String name, long nowMillis) {
-        Long last = lastKeylessLook.get(name);
-        if (last != null && nowMillis - last < KEYLESS_LOOK_MILLIS && nowMillis >= last) {
-            return;
+    void giveKeysIfDue(dev.dbmq.internal.Database database, long nowMillis) {
+        for (String name : keyed.keySet()) {
+            Long last = lastKeylessLook.get(name);
+            if (last != null && nowMillis - last < KEYLESS_LOOK_MILLIS && nowMillis >= last) {
+                continue;
+            }
+            lastKeylessLook.put(name, nowMillis);
+            try {
+                database.transaction(dsl -> {
+                    giveKeys(dsl, name);
+                    return null;
+                });
+            } catch (Throwable t) {
+                log.warn("Cannot look for tasks of {} without a limitBy key ({}); will look again",
+                        Claimer.printable(name), t.toString());
+            }
         }
-        lastKeylessLook.put(name, nowMillis);
+    }
+
+    private void giveKeys(DSLContext dsl, String name) {
         List<Record2<Long, String>> rows = LimitKeyStore.keyless(dsl, name, KEYLESS_PER_LOOK);
         int failed = 0;
         for (Record2<Long, String> row : rows) {

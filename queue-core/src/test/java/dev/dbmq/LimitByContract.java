@@ -173,6 +173,47 @@ abstract class LimitByContract extends ClosesAfterEach {
         assertEquals(0, queue.failedTasks(10).size());
     }
 
+    /**
+     * One claim finds a keyed type's task and another type's in the same lane, and may keep one (1 worker): the keyed
+     * one, of the higher priority, is kept, and the other, which the claim had already taken, is written back as it
+     * was, its unique key and priority with it.
+     */
+    @Test
+    void a_claim_that_keeps_a_keyed_task_over_another_types_writes_that_one_back_as_it_was() throws Exception {
+        TaskQueue queue = closing(openQueue());
+        Task<Export> other = Task.of("other", Export.class);
+        for (int i = 0; i < 3; i++) {
+            queue.enqueue(other, new Export("x", i), Enqueue.now().key("other-" + i).priority(3));
+        }
+        queue.enqueue(EXPORT, new Export("a", 0), Enqueue.now().priority(0));
+        List<String> starts = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch all = new CountDownLatch(4);
+        closing(Foreman.builder(queue)
+                .workers(1)
+                .handle(EXPORT, args -> {
+                    starts.add("export");
+                    firstStarted.countDown();
+                    assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    all.countDown();
+                })
+                .handle(other, args -> {
+                    starts.add("other-" + args.n());
+                    all.countDown();
+                })
+                .start());
+        assertTrue(firstStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(List.of("export"), starts);
+        for (int i = 0; i < 3; i++) {
+            PendingTask pending = queue.findPendingByKey("other-" + i).orElseThrow(AssertionError::new);
+            assertEquals(3, pending.priority());
+        }
+        release.countDown();
+        assertTrue(all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "all ran: " + starts);
+        assertEquals(List.of("export", "other-0", "other-1", "other-2"), starts);
+    }
+
     /** The limit keys of the pending tasks, or of the failed ones, in id order. */
     static List<String> keys(TaskQueue queue, boolean failed) {
         return QueueInternals.database(queue).autocommit(dsl -> failed

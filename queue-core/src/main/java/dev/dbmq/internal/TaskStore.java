@@ -588,19 +588,7 @@ public final class TaskStore {
      * written by the claim, so this one goes back as a plain task.
      */
     public static void putBack(DSLContext dsl, List<Row> rows) {
-        for (Row row : rows) {
-            dsl.insertInto(DBMQ_TASK)
-                    .set(DBMQ_TASK.ID, row.id())
-                    .set(DBMQ_TASK.TASK_NAME, row.taskName())
-                    .set(DBMQ_TASK.ARGS, row.args())
-                    .set(DBMQ_TASK.CREATED_AT, row.createdAt())
-                    .set(DBMQ_TASK.DUE_AT, row.dueAt())
-                    .set(DBMQ_TASK.ATTEMPT, row.attempt())
-                    .set(DBMQ_TASK.METADATA, row.metadata())
-                    .set(DBMQ_TASK.PRIORITY, row.priority())
-                    .set(DBMQ_TASK.LIMIT_KEY, row.limitKey())
-                    .execute();
-        }
+        insertRows(dsl, rows, false);
     }
 
     /**
@@ -609,6 +597,10 @@ public final class TaskStore {
      * transaction these rows never left.
      */
     public static void restore(DSLContext dsl, List<Row> rows) {
+        insertRows(dsl, rows, true);
+    }
+
+    private static void insertRows(DSLContext dsl, List<Row> rows, boolean withKeyAndSchedule) {
         for (Row row : rows) {
             dsl.insertInto(DBMQ_TASK)
                     .set(DBMQ_TASK.ID, row.id())
@@ -617,8 +609,8 @@ public final class TaskStore {
                     .set(DBMQ_TASK.CREATED_AT, row.createdAt())
                     .set(DBMQ_TASK.DUE_AT, row.dueAt())
                     .set(DBMQ_TASK.ATTEMPT, row.attempt())
-                    .set(DBMQ_TASK.UNIQUE_KEY, row.uniqueKey())
-                    .set(DBMQ_TASK.SCHEDULE, row.schedule())
+                    .set(DBMQ_TASK.UNIQUE_KEY, withKeyAndSchedule ? row.uniqueKey() : null)
+                    .set(DBMQ_TASK.SCHEDULE, withKeyAndSchedule ? row.schedule() : null)
                     .set(DBMQ_TASK.METADATA, row.metadata())
                     .set(DBMQ_TASK.PRIORITY, row.priority())
                     .set(DBMQ_TASK.LIMIT_KEY, row.limitKey())
