@@ -1,5 +1,6 @@
 package dev.dbmq;
 
+import dev.dbmq.internal.LimitPlaceStore;
 import dev.dbmq.internal.RateStore;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
@@ -27,7 +28,7 @@ final class ClaimLimits {
      * ({@link Integer#MAX_VALUE}: no other limit).
      */
     record Caps(List<String> names, Map<String, Integer> caps, Set<String> held, Map<String, Integer> recentStarts,
-                Map<String, Long> rateSlots, Map<String, Integer> keyed) {
+                Map<String, Long> rateSlots, Map<String, Integer> keyed, Map<String, List<Integer>> places) {
     }
 
     /**
@@ -49,6 +50,16 @@ final class ClaimLimits {
     private final Set<String> keyed;
     /** Every limited name, sorted: the order their locks are taken in. */
     private final List<String> locked;
+    /**
+     * The names whose limit is kept as places where the database does so ({@link Storage#limitsByPlace}): those with a
+     * limit of at most {@value #MOST_PLACES} and neither a rate nor a limit per key (which take the type's lock anyway).
+     */
+    private final Set<String> byPlace;
+    /** Whether the places of {@link #byPlace} are written: set by the first claim's {@link #ensurePlaces}. */
+    private volatile boolean placesWritten;
+
+    /** The largest limit kept as places (a row each); a larger one is counted under the type's lock. */
+    static final int MOST_PLACES = 10_000;
 
     ClaimLimits(Map<String, Integer> limits, Map<String, Task.Rate> rates, Set<String> keyed) {
         this.limits = Map.copyOf(limits);
@@ -58,6 +69,49 @@ final class ClaimLimits {
         all.addAll(rates.keySet());
         all.addAll(keyed);
         this.locked = List.copyOf(all);
+        this.byPlace = limits.entrySet().stream()
+                .filter(e -> e.getValue() <= MOST_PLACES && !rates.containsKey(e.getKey())
+                        && !keyed.contains(e.getKey()))
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Before the first claim, on a database that keeps limits as places: writes the places of the names that take them,
+     * in a transaction of its own (a claim that rolls back must not take them with it). Throws as the database does;
+     * the claim is then not made, and the next one tries again.
+     */
+    void ensurePlaces(Storage storage) {
+        if (placesWritten || byPlace.isEmpty() || !storage.limitsByPlace()) {
+            return;
+        }
+        storage.database().transaction(dsl -> {
+            for (String name : new TreeSet<>(byPlace)) { // in name order, as two foremen may write at once
+                LimitPlaceStore.ensure(dsl, name, limits.get(name));
+            }
+            return null;
+        });
+        placesWritten = true;
+    }
+
+    /**
+     * After the claim, in its transaction: the places it took are held by the attempts it records (in claim order, a
+     * place each), so another foreman's claim finds them taken until those records go.
+     */
+    void hold(DSLContext dsl, Caps caps, List<ClaimedTask> runnable, String foremanId) {
+        List<LimitPlaceStore.Hold> holds = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> e : caps.places().entrySet()) {
+            java.util.Iterator<Integer> places = e.getValue().iterator();
+            for (ClaimedTask task : runnable) {
+                if (task.row().taskName().equals(e.getKey()) && task.slot() != ClaimedTask.NO_SLOT) {
+                    if (!places.hasNext()) {
+                        throw new IllegalStateException("a claim of " + e.getKey() + " took more tasks than the "
+                                + e.getValue().size() + " places it took; rolled back");
+                    }
+                    holds.add(new LimitPlaceStore.Hold(e.getKey(), places.next(), task.slot(), task.row().id()));
+                }
+            }
+        }
+        LimitPlaceStore.hold(dsl, holds, foremanId);
     }
 
     boolean isEmpty() {
@@ -91,11 +145,15 @@ final class ClaimLimits {
      * Before the claim, in its transaction: locks the limited names, counts their running tasks (every foreman's
      * records but those of this foreman's {@code endedSlots}) and their recent starts.
      */
-    Caps before(DSLContext dsl, Storage storage, List<String> claimNames, long nowMillis, String foremanId,
+    Caps before(DSLContext dsl, Storage storage, List<String> claimNames, int want, long nowMillis, String foremanId,
                 Set<Integer> endedSlots) {
-        storage.lockLimits(dsl, locked);
-        Map<String, Integer> running = limits.isEmpty() ? Map.of()
-                : RunningStore.countOf(dsl, limits.keySet(), foremanId, endedSlots);
+        Set<String> placed = storage.limitsByPlace() ? byPlace : Set.of();
+        storage.lockLimits(dsl, placed.isEmpty() ? locked : locked.stream().filter(n -> !placed.contains(n)).toList());
+        Set<String> counted = placed.isEmpty() ? limits.keySet()
+                : limits.keySet().stream().filter(n -> !placed.contains(n)).collect(java.util.stream.Collectors.toSet());
+        Map<String, Integer> running = counted.isEmpty() ? Map.of()
+                : RunningStore.countOf(dsl, counted, foremanId, endedSlots);
+        Map<String, List<Integer>> places = new HashMap<>();
         List<String> names = new ArrayList<>(claimNames.size());
         Map<String, Integer> caps = new HashMap<>();
         Set<String> held = new HashSet<>();
@@ -110,6 +168,17 @@ final class ClaimLimits {
                     keyedRoom.put(name, Integer.MAX_VALUE);
                 } else {
                     names.add(name);
+                }
+                continue;
+            }
+            if (placed.contains(name)) {
+                List<Integer> taken = LimitPlaceStore.take(dsl, name, limit, want, foremanId, endedSlots);
+                if (taken.isEmpty()) {
+                    held.add(name);
+                } else {
+                    names.add(name);
+                    caps.put(name, taken.size());
+                    places.put(name, taken);
                 }
                 continue;
             }
@@ -132,7 +201,7 @@ final class ClaimLimits {
                 caps.put(name, room);
             }
         }
-        return new Caps(names, caps, held, recent, slots, keyedRoom);
+        return new Caps(names, caps, held, recent, slots, keyedRoom, places);
     }
 
     /**

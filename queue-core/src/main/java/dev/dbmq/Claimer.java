@@ -169,6 +169,14 @@ final class Claimer implements Claims {
         if (!keyTurns.isEmpty()) {
             keyTurns.giveKeysIfDue(database, clock.millis());
         }
+        if (!limits.isEmpty()) {
+            try {
+                limits.ensurePlaces(storage);
+            } catch (RuntimeException e) {
+                giveBack(lease);
+                throw e;
+            }
+        }
         try {
             rows = database.transaction(dsl -> claimIn(dsl, max, mayCommit, rejected, runnable, now, lease));
         } catch (LanePaused e) {
@@ -257,13 +265,14 @@ final class Claimer implements Claims {
         long now = clock.millis(); // once the transaction has the database: what is due by then is claimed
         claimedAt[0] = now;
         List<TaskStore.Row> claimed;
+        ClaimLimits.Caps caps = null;
         if (limits.isEmpty()) {
             claimed = TaskStore.claim(storage, dsl, limit, claimNames, now);
             heldBack = ClaimLimits.Held.NONE;
         } else {
             // What each limited type may still take, counted while no other claim counts (the types' locks)
             java.util.Set<Integer> ended = records.endedSlots(lease);
-            ClaimLimits.Caps caps = limits.before(dsl, storage, claimNames, now, foremanId, ended);
+            caps = limits.before(dsl, storage, claimNames, limit, now, foremanId, ended);
             claimed = caps.names().isEmpty() ? List.of()
                     : TaskStore.claim(storage, dsl, limit, caps.names(), caps.caps(), now);
             java.util.Set<String> heldByKeys = java.util.Set.of();
@@ -305,6 +314,9 @@ final class Claimer implements Claims {
         }
         if (lease != null) {
             storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, now);
+        }
+        if (caps != null && !caps.places().isEmpty()) {
+            limits.hold(dsl, caps, runnable, foremanId);
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();

@@ -145,9 +145,10 @@ public final class Task<A> {
      * records ({@code TaskQueue.running()}), so the tasks of a foreman that died hold their places until its death is
      * known (PostgreSQL: its liveness lock free, within about a second; SQLite: the next foreman's start), never past
      * the limit. A property of the type, like its handler: the foreman uses the task it was given in
-     * {@link Foreman.Builder#handle}. On PostgreSQL the claims of its lane take turns (a transaction lock per limited
-     * type, held by a claim from its count to its commit); a producer of the same JVM never hands a limited task
-     * straight to a worker.
+     * {@link Foreman.Builder#handle}. On PostgreSQL a limit of up to 10,000 is a row per place, taken by claims with
+     * {@code SKIP LOCKED} as tasks are, so foremen claim side by side; a larger one, or one with a rate or a limit per
+     * key, is counted under a transaction lock per type, and the claims of its lane take turns. A producer of the same
+     * JVM never hands a limited task straight to a worker.
      *
      * @param limit 1 to {@value #MAX_LIMIT}
      * @throws IllegalArgumentException when it is outside that range

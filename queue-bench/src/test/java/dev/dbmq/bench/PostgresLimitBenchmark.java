@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What a global concurrency limit costs (PostgreSQL): 4 foremen of 10 workers each (own pools and queues, as separate
  * hosts would have) on one schema, and a producer of its own. {@code limit} 40 never binds (40 workers in all), so
- * the difference to {@code none} is the limit's machinery: each claim's advisory lock and count, and each limited
- * task's record ended by a write of its own.
+ * the difference to {@code none} is the limit's machinery: each claim's places of the limited type (taken with
+ * {@code SKIP LOCKED}, checked, and held by the attempts it records).
  *
  * <ul>
  * <li>{@code limitedType}: one {@code enqueueAll} of 2,000 tasks of the limited type, to the last handler finished.

@@ -149,6 +149,15 @@ public interface Storage {
     }
 
     /**
+     * Whether concurrency limits are kept as places taken with {@code SKIP LOCKED} ({@link LimitPlaceStore}), so that
+     * claims of a limited type need not take turns under {@link #lockLimits}: PostgreSQL. By default no: one writer at
+     * a time counts the running tasks exactly (SQLite).
+     */
+    default boolean limitsByPlace() {
+        return false;
+    }
+
+    /**
      * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending, in the
      * transaction {@code dsl} is in: after a claim that was not full, the foreman sleeps until then unless woken.
      */

@@ -115,6 +115,11 @@ final class PostgresStorage implements Storage {
     }
 
     @Override
+    public boolean limitsByPlace() {
+        return true;
+    }
+
+    @Override
     public ClaimForm claimForm() {
         return CLAIM_FORM;
     }
