@@ -270,7 +270,8 @@ final class Claimer implements Claims {
             claimed = TaskStore.claim(storage, dsl, limit, claimNames, now);
             heldBack = ClaimLimits.Held.NONE;
         } else {
-            // What each limited type may still take, counted while no other claim counts (the types' locks)
+            // What each limited type may still take: places taken (PostgreSQL), or counted while no other claim
+            // counts (the types' locks; SQLite's one writer)
             java.util.Set<Integer> ended = records.endedSlots(lease);
             caps = limits.before(dsl, storage, claimNames, limit, now, foremanId, ended);
             claimed = caps.names().isEmpty() ? List.of()
