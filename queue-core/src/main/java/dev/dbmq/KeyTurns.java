@@ -37,8 +37,11 @@ final class KeyTurns {
 
     /** The keys of one type's pending tasks, as a claim reads them: the database's, or a test's table. */
     interface Keys {
-        /** The least key with a pending task after {@code key} (null: the least of all); null when none. */
-        String nextAfter(String key);
+        /**
+         * The least key with a pending task after {@code key} (null: the least of all) and not after {@code upTo} (null:
+         * no bound), in the database's order of keys; null when none.
+         */
+        String nextAfter(String key, String upTo);
 
         /** The first due task of {@code key} other than {@code except}; null when none. */
         TaskStore.Row firstDue(String key, Collection<Long> except);
@@ -74,18 +77,17 @@ final class KeyTurns {
                 if (reads + 2 > seeks) { // room for this key's two reads, or stop before it
                     return new Walk(chosen, true, at, passedBusy);
                 }
-                String key = keys.nextAfter(at);
+                // the round's second part goes up to the cursor, as the database orders keys (its collation, which
+                // Java's String order need not match)
+                String key = keys.nextAfter(at, wrapped ? cursor : null);
                 reads++;
                 if (key == null) {
                     if (wrapped) {
-                        break; // the end of the keys, in the round's second part: the round is over
+                        break; // the end of the keys, or past the cursor, in the round's second part: it is over
                     }
                     wrapped = true;
                     at = null;
                     continue;
-                }
-                if (wrapped && cursor != null && key.compareTo(cursor) > 0) {
-                    break; // past the cursor again: the round is over
                 }
                 at = key;
                 List<Long> ofKey = taken.getOrDefault(key, List.of());
@@ -120,10 +122,6 @@ final class KeyTurns {
         return keyed.isEmpty();
     }
 
-    boolean has(String taskName) {
-        return keyed.containsKey(taskName);
-    }
-
     Set<String> names() {
         return keyed.keySet();
     }
@@ -139,8 +137,8 @@ final class KeyTurns {
         Storage.ClaimForm form = storage.claimForm();
         Keys keys = new Keys() {
             @Override
-            public String nextAfter(String key) {
-                return LimitKeyStore.nextKey(dsl, name, key);
+            public String nextAfter(String key, String upTo) {
+                return LimitKeyStore.nextKey(dsl, name, key, upTo);
             }
 
             @Override

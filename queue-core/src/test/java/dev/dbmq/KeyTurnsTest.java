@@ -20,10 +20,16 @@ class KeyTurnsTest {
 
     /** Pending due tasks per key, as "A3 B1 C0" (key and count; 0: it has tasks, none due); each read counted. */
     static final class Table implements KeyTurns.Keys {
-        final TreeMap<String, Integer> due = new TreeMap<>();
+        final TreeMap<String, Integer> due;
         int reads;
 
         Table(String spec) {
+            this(spec, java.util.Comparator.naturalOrder());
+        }
+
+        /** Keys in {@code order}: the database's collation, which Java's String order need not match. */
+        Table(String spec, java.util.Comparator<String> order) {
+            due = new TreeMap<>(order);
             for (String part : spec.trim().split("\\s+")) {
                 if (!part.isEmpty()) {
                     due.put(part.substring(0, 1), Integer.parseInt(part.substring(1)));
@@ -32,9 +38,10 @@ class KeyTurnsTest {
         }
 
         @Override
-        public String nextAfter(String key) {
+        public String nextAfter(String key, String upTo) {
             reads++;
-            return key == null ? (due.isEmpty() ? null : due.firstKey()) : due.higherKey(key);
+            String next = key == null ? (due.isEmpty() ? null : due.firstKey()) : due.higherKey(key);
+            return next == null || upTo == null || due.comparator().compare(next, upTo) <= 0 ? next : null;
         }
 
         @Override
@@ -101,6 +108,16 @@ class KeyTurnsTest {
             KeyTurns.Walk next = KeyTurns.walk(new Table(tasks), walk.stoppedAfter(), 2, 1, running, seeks);
             assertEquals(nextTaken == null ? "" : nextTaken, keys(next));
         }
+    }
+
+    /**
+     * The walk follows the keys' order as the database gives it: in a collation where "a" < "B" < "c" (linguistic,
+     * not Java's, where "B" < "a"), a round after "B" reads c, then a and B, and no key is left out.
+     */
+    @org.junit.jupiter.api.Test
+    void a_round_follows_the_databases_order_of_keys_not_javas() {
+        Table table = new Table("a1 B1 c1", String.CASE_INSENSITIVE_ORDER);
+        assertEquals("c a B", keys(KeyTurns.walk(table, "B", 8, 1, Map.of(), 1000)));
     }
 
     private static Map<String, Integer> counts(String spec) {

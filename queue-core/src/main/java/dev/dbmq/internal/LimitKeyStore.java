@@ -23,11 +23,15 @@ public final class LimitKeyStore {
     private LimitKeyStore() {
     }
 
-    /** The least key of a pending task named {@code name} after {@code after} (null: the least of all), or null. */
-    public static String nextKey(DSLContext dsl, String name, String after) {
+    /**
+     * The least key of a pending task named {@code name} after {@code after} (null: the least of all) and not after
+     * {@code upTo} (null: no bound), in the column's order, or null.
+     */
+    public static String nextKey(DSLContext dsl, String name, String after, String upTo) {
         Condition keyed = after == null ? DBMQ_TASK.LIMIT_KEY.isNotNull() : DBMQ_TASK.LIMIT_KEY.gt(after);
+        Condition bound = upTo == null ? DSL.noCondition() : DBMQ_TASK.LIMIT_KEY.le(upTo);
         return dsl.select(DSL.min(DBMQ_TASK.LIMIT_KEY)).from(DBMQ_TASK)
-                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(keyed).fetchOne().value1();
+                .where(DBMQ_TASK.TASK_NAME.eq(name)).and(keyed).and(bound).fetchOne().value1();
     }
 
     /**

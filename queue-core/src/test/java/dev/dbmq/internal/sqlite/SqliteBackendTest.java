@@ -258,8 +258,8 @@ class SqliteBackendTest extends BackendContract implements InsertContract, Claim
                     binds.add(ctx.query().getBindValues().toArray());
                 }
             })).dsl();
-            assertEquals("a", dev.dbmq.internal.LimitKeyStore.nextKey(recording, A, null));
-            assertEquals("b", dev.dbmq.internal.LimitKeyStore.nextKey(recording, A, "a"));
+            assertEquals("a", dev.dbmq.internal.LimitKeyStore.nextKey(recording, A, null, null));
+            assertEquals("b", dev.dbmq.internal.LimitKeyStore.nextKey(recording, A, "a", "b"));
             assertEquals("b", dev.dbmq.internal.LimitKeyStore.firstDue(storage().claimForm(), recording, A, "b", 100,
                     List.of(1L)).limitKey());
             assertEquals(2, dev.dbmq.internal.LimitKeyStore.take(recording, List.of(1L, 2L)).size());
