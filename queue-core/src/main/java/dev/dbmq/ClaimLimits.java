@@ -208,15 +208,10 @@ final class ClaimLimits {
      * After the claim, in its transaction: records the starts of the rate-limited types it took, and notes the types
      * it took the last of what they may have (held back until a task of theirs ends, or their rate's next start).
      *
+     * The names {@code heldByKeys} are held back too: a walk of their keys passed keys whose places were all taken and
+     * left their tasks (until a task of theirs ends).
+     *
      * @return the names held back, and the next start of those held by their rate
-     */
-    Held after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis) {
-        return after(dsl, claimed, before, nowMillis, Set.of());
-    }
-
-    /**
-     * {@link #after}, where the names {@code heldByKeys} are held back too: a walk of their keys passed keys whose
-     * places were all taken and left their tasks (until a task of theirs ends).
      */
     Held after(DSLContext dsl, List<TaskStore.Row> claimed, Caps before, long nowMillis, Set<String> heldByKeys) {
         Set<String> held = new HashSet<>(before.held());

@@ -50,41 +50,33 @@ final class Handlers {
 
     /** The concurrency limits of {@code names} that have one ({@link Task#limit()}), by name. */
     Map<String, Integer> limits(List<String> names) {
-        Map<String, Integer> limits = new LinkedHashMap<>();
-        for (String name : names) {
-            Registration<?> r = byName.get(name);
-            if (r != null && r.task().limit() != Task.NO_LIMIT) {
-                limits.put(name, r.task().limit());
-            }
-        }
-        return Map.copyOf(limits);
+        return having(names, r -> r.task().limit() == Task.NO_LIMIT ? null : r.task().limit());
     }
 
-        /** The rate limits of {@code names} that have one ({@link Task#rate()}), by name. */
     /** The registrations of those of {@code names} with a limit per key ({@link Task#limitBy}). */
     Map<String, Registration<?>> keyed(List<String> names) {
-        Map<String, Registration<?>> keyed = new LinkedHashMap<>();
-        for (String name : names) {
-            Registration<?> r = byName.get(name);
-            if (r != null && r.task().limitPerKey() != Task.NO_LIMIT) {
-                keyed.put(name, r);
-            }
-        }
-        return Map.copyOf(keyed);
+        return having(names, r -> r.task().limitPerKey() == Task.NO_LIMIT ? null : r);
     }
 
+    /** The rate limits of {@code names} that have one ({@link Task#rate()}), by name. */
     Map<String, Task.Rate> rates(List<String> names) {
-        Map<String, Task.Rate> rates = new LinkedHashMap<>();
-        for (String name : names) {
-            Registration<?> r = byName.get(name);
-            if (r != null) {
-                r.task().rate().ifPresent(rate -> rates.put(name, rate));
-            }
-        }
-        return Map.copyOf(rates);
+        return having(names, r -> r.task().rate().orElse(null));
     }
 
-        boolean isEmpty() {
+    /** What {@code of} gives for each of {@code names} registered here, by name, where it gives something (not null). */
+    private <T> Map<String, T> having(List<String> names, java.util.function.Function<Registration<?>, T> of) {
+        Map<String, T> found = new LinkedHashMap<>();
+        for (String name : names) {
+            Registration<?> r = byName.get(name);
+            T value = r == null ? null : of.apply(r);
+            if (value != null) {
+                found.put(name, value);
+            }
+        }
+        return Map.copyOf(found);
+    }
+
+    boolean isEmpty() {
         return byName.isEmpty();
     }
 

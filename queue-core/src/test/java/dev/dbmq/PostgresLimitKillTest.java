@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,9 @@ class PostgresLimitKillTest {
                 List<Path> logs = new ArrayList<>();
                 Map<Path, Long> killedAt = new HashMap<>(); // a killed foreman's log: when its exit was seen
                 List<ChildJvm> running = new ArrayList<>();
+                // the foremen write their logs here: a change is what the waits below wait for
+                java.nio.file.WatchService changes = dir.getFileSystem().newWatchService();
+                dir.register(changes, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
                 for (int i = 0; i < FOREMEN; i++) {
                     running.add(start(schema, logs));
                 }
@@ -58,7 +62,7 @@ class PostgresLimitKillTest {
                         long until = System.nanoTime() + 60_000_000_000L;
                         while (ended(logs) < done + TASKS / 10) {
                             assertTrue(System.nanoTime() < until, "no progress: " + ended(logs) + " ended");
-                            Thread.sleep(20); // a poll of the logs' progress, not a synchronisation of the foremen
+                            awaitChange(changes);
                         }
                         int victim = kill % FOREMEN;
                         ChildJvm child = running.get(victim);
@@ -71,7 +75,7 @@ class PostgresLimitKillTest {
                     long deadline = System.nanoTime() + 120_000_000_000L;
                     while (queue.pending() > 0 || !queue.running().isEmpty()) {
                         assertTrue(System.nanoTime() < deadline, "still pending: " + queue.pending());
-                        Thread.sleep(100); // a poll for the end of the run
+                        awaitChange(changes); // a task ended; or, once none runs, the killed ones kept within 1 s
                     }
                 } finally {
                     for (ChildJvm child : running) {
@@ -87,6 +91,18 @@ class PostgresLimitKillTest {
     }
 
     private final Map<ChildJvm, Path> logOf = new HashMap<>();
+
+    /**
+     * Until a foreman's log changes (a task started or ended), or 200 ms: the latter for a change no log shows (a dead
+     * foreman's tasks kept as interrupted), which the caller's condition then sees.
+     */
+    private static void awaitChange(java.nio.file.WatchService changes) throws InterruptedException {
+        java.nio.file.WatchKey key = changes.poll(200, TimeUnit.MILLISECONDS);
+        if (key != null) {
+            key.pollEvents();
+            key.reset();
+        }
+    }
 
     private ChildJvm start(String schema, List<Path> logs) throws Exception {
         Path log = dir.resolve("foreman-" + logs.size() + ".log");
