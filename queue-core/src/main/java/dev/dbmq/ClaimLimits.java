@@ -28,7 +28,8 @@ final class ClaimLimits {
      * ({@link Integer#MAX_VALUE}: no other limit).
      */
     record Caps(List<String> names, Map<String, Integer> caps, Set<String> held, Map<String, Integer> recentStarts,
-                Map<String, Long> rateSlots, Map<String, Integer> keyed, Map<String, List<Integer>> places) {
+                Map<String, Long> rateSlots, Map<String, Integer> keyed, Map<String, List<Integer>> places,
+                long nowMillis) {
     }
 
     /**
@@ -143,12 +144,16 @@ final class ClaimLimits {
 
     /**
      * Before the claim, in its transaction: locks the limited names, counts their running tasks (every foreman's
-     * records but those of this foreman's {@code endedSlots}) and their recent starts.
+     * records but those of this foreman's {@code endedSlots}) and their recent starts, as of the time {@code clock}
+     * gives once the locks are held: the claim's time ({@link Caps#nowMillis}).
      */
-    Caps before(DSLContext dsl, Storage storage, List<String> claimNames, int want, long nowMillis, String foremanId,
-                Set<Integer> endedSlots) {
+    Caps before(DSLContext dsl, Storage storage, List<String> claimNames, int want, java.util.function.LongSupplier clock,
+                String foremanId, Set<Integer> endedSlots) {
         Set<String> placed = storage.limitsByPlace() ? byPlace : Set.of();
         storage.lockLimits(dsl, placed.isEmpty() ? locked : locked.stream().filter(n -> !placed.contains(n)).toList());
+        // The claim's time, read once the locks are held: a time read before a wait for another foreman's claim would
+        // stamp this claim's starts in the past, and a rate's window would let their successors start early.
+        long nowMillis = clock.getAsLong();
         Set<String> counted = placed.isEmpty() ? limits.keySet()
                 : limits.keySet().stream().filter(n -> !placed.contains(n)).collect(java.util.stream.Collectors.toSet());
         Map<String, Integer> running = counted.isEmpty() ? Map.of()
@@ -201,7 +206,7 @@ final class ClaimLimits {
                 caps.put(name, room);
             }
         }
-        return new Caps(names, caps, held, recent, slots, keyedRoom, places);
+        return new Caps(names, caps, held, recent, slots, keyedRoom, places, nowMillis);
     }
 
     /**

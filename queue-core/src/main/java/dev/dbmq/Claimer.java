@@ -273,7 +273,9 @@ final class Claimer implements Claims {
             // What each limited type may still take: places taken (PostgreSQL), or counted while no other claim
             // counts (the types' locks; SQLite's one writer)
             java.util.Set<Integer> ended = records.endedSlots(lease);
-            caps = limits.before(dsl, storage, claimNames, limit, now, foremanId, ended);
+            caps = limits.before(dsl, storage, claimNames, limit, clock::millis, foremanId, ended);
+            now = caps.nowMillis(); // read again once the limits' locks are held
+            claimedAt[0] = now;
             claimed = caps.names().isEmpty() ? List.of()
                     : TaskStore.claim(storage, dsl, limit, caps.names(), caps.caps(), now);
             java.util.Set<String> heldByKeys = java.util.Set.of();
