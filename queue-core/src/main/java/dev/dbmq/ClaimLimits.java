@@ -25,11 +25,12 @@ final class ClaimLimits {
     /**
      * What a claim may take: the names to claim (but those with a limit per key), the most of each limited one, the
      * limited names it may not, and the names with a limit per key it may claim, each with the most it may take
-     * ({@link Integer#MAX_VALUE}: no other limit).
+     * ({@link Integer#MAX_VALUE}: no other limit). For each type with a rate: its starts in the window and the first
+     * slot this claim may use ({@link RateSlots}).
      */
     record Caps(List<String> names, Map<String, Integer> caps, Set<String> held, Map<String, Integer> recentStarts,
-                Map<String, Long> rateSlots, Map<String, Integer> keyed, Map<String, List<Integer>> places,
-                long nowMillis) {
+                Map<String, Long> firstSlots, Map<String, Long> rateSlots, Map<String, Integer> keyed,
+                Map<String, List<Integer>> places, long nowMillis) {
     }
 
     /**
@@ -125,19 +126,19 @@ final class ClaimLimits {
 
     /**
      * How many more tasks of a type a claim may take: the places its concurrency limit leaves ({@code limit} minus
-     * {@code running}) and the starts its rate leaves ({@code rate} minus {@code recentStarts}), whichever is fewer;
+     * {@code running}) and the starts its rate leaves ({@code rateRoom}, {@link RateSlots#room}), whichever is fewer;
      * {@link Integer#MAX_VALUE} for a type with neither. Zero or less: none.
      *
-     * @param limit the concurrency limit, or null
-     * @param rate  the starts a rate allows in a window, or null
+     * @param limit    the concurrency limit, or null
+     * @param rateRoom the starts a rate leaves now, or null
      */
-    static int room(Integer limit, int running, Integer rate, int recentStarts) {
+    static int room(Integer limit, int running, Integer rateRoom) {
         int room = Integer.MAX_VALUE;
         if (limit != null) {
             room = limit - running;
         }
-        if (rate != null) {
-            room = Math.min(room, rate - recentStarts);
+        if (rateRoom != null) {
+            room = Math.min(room, rateRoom);
         }
         return room;
     }
@@ -163,6 +164,7 @@ final class ClaimLimits {
         Map<String, Integer> caps = new HashMap<>();
         Set<String> held = new HashSet<>();
         Map<String, Integer> recent = new HashMap<>();
+        Map<String, Long> firstSlots = new HashMap<>();
         Map<String, Long> slots = new HashMap<>();
         Map<String, Integer> keyedRoom = new HashMap<>();
         for (String name : claimNames) {
@@ -187,16 +189,20 @@ final class ClaimLimits {
                 }
                 continue;
             }
-            int starts = rate == null ? 0 : RateStore.startsSince(dsl, name, nowMillis - rate.per().toMillis());
+            Integer rateRoom = null;
             if (rate != null) {
-                recent.put(name, starts);
+                RateStore.Window window = RateStore.window(dsl, name, nowMillis - rate.per().toMillis());
+                long first = RateSlots.firstSlot(RateSlots.spacingNanos(rate), window.lastSlot(), nowMillis * NANOS);
+                recent.put(name, window.starts());
+                firstSlots.put(name, first);
+                rateRoom = RateSlots.room(rate, first, nowMillis * NANOS, window.starts());
+                if (rateRoom <= 0) {
+                    slots.put(name, nextStart(dsl, name, rate, first, 0, window.starts()));
+                }
             }
-            int room = room(limit, running.getOrDefault(name, 0), rate == null ? null : rate.starts(), starts);
+            int room = room(limit, running.getOrDefault(name, 0), rateRoom);
             if (room <= 0) {
                 held.add(name);
-                if (rate != null && starts >= rate.starts()) {
-                    slots.put(name, nextStart(dsl, name, rate, starts));
-                }
             } else {
                 if (keyed.contains(name)) {
                     keyedRoom.put(name, room);
@@ -206,7 +212,7 @@ final class ClaimLimits {
                 caps.put(name, room);
             }
         }
-        return new Caps(names, caps, held, recent, slots, keyedRoom, places, nowMillis);
+        return new Caps(names, caps, held, recent, firstSlots, slots, keyedRoom, places, nowMillis);
     }
 
     /**
@@ -226,23 +232,35 @@ final class ClaimLimits {
             String name = cap.getKey();
             int took = (int) claimed.stream().filter(r -> r.taskName().equals(name)).count();
             Task.Rate rate = rates.get(name);
+            long first = rate == null ? 0 : before.firstSlots().get(name);
             if (rate != null && took > 0) {
-                RateStore.record(dsl, name, nowMillis, took);
+                RateStore.record(dsl, name, nowMillis, first, RateSlots.spacingNanos(rate), took);
             }
             if (took >= cap.getValue()) {
                 held.add(name);
                 int starts = before.recentStarts().getOrDefault(name, 0) + took;
-                if (rate != null && starts >= rate.starts()) {
-                    slots.put(name, nextStart(dsl, name, rate, starts));
+                long next = rate == null ? 0 : first + took * RateSlots.spacingNanos(rate);
+                if (rate != null && RateSlots.room(rate, next, nowMillis * NANOS, starts) <= 0) {
+                    slots.put(name, nextStart(dsl, name, rate, first, took, starts));
                 }
             }
         }
         return held.isEmpty() ? Held.NONE : new Held(Set.copyOf(held), Map.copyOf(slots));
     }
 
-    /** When the window lets a type with {@code starts} in it start one more: its oldest that must leave, one period on. */
-    private static long nextStart(DSLContext dsl, String name, Task.Rate rate, int starts) {
-        Long leaving = RateStore.startAt(dsl, name, starts - rate.starts());
-        return (leaving == null ? 0 : leaving) + rate.per().toMillis();
+    /**
+     * When a type may start one more, after this claim took {@code took} of its slots from {@code first}, with
+     * {@code starts} in its window (this claim's included): its next slot, or later if the window is full until its
+     * oldest start that must leave does, one period on. Epoch ms.
+     */
+    private static long nextStart(DSLContext dsl, String name, Task.Rate rate, long first, int took, int starts) {
+        long windowFreeAt = 0;
+        if (starts >= rate.starts()) {
+            Long leaving = RateStore.startAt(dsl, name, starts - rate.starts());
+            windowFreeAt = (leaving == null ? 0 : leaving) + rate.per().toMillis();
+        }
+        return RateSlots.nextStartMillis(RateSlots.spacingNanos(rate), first, took, windowFreeAt);
     }
+
+    private static final long NANOS = 1_000_000; // per ms: the claims' clock is in ms, slots in ns
 }

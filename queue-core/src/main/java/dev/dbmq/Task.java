@@ -251,12 +251,13 @@ public final class Task<A> {
 
     /**
      * This task with a rate limit: at most {@code starts} of its tasks start in any window of {@code per}, across every
-     * foreman of the queue. A start is the claim that takes the task, recorded at the claiming foreman's clock; the
-     * handler begins a moment later. With a backlog the tasks start at the rate, each as soon as the window lets it:
-     * a foreman with nothing else to do sleeps until that moment, then claims (no polling). The rest wait, queued. A
-     * property of the type, like its handler. Costs each claim of the type a count and a write of its starts (schema
-     * version 10); on PostgreSQL the type's claims take a transaction lock in turn, as for {@link #limit(int)}, which
-     * it combines with: both hold.
+     * foreman of the queue, spaced evenly: the type has a slot every {@code per / starts}, and a backlog starts one
+     * task per slot (a pace, not a budget spent at once; a type that started nothing within its last period starts its
+     * first at once). A start is the claim that takes the task, recorded at the claiming foreman's clock; the handler
+     * begins a moment later. A foreman with nothing else to do sleeps until the next slot, then claims (no polling).
+     * The rest wait, queued. A property of the type, like its handler. Costs each claim of the type a count and a write
+     * of its starts (schema versions 10 and 13); on PostgreSQL the type's claims take a transaction lock in turn, as
+     * for {@link #limit(int)}, which it combines with: both hold.
      *
      * @param starts 1 to {@value #MAX_LIMIT}
      * @param per    1 ms to 1 day, whole milliseconds

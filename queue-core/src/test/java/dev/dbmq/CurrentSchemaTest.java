@@ -34,7 +34,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public class CurrentSchemaTest {
 
-    public static final String NEWEST = "12";
+    public static final String NEWEST = "13";
     static final String HISTORY = QueueMigrations.HISTORY_TABLE;
 
     @TempDir

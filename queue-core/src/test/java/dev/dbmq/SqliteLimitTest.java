@@ -41,20 +41,19 @@ class SqliteLimitTest extends LimitContract {
     }
 
     /** What a claim may take of a type, as a table: the fewer of a limit's places and a rate's starts left. */
-    @ParameterizedTest(name = "limit {0}, running {1}, rate {2}, recent {3}: {4}")
+    @ParameterizedTest(name = "limit {0}, running {1}, rate leaves {2}: {3}")
     @org.junit.jupiter.params.provider.CsvSource(nullValues = "none", textBlock = """
-            none, 0, none, 0, 2147483647
-            2,    0, none, 0, 2
-            2,    2, none, 0, 0
-            2,    3, none, 0, -1
-            none, 0, 10,   4, 6
-            none, 0, 10,   10, 0
-            5,    1, 10,   8, 2
-            5,    4, 10,   2, 1
+            none, 0, none, 2147483647
+            2,    0, none, 2
+            2,    2, none, 0
+            2,    3, none, -1
+            none, 0, 6,    6
+            none, 0, 0,    0
+            5,    1, 2,    2
+            5,    4, 9,    1
             """)
-    void room_is_the_fewer_of_the_places_and_the_starts_left(Integer limit, int running, Integer rate,
-                                                            int recent, int room) {
-        assertEquals(room, ClaimLimits.room(limit, running, rate, recent));
+    void room_is_the_fewer_of_the_places_and_the_starts_left(Integer limit, int running, Integer rateRoom, int room) {
+        assertEquals(room, ClaimLimits.room(limit, running, rateRoom));
     }
 
     @org.junit.jupiter.api.Test

@@ -77,7 +77,7 @@ class UpgradeTest {
 
     /** Every earlier schema version. */
     @ParameterizedTest(name = "schema version {0}")
-    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"})
+    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"})
     void a_sqlite_database_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
             String version) throws Exception {
         Path db = dir.resolve("queue.db");
@@ -108,7 +108,7 @@ class UpgradeTest {
 
     @NeedsPostgres
     @ParameterizedTest(name = "schema version {0}")
-    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"})
+    @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"})
     void a_postgres_schema_made_by_an_earlier_release_with_tasks_pending_is_migrated_and_runs_them_all(
             String version) throws Exception {
         String schema = PostgresSupport.newSchema("dbmq_upgrade");
