@@ -96,10 +96,15 @@ final class ClaimLimits {
     }
 
     /**
-     * After the claim, in its transaction: the places it took are held by the attempts it records (in claim order, a
-     * place each), so another foreman's claim finds them taken until those records go.
+     * After the claim, in its transaction: records the attempts it runs ({@code runnable}) and makes the places it took
+     * held by them (in claim order, a place each), in one statement, so another foreman's claim finds them taken until
+     * those records go. Only where limits are kept as places ({@link Storage#limitsByPlace}: PostgreSQL, whose running
+     * records are written by {@link RunningStore#record}).
+     *
+     * @throws LimitPlaceStore.PlaceTaken when a place was taken by another claim after all: the claim must roll back
      */
-    void hold(DSLContext dsl, Caps caps, List<ClaimedTask> runnable, String foremanId) {
+    void recordHolding(DSLContext dsl, Caps caps, List<ClaimedTask> runnable, String foremanId, long startedAt,
+                       Set<Integer> endedSlots) {
         List<LimitPlaceStore.Hold> holds = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : caps.places().entrySet()) {
             java.util.Iterator<Integer> places = e.getValue().iterator();
@@ -113,7 +118,8 @@ final class ClaimLimits {
                 }
             }
         }
-        LimitPlaceStore.hold(dsl, holds, foremanId);
+        LimitPlaceStore.recordHolding(dsl, RunningStore.recordAllQuery(dsl,
+                runnable.stream().map(ClaimedTask::entry).toList(), foremanId, startedAt), holds, foremanId, endedSlots);
     }
 
     boolean isEmpty() {

@@ -186,6 +186,11 @@ final class Claimer implements Claims {
                 pausedClaims.notifyAll();
             }
             return new Claim(0, List.of(), now[0]);
+        } catch (dev.dbmq.internal.LimitPlaceStore.PlaceTaken e) {
+            // Another foreman's claim took a place while this one locked it (rare): nothing claimed, claim again
+            giveBack(lease);
+            log.debug("Claim rolled back: {}", e.getMessage());
+            return new Claim(0, List.of(), now[0]);
         } catch (Abandoned e) {
             giveBack(lease);
             log.info("A claim that waited for the database until after the foreman stopped was rolled back; its"
@@ -266,13 +271,14 @@ final class Claimer implements Claims {
         claimedAt[0] = now;
         List<TaskStore.Row> claimed;
         ClaimLimits.Caps caps = null;
+        java.util.Set<Integer> ended = java.util.Set.of();
         if (limits.isEmpty()) {
             claimed = TaskStore.claim(storage, dsl, limit, claimNames, now);
             heldBack = ClaimLimits.Held.NONE;
         } else {
             // What each limited type may still take: places taken (PostgreSQL), or counted while no other claim
             // counts (the types' locks; SQLite's one writer)
-            java.util.Set<Integer> ended = records.endedSlots(lease);
+            ended = records.endedSlots(lease);
             caps = limits.before(dsl, storage, claimNames, limit, clock::millis, foremanId, ended);
             now = caps.nowMillis(); // read again once the limits' locks are held
             claimedAt[0] = now;
@@ -315,11 +321,10 @@ final class Claimer implements Claims {
         for (Rejected r : rejected) {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
         }
-        if (lease != null) {
+        if (lease != null && caps != null && !caps.places().isEmpty() && !runnable.isEmpty()) {
+            limits.recordHolding(dsl, caps, runnable, foremanId, now, ended); // the records and the places they hold
+        } else if (lease != null) {
             storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, now);
-        }
-        if (caps != null && !caps.places().isEmpty()) {
-            limits.hold(dsl, caps, runnable, foremanId);
         }
         if (!mayCommit.getAsBoolean()) {
             throw new Abandoned();

@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dbmq.internal.LimitPlaceStore;
@@ -62,16 +63,20 @@ class PostgresLimitPlaceTest {
     }
 
     static void run(DSLContext dsl, String name, String foreman, int slot, long id) {
-        RunningStore.record(dsl, List.of(new RunningStore.Entry(new TaskStore.Row(id, name, "{}", 0, 0, 1, null, null,
-                null, 1, null), slot, null)), foreman, 0);
+        record(dsl, name, foreman, slot, id).execute();
+    }
+
+    static org.jooq.Query record(DSLContext dsl, String name, String foreman, int slot, long id) {
+        return RunningStore.recordAllQuery(dsl, List.of(new RunningStore.Entry(new TaskStore.Row(id, name, "{}", 0, 0,
+                1, null, null, null, 1, null), slot, null)), foreman, 0);
     }
 
     @Test
     void a_place_is_taken_while_the_record_that_holds_it_runs_and_free_once_it_is_gone() {
         assertEquals(List.of(1, 2, 3), take("f1", 5, Set.of()), "three places, none held");
         tx(dsl -> {
-            run(dsl, "f1", 0, 10);
-            LimitPlaceStore.hold(dsl, List.of(new LimitPlaceStore.Hold(NAME, 1, 0, 10)), "f1");
+            LimitPlaceStore.recordHolding(dsl, record(dsl, NAME, "f1", 0, 10),
+                    List.of(new LimitPlaceStore.Hold(NAME, 1, 0, 10)), "f1", Set.of());
             return null;
         });
         assertEquals(List.of(2, 3), take("f2", 5, Set.of()), "place 1 held by f1's running task");
@@ -83,6 +88,41 @@ class PostgresLimitPlaceTest {
             return null;
         });
         assertEquals(List.of(1, 2, 3), take("f2", 5, Set.of()), "free once the record that held it is gone");
+    }
+
+    /**
+     * Holding checks each place again, in a snapshot of its own: a place {@code take} found free by its statement's
+     * older snapshot, but that another claim has taken since (its record running), rolls the claim back, nothing
+     * recorded; a place free by its holder's record gone, or by the claiming foreman's own ended slot, is held.
+     */
+    @Test
+    void holding_a_place_another_claim_took_meanwhile_rolls_the_claim_back() {
+        tx(dsl -> {
+            LimitPlaceStore.recordHolding(dsl, record(dsl, NAME, "f2", 0, 20),
+                    List.of(new LimitPlaceStore.Hold(NAME, 1, 0, 20)), "f2", Set.of());
+            return null;
+        });
+        assertThrows(LimitPlaceStore.PlaceTaken.class, () -> tx(dsl -> {
+            LimitPlaceStore.recordHolding(dsl, record(dsl, NAME, "f1", 0, 30),
+                    List.of(new LimitPlaceStore.Hold(NAME, 1, 0, 30)), "f1", Set.of());
+            return null;
+        }));
+        assertEquals(0, (int) tx(dsl -> dsl.fetchCount(dev.dbmq.internal.jooq.Tables.DBMQ_RUNNING,
+                dev.dbmq.internal.jooq.Tables.DBMQ_RUNNING.ID.eq(30L))), "rolled back: not recorded");
+        tx(dsl -> {
+            LimitPlaceStore.recordHolding(dsl, record(dsl, NAME, "f2", 0, 21), // f2's slot 0 ended: its own to reuse
+                    List.of(new LimitPlaceStore.Hold(NAME, 1, 0, 21)), "f2", Set.of(0));
+            run(dsl, "other", "f3", 0, 22);
+            return null;
+        });
+        assertEquals(List.of(2, 3), take("f1", 5, Set.of()), "held by f2's task 21");
+        tx(dsl -> {
+            run(dsl, "other", "f2", 0, 23); // task 21's record written over: place 1 free
+            LimitPlaceStore.recordHolding(dsl, record(dsl, NAME, "f1", 1, 24),
+                    List.of(new LimitPlaceStore.Hold(NAME, 1, 1, 24)), "f1", Set.of());
+            return null;
+        });
+        assertEquals(List.of(2, 3), take("f2", 5, Set.of()), "held by f1's task 24");
     }
 
     /** A foreman of a version before places runs a task of the type holding none: the places leave room for it. */

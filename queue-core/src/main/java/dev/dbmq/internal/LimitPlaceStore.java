@@ -5,9 +5,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_RUNNING;
 
 import java.util.Collection;
 import java.util.List;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -21,13 +19,15 @@ import org.jooq.impl.DSL;
  * So a place frees exactly when the record that holds it goes, by the running records' own rules, with no write of its
  * own, and never by a timeout.
  *
- * <p>Taking is one or two statements ({@link #take}): the first locks candidates; a candidate free only by a record
- * gone is checked again by a second. Under READ COMMITTED the first statement's check of {@code dbmq_running} reads
- * its own snapshot: a place that another claim took and committed after that snapshot (its running record with it)
- * would still look free when it is locked. The second statement's snapshot is taken after the locks are held, so it
- * sees that record; and while locked, nobody else can take the place. A candidate free by its own columns (never
- * held, or this foreman's ended slot) needs no second look: a row changed by another claim before it was locked is
- * checked against those columns as they are now. Stateless, as {@link TaskStore}.
+ * <p>A place is taken in two steps of the claim's transaction: {@link #take} locks free candidates before the claim
+ * (how many tasks of the type it may claim), and {@link #recordHolding} makes them held by the attempts it records, in
+ * the statement that records them, checking again that each is free. The second check is the one that counts. Under
+ * READ COMMITTED, {@link #take}'s check of {@code dbmq_running} reads its statement's snapshot: a place that another
+ * claim took and committed after that snapshot (its running record with it) still looks free when it is locked (the
+ * locked row is checked again as it is now, but a subquery on another table still reads the old snapshot). The
+ * holding statement starts after the locks are held, so its snapshot sees that record, and while locked nobody else
+ * can take the place. A place found taken there rolls the claim back ({@link PlaceTaken}): rare, as it needs another
+ * claim to commit within one statement's time, and cheaper than a second look at every claim.
  */
 public final class LimitPlaceStore {
 
@@ -44,75 +44,96 @@ public final class LimitPlaceStore {
     }
 
     /**
-     * Takes up to {@code want} free places of {@code name} among 1 to {@code limit}, in the transaction {@code dsl} is
-     * in, locked until it ends; returns them, in place order. Skips places another transaction holds locked. Leaves
-     * room for running tasks of the type that hold no place (a foreman of a version before places counts them under
-     * the type's lock, and takes none): no more than {@code limit} less the type's running tasks (but this foreman's
-     * {@code endedSlots}), counted with the check.
+     * Locks up to {@code want} places of {@code name} among 1 to {@code limit} that look free, in the transaction
+     * {@code dsl} is in, until it ends; returns them, in place order. Skips places another transaction holds locked.
+     * Leaves room for running tasks of the type that hold no place (a foreman of a version before places counts them
+     * under the type's lock, and takes none): no more than {@code limit} less the type's running tasks (but this
+     * foreman's {@code endedSlots}), counted with the check. {@link #recordHolding} checks them again.
      */
     public static List<Integer> take(DSLContext dsl, String name, int limit, int want, String foremanId,
                                      Collection<Integer> endedSlots) {
-        Condition counted = endedSlots.isEmpty() ? DSL.noCondition()
-                : DSL.not(DBMQ_RUNNING.FOREMAN_ID.eq(foremanId).and(DBMQ_RUNNING.SLOT.in(endedSlots)));
-        Field<Integer> running = DSL.field(DSL.selectCount().from(DBMQ_RUNNING)
-                .where(DBMQ_RUNNING.TASK_NAME.eq(name)).and(counted));
-        // "sure": free by the locked row's own columns (never held, or one of this foreman's ended slots), which a
-        // row locked after another claim changed it is checked against again; else free by a record gone, which the
-        // second statement checks
-        Field<Boolean> sure = DSL.field(rowFree(foremanId, endedSlots));
-        var candidates = dsl.select(DBMQ_LIMIT_PLACE.PLACE, sure, running).from(DBMQ_LIMIT_PLACE)
-                .where(DBMQ_LIMIT_PLACE.TASK_NAME.eq(name)).and(DBMQ_LIMIT_PLACE.PLACE.le(limit))
-                .and(free(foremanId, endedSlots))
-                .orderBy(DBMQ_LIMIT_PLACE.PLACE).limit(want)
-                .forUpdate().skipLocked()
-                .fetch();
+        Integer[] ended = endedSlots.toArray(Integer[]::new);
+        var candidates = dsl.resultQuery(statements(dsl).take(), name, foremanId, ended, name, limit, foremanId, ended,
+                want).fetch();
         if (candidates.isEmpty()) {
             return List.of();
         }
-        List<Integer> places = new java.util.ArrayList<>();
-        List<Integer> toCheck = new java.util.ArrayList<>();
-        for (var c : candidates) {
-            (Boolean.TRUE.equals(c.value2()) ? places : toCheck).add(c.value1());
-        }
-        if (!toCheck.isEmpty()) {
-            places.addAll(dsl.select(DBMQ_LIMIT_PLACE.PLACE).from(DBMQ_LIMIT_PLACE)
-                    .where(DBMQ_LIMIT_PLACE.TASK_NAME.eq(name)).and(DBMQ_LIMIT_PLACE.PLACE.in(toCheck))
-                    .and(free(foremanId, endedSlots))
-                    .fetch(DBMQ_LIMIT_PLACE.PLACE));
-            places.sort(null);
-        }
-        int left = Math.max(0, limit - candidates.get(0).value3());
+        int left = Math.max(0, limit - ((Number) candidates.get(0).get(1)).intValue());
+        List<Integer> places = new java.util.ArrayList<>(candidates.size());
+        candidates.forEach(c -> places.add(((Number) c.get(0)).intValue()));
         return places.subList(0, Math.min(left, places.size()));
     }
 
-    /** Free by the place's own columns: never held, or held by one of this foreman's ended slots. */
-    private static Condition rowFree(String foremanId, Collection<Integer> endedSlots) {
-        Condition ownEnded = endedSlots.isEmpty() ? DSL.falseCondition()
-                : DBMQ_LIMIT_PLACE.FOREMAN_ID.eq(foremanId).and(DBMQ_LIMIT_PLACE.SLOT.in(endedSlots));
-        return DBMQ_LIMIT_PLACE.FOREMAN_ID.isNull().or(ownEnded);
+    /**
+     * The SQL of {@link #take} and of {@link #recordHolding}'s update, written once per schema and after that only
+     * bound: built with jOOQ's query objects they took a claim's CPU for each claim, which on a busy machine left
+     * the claim's transaction waiting on the client between statements. A foreman's ended slots are an array
+     * ({@code = any(?)}), so that one statement serves every claim.
+     */
+    private record Statements(String take, String hold) {
     }
 
-    /** Never held, held by one of this foreman's ended slots, or held by an attempt whose record is gone. */
-    private static Condition free(String foremanId, Collection<Integer> endedSlots) {
-        return rowFree(foremanId, endedSlots).or(DSL.notExists(DSL.selectOne().from(DBMQ_RUNNING)
-                .where(DBMQ_RUNNING.FOREMAN_ID.eq(DBMQ_LIMIT_PLACE.FOREMAN_ID))
-                .and(DBMQ_RUNNING.SLOT.eq(DBMQ_LIMIT_PLACE.SLOT))
-                .and(DBMQ_RUNNING.ID.eq(DBMQ_LIMIT_PLACE.TASK_ID))));
+    private static final java.util.concurrent.ConcurrentHashMap<String, Statements> STATEMENTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Statements statements(DSLContext dsl) {
+        return STATEMENTS.computeIfAbsent(dsl.render(DBMQ_LIMIT_PLACE), places -> {
+            String running = dsl.render(DBMQ_RUNNING);
+            // Free: never held, held by one of this foreman's ended slots, or held by an attempt whose record is gone
+            String free = "(p.foreman_id is null or (p.foreman_id = ? and p.slot = any(?::int[]))"
+                    + " or not exists (select 1 from " + running + " r where r.foreman_id = p.foreman_id"
+                    + " and r.slot = p.slot and r.id = p.task_id))";
+            String take = "select p.place, (select count(*) from " + running + " r where r.task_name = ?"
+                    + " and not (r.foreman_id = ? and r.slot = any(?::int[]))) from " + places + " p"
+                    + " where p.task_name = ? and p.place <= ? and " + free
+                    + " order by p.place limit ? for update of p skip locked";
+            String hold = "update " + places + " p set foreman_id = ?, slot = h.slot, task_id = h.task_id"
+                    + " from unnest(?::text[], ?::int[], ?::int[], ?::bigint[]) as h(task_name, place, slot, task_id)"
+                    + " where p.task_name = h.task_name and p.place = h.place and " + free + " returning p.place";
+            return new Statements(take, hold);
+        });
     }
 
     /** A taken place, to be held by the attempt a claim records in {@code foremanId}'s {@code slot}. */
     public record Hold(String name, int place, int slot, long taskId) {
     }
 
-    /** Makes the taken places held by the attempts a claim recorded: one batch, a round trip. */
-    public static void hold(DSLContext dsl, List<Hold> holds, String foremanId) {
+    /**
+     * A place {@link #take} locked was taken by another claim that committed while {@link #take} ran: the claim must roll
+     * back (its tasks stay queued) and claim again.
+     */
+    public static final class PlaceTaken extends RuntimeException {
+        PlaceTaken(int held, int wanted) {
+            super("a claim found " + (wanted - held) + " of the " + wanted + " places it locked taken; rolled back",
+                    null, false, false);
+        }
+    }
+
+    /**
+     * Records the claimed attempts ({@code record}, {@link RunningStore#recordAllQuery}) and makes the taken places held
+     * by them, in one statement (a round trip): each place again checked free (see the class's comment), as of the
+     * statement's own snapshot, by the place's holder before this claim. {@code endedSlots} are this foreman's, as in
+     * {@link #take}.
+     *
+     * @throws PlaceTaken when a place was not free after all: the claim must roll back
+     */
+    public static void recordHolding(DSLContext dsl, org.jooq.Query record, List<Hold> holds, String foremanId,
+                                     Collection<Integer> endedSlots) {
         if (holds.isEmpty()) {
+            record.execute();
             return;
         }
-        dsl.batch(holds.stream().map(h -> dsl.update(DBMQ_LIMIT_PLACE)
-                .set(DBMQ_LIMIT_PLACE.FOREMAN_ID, foremanId).set(DBMQ_LIMIT_PLACE.SLOT, h.slot())
-                .set(DBMQ_LIMIT_PLACE.TASK_ID, h.taskId())
-                .where(DBMQ_LIMIT_PLACE.TASK_NAME.eq(h.name())).and(DBMQ_LIMIT_PLACE.PLACE.eq(h.place())))
-                .toList()).execute();
+        Integer[] ended = endedSlots.toArray(Integer[]::new);
+        org.jooq.SQL update = DSL.sql(statements(dsl).hold(), foremanId,
+                holds.stream().map(Hold::name).toArray(String[]::new),
+                holds.stream().map(Hold::place).toArray(Integer[]::new),
+                holds.stream().map(Hold::slot).toArray(Integer[]::new),
+                holds.stream().map(Hold::taskId).toArray(Long[]::new), foremanId, ended);
+        // The attempts' records in a data-modifying WITH: run once, with the update, in the same snapshot (so the
+        // update's check does not see them: it checks the places' holders before this claim)
+        int count = dsl.resultQuery("with recorded as ({0}) {1}", record, update).fetch().size();
+        if (count != holds.size()) {
+            throw new PlaceTaken(count, holds.size());
+        }
     }
 }

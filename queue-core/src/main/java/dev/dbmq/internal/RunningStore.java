@@ -55,6 +55,12 @@ public final class RunningStore {
         if (entries.isEmpty()) {
             return;
         }
+        recordAllQuery(dsl, entries, foremanId, startedAt).execute();
+    }
+
+    /** {@link #record} of one or more entries, as one statement. */
+    public static org.jooq.Query recordAllQuery(DSLContext dsl, List<Entry> entries, String foremanId,
+                                                long startedAt) {
         var insert = dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
                 DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
                 DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS,
@@ -64,7 +70,7 @@ public final class RunningStore {
             insert = insert.values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(),
                     r.dueAt(), r.attempt(), startedAt, e.maxAttempts(), r.priority(), r.limitKey());
         }
-        overwriting(insert).execute();
+        return overwriting(insert);
     }
 
     /** {@link #record} of one entry: SQLite prepares it ({@code SqliteStatements}). */
