@@ -8,7 +8,7 @@ package dev.dbmq;
  * slot after the latest one taken, once that slot has come. So a backlog starts evenly, one start per slot, instead of
  * {@code n} at once each time the window empties: at 100 per second, one start every 10 ms, and any second of them
  * holds 100 of them. (Let through {@code n} at a time, a backlog's starts come in bursts, and the slightest lag
- * smears each burst into the next window: measured, 83 to 104 starts per 1-second window, and starts up to 84 ms after
+ * smears each burst into the next window: measured, 83 to 104 starts per 1-second window, and starts up to 89 ms after
  * the window let them.) Two things keep the pace from drifting and from overshooting:
  * <ul>
  *   <li>A claim that comes late takes the slots it missed, up to {@link #CATCH_UP_NANOS} of them (or one spacing,
