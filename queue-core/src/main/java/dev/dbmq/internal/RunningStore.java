@@ -75,13 +75,7 @@ public final class RunningStore {
 
     /** {@link #record} of one entry: SQLite prepares it ({@code SqliteStatements}). */
     public static org.jooq.Query recordQuery(DSLContext dsl, Entry e, String foremanId, long startedAt) {
-        TaskStore.Row r = e.row();
-        return overwriting(dsl.insertInto(DBMQ_RUNNING, DBMQ_RUNNING.FOREMAN_ID, DBMQ_RUNNING.SLOT, DBMQ_RUNNING.ID,
-                        DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
-                        DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS,
-                        DBMQ_RUNNING.PRIORITY, DBMQ_RUNNING.LIMIT_KEY)
-                .values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(), r.dueAt(),
-                        r.attempt(), startedAt, e.maxAttempts(), r.priority(), r.limitKey()));
+        return recordAllQuery(dsl, List.of(e), foremanId, startedAt);
     }
 
     private static org.jooq.Query overwriting(org.jooq.InsertOnDuplicateStep<DbmqRunningRecord> insert) {
