@@ -151,17 +151,6 @@ final class LoopState {
         }
     }
 
-    /** Worker, its claim returned fewer rows than asked: the foreman thread goes idle for it. */
-    void workerClaimNotFull(long claimedAtMillis, int rows) {
-        lock.lock();
-        try {
-            goIdle = true;
-            goIdleAtMillis = claimedAtMillis;
-            goIdleRows = rows;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** Worker, its claim threw: the foreman thread claims next, with its backoff. */
     void workerClaimFailed() {
@@ -237,6 +226,26 @@ final class LoopState {
                 // of it will claim for. A full claim with jobs to start needs nothing of it: no wakeup per claim.
                 changed.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Worker, its claim's end ({@link #endClaim}); a claim that returned fewer rows than asked also has the foreman
+     * thread go idle for it, in the same hold of the lock. Reported apart, before the claim's end, the report could be
+     * seen while the claim still looked under way, and dropped as stale: the loop would then not go idle for it (no
+     * due time read, no hand-overs opened, no idle event).
+     */
+    void endWorkerClaim(boolean full, long claimedAtMillis, int rows) {
+        lock.lock();
+        try {
+            if (!full) {
+                goIdle = true;
+                goIdleAtMillis = claimedAtMillis;
+                goIdleRows = rows;
+            }
+            endClaim(full, false);
         } finally {
             lock.unlock();
         }

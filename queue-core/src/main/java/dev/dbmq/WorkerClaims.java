@@ -48,6 +48,8 @@ final class WorkerClaims {
             return null;
         }
         boolean full = true;
+        long claimedAtMillis = 0;
+        int rows = 0;
         ClaimedTask first = null;
         try {
             boolean[] refused = new boolean[1];
@@ -58,9 +60,8 @@ final class WorkerClaims {
             count.incrementAndGet();
             first = dispatch.apply(claim.runnable());
             full = refused[0] || claim.full(want); // refused at a stop: tasks may be left for a drain
-            if (!full) {
-                state.workerClaimNotFull(claim.nowMillis(), claim.rows());
-            }
+            claimedAtMillis = claim.nowMillis();
+            rows = claim.rows();
         } catch (Throwable t) {
             // Rolled back, nothing taken. The foreman thread claims next, with its backoff if the database is failing.
             log.warn("Foreman {}: a worker's claim failed ({}); the foreman thread will claim", foremanId,
@@ -68,7 +69,7 @@ final class WorkerClaims {
             state.workerClaimFailed();
             listener.claimFailed(new ForemanEvent.ClaimFailed(foremanId, t, java.time.Duration.ZERO));
         } finally {
-            state.endClaim(full, false);
+            state.endWorkerClaim(full, claimedAtMillis, rows);
         }
         return first;
     }
