@@ -53,10 +53,14 @@ final class ClaimLimits {
     /** Every limited name, sorted: the order their locks are taken in. */
     private final List<String> locked;
     /**
-     * The names whose limit is kept as places where the database does so ({@link Storage#limitsByPlace}): those with a
-     * limit of at most {@value #MOST_PLACES} and neither a rate nor a limit per key (which take the type's lock anyway).
+     * The names whose limit is kept as places where the database does so ({@link Storage#limitsByPlace}): every name
+     * with a limit of at most {@value #MOST_PLACES}, whatever else limits it. So every running task of such a type holds
+     * a place, whichever foreman started it: foremen that differ in a type's rate or limit per key (a rolling deploy
+     * that adds one) still keep its limit together, and a claim need not count the type's running tasks.
      */
     private final Set<String> byPlace;
+    /** Of {@link #byPlace}, those that take no lock: neither a rate nor a limit per key, which the lock counts. */
+    private final Set<String> byPlaceOnly;
     /** Whether the places of {@link #byPlace} are written: set by the first claim's {@link #ensurePlaces}. */
     private volatile boolean placesWritten;
 
@@ -71,10 +75,10 @@ final class ClaimLimits {
         all.addAll(rates.keySet());
         all.addAll(keyed);
         this.locked = List.copyOf(all);
-        this.byPlace = limits.entrySet().stream()
-                .filter(e -> e.getValue() <= MOST_PLACES && !rates.containsKey(e.getKey())
-                        && !keyed.contains(e.getKey()))
+        this.byPlace = limits.entrySet().stream().filter(e -> e.getValue() <= MOST_PLACES)
                 .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.byPlaceOnly = byPlace.stream().filter(n -> !rates.containsKey(n) && !keyed.contains(n))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -99,11 +103,11 @@ final class ClaimLimits {
      * After the claim, in its transaction: records the attempts it runs ({@code runnable}) and makes the places it took
      * held by them (in claim order, a place each), in one statement, so another foreman's claim finds them taken until
      * those records go. Only where limits are kept as places ({@link Storage#limitsByPlace}: PostgreSQL, whose running
-     * records are written by {@link RunningStore#record}).
+     * records are written by {@link Storage#recordRunning}).
      *
      * @throws LimitPlaceStore.PlaceTaken when a place was taken by another claim after all: the claim must roll back
      */
-    void recordHolding(DSLContext dsl, Caps caps, List<ClaimedTask> runnable, String foremanId, long startedAt,
+    void recordHolding(DSLContext dsl, Storage storage, Caps caps, List<ClaimedTask> runnable, String foremanId, long startedAt,
                        Set<Integer> endedSlots) {
         List<LimitPlaceStore.Hold> holds = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : caps.places().entrySet()) {
@@ -118,8 +122,8 @@ final class ClaimLimits {
                 }
             }
         }
-        LimitPlaceStore.recordHolding(dsl, RunningStore.recordAllQuery(dsl,
-                runnable.stream().map(ClaimedTask::entry).toList(), foremanId, startedAt), holds, foremanId, endedSlots);
+        storage.recordHolding(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, startedAt, holds,
+                endedSlots);
     }
 
     boolean isEmpty() {
@@ -150,14 +154,17 @@ final class ClaimLimits {
     }
 
     /**
-     * Before the claim, in its transaction: locks the limited names, counts their running tasks (every foreman's
-     * records but those of this foreman's {@code endedSlots}) and their recent starts, as of the time {@code clock}
-     * gives once the locks are held: the claim's time ({@link Caps#nowMillis}).
+     * Before the claim, in its transaction: takes the places of the names kept as places (PostgreSQL), locks the
+     * limited names a lock counts (all of them on SQLite), counts their running tasks (every foreman's records but
+     * those of this foreman's {@code endedSlots}) and their recent starts, as of the time {@code clock} gives once the
+     * locks are held: the claim's time ({@link Caps#nowMillis}).
      */
     Caps before(DSLContext dsl, Storage storage, List<String> claimNames, int want, java.util.function.LongSupplier clock,
                 String foremanId, Set<Integer> endedSlots) {
         Set<String> placed = storage.limitsByPlace() ? byPlace : Set.of();
-        storage.lockLimits(dsl, placed.isEmpty() ? locked : locked.stream().filter(n -> !placed.contains(n)).toList());
+        Set<String> unlocked = storage.limitsByPlace() ? byPlaceOnly : Set.of();
+        storage.lockLimits(dsl, unlocked.isEmpty() ? locked
+                : locked.stream().filter(n -> !unlocked.contains(n)).toList());
         // The claim's time, read once the locks are held: a time read before a wait for another foreman's claim would
         // stamp this claim's starts in the past, and a rate's window would let their successors start early.
         long nowMillis = clock.getAsLong();
@@ -184,16 +191,14 @@ final class ClaimLimits {
                 }
                 continue;
             }
+            List<Integer> taken = null;
             if (placed.contains(name)) {
-                List<Integer> taken = LimitPlaceStore.take(dsl, name, limit, want, foremanId, endedSlots);
+                taken = storage.takePlaces(dsl, name, limit, want, foremanId, endedSlots);
                 if (taken.isEmpty()) {
                     held.add(name);
-                } else {
-                    names.add(name);
-                    caps.put(name, taken.size());
-                    places.put(name, taken);
+                    continue;
                 }
-                continue;
+                places.put(name, taken); // locked until the claim ends; those its tasks take are held by them
             }
             Integer rateRoom = null;
             if (rate != null) {
@@ -206,7 +211,8 @@ final class ClaimLimits {
                     slots.put(name, nextStart(dsl, name, rate, first, 0, window.starts()));
                 }
             }
-            int room = room(limit, running.getOrDefault(name, 0), rateRoom);
+            int room = taken != null ? room(taken.size(), 0, rateRoom)
+                    : room(limit, running.getOrDefault(name, 0), rateRoom);
             if (room <= 0) {
                 held.add(name);
             } else {

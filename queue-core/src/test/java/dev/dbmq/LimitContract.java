@@ -104,6 +104,44 @@ abstract class LimitContract extends ClosesAfterEach {
         assertEquals(0, queue.pending());
     }
 
+    /**
+     * A type with a limit, a limit per key and a rate at once, as a type may declare them: each holds. Keys 0-2 (n mod 3),
+     * one running each; two at once of the type (each handler waits until another runs beside it); a rate that lets
+     * them through. Never 3 at once, never 2 of one key, all run.
+     */
+    @Test
+    void a_limit_a_limit_per_key_and_a_rate_on_one_type_all_hold() throws Exception {
+        Task<Job> combined = Task.of("combined", Job.class).limit(2).limitBy(j -> j.n() % 3, 1)
+                .rate(1_000, Duration.ofSeconds(1));
+        TaskQueue queue = closing(openQueue());
+        Concurrency type = new Concurrency();
+        java.util.Map<Integer, AtomicInteger> perKey = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger mostPerKey = new AtomicInteger();
+        int tasks = 30;
+        CountDownLatch all = new CountDownLatch(tasks);
+        queue.enqueueAll(combined, IntStream.range(0, tasks).mapToObj(Job::new).toList());
+        closing(Foreman.builder(queue)
+                .workers(6)
+                .handle(combined, args -> {
+                    AtomicInteger key = perKey.computeIfAbsent(args.n() % 3, k -> new AtomicInteger());
+                    mostPerKey.accumulateAndGet(key.incrementAndGet(), Math::max);
+                    type.enter();
+                    try {
+                        type.awaitAnother();
+                    } finally {
+                        type.leave();
+                        key.decrementAndGet();
+                        all.countDown();
+                    }
+                })
+                .start());
+        assertTrue(all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "all ran: " + (tasks - all.getCount()));
+        assertEquals(2, type.most.get(), "never more than the limit at once");
+        assertEquals(1, mostPerKey.get(), "never two of one key at once");
+        assertEquals(0, queue.pending());
+        assertEquals(0, queue.failedTasks(10).size());
+    }
+
     static final Task<Job> RATED = Task.of("rated", Job.class).rate(10, Duration.ofMillis(400));
 
     /**

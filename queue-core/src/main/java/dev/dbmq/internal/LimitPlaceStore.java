@@ -6,7 +6,6 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_RUNNING;
 import java.util.Collection;
 import java.util.List;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
  * The places of concurrency limits on PostgreSQL ({@code dbmq_limit_place}, V12): a claim of a limited type takes
@@ -46,52 +45,49 @@ public final class LimitPlaceStore {
     /**
      * Locks up to {@code want} places of {@code name} among 1 to {@code limit} that look free, in the transaction
      * {@code dsl} is in, until it ends; returns them, in place order. Skips places another transaction holds locked.
-     * Leaves room for running tasks of the type that hold no place (a foreman of a version before places counts them
-     * under the type's lock, and takes none): no more than {@code limit} less the type's running tasks (but this
-     * foreman's {@code endedSlots}), counted with the check. {@link #recordHolding} checks them again.
+     * {@link #recordHolding} checks them again.
+     *
+     * <p>The places are the limit: every foreman that knows the type's limit (up to {@code ClaimLimits.MOST_PLACES})
+     * runs its tasks holding places, whatever else limits the type, so the running tasks need no count here. (A
+     * count of them, kept for tasks holding none, was a scan of {@code dbmq_running} in every claim, and the largest
+     * part of what a limit cost: docs/performance.md.)
+     *
+     * @param sql the queue's statements ({@link #sql}), written once
      */
-    public static List<Integer> take(DSLContext dsl, String name, int limit, int want, String foremanId,
+    public static List<Integer> take(DSLContext dsl, Sql sql, String name, int limit, int want, String foremanId,
                                      Collection<Integer> endedSlots) {
-        Integer[] ended = endedSlots.toArray(Integer[]::new);
-        var candidates = dsl.resultQuery(statements(dsl).take(), name, foremanId, ended, name, limit, foremanId, ended,
-                want).fetch();
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        int left = Math.max(0, limit - ((Number) candidates.get(0).get(1)).intValue());
-        List<Integer> places = new java.util.ArrayList<>(candidates.size());
-        candidates.forEach(c -> places.add(((Number) c.get(0)).intValue()));
-        return places.subList(0, Math.min(left, places.size()));
+        return Jdbc.query(dsl, sql.take(), rs -> rs.getInt(1), name, limit, foremanId,
+                endedSlots.toArray(Integer[]::new), want);
     }
 
     /**
-     * The SQL of {@link #take} and of {@link #recordHolding}'s update, written once per schema and after that only
-     * bound: built with jOOQ's query objects they took a claim's CPU for each claim, which on a busy machine left
-     * the claim's transaction waiting on the client between statements. A foreman's ended slots are an array
-     * ({@code = any(?)}), so that one statement serves every claim.
+     * The SQL of {@link #take} and of {@link #recordHolding}'s update, for one queue's tables: written once per queue
+     * and after that only bound ({@link Jdbc}). A foreman's ended slots are an array ({@code = any(?)}), so that one
+     * statement serves every claim.
      */
-    private record Statements(String take, String hold) {
+    public record Sql(String take, String hold) {
+        /** {@link #recordHolding}'s statement: the records' insert ({@link RunningStore#recordSql}), then the hold. */
+        public String holding(String recordSql) {
+            // The attempts' records in a data-modifying WITH: run once, with the update, in the same snapshot (so the
+            // update's check does not see them: it checks the places' holders before this claim)
+            return "with recorded as (" + recordSql + ") " + hold;
+        }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, Statements> STATEMENTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Statements statements(DSLContext dsl) {
-        return STATEMENTS.computeIfAbsent(dsl.render(DBMQ_LIMIT_PLACE), places -> {
-            String running = dsl.render(DBMQ_RUNNING);
-            // Free: never held, held by one of this foreman's ended slots, or held by an attempt whose record is gone
-            String free = "(p.foreman_id is null or (p.foreman_id = ? and p.slot = any(?::int[]))"
-                    + " or not exists (select 1 from " + running + " r where r.foreman_id = p.foreman_id"
-                    + " and r.slot = p.slot and r.id = p.task_id))";
-            String take = "select p.place, (select count(*) from " + running + " r where r.task_name = ?"
-                    + " and not (r.foreman_id = ? and r.slot = any(?::int[]))) from " + places + " p"
-                    + " where p.task_name = ? and p.place <= ? and " + free
-                    + " order by p.place limit ? for update of p skip locked";
-            String hold = "update " + places + " p set foreman_id = ?, slot = h.slot, task_id = h.task_id"
-                    + " from unnest(?::text[], ?::int[], ?::int[], ?::bigint[]) as h(task_name, place, slot, task_id)"
-                    + " where p.task_name = h.task_name and p.place = h.place and " + free + " returning p.place";
-            return new Statements(take, hold);
-        });
+    /** {@link Sql} for the tables {@code dsl} maps to. */
+    public static Sql sql(DSLContext dsl) {
+        String places = dsl.render(DBMQ_LIMIT_PLACE);
+        String running = dsl.render(DBMQ_RUNNING);
+        // Free: never held, held by one of this foreman's ended slots, or held by an attempt whose record is gone
+        String free = "(p.foreman_id is null or (p.foreman_id = ? and p.slot = any(?::int[]))"
+                + " or not exists (select 1 from " + running + " r where r.foreman_id = p.foreman_id"
+                + " and r.slot = p.slot and r.id = p.task_id))";
+        String take = "select p.place from " + places + " p where p.task_name = ? and p.place <= ? and " + free
+                + " order by p.place limit ? for update of p skip locked";
+        String hold = "update " + places + " p set foreman_id = ?, slot = h.slot, task_id = h.task_id"
+                + " from unnest(?::text[], ?::int[], ?::int[], ?::bigint[]) as h(task_name, place, slot, task_id)"
+                + " where p.task_name = h.task_name and p.place = h.place and " + free + " returning p.place";
+        return new Sql(take, hold);
     }
 
     /** A taken place, to be held by the attempt a claim records in {@code foremanId}'s {@code slot}. */
@@ -110,28 +106,25 @@ public final class LimitPlaceStore {
     }
 
     /**
-     * Records the claimed attempts ({@code record}, {@link RunningStore#recordAllQuery}) and makes the taken places held
-     * by them, in one statement (a round trip): each place again checked free (see the class's comment), as of the
-     * statement's own snapshot, by the place's holder before this claim. {@code endedSlots} are this foreman's, as in
-     * {@link #take}.
+     * Records the claimed attempts and makes the taken places held by them, in one statement (a round trip): each place
+     * again checked free (see the class's comment), as of the statement's own snapshot, by the place's holder before
+     * this claim. {@code endedSlots} are this foreman's, as in {@link #take}.
      *
+     * @param holdingSql   {@link Sql#holding} of the records' insert, which binds {@code recordValues} first
      * @throws PlaceTaken when a place was not free after all: the claim must roll back
      */
-    public static void recordHolding(DSLContext dsl, org.jooq.Query record, List<Hold> holds, String foremanId,
-                                     Collection<Integer> endedSlots) {
-        if (holds.isEmpty()) {
-            record.execute();
-            return;
-        }
-        Integer[] ended = endedSlots.toArray(Integer[]::new);
-        org.jooq.SQL update = DSL.sql(statements(dsl).hold(), foremanId,
-                holds.stream().map(Hold::name).toArray(String[]::new),
-                holds.stream().map(Hold::place).toArray(Integer[]::new),
-                holds.stream().map(Hold::slot).toArray(Integer[]::new),
-                holds.stream().map(Hold::taskId).toArray(Long[]::new), foremanId, ended);
-        // The attempts' records in a data-modifying WITH: run once, with the update, in the same snapshot (so the
-        // update's check does not see them: it checks the places' holders before this claim)
-        int count = dsl.resultQuery("with recorded as ({0}) {1}", record, update).fetch().size();
+    public static void recordHolding(DSLContext dsl, String holdingSql, Object[] recordValues, List<Hold> holds,
+                                     String foremanId, Collection<Integer> endedSlots) {
+        Object[] binds = java.util.Arrays.copyOf(recordValues, recordValues.length + 7);
+        int i = recordValues.length;
+        binds[i++] = foremanId;
+        binds[i++] = holds.stream().map(Hold::name).toArray(String[]::new);
+        binds[i++] = holds.stream().map(Hold::place).toArray(Integer[]::new);
+        binds[i++] = holds.stream().map(Hold::slot).toArray(Integer[]::new);
+        binds[i++] = holds.stream().map(Hold::taskId).toArray(Long[]::new);
+        binds[i++] = foremanId;
+        binds[i] = endedSlots.toArray(Integer[]::new);
+        int count = Jdbc.query(dsl, holdingSql, rs -> rs.getInt(1), binds).size();
         if (count != holds.size()) {
             throw new PlaceTaken(count, holds.size());
         }

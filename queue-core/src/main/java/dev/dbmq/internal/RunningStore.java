@@ -65,12 +65,55 @@ public final class RunningStore {
                 DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
                 DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS,
                 DBMQ_RUNNING.PRIORITY, DBMQ_RUNNING.LIMIT_KEY);
-        for (Entry e : entries) {
-            TaskStore.Row r = e.row();
-            insert = insert.values(foremanId, e.slot(), r.id(), r.taskName(), r.args(), r.metadata(), r.createdAt(),
-                    r.dueAt(), r.attempt(), startedAt, e.maxAttempts(), r.priority(), r.limitKey());
+        Object[] values = recordValues(entries, foremanId, startedAt);
+        for (int row = 0; row < entries.size(); row++) {
+            insert = insert.values(java.util.Arrays.asList(values).subList(row * RECORD_COLUMNS,
+                    (row + 1) * RECORD_COLUMNS));
         }
         return overwriting(insert);
+    }
+
+    /** The values a record of one entry binds ({@link #recordValues}). */
+    public static final int RECORD_COLUMNS = 13;
+
+    /**
+     * The values {@link #recordAllQuery} binds, entry by entry, in its columns' order: what a statement rendered once
+     * from it ({@link #recordSql}) binds.
+     */
+    public static Object[] recordValues(List<Entry> entries, String foremanId, long startedAt) {
+        Object[] values = new Object[entries.size() * RECORD_COLUMNS];
+        int i = 0;
+        for (Entry e : entries) {
+            TaskStore.Row r = e.row();
+            values[i++] = foremanId;
+            values[i++] = e.slot();
+            values[i++] = r.id();
+            values[i++] = r.taskName();
+            values[i++] = r.args();
+            values[i++] = r.metadata();
+            values[i++] = r.createdAt();
+            values[i++] = r.dueAt();
+            values[i++] = r.attempt();
+            values[i++] = startedAt;
+            values[i++] = e.maxAttempts();
+            values[i++] = r.priority();
+            values[i++] = r.limitKey();
+        }
+        return values;
+    }
+
+    /**
+     * The SQL of {@link #recordAllQuery} for {@code rows} entries, placeholders for its {@link #recordValues}: rendered
+     * once per row count by a database that runs it as written ({@code PostgresStatements}).
+     */
+    public static String recordSql(DSLContext dsl, int rows) {
+        TaskStore.Row sample = new TaskStore.Row(1, "n", "{}", 1, 1, 1, null, null, "m", 1, "k");
+        org.jooq.Query q = recordAllQuery(dsl, java.util.Collections.nCopies(rows, new Entry(sample, 1, 1)), "f", 1);
+        if (q.getBindValues().size() != rows * RECORD_COLUMNS) {
+            throw new IllegalStateException("a record binds " + q.getBindValues().size() + " values for " + rows
+                    + " rows, not " + RECORD_COLUMNS + " each: " + q.getSQL());
+        }
+        return q.getSQL();
     }
 
     /** {@link #record} of one entry: SQLite prepares it ({@code SqliteStatements}). */

@@ -157,6 +157,21 @@ public interface Storage {
         return false;
     }
 
+    /** Where {@link #limitsByPlace}: locks free places of a limited type for a claim ({@link LimitPlaceStore#take}). */
+    default List<Integer> takePlaces(DSLContext dsl, String name, int limit, int want, String foremanId,
+                                     java.util.Collection<Integer> endedSlots) {
+        throw new UnsupportedOperationException("this database keeps no limits as places");
+    }
+
+    /**
+     * Where {@link #limitsByPlace}: {@link #recordRunning}, and the places the claim took held by those attempts, in one
+     * statement ({@link LimitPlaceStore#recordHolding}).
+     */
+    default void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
+                               List<LimitPlaceStore.Hold> holds, java.util.Collection<Integer> endedSlots) {
+        throw new UnsupportedOperationException("this database keeps no limits as places");
+    }
+
     /**
      * The earliest due time among pending tasks named {@code names}, epoch ms, or null when none is pending, in the
      * transaction {@code dsl} is in: after a claim that was not full, the foreman sleeps until then unless woken.

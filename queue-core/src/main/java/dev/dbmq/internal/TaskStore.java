@@ -261,6 +261,12 @@ public final class TaskStore {
                 .returning(ROW_FIELDS);
     }
 
+    /** A row of {@link #ROW_FIELDS}, read by position from a statement run without jOOQ ({@link Jdbc}). */
+    public static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getInt(6),
+                rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11));
+    }
+
     /** A row of {@link #ROW_FIELDS}. */
     public static Row row(Record r) {
         return new Row(r.get(DBMQ_TASK.ID), r.get(DBMQ_TASK.TASK_NAME), r.get(DBMQ_TASK.ARGS),

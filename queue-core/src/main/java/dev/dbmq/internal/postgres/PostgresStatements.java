@@ -1,7 +1,13 @@
 package dev.dbmq.internal.postgres;
 
+import static dev.dbmq.internal.jooq.Tables.DBMQ_PAUSED_LANE;
+
+import dev.dbmq.internal.Jdbc;
+import dev.dbmq.internal.LimitPlaceStore;
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,11 +18,13 @@ import org.jooq.DSLContext;
 import org.jooq.Query;
 
 /**
- * PostgreSQL's claim and next-due statements, rendered by jOOQ once per shape (how many names, which of them capped by
- * a limit) and after that only bound. Building and rendering a claim of one name's four priority branches took
- * 121-131 µs of a claim's CPU on this project's 2-vCPU VM, where binding takes a few. A shape is rendered with sentinel
- * values, and where each sentinel stands among the bind values says what each claim binds there. One instance per
- * queue (its schema mapping is in the SQL); thread-safe.
+ * The statements of PostgreSQL's claims, rendered by jOOQ once per shape and after that only bound and run on the
+ * connection ({@link Jdbc}): the claim (per number of names, which of them capped by a limit), the records of what it
+ * claimed (per number of rows), the look at its lane's pause, a limit's places; and the next-due read. Building and
+ * rendering a claim of one name's four priority branches took 121-131 µs of a claim's CPU on this project's 2-vCPU VM,
+ * where binding takes a few; rendering the records and parsing plain SQL for placeholders cost as much again. A
+ * claim's shape is rendered with sentinel values, and where each sentinel stands among the bind values says what each
+ * claim binds there. One instance per queue (its schema mapping is in the SQL); thread-safe.
  */
 final class PostgresStatements {
 
@@ -36,6 +44,11 @@ final class PostgresStatements {
     private final Storage.ClaimForm form;
     private final ConcurrentHashMap<Shape, Rendered> claims = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Rendered> nextDues = new ConcurrentHashMap<>();
+    /** By number of rows: the records' insert ({@link RunningStore#recordSql}), and it with the places' hold. */
+    private final ConcurrentHashMap<Integer, String> records = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> holdings = new ConcurrentHashMap<>();
+    private volatile LimitPlaceStore.Sql places;
+    private volatile String paused;
 
     PostgresStatements(Storage.ClaimForm form) {
         this.form = form;
@@ -56,9 +69,53 @@ final class PostgresStatements {
                     shape.capped().forEach(i -> sentinelCaps.put(sentinels.get(i), CAPPED + i));
                     return TaskStore.claimQuery(form, dsl, TOTAL, sentinels, sentinelCaps, NOW);
                 }, shape.names()));
-        return dsl.resultQuery(r.sql(), bind(r, names, slot -> slot == NOW ? nowMillis : slot == TOTAL ? (long) limit
-                : (long) TaskStore.capped(caps, names.get((int) (slot - CAPPED)), limit)))
-                .coerce(TaskStore.ROW_FIELDS).fetch(TaskStore::row);
+        return Jdbc.query(dsl, r.sql(), TaskStore::row, bind(r, names, slot -> slot == NOW ? nowMillis
+                : slot == TOTAL ? (long) limit : (long) TaskStore.capped(caps, names.get((int) (slot - CAPPED)), limit)));
+    }
+
+    /** {@link RunningStore#record}, its SQL rendered once per number of rows. */
+    void record(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Jdbc.execute(dsl, records.computeIfAbsent(entries.size(), n -> RunningStore.recordSql(dsl, n)),
+                RunningStore.recordValues(entries, foremanId, startedAt));
+    }
+
+    /** {@link LimitPlaceStore#take}. */
+    List<Integer> takePlaces(DSLContext dsl, String name, int limit, int want, String foremanId,
+                             Collection<Integer> endedSlots) {
+        return LimitPlaceStore.take(dsl, places(dsl), name, limit, want, foremanId, endedSlots);
+    }
+
+    /** {@link LimitPlaceStore#recordHolding}; with nothing to hold, {@link #record} alone. */
+    void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
+                       List<LimitPlaceStore.Hold> holds, Collection<Integer> endedSlots) {
+        if (holds.isEmpty()) {
+            record(dsl, entries, foremanId, startedAt);
+            return;
+        }
+        String sql = holdings.computeIfAbsent(entries.size(),
+                n -> places(dsl).holding(records.computeIfAbsent(n, m -> RunningStore.recordSql(dsl, m))));
+        LimitPlaceStore.recordHolding(dsl, sql, RunningStore.recordValues(entries, foremanId, startedAt), holds,
+                foremanId, endedSlots);
+    }
+
+    /** {@link dev.dbmq.internal.LaneStore#paused}. */
+    boolean lanePaused(DSLContext dsl, String lane) {
+        String sql = paused;
+        if (sql == null) {
+            paused = sql = "select exists (select 1 from " + dsl.render(DBMQ_PAUSED_LANE) + " where lane = ?)";
+        }
+        return Jdbc.query(dsl, sql, rs -> rs.getBoolean(1), lane).get(0);
+    }
+
+    private LimitPlaceStore.Sql places(DSLContext dsl) {
+        LimitPlaceStore.Sql sql = places;
+        if (sql == null) {
+            places = sql = LimitPlaceStore.sql(dsl);
+        }
+        return sql;
     }
 
     /** {@link TaskStore#nextDueQuery} of these names, rendered once for their number. */

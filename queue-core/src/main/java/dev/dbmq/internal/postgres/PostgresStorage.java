@@ -6,6 +6,8 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.ForemanRegistry;
+import dev.dbmq.internal.LimitPlaceStore;
+import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
 import org.jooq.Condition;
@@ -75,6 +77,28 @@ final class PostgresStorage implements Storage {
     @Override
     public Long nextDueAt(DSLContext dsl, List<String> names) {
         return names.isEmpty() ? null : statements.nextDueAt(dsl, names);
+    }
+
+    @Override
+    public void recordRunning(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt) {
+        statements.record(dsl, entries, foremanId, startedAt);
+    }
+
+    @Override
+    public boolean lanePaused(DSLContext dsl, String lane) {
+        return statements.lanePaused(dsl, lane);
+    }
+
+    @Override
+    public List<Integer> takePlaces(DSLContext dsl, String name, int limit, int want, String foremanId,
+                                    java.util.Collection<Integer> endedSlots) {
+        return statements.takePlaces(dsl, name, limit, want, foremanId, endedSlots);
+    }
+
+    @Override
+    public void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
+                              List<LimitPlaceStore.Hold> holds, java.util.Collection<Integer> endedSlots) {
+        statements.recordHolding(dsl, entries, foremanId, startedAt, holds, endedSlots);
     }
 
     @Override
