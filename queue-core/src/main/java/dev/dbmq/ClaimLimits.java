@@ -203,7 +203,8 @@ final class ClaimLimits {
             Integer rateRoom = null;
             if (rate != null) {
                 RateStore.Window window = RateStore.window(dsl, name, nowMillis - rate.per().toMillis());
-                long first = RateSlots.firstSlot(RateSlots.spacingNanos(rate), window.lastSlot(), nowMillis * NANOS);
+                long first = RateSlots.firstSlot(RateSlots.spacingNanos(rate), RateSlots.catchUpNanos(rate),
+                        window.lastSlot(), nowMillis * NANOS);
                 recent.put(name, window.starts());
                 firstSlots.put(name, first);
                 rateRoom = RateSlots.room(rate, first, nowMillis * NANOS, window.starts());

@@ -16,46 +16,51 @@ class RateSlotsTest {
         return new Task.Rate(starts, Duration.ofMillis(perMillis));
     }
 
-    @ParameterizedTest(name = "{0} per {1} ms: {2} ns apart")
+    @ParameterizedTest(name = "{0} per {1} ms: headroom {2} ns, {3} ns apart, catching up {4} ns")
     @CsvSource(textBlock = """
-            100,     1000,     10000000
-            3,       1000,     333333333
-            1000000, 1,        1
-            1,       86400000, 86400000000000
-            7,       10,       1428571
+            100,     1000,     20000000,     10200000,       5000000
+            3,       1000,     20000000,     340000000,      5000000
+            1000,    1000,     20000000,     1020000,        5000000
+            10,      60000,    600000000,    6060000000,     150000000
+            1000000, 1,        100000,       1,              25000
+            1,       86400000, 864000000000, 87264000000000, 216000000000
+            7,       10,       1000000,      1571428,        250000
             """)
-    void slots_are_a_period_over_the_starts_apart(int starts, long perMillis, long spacing) {
+    void slots_are_the_period_and_its_headroom_over_the_starts_apart(int starts, long perMillis, long headroom,
+                                                                    long spacing, long catchUp) {
+        assertEquals(headroom, RateSlots.headroomNanos(rate(starts, perMillis)));
         assertEquals(spacing, RateSlots.spacingNanos(rate(starts, perMillis)));
+        assertEquals(catchUp, RateSlots.catchUpNanos(rate(starts, perMillis)));
     }
 
-    @ParameterizedTest(name = "spacing {0} ms, last slot {1} ms: first {2} ms")
+    @ParameterizedTest(name = "spacing {0} ms, catching up {1} ms, last slot {2} ms: first {3} ms")
     @CsvSource(nullValues = "none", textBlock = """
-            10,   none,  0
-            10,   -10,   0
-            10,   -5,    5
-            10,   0,     10
-            10,   -15,   -5
-            10,   -30,   -10
-            10,   -3600000, -10
-            1000, -3000, -1000
-            1,    -50,   -10
+            10,   5,   none,     0
+            10,   5,   -10,      0
+            10,   5,   -5,       5
+            10,   5,   0,        10
+            10,   5,   -15,      -5
+            10,   5,   -30,      -5
+            10,   5,   -3600000, -5
+            1000, 500, -3000,    -500
+            1,    5,   -50,      -5
             """)
-    void the_first_slot_follows_the_last_catching_up_a_little_at_most(long spacingMillis, Long lastMillis,
-                                                                      long firstMillis) {
-        assertEquals(NOW + firstMillis * MS,
-                RateSlots.firstSlot(spacingMillis * MS, lastMillis == null ? null : NOW + lastMillis * MS, NOW));
+    void the_first_slot_follows_the_last_catching_up_a_little_at_most(long spacingMillis, long catchUpMillis,
+                                                                      Long lastMillis, long firstMillis) {
+        assertEquals(NOW + firstMillis * MS, RateSlots.firstSlot(spacingMillis * MS, catchUpMillis * MS,
+                lastMillis == null ? null : NOW + lastMillis * MS, NOW));
     }
 
     @ParameterizedTest(name = "{0} per s, first slot {1} ms, {2} in the window: {3}")
     @CsvSource(textBlock = """
             100,  0,   0,   1
-            100,  -10, 0,   2
-            100,  -9,  0,   1
+            100,  -11, 0,   2
+            100,  -10, 0,   1
             100,  1,   0,   0
-            100,  -10, 99,  1
-            100,  -10, 100, 0
-            100,  -10, 101, -1
-            1000, -10, 0,   11
+            100,  -11, 99,  1
+            100,  -11, 100, 0
+            100,  -11, 101, -1
+            1000, -10, 0,   10
             1000, -10, 995, 5
             """)
     void a_claim_starts_the_slots_that_came_and_no_more_than_the_window_leaves(int perSecond, long firstMillis,

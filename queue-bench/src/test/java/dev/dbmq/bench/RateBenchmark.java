@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * notes its start (System.nanoTime). Written to {@code target/rate.json} per run: the most and the fewest starts in
  * any 1-second window that begins at a start and ends before the last (the target: none over 100, none under 95),
  * and each start's lateness, two ways (p50, p99, max): against its slot on an even grid from the first start
- * ({@code latenessMs}: the k-th start is due 10 ms × k after the first; a start the rate let through early counts
+ * ({@code latenessMs}: the k-th start is due {@link #SLOT_NANOS} × k after the first; a start let through early counts
  * negative, and slots lost for good push every later start back, so this one is strict), and against the time the
  * window let it start, the start 100 before it plus 1 s ({@code windowLatenessMs}). Handler starts on both sides, so
  * the lag from claim to handler mostly cancels.
@@ -52,6 +52,9 @@ public class RateBenchmark {
     }
 
     static final int PER_SECOND = 100;
+
+    /** The rate's slots: (1 s + its 20 ms headroom) / 100 (RateSlots), 10.2 ms. */
+    static final long SLOT_NANOS = 10_200_000;
     static final Task<Job> RATED = Task.of("rated", Job.class).rate(PER_SECOND, Duration.ofSeconds(1));
 
     @State(Scope.Benchmark)
@@ -139,7 +142,7 @@ public class RateBenchmark {
             }
             long[] grid = new long[n];
             for (int k = 0; k < n; k++) {
-                grid[k] = t[k] - (t[0] + k * (second / PER_SECOND));
+                grid[k] = t[k] - (t[0] + k * SLOT_NANOS);
             }
             return String.format(Locale.ROOT, "{\"starts\": %d, \"seconds\": %.3f, \"mostInAWindow\": %d,"
                             + " \"fewestInAWindow\": %d, \"latenessMs\": %s, \"windowLatenessMs\": %s}",
