@@ -58,48 +58,63 @@ abstract class LimitContract extends ClosesAfterEach {
     }
 
     /**
+     * A handler of limited tasks whose tasks 0 and 1 hold their places until {@link #release} opens: counts the starts
+     * and the most running at once.
+     */
+    static final class FirstTwoHeld implements TaskHandler<Job> {
+        final Concurrency limited = new Concurrency();
+        final CountDownLatch twoHeld = new CountDownLatch(2);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger started = new AtomicInteger();
+        final CountDownLatch all;
+
+        FirstTwoHeld(int tasks) {
+            all = new CountDownLatch(tasks);
+        }
+
+        @Override
+        public void handle(Job args) throws Exception {
+            limited.enter();
+            started.incrementAndGet();
+            try {
+                if (args.n() < 2) {
+                    twoHeld.countDown();
+                    assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                }
+            } finally {
+                limited.leave();
+                all.countDown();
+            }
+        }
+    }
+
+    /**
      * Two limited tasks hold both places: a claim leaves the others queued, and a type without a limit runs past them
      * on the free workers. Released, the rest run two at a time, never three, and none fails.
      */
     @Test
     void a_limited_type_never_runs_more_than_its_limit_and_others_run_past_it() throws Exception {
         TaskQueue queue = closing(openQueue());
-        Concurrency limited = new Concurrency();
-        CountDownLatch twoHeld = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch allLimited = new CountDownLatch(100);
+        FirstTwoHeld held = new FirstTwoHeld(100);
         CountDownLatch allOther = new CountDownLatch(20);
-        AtomicInteger started = new AtomicInteger();
         closing(Foreman.builder(queue)
                 .workers(8)
-                .handle(LIMITED, args -> {
-                    limited.enter();
-                    started.incrementAndGet();
-                    try {
-                        if (args.n() < 2) {
-                            twoHeld.countDown();
-                            assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                        }
-                    } finally {
-                        limited.leave();
-                        allLimited.countDown();
-                    }
-                })
+                .handle(LIMITED, held)
                 .handle(OTHER, args -> allOther.countDown())
                 .start());
         queue.enqueueAll(LIMITED, IntStream.range(0, 100).mapToObj(Job::new).toList());
-        assertTrue(twoHeld.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the two oldest run");
+        assertTrue(held.twoHeld.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the two oldest run");
 
         queue.enqueueAll(OTHER, IntStream.range(0, 20).mapToObj(Job::new).toList()); // claimed, not handed over
         assertTrue(allOther.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "another type runs past the limited one");
-        assertEquals(2, started.get(), "the claims that took the other type left the limited type queued");
+        assertEquals(2, held.started.get(), "the claims that took the other type left the limited type queued");
         assertEquals(98, queue.pendingTasks(PendingFilter.all().taskName(LIMITED.name()), 200).size());
         assertEquals(2, queue.running().stream().filter(r -> r.taskName().equals(LIMITED.name())).count(),
                 "records of the two: " + queue.running());
 
-        release.countDown();
-        assertTrue(allLimited.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the rest ran: " + started.get());
-        assertEquals(2, limited.most.get(), "never more than the limit at once");
+        held.release.countDown();
+        assertTrue(held.all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the rest ran: " + held.started.get());
+        assertEquals(2, held.limited.most.get(), "never more than the limit at once");
         assertEquals(0, queue.failedTasks(10).size());
         assertEquals(0, queue.pending());
     }

@@ -75,39 +75,22 @@ class PostgresLimitTest extends LimitContract {
         TaskQueue queue = closing(openQueue());
         Task<Job> more = Task.of(LIMITED.name(), Job.class).limit(2).limitBy(Job::n, 1)
                 .rate(1_000, java.time.Duration.ofSeconds(1));
-        Concurrency limited = new Concurrency();
-        CountDownLatch twoHeld = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch allLimited = new CountDownLatch(20);
+        FirstTwoHeld handler = new FirstTwoHeld(20);
         CountDownLatch allOther = new CountDownLatch(20);
-        AtomicInteger started = new AtomicInteger();
-        TaskHandler<Job> handler = args -> {
-            limited.enter();
-            started.incrementAndGet();
-            try {
-                if (args.n() < 2) {
-                    twoHeld.countDown();
-                    assertTrue(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                }
-            } finally {
-                limited.leave();
-                allLimited.countDown();
-            }
-        };
         closing(Foreman.builder(another(queue)).workers(6).handle(more, handler).start());
         queue.enqueueAll(more, IntStream.range(0, 2).mapToObj(Job::new).toList()); // with their keys
-        assertTrue(twoHeld.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the first foreman runs two");
+        assertTrue(handler.twoHeld.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the first foreman runs two");
 
         closing(Foreman.builder(another(queue)).workers(6).handle(LIMITED, handler)
                 .handle(OTHER, args -> allOther.countDown()).start());
         queue.enqueueAll(LIMITED, IntStream.range(2, 20).mapToObj(Job::new).toList());
         queue.enqueueAll(OTHER, IntStream.range(0, 20).mapToObj(Job::new).toList());
         assertTrue(allOther.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the second foreman claims the other type");
-        assertEquals(2, started.get(), "its claims found both places held by the first foreman's tasks");
+        assertEquals(2, handler.started.get(), "its claims found both places held by the first foreman's tasks");
 
-        release.countDown();
-        assertTrue(allLimited.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "all ran: " + started.get());
-        assertEquals(2, limited.most.get(), "never more than the limit at once, across both foremen");
+        handler.release.countDown();
+        assertTrue(handler.all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "all ran: " + handler.started.get());
+        assertEquals(2, handler.limited.most.get(), "never more than the limit at once, across both foremen");
         assertEquals(0, queue.pending());
         assertEquals(0, queue.failedTasks(10).size());
     }
