@@ -13,7 +13,7 @@ package dev.dbmq;
  * <p>The headroom ({@link #headroomNanos}: 1% of the period, at least 20 ms, at most 10%) is for the time from a claim
  * to its handler's start, which varies by a few ms: slots exactly {@code per / n} apart put {@code n + 1} handler starts
  * in a window whenever a start comes later after its claim than the start {@code n} slots on does (measured: 101-102 in
- * 1-second windows at 100 per second, where the claims kept 100; with 1% and no floor, 101 in one run of five). With
+ * 1-second windows at 100 per second, where the claims kept 100; with 1% and no floor, 101 in one SQLite run of five). With
  * {@code n} slots spanning {@code per} and the headroom, a start may come that much later before the window holds one
  * too many. A backlog at 100 per second runs at 98. Two things keep the pace from drifting and from overshooting:
  * <ul>

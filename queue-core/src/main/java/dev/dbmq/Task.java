@@ -255,8 +255,8 @@ public final class Task<A> {
      * starts one task per slot (a pace, not a budget spent at once; a type that started nothing within its last period
      * starts its first at once). A start is the claim that takes the task, recorded at the claiming foreman's clock;
      * the handler begins a moment later, and the headroom (1% of {@code per}, at least 20 ms, at most 10%) is for that
-     * moment, so that the handlers' starts keep the rate too: at 100 per second a backlog runs at 98. A foreman with nothing else to do sleeps until the next slot, then claims (no polling).
-     * The rest wait, queued. A property of the type, like its handler. Costs each claim of the type a count and a write
+     * moment, so that the handlers' starts keep the rate too: at 100 per second a backlog runs at 98. A foreman with
+     * nothing else to do sleeps until the next slot, then claims (no polling). The rest wait, queued. A property of the type, like its handler. Costs each claim of the type a count and a write
      * of its starts (schema versions 10 and 13); on PostgreSQL the type's claims take a transaction lock in turn, as
      * for {@link #limit(int)}, which it combines with: both hold.
      *
