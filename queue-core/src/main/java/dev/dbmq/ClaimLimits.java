@@ -1,6 +1,7 @@
 package dev.dbmq;
 
 import dev.dbmq.internal.LimitPlaceStore;
+import dev.dbmq.internal.LimitPlaces;
 import dev.dbmq.internal.RateStore;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
@@ -53,7 +54,7 @@ final class ClaimLimits {
     /** Every limited name, sorted: the order their locks are taken in. */
     private final List<String> locked;
     /**
-     * The names whose limit is kept as places where the database does so ({@link Storage#limitsByPlace}): every name
+     * The names whose limit is kept as places where the database does so ({@link Storage#limitPlaces}): every name
      * with a limit of at most {@value #MOST_PLACES}, whatever else limits it. So every running task of such a type holds
      * a place, whichever foreman started it: foremen that differ in a type's rate or limit per key (a rolling deploy
      * that adds one) still keep its limit together, and a claim need not count the type's running tasks.
@@ -87,7 +88,7 @@ final class ClaimLimits {
      * the claim is then not made, and the next one tries again.
      */
     void ensurePlaces(Storage storage) {
-        if (placesWritten || byPlace.isEmpty() || !storage.limitsByPlace()) {
+        if (placesWritten || byPlace.isEmpty() || storage.limitPlaces() == null) {
             return;
         }
         storage.database().transaction(dsl -> {
@@ -102,13 +103,12 @@ final class ClaimLimits {
     /**
      * After the claim, in its transaction: records the attempts it runs ({@code runnable}) and makes the places it took
      * held by them (in claim order, a place each), in one statement, so another foreman's claim finds them taken until
-     * those records go. Only where limits are kept as places ({@link Storage#limitsByPlace}: PostgreSQL, whose running
-     * records are written by {@link Storage#recordRunning}).
+     * those records go. Only where limits are kept as places ({@link Storage#limitPlaces}: PostgreSQL).
      *
      * @throws LimitPlaceStore.PlaceTaken when a place was taken by another claim after all: the claim must roll back
      */
-    void recordHolding(DSLContext dsl, Storage storage, Caps caps, List<ClaimedTask> runnable, String foremanId, long startedAt,
-                       Set<Integer> endedSlots) {
+    void recordHolding(DSLContext dsl, LimitPlaces placeStore, Caps caps, List<ClaimedTask> runnable,
+                       String foremanId, long startedAt, Set<Integer> endedSlots) {
         List<LimitPlaceStore.Hold> holds = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : caps.places().entrySet()) {
             java.util.Iterator<Integer> places = e.getValue().iterator();
@@ -122,7 +122,7 @@ final class ClaimLimits {
                 }
             }
         }
-        storage.recordHolding(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, startedAt, holds,
+        placeStore.recordHolding(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, startedAt, holds,
                 endedSlots);
     }
 
@@ -161,8 +161,9 @@ final class ClaimLimits {
      */
     Caps before(DSLContext dsl, Storage storage, List<String> claimNames, int want, java.util.function.LongSupplier clock,
                 String foremanId, Set<Integer> endedSlots) {
-        Set<String> placed = storage.limitsByPlace() ? byPlace : Set.of();
-        Set<String> unlocked = storage.limitsByPlace() ? byPlaceOnly : Set.of();
+        LimitPlaces placeStore = storage.limitPlaces();
+        Set<String> placed = placeStore != null ? byPlace : Set.of();
+        Set<String> unlocked = placeStore != null ? byPlaceOnly : Set.of();
         storage.lockLimits(dsl, unlocked.isEmpty() ? locked
                 : locked.stream().filter(n -> !unlocked.contains(n)).toList());
         // The claim's time, read once the locks are held: a time read before a wait for another foreman's claim would
@@ -193,7 +194,7 @@ final class ClaimLimits {
             }
             List<Integer> taken = null;
             if (placed.contains(name)) {
-                taken = storage.takePlaces(dsl, name, limit, want, foremanId, endedSlots);
+                taken = placeStore.take(dsl, name, limit, want, foremanId, endedSlots);
                 if (taken.isEmpty()) {
                     held.add(name);
                     continue;

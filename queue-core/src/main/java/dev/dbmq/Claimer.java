@@ -322,7 +322,7 @@ final class Claimer implements Claims {
             TaskStore.keepFailed(dsl, r.row(), now, r.reason());
         }
         if (lease != null && caps != null && !caps.places().isEmpty() && !runnable.isEmpty()) {
-            limits.recordHolding(dsl, storage, caps, runnable, foremanId, now, ended); // the records and the places they hold
+            limits.recordHolding(dsl, storage.limitPlaces(), caps, runnable, foremanId, now, ended); // the records and the places they hold
         } else if (lease != null) {
             storage.recordRunning(dsl, runnable.stream().map(ClaimedTask::entry).toList(), foremanId, now);
         }

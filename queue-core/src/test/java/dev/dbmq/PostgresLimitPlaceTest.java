@@ -54,11 +54,15 @@ class PostgresLimitPlaceTest {
     }
 
     List<Integer> take(String foreman, int want, Set<Integer> ended) {
-        return tx(dsl -> storage().takePlaces(dsl, NAME, 3, want, foreman, ended));
+        return tx(dsl -> places().take(dsl, NAME, 3, want, foreman, ended));
     }
 
     dev.dbmq.internal.Storage storage() {
         return QueueInternals.backend(queue).storage();
+    }
+
+    dev.dbmq.internal.LimitPlaces places() {
+        return storage().limitPlaces();
     }
 
     /** A running record of {@code NAME}, as a claim writes it. */
@@ -72,7 +76,7 @@ class PostgresLimitPlaceTest {
 
     /** Records {@code foreman}'s task {@code id} of {@code NAME} in {@code slot}, holding place 1, as a claim does. */
     void recordHolding(DSLContext dsl, String foreman, int slot, long id, Set<Integer> ended) {
-        storage().recordHolding(dsl, entry(NAME, slot, id), foreman, 0,
+        places().recordHolding(dsl, entry(NAME, slot, id), foreman, 0,
                 List.of(new LimitPlaceStore.Hold(NAME, 1, slot, id)), ended);
     }
 
@@ -150,7 +154,7 @@ class PostgresLimitPlaceTest {
         CountDownLatch firstTook = new CountDownLatch(1);
         CountDownLatch secondTook = new CountDownLatch(1);
         CompletableFuture<List<Integer>> first = CompletableFuture.supplyAsync(() -> tx(dsl -> {
-            List<Integer> taken = storage().takePlaces(dsl, NAME, 3, 2, "f1", Set.of());
+            List<Integer> taken = places().take(dsl, NAME, 3, 2, "f1", Set.of());
             firstTook.countDown();
             await(secondTook);
             return taken;

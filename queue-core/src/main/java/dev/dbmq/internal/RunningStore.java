@@ -65,10 +65,9 @@ public final class RunningStore {
                 DBMQ_RUNNING.TASK_NAME, DBMQ_RUNNING.ARGS, DBMQ_RUNNING.METADATA, DBMQ_RUNNING.CREATED_AT,
                 DBMQ_RUNNING.DUE_AT, DBMQ_RUNNING.ATTEMPT, DBMQ_RUNNING.STARTED_AT, DBMQ_RUNNING.MAX_ATTEMPTS,
                 DBMQ_RUNNING.PRIORITY, DBMQ_RUNNING.LIMIT_KEY);
-        Object[] values = recordValues(entries, foremanId, startedAt);
+        List<Object> values = java.util.Arrays.asList(recordValues(entries, foremanId, startedAt));
         for (int row = 0; row < entries.size(); row++) {
-            insert = insert.values(java.util.Arrays.asList(values).subList(row * RECORD_COLUMNS,
-                    (row + 1) * RECORD_COLUMNS));
+            insert = insert.values(values.subList(row * RECORD_COLUMNS, (row + 1) * RECORD_COLUMNS));
         }
         return overwriting(insert);
     }

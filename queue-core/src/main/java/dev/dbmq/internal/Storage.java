@@ -149,27 +149,12 @@ public interface Storage {
     }
 
     /**
-     * Whether concurrency limits are kept as places taken with {@code SKIP LOCKED} ({@link LimitPlaceStore}), so that
-     * claims of a limited type need not take turns under {@link #lockLimits}: PostgreSQL. By default no: one writer at
-     * a time counts the running tasks exactly (SQLite).
+     * Where concurrency limits are kept as places taken with {@code SKIP LOCKED} ({@link LimitPlaceStore}), so that
+     * claims of a limited type need not take turns under {@link #lockLimits}: PostgreSQL's. By default none (null): one
+     * writer at a time counts the running tasks exactly (SQLite).
      */
-    default boolean limitsByPlace() {
-        return false;
-    }
-
-    /** Where {@link #limitsByPlace}: locks free places of a limited type for a claim ({@link LimitPlaceStore#take}). */
-    default List<Integer> takePlaces(DSLContext dsl, String name, int limit, int want, String foremanId,
-                                     java.util.Collection<Integer> endedSlots) {
-        throw new UnsupportedOperationException("this database keeps no limits as places");
-    }
-
-    /**
-     * Where {@link #limitsByPlace}: {@link #recordRunning}, and the places the claim took held by those attempts, in one
-     * statement ({@link LimitPlaceStore#recordHolding}).
-     */
-    default void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
-                               List<LimitPlaceStore.Hold> holds, java.util.Collection<Integer> endedSlots) {
-        throw new UnsupportedOperationException("this database keeps no limits as places");
+    default LimitPlaces limitPlaces() {
+        return null;
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_PAUSED_LANE;
 
 import dev.dbmq.internal.Jdbc;
 import dev.dbmq.internal.LimitPlaceStore;
+import dev.dbmq.internal.LimitPlaces;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
@@ -26,7 +27,7 @@ import org.jooq.Query;
  * claim's shape is rendered with sentinel values, and where each sentinel stands among the bind values says what each
  * claim binds there. One instance per queue (its schema mapping is in the SQL); thread-safe.
  */
-final class PostgresStatements {
+final class PostgresStatements implements LimitPlaces {
 
     private static final String NAME = "\u0001name:";
     private static final long NOW = 7_777_777_777_777L;
@@ -82,15 +83,16 @@ final class PostgresStatements {
                 RunningStore.recordValues(entries, foremanId, startedAt));
     }
 
-    /** {@link LimitPlaceStore#take}. */
-    List<Integer> takePlaces(DSLContext dsl, String name, int limit, int want, String foremanId,
-                             Collection<Integer> endedSlots) {
+    @Override
+    public List<Integer> take(DSLContext dsl, String name, int limit, int want, String foremanId,
+                              Collection<Integer> endedSlots) {
         return LimitPlaceStore.take(dsl, places(dsl), name, limit, want, foremanId, endedSlots);
     }
 
-    /** {@link LimitPlaceStore#recordHolding}; with nothing to hold, {@link #record} alone. */
-    void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
-                       List<LimitPlaceStore.Hold> holds, Collection<Integer> endedSlots) {
+    /** With nothing to hold, {@link #record} alone. */
+    @Override
+    public void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
+                              List<LimitPlaceStore.Hold> holds, Collection<Integer> endedSlots) {
         if (holds.isEmpty()) {
             record(dsl, entries, foremanId, startedAt);
             return;

@@ -6,7 +6,7 @@ import static dev.dbmq.internal.jooq.Tables.DBMQ_TASK;
 
 import dev.dbmq.internal.Database;
 import dev.dbmq.internal.ForemanRegistry;
-import dev.dbmq.internal.LimitPlaceStore;
+import dev.dbmq.internal.LimitPlaces;
 import dev.dbmq.internal.RunningStore;
 import dev.dbmq.internal.Storage;
 import dev.dbmq.internal.TaskStore;
@@ -90,18 +90,6 @@ final class PostgresStorage implements Storage {
     }
 
     @Override
-    public List<Integer> takePlaces(DSLContext dsl, String name, int limit, int want, String foremanId,
-                                    java.util.Collection<Integer> endedSlots) {
-        return statements.takePlaces(dsl, name, limit, want, foremanId, endedSlots);
-    }
-
-    @Override
-    public void recordHolding(DSLContext dsl, List<RunningStore.Entry> entries, String foremanId, long startedAt,
-                              List<LimitPlaceStore.Hold> holds, java.util.Collection<Integer> endedSlots) {
-        statements.recordHolding(dsl, entries, foremanId, startedAt, holds, endedSlots);
-    }
-
-    @Override
     public Database database() {
         return database;
     }
@@ -138,9 +126,10 @@ final class PostgresStorage implements Storage {
         }
     }
 
+    /** Limits of up to {@code ClaimLimits.MOST_PLACES} are kept as places, taken by statements written once. */
     @Override
-    public boolean limitsByPlace() {
-        return true;
+    public LimitPlaces limitPlaces() {
+        return statements;
     }
 
     @Override
